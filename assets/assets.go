@@ -1,0 +1,114 @@
+// Package assets embeds what the binaries ship: the translation files
+// (Chinese first, English second), the demo catalogue, work units and
+// campaign. The same translation files feed the CLI (through Messages) and
+// the Fyne app (through lang.AddTranslationsFS).
+package assets
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"strings"
+	"sync"
+	"text/template"
+
+	"fupinpos/pos"
+)
+
+// Translations holds translations/pos.<lang>.json, in the file naming that
+// Fyne's lang.AddTranslationsFS expects.
+//
+//go:embed translations/*.json
+var Translations embed.FS
+
+// Demo holds demo/catalogue.json, demo/units.json and demo/campaign.json.
+//
+//go:embed demo/*.json
+var Demo embed.FS
+
+// Languages lists the supported languages, default first.
+var Languages = []string{"zh_Hans", "en"}
+
+// Messages is one language's translation table.
+type Messages struct {
+	Lang string
+	m    map[string]string
+}
+
+var (
+	cacheMu sync.Mutex
+	cache   = map[string]*Messages{}
+)
+
+// For returns the messages of lang ("zh_Hans", "zh", "en", "en_US", a LANG
+// value such as "zh_CN.UTF-8"); anything unknown gets Chinese.
+func For(lang string) *Messages {
+	l := Normalize(lang)
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	if m, ok := cache[l]; ok {
+		return m
+	}
+	b, err := fs.ReadFile(Translations, "translations/pos."+l+".json")
+	if err != nil {
+		panic(fmt.Sprintf("assets: missing translation file for %s: %v", l, err))
+	}
+	m := &Messages{Lang: l, m: map[string]string{}}
+	if err := json.Unmarshal(b, &m.m); err != nil {
+		panic(fmt.Sprintf("assets: translation file for %s: %v", l, err))
+	}
+	cache[l] = m
+	return m
+}
+
+// Normalize maps a locale name to a supported language: English for en*,
+// Chinese for everything else.
+func Normalize(lang string) string {
+	if strings.HasPrefix(strings.ToLower(lang), "en") {
+		return "en"
+	}
+	return "zh_Hans"
+}
+
+// T returns the text for key with {{.name}} parameters filled in, or the
+// key itself when the table lacks it (so a missing string is visible, not blank).
+func (m *Messages) T(key string, params map[string]string) string {
+	s, ok := m.m[key]
+	if !ok {
+		return key
+	}
+	if !strings.Contains(s, "{{") {
+		return s
+	}
+	t, err := template.New(key).Option("missingkey=zero").Parse(s)
+	if err != nil {
+		return s
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, params); err != nil {
+		return s
+	}
+	return strings.ReplaceAll(b.String(), "<no value>", "")
+}
+
+// Has reports whether the table has key.
+func (m *Messages) Has(key string) bool { _, ok := m.m[key]; return ok }
+
+// Error returns the user-facing message for err: the translation of its
+// code with its parameters.
+func (m *Messages) Error(err error) string {
+	if err == nil {
+		return ""
+	}
+	return m.T("error."+pos.ErrorCode(err), pos.ErrorParams(err))
+}
+
+// Keys returns every key of the table.
+func (m *Messages) Keys() []string {
+	keys := make([]string, 0, len(m.m))
+	for k := range m.m {
+		keys = append(keys, k)
+	}
+	return keys
+}

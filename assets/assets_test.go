@@ -1,0 +1,100 @@
+package assets
+
+import (
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"fupinpos/pos"
+)
+
+// errorCodes reads every E* string constant from pos/error.go, so a code
+// added there without translations fails this test.
+func errorCodes(t *testing.T) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "../pos/error.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		vs, ok := n.(*ast.ValueSpec)
+		if !ok || len(vs.Names) != 1 || !strings.HasPrefix(vs.Names[0].Name, "E") || len(vs.Values) != 1 {
+			return true
+		}
+		if lit, ok := vs.Values[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			s, _ := strconv.Unquote(lit.Value)
+			codes = append(codes, s)
+		}
+		return true
+	})
+	if len(codes) < 30 {
+		t.Fatalf("found only %d error codes in pos/error.go", len(codes))
+	}
+	return codes
+}
+
+func TestEveryErrorCodeTranslated(t *testing.T) {
+	for _, code := range errorCodes(t) {
+		for _, l := range Languages {
+			if !For(l).Has("error." + code) {
+				t.Errorf("%s: no translation for error.%s", l, code)
+			}
+		}
+	}
+}
+
+func TestLanguagesHaveSameKeys(t *testing.T) {
+	zh, en := For("zh_Hans").Keys(), For("en").Keys()
+	sort.Strings(zh)
+	sort.Strings(en)
+	if strings.Join(zh, ",") != strings.Join(en, ",") {
+		t.Fatalf("translation files differ in keys:\nzh=%v\nen=%v", zh, en)
+	}
+}
+
+func TestMessages(t *testing.T) {
+	err := pos.Errorf(pos.EALREADYREDEEMED, "x").With("time", "2020-08-01 10:00:00").With("receipt", "T01-000042")
+	tests := []struct {
+		lang string
+		err  error
+		want string
+	}{
+		{"zh_CN.UTF-8", err, "此券已于 2020-08-01 10:00:00 在本机使用，小票号 T01-000042"},
+		{"en_US.UTF-8", err, "This voucher was used here at 2020-08-01 10:00:00, receipt T01-000042"},
+		{"", pos.Errorf(pos.EBADSIGNATURE, "x"), "券码签名无效：伪造或被篡改的券，拒收"},
+		{"en", errors.New("boom"), "Internal error"},
+		{"en", pos.Errorf(pos.EEXPIRED, "x"), "Voucher expired (valid until )"},
+	}
+	for _, tt := range tests {
+		if got := For(tt.lang).Error(tt.err); got != tt.want {
+			t.Errorf("For(%q).Error(%v) = %q, want %q", tt.lang, tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestDemoData(t *testing.T) {
+	c, err := DemoCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Products) < 10 || c.ByEAN(c.Products[0].EAN) == nil {
+		t.Fatalf("demo catalogue has %d products", len(c.Products))
+	}
+	camp, err := DemoCampaign()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if camp.Cap != pos.Yuan(300) || pos.DayOf(camp.RedeemUntil) != "2020-10-31" || pos.DayOf(camp.IssueUntil) != "2020-08-31" {
+		t.Fatalf("demo campaign %+v does not match the notice", camp)
+	}
+	units, err := DemoUnits()
+	if err != nil || len(units) == 0 {
+		t.Fatalf("demo units: %v %v", units, err)
+	}
+}

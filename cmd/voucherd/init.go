@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"fupinpos/assets"
+	"fupinpos/pos"
+	"fupinpos/pos/voucher"
+	"fupinpos/sync/server"
+)
+
+func cmdInit(args []string, stdout io.Writer) error {
+	fs := newFlags("init", stdout)
+	dir := fs.String("data", "", "data `DIR` to create (keys, database)")
+	demo := fs.Bool("demo", false, "move the campaign windows to include today (for demos and training)")
+	now := nowFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := require(fs, "data"); err != nil {
+		return err
+	}
+	keys, err := server.NewKeyring(*dir)
+	if err != nil {
+		return err
+	}
+	camp, err := assets.DemoCampaign()
+	if err != nil {
+		return err
+	}
+	if *demo {
+		shiftToToday(camp, now())
+	}
+	units, err := assets.DemoUnits()
+	if err != nil {
+		return err
+	}
+	cat, err := assets.DemoCatalogue()
+	if err != nil {
+		return err
+	}
+	cat.IssuedAt = now().Truncate(time.Second)
+	st, err := server.OpenBolt(filepath.Join(*dir, server.DatabaseFile))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ipub := keys.IssuerPublic()
+	err = st.UpdateDeployment(func(d *server.Deployment) error {
+		d.Campaigns = []pos.Campaign{*camp}
+		d.Units = units
+		d.Catalogue = *cat
+		d.Keys = []pos.IssuerKey{{
+			ID: pos.KeyIDOf(ipub), Public: ipub, Campaigns: []uint16{camp.ID},
+			IssueFrom: camp.IssueFrom, IssueUntil: camp.IssueUntil,
+		}}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store deployment: %w", err)
+	}
+	fmt.Fprintf(stdout, "initialised %s\n", *dir)
+	fmt.Fprintf(stdout, "campaign %d %s: issue %s … %s, redeem %s … %s, cap %s, excess %s\n",
+		camp.ID, camp.Name, pos.DayOf(camp.IssueFrom), pos.DayOf(camp.IssueUntil),
+		pos.DayOf(camp.RedeemFrom), pos.DayOf(camp.RedeemUntil), camp.Cap, camp.Excess)
+	fmt.Fprintf(stdout, "catalogue v%d: %d products; %d work units\n", cat.Version, len(cat.Products), len(units))
+	fmt.Fprintf(stdout, "root public key: %s\n", filepath.Join(*dir, server.RootPubFile))
+	fmt.Fprintf(stdout, "root key fingerprint: %s\n", voucher.Fingerprint(keys.RootPublic()))
+	return nil
+}
+
+// shiftToToday moves the campaign's windows so that today (CST) is inside
+// both: issue from a week ago for 30 days, redeem until 60 days from now.
+func shiftToToday(c *pos.Campaign, now time.Time) {
+	today, _ := pos.ParseDay(pos.DayOf(now))
+	c.IssueFrom = today.AddDate(0, 0, -7)
+	c.RedeemFrom = c.IssueFrom
+	c.IssueUntil = today.AddDate(0, 0, 31).Add(-time.Second)
+	c.RedeemUntil = today.AddDate(0, 0, 61).Add(-time.Second)
+	c.Name += "（演示）"
+	if c.NameEn != "" {
+		c.NameEn += " (demo)"
+	}
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"fupinpos/pos"
+	"fupinpos/sync/server"
+)
+
+func cmdIssue(args []string, stdout io.Writer) error {
+	fs := newFlags("issue", stdout)
+	dir := fs.String("data", "", "data `DIR` made by voucherd init")
+	campaign := fs.Uint("campaign", 2020, "campaign `ID`")
+	unit := fs.Uint("unit", 0, "issuing work `UNIT` id")
+	member := fs.String("member", "", "the union's `MEMBER` id (stays on the server; codes carry only a keyed hash)")
+	value := fs.Int64("value", 0, "face value in `FEN` (30000 = ￥300.00)")
+	count := fs.Int("count", 1, "how many vouchers of this value")
+	batch := fs.String("batch", "", "CSV `FILE` of members: member,unit,value_fen[,count]")
+	out := fs.String("out", "", "write the codes as CSV to `FILE` (default: standard output)")
+	qrDir := fs.String("qr", "", "write one QR PNG per code and a printable index.html sheet to `DIR`")
+	scope := fs.Uint("scope", 0, "store group or region the vouchers are limited to (0 = anywhere)")
+	onlineOnly := fs.Bool("online-only", false, "terminals may accept these vouchers only when online")
+	test := fs.Bool("test", false, "training vouchers, accepted only by terminals in test mode")
+	now := nowFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := require(fs, "data"); err != nil {
+		return err
+	}
+	if *campaign > 0xFFFF {
+		return fmt.Errorf("%w: --campaign must be below 65536", errUsage)
+	}
+	var flags pos.Flags
+	if *onlineOnly {
+		flags |= pos.FlagOnlineOnly
+	}
+	if *test {
+		flags |= pos.FlagTest
+	}
+	var specs []server.IssueSpec
+	if *batch != "" {
+		var err error
+		if specs, err = readBatch(*batch); err != nil {
+			return err
+		}
+	} else {
+		if err := require(fs, "unit", "member", "value"); err != nil {
+			return err
+		}
+		if *count < 1 || *count > 100 {
+			return fmt.Errorf("%w: --count must be 1 to 100", errUsage)
+		}
+		specs = []server.IssueSpec{{Member: *member, Unit: uint32(*unit), Value: pos.Money(*value), Count: *count}}
+	}
+	for i := range specs {
+		specs[i].Scope, specs[i].Flags = uint32(*scope), flags
+	}
+	is, closeFn, err := openIssuer(*dir, now)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	issued, err := is.Issue(uint16(*campaign), specs)
+	if err != nil {
+		return err
+	}
+	w := stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return fmt.Errorf("create %s: %w", *out, err)
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := writeCodes(w, issued); err != nil {
+		return err
+	}
+	if *qrDir != "" {
+		d, err := is.Store.Deployment()
+		if err != nil {
+			return err
+		}
+		if err := writeQRSheet(*qrDir, d, issued); err != nil {
+			return err
+		}
+	}
+	var total pos.Money
+	for _, v := range issued {
+		total += v.Value
+	}
+	if *out != "" || *qrDir != "" {
+		fmt.Fprintf(stdout, "issued %d vouchers worth %s", len(issued), total)
+		if *out != "" {
+			fmt.Fprintf(stdout, "; codes: %s", *out)
+		}
+		if *qrDir != "" {
+			fmt.Fprintf(stdout, "; QR sheet: %s/index.html", *qrDir)
+		}
+		fmt.Fprintln(stdout)
+	}
+	return nil
+}
+
+func writeCodes(w io.Writer, issued []server.Issuance) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"id", "member", "unit", "value_fen", "code"})
+	for _, v := range issued {
+		cw.Write([]string{v.ID.String(), v.Member, strconv.FormatUint(uint64(v.Unit), 10), strconv.FormatInt(int64(v.Value), 10), v.Code})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// readBatch reads member,unit,value_fen[,count] rows; a header row whose
+// value column is not a number is skipped.
+func readBatch(path string) ([]server.IssueSpec, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open batch: %w", err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	rows, err := r.ReadAll()
+	if err != nil {
+		return nil, pos.WrapError(pos.EINVALID, err, "read batch %s", path)
+	}
+	var specs []server.IssueSpec
+	for i, row := range rows {
+		if len(row) < 3 || len(row) > 4 {
+			return nil, pos.Errorf(pos.EINVALID, "%s line %d: want member,unit,value_fen[,count]", path, i+1)
+		}
+		value, verr := strconv.ParseInt(strings.TrimSpace(row[2]), 10, 64)
+		if i == 0 && verr != nil {
+			continue
+		}
+		unit, uerr := strconv.ParseUint(strings.TrimSpace(row[1]), 10, 32)
+		count := 1
+		var cerr error
+		if len(row) == 4 {
+			count, cerr = strconv.Atoi(strings.TrimSpace(row[3]))
+		}
+		if verr != nil || uerr != nil || cerr != nil || count < 1 || count > 100 {
+			return nil, pos.Errorf(pos.EINVALID, "%s line %d: bad unit, value or count", path, i+1)
+		}
+		specs = append(specs, server.IssueSpec{Member: strings.TrimSpace(row[0]), Unit: uint32(unit), Value: pos.Money(value), Count: count})
+	}
+	if len(specs) == 0 {
+		return nil, pos.Errorf(pos.EINVALID, "%s: no members", path)
+	}
+	return specs, nil
+}

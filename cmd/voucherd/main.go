@@ -1,0 +1,130 @@
+// Command voucherd is the central server and admin CLI of fupinpos: it
+// holds the deployment's keys, campaigns, catalogue and work units, issues
+// signed vouchers (with printable QR sheets) under the per-person cap, and
+// writes the signed trust bundle that terminals install.
+//
+//	voucherd init  --data DIR [--demo]
+//	voucherd issue --data DIR --campaign ID --unit UNIT --member MEMBER --value FEN [--count N] [--out codes.csv] [--qr DIR]
+//	voucherd issue --data DIR --campaign ID --batch members.csv [--out codes.csv] [--qr DIR]
+//	voucherd trust --data DIR --out FILE [--validity 168h] [--grace 72h]
+//
+// Exit status: 0 success, 1 refused or failed, 2 usage error.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"fupinpos/assets"
+	"fupinpos/pos"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// errUsage marks a usage error: exit status 2.
+var errUsage = errors.New("usage")
+
+const usage = `voucherd — fupinpos central server and admin CLI
+
+Commands:
+  init   --data DIR [--demo]                create keys, the 2020 campaign, demo catalogue and units
+  issue  --data DIR --campaign ID --unit UNIT --member MEMBER --value FEN [--count N]
+         [--out codes.csv] [--qr DIR]       issue signed vouchers (refuses over the per-person cap)
+  issue  --data DIR --campaign ID --batch members.csv [...]
+                                            members.csv rows: member,unit,value_fen[,count]
+  trust  --data DIR --out FILE [--validity 168h] [--grace 72h]
+                                            write the signed trust list + catalogue bundle
+
+Run "voucherd COMMAND --help" for a command's flags.
+`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cmds := map[string]func([]string, io.Writer) error{
+		"init":  cmdInit,
+		"issue": cmdIssue,
+		"trust": cmdTrust,
+	}
+	fn, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "voucherd: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	err := fn(args[1:], stdout)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "voucherd %s: %v\n", args[0], err)
+		return 2
+	default:
+		msgs := assets.For(os.Getenv("LANG"))
+		if code := pos.ErrorCode(err); code != pos.EINTERNAL {
+			fmt.Fprintf(stderr, "voucherd %s: %s [%s]\n  %v\n", args[0], msgs.Error(err), code, err)
+		} else {
+			fmt.Fprintf(stderr, "voucherd %s: %v\n", args[0], err)
+		}
+		return 1
+	}
+}
+
+// newFlags returns a FlagSet whose parse errors are usage errors.
+func newFlags(name string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("voucherd "+name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	return nil
+}
+
+// nowFlag lets an administrator issue as of another time, e.g. to
+// reproduce the 2020 campaign; terminals have no such flag.
+func nowFlag(fs *flag.FlagSet) func() time.Time {
+	s := fs.String("now", "", "act as if the time were `RFC3339` (admin testing only)")
+	return func() time.Time {
+		if *s == "" {
+			return time.Now()
+		}
+		t, err := time.Parse(time.RFC3339, *s)
+		if err != nil {
+			return time.Now()
+		}
+		return t
+	}
+}
+
+func require(fs *flag.FlagSet, names ...string) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, n := range names {
+		if !set[n] {
+			return fmt.Errorf("%w: --%s is required", errUsage, n)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,104 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"fupinpos/pos"
+)
+
+func at(s string) time.Time {
+	t, err := time.ParseInLocation(time.DateTime, s, pos.CST)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func sale(seq uint64, when, cashier string, method pos.PayMethod, lines []pos.Line, vs ...pos.AppliedVoucher) *pos.Record {
+	r := &pos.Record{Seq: seq, Kind: pos.KindSale, Time: at(when), Cashier: cashier, Store: "S1", Terminal: "T01", Lines: lines, Vouchers: vs, Method: method}
+	for _, l := range lines {
+		r.Total += l.Amount()
+	}
+	for _, v := range vs {
+		r.VoucherAmount += v.Applied
+		r.Forfeited += v.Forfeited
+	}
+	r.SelfPaid = r.Total - r.VoucherAmount
+	return r
+}
+
+func TestDay(t *testing.T) {
+	pear := pos.Line{SKU: "PEAR", Name: "砀山酥梨", County: "砀山县", Price: 3990, Qty: 2, Eligible: true}
+	tea := pos.Line{SKU: "TEA", Name: "岳西翠兰", County: "岳西县", Price: 12800, Qty: 1, Eligible: true}
+	v := func(unit uint32, face, applied pos.Money) pos.AppliedVoucher {
+		return pos.AppliedVoucher{Unit: unit, Face: face, Applied: applied, Forfeited: face - applied}
+	}
+	b := NewBuilder(Names{Unit: func(id uint32) string { return map[uint32]string{1001: "总工会"}[id] }})
+	b.Add(sale(1, "2020-08-01 23:59:59", "c1", pos.PayWeChat, []pos.Line{pear}, v(1001, 5000, 5000)))   // 7980: 5000 voucher + 2980 self
+	b.Add(sale(2, "2020-08-02 00:00:00", "c1", pos.PayNone, []pos.Line{pear}, v(1001, 10000, 7980)))    // forfeits 2020
+	b.Add(sale(3, "2020-08-02 09:30:00", "c2", pos.PayCash, []pos.Line{tea, pear}, v(1002, 10000, 10000))) // 20780: 10780 self
+	b.Add(&pos.Record{Seq: 4, Kind: pos.KindVoid, Time: at("2020-08-02 10:00:00"), Voids: 1, Cashier: "m1"}) // voids yesterday's sale today
+
+	d1 := b.Day("2020-08-01")
+	if d1.Sales != 1 || d1.Total != 7980 || d1.VoucherAmount != 5000 || d1.SelfPaid != 2980 {
+		t.Errorf("day 1 = %+v", d1)
+	}
+	d := b.Day("2020-08-02")
+	want := struct {
+		sales, voids, vouchers       int
+		total, voucher, forf, selfpd pos.Money
+	}{2, 1, 1, 7980 + 20780 - 7980, 7980 + 10000 - 5000, 2020, 10780 - 2980}
+	got := struct {
+		sales, voids, vouchers       int
+		total, voucher, forf, selfpd pos.Money
+	}{d.Sales, d.Voids, d.Vouchers, d.Total, d.VoucherAmount, d.Forfeited, d.SelfPaid}
+	if got != want {
+		t.Fatalf("day 2 totals = %+v, want %+v", got, want)
+	}
+	if d.Total != d.VoucherAmount+d.SelfPaid {
+		t.Errorf("total %s != voucher %s + self-paid %s", d.Total, d.VoucherAmount, d.SelfPaid)
+	}
+	units := map[string]Row{}
+	for _, r := range d.ByUnit {
+		units[r.Key] = r
+	}
+	if u := units["1001"]; u.Label != "总工会" || u.Count != 0 || u.Voucher != 7980-5000 || u.Forfeited != 2020 {
+		t.Errorf("unit 1001 = %+v", u)
+	}
+	if u := units["1002"]; u.Count != 1 || u.Voucher != 10000 || u.Label != "#1002" {
+		t.Errorf("unit 1002 = %+v", u)
+	}
+	counties := map[string]Row{}
+	for _, r := range d.ByCounty {
+		counties[r.Key] = r
+	}
+	if c := counties["砀山县"]; c.Qty != 2 || c.Amount != 7980 {
+		t.Errorf("砀山县 = %+v (2 sold, 2 sold, 2 voided)", c)
+	}
+	if len(d.ByHour) != 3 || d.ByHour[0].Key != "00" || d.ByHour[1].Key != "09" || d.ByHour[2].Key != "10" {
+		t.Errorf("hours = %+v", d.ByHour)
+	}
+	if empty := b.Day("2020-09-01"); empty.Sales != 0 || empty.ByUnit == nil {
+		t.Errorf("empty day = %+v", empty)
+	}
+	if days := b.Days(); strings.Join(days, ",") != "2020-08-01,2020-08-02" {
+		t.Errorf("days = %v", days)
+	}
+
+	var csvb, txt bytes.Buffer
+	if err := WriteCSV(&csvb, d); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(csvb.String(), "2020-08-02,total,,,1,,207.80,129.80,20.20,78.00") {
+		t.Errorf("csv:\n%s", csvb.String())
+	}
+	if err := WriteText(&txt, d, func(k string) string { return k }); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(txt.String(), "￥207.80") || !strings.Contains(txt.String(), "岳西翠兰") {
+		t.Errorf("text:\n%s", txt.String())
+	}
+}

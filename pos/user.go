@@ -1,0 +1,52 @@
+package pos
+
+import "time"
+
+// Role is what a user may do at the terminal.
+type Role string
+
+const (
+	RoleCashier    Role = "cashier"    // sells and redeems
+	RoleManager    Role = "manager"    // also voids, approves overrides and reprints, reads reports
+	RoleTechnician Role = "technician" // configures the terminal, devices and sync
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleCashier || r == RoleManager || r == RoleTechnician }
+
+// User is a person who logs in at the terminal with a PIN. The PIN hash lives
+// in storage only; it never leaves pos/bolt.
+type User struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Role        Role      `json:"role"`
+	Disabled    bool      `json:"disabled"`
+	Failures    int       `json:"failures"`
+	LockedUntil time.Time `json:"locked_until"`
+}
+
+// PIN policy: digits only, 4 to 12 of them, locked for LockoutDuration after
+// MaxPINFailures wrong tries in a row.
+const (
+	MinPINLength    = 4
+	MaxPINLength    = 12
+	MaxPINFailures  = 5
+	LockoutDuration = 5 * time.Minute
+)
+
+// ValidatePIN refuses PINs that are not 4–12 digits or are one digit repeated.
+func ValidatePIN(pin string) error {
+	if len(pin) < MinPINLength || len(pin) > MaxPINLength || !allDigits(pin) {
+		return Errorf(EINVALID, "PIN must be %d to %d digits", MinPINLength, MaxPINLength)
+	}
+	same := true
+	for i := 1; i < len(pin); i++ {
+		if pin[i] != pin[0] {
+			same = false
+		}
+	}
+	if same {
+		return Errorf(EINVALID, "PIN must not repeat one digit")
+	}
+	return nil
+}

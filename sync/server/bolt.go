@@ -1,0 +1,177 @@
+package server
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"fupinpos/pos"
+)
+
+var (
+	bucketMeta    = []byte("meta")
+	bucketIssued  = []byte("issued")  // voucher id (8 B) → Issuance JSON
+	bucketHolders = []byte("holders") // campaign (2 B) ‖ holder (8 B) → issued fen (8 B)
+	bucketSerials = []byte("serials") // campaign (2 B) → last serial (4 B)
+	keyDeployment = []byte("deployment")
+)
+
+// Bolt is the embedded bbolt Store: one file, fsync on every commit.
+type Bolt struct {
+	db *bolt.DB
+}
+
+// OpenBolt opens (creating if needed) the server database at path.
+func OpenBolt(path string) (*Bolt, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		return nil, fmt.Errorf("open server database %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketMeta, bucketIssued, bucketHolders, bucketSerials} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("init server database: %w", err)
+	}
+	return &Bolt{db: db}, nil
+}
+
+// Close closes the database file.
+func (s *Bolt) Close() error { return s.db.Close() }
+
+// Deployment returns the stored deployment.
+func (s *Bolt) Deployment() (*Deployment, error) {
+	var d Deployment
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketMeta).Get(keyDeployment)
+		if b == nil {
+			return pos.Errorf(pos.ENOTFOUND, "no deployment: run voucherd init")
+		}
+		return json.Unmarshal(b, &d)
+	})
+	return &d, err
+}
+
+// UpdateDeployment runs fn on the deployment (empty before init) and stores it.
+func (s *Bolt) UpdateDeployment(fn func(d *Deployment) error) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		var d Deployment
+		if b := tx.Bucket(bucketMeta).Get(keyDeployment); b != nil {
+			if err := json.Unmarshal(b, &d); err != nil {
+				return fmt.Errorf("decode deployment: %w", err)
+			}
+		}
+		if err := fn(&d); err != nil {
+			return err
+		}
+		b, err := json.Marshal(&d)
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keyDeployment, b)
+	})
+}
+
+func holderKey(campaign uint16, h pos.HolderRef) []byte {
+	k := make([]byte, 10)
+	binary.BigEndian.PutUint16(k, campaign)
+	copy(k[2:], h[:])
+	return k
+}
+
+func idKey(id pos.VoucherID) []byte {
+	return binary.BigEndian.AppendUint64(nil, uint64(id))
+}
+
+// Issue allocates serials and records the batch in one transaction.
+func (s *Bolt) Issue(campaign uint16, cap pos.Money, reqs []IssueRequest, build func(uint32, IssueRequest) (Issuance, error)) ([]Issuance, error) {
+	var out []Issuance
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		out = out[:0]
+		holders, issued, serials := tx.Bucket(bucketHolders), tx.Bucket(bucketIssued), tx.Bucket(bucketSerials)
+		ck := binary.BigEndian.AppendUint16(nil, campaign)
+		var last uint32
+		if b := serials.Get(ck); b != nil {
+			last = binary.BigEndian.Uint32(b)
+		}
+		for _, r := range reqs {
+			hk := holderKey(campaign, r.Holder)
+			var total pos.Money
+			if b := holders.Get(hk); b != nil {
+				total = pos.Money(binary.BigEndian.Uint64(b))
+			}
+			total += r.Value
+			if total > cap {
+				return pos.Errorf(pos.ECAPEXCEEDED, "member %s would hold %s, over the %s cap", r.Member, total, cap).
+					With("total", total.String()).With("cap", cap.String())
+			}
+			if last == ^uint32(0) {
+				return pos.Errorf(pos.ECONFLICT, "campaign %d has no serials left", campaign)
+			}
+			last++
+			is, err := build(last, r)
+			if err != nil {
+				return err
+			}
+			b, err := json.Marshal(&is)
+			if err != nil {
+				return err
+			}
+			if err := issued.Put(idKey(is.ID), b); err != nil {
+				return err
+			}
+			if err := holders.Put(hk, binary.BigEndian.AppendUint64(nil, uint64(total))); err != nil {
+				return err
+			}
+			out = append(out, is)
+		}
+		return serials.Put(ck, binary.BigEndian.AppendUint32(nil, last))
+	})
+	if err != nil {
+		if pos.ErrorCode(err) == pos.EINTERNAL {
+			return nil, pos.WrapError(pos.ESTORAGE, err, "record issuance")
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+// IssuedTotal returns the value issued to holder in campaign.
+func (s *Bolt) IssuedTotal(campaign uint16, h pos.HolderRef) (pos.Money, error) {
+	var total pos.Money
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketHolders).Get(holderKey(campaign, h)); b != nil {
+			total = pos.Money(binary.BigEndian.Uint64(b))
+		}
+		return nil
+	})
+	return total, err
+}
+
+// Issued returns the issuance record of id.
+func (s *Bolt) Issued(id pos.VoucherID) (*Issuance, error) {
+	var is Issuance
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketIssued).Get(idKey(id))
+		if b == nil {
+			return pos.Errorf(pos.ENOTFOUND, "voucher %s was not issued here", id)
+		}
+		return json.Unmarshal(b, &is)
+	})
+	return &is, err
+}
+
+var _ Store = (*Bolt)(nil)
+
+// fileMode is the mode of every secret file the server writes.
+const fileMode os.FileMode = 0o600

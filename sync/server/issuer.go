@@ -1,0 +1,120 @@
+package server
+
+import (
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/pos/voucher"
+)
+
+// Issuer signs vouchers for members and builds the signed trust list and
+// catalogue that terminals install.
+type Issuer struct {
+	Store Store
+	Keys  *Keyring
+	Now   func() time.Time
+}
+
+// IssueSpec asks for Count vouchers of Value each for Member of Unit.
+type IssueSpec struct {
+	Member string
+	Unit   uint32
+	Value  pos.Money
+	Count  int
+	Scope  uint32
+	Flags  pos.Flags
+}
+
+func (is *Issuer) now() time.Time {
+	if is.Now != nil {
+		return is.Now()
+	}
+	return time.Now()
+}
+
+// Issue signs the vouchers of specs for campaign in one batch: all or none.
+// It refuses outside the campaign's issue window, for unknown units, and
+// when any member's issued total would pass the per-person cap.
+func (is *Issuer) Issue(campaign uint16, specs []IssueSpec) ([]Issuance, error) {
+	d, err := is.Store.Deployment()
+	if err != nil {
+		return nil, err
+	}
+	camp := d.Campaign(campaign)
+	if camp == nil {
+		return nil, pos.Errorf(pos.ENOTFOUND, "no campaign %d", campaign)
+	}
+	now := is.now().Truncate(time.Second)
+	if !camp.Issuable(now) {
+		return nil, pos.Errorf(pos.ECAMPAIGNCLOSED, "campaign %d issues from %s until %s, not at %s", campaign,
+			pos.DayOf(camp.IssueFrom), pos.DayOf(camp.IssueUntil), now.In(pos.CST).Format(time.DateTime)).
+			With("campaign", camp.Name)
+	}
+	var reqs []IssueRequest
+	extra := map[int]IssueSpec{}
+	for _, s := range specs {
+		if s.Member == "" {
+			return nil, pos.Errorf(pos.EINVALID, "member id is required")
+		}
+		if d.Unit(s.Unit) == nil {
+			return nil, pos.Errorf(pos.ENOTFOUND, "no work unit %d", s.Unit)
+		}
+		if s.Value <= 0 || s.Value > camp.Cap {
+			return nil, pos.Errorf(pos.EINVALID, "value %s must be between ￥0.01 and the cap %s", s.Value, camp.Cap)
+		}
+		n := s.Count
+		if n == 0 {
+			n = 1
+		}
+		for i := 0; i < n; i++ {
+			extra[len(reqs)] = s
+			reqs = append(reqs, IssueRequest{Member: s.Member, Holder: voucher.HolderOf(is.Keys.HolderSecret, s.Member), Unit: s.Unit, Value: s.Value})
+		}
+	}
+	i := 0
+	return is.Store.Issue(campaign, camp.Cap, reqs, func(serial uint32, r IssueRequest) (Issuance, error) {
+		s := extra[i]
+		i++
+		v := &pos.Voucher{
+			Campaign: campaign, Serial: serial, Holder: r.Holder, Unit: r.Unit, Value: r.Value,
+			NotBefore: camp.RedeemFrom, NotAfter: camp.RedeemUntil, IssuedAt: now,
+			Scope: s.Scope, Flags: s.Flags | pos.FlagNoChange,
+		}
+		code, err := voucher.Encode(v, is.Keys.Issuer)
+		if err != nil {
+			return Issuance{}, err
+		}
+		return Issuance{ID: v.ID(), Member: r.Member, Holder: r.Holder, Unit: r.Unit, Value: r.Value, IssuedAt: now, Code: code}, nil
+	})
+}
+
+// TrustBundle signs a new trust list (sequence one higher than the last)
+// valid for validity plus grace, and the catalogue, and returns them as the
+// provisioning bundle a terminal installs.
+func (is *Issuer) TrustBundle(validity, grace time.Duration) ([]byte, *pos.TrustList, error) {
+	var tl *pos.TrustList
+	var cat pos.Catalogue
+	now := is.now().Truncate(time.Second)
+	err := is.Store.UpdateDeployment(func(d *Deployment) error {
+		d.TrustSeq++
+		tl = &pos.TrustList{
+			Seq: d.TrustSeq, IssuedAt: now, Expires: now.Add(validity), Grace: pos.Duration(grace),
+			Keys: d.Keys, Campaigns: d.Campaigns, Units: d.Units,
+		}
+		cat = d.Catalogue
+		return tl.Validate()
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	tdoc, err := voucher.SignTrust(tl, is.Keys.Root)
+	if err != nil {
+		return nil, nil, err
+	}
+	cdoc, err := voucher.SignCatalogue(&cat, is.Keys.Root)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := voucher.MakeBundle(tdoc, cdoc)
+	return b, tl, err
+}

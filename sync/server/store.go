@@ -1,0 +1,77 @@
+package server
+
+import (
+	"time"
+
+	"fupinpos/pos"
+)
+
+// Deployment is the server's configuration of record: what goes into the
+// signed trust list and catalogue, and the trust list's sequence so far.
+type Deployment struct {
+	Campaigns []pos.Campaign  `json:"campaigns"`
+	Units     []pos.WorkUnit  `json:"units"`
+	Keys      []pos.IssuerKey `json:"keys"`
+	Catalogue pos.Catalogue   `json:"catalogue"`
+	TrustSeq  uint64          `json:"trust_seq"`
+}
+
+// Campaign returns the campaign with id, or nil.
+func (d *Deployment) Campaign(id uint16) *pos.Campaign {
+	for i := range d.Campaigns {
+		if d.Campaigns[i].ID == id {
+			return &d.Campaigns[i]
+		}
+	}
+	return nil
+}
+
+// Unit returns the work unit with id, or nil.
+func (d *Deployment) Unit(id uint32) *pos.WorkUnit {
+	for i := range d.Units {
+		if d.Units[i].ID == id {
+			return &d.Units[i]
+		}
+	}
+	return nil
+}
+
+// Issuance is the server's record of one issued voucher. Member is the
+// union's own member id: it stays on the server and never enters a code.
+type Issuance struct {
+	ID       pos.VoucherID `json:"id"`
+	Member   string        `json:"member"`
+	Holder   pos.HolderRef `json:"holder"`
+	Unit     uint32        `json:"unit"`
+	Value    pos.Money     `json:"value"`
+	IssuedAt time.Time     `json:"issued_at"`
+	Code     string        `json:"code"`
+}
+
+// Store is the central server's storage. Every method that changes state
+// does so in one transaction.
+type Store interface {
+	// Deployment returns the current deployment; ENOTFOUND before init.
+	Deployment() (*Deployment, error)
+	// UpdateDeployment changes the deployment in one transaction.
+	UpdateDeployment(fn func(d *Deployment) error) error
+	// Issue allocates the next serials of campaign and records the vouchers
+	// that build returns, refusing the whole batch (ECAPEXCEEDED) if any
+	// member's issued total would pass cap. build receives the allocated
+	// serial and returns the signed issuance.
+	Issue(campaign uint16, cap pos.Money, reqs []IssueRequest, build func(serial uint32, r IssueRequest) (Issuance, error)) ([]Issuance, error)
+	// IssuedTotal returns the value issued to holder in campaign.
+	IssuedTotal(campaign uint16, holder pos.HolderRef) (pos.Money, error)
+	// Issued returns the issuance record of id, or ENOTFOUND.
+	Issued(id pos.VoucherID) (*Issuance, error)
+	// Close releases the storage.
+	Close() error
+}
+
+// IssueRequest asks for one voucher of Value for Member of Unit.
+type IssueRequest struct {
+	Member string
+	Holder pos.HolderRef
+	Unit   uint32
+	Value  pos.Money
+}
