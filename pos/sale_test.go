@@ -12,7 +12,7 @@ func TestSettle(t *testing.T) {
 		return x
 	}
 	type want struct {
-		code                                  string
+		code                                 string
 		total, eligible, voucher, forf, self Money
 	}
 	tests := []struct {

@@ -37,9 +37,9 @@ func TestDay(t *testing.T) {
 		return pos.AppliedVoucher{Unit: unit, Face: face, Applied: applied, Forfeited: face - applied}
 	}
 	b := NewBuilder(Names{Unit: func(id uint32) string { return map[uint32]string{1001: "总工会"}[id] }})
-	b.Add(sale(1, "2020-08-01 23:59:59", "c1", pos.PayWeChat, []pos.Line{pear}, v(1001, 5000, 5000)))   // 7980: 5000 voucher + 2980 self
-	b.Add(sale(2, "2020-08-02 00:00:00", "c1", pos.PayNone, []pos.Line{pear}, v(1001, 10000, 7980)))    // forfeits 2020
-	b.Add(sale(3, "2020-08-02 09:30:00", "c2", pos.PayCash, []pos.Line{tea, pear}, v(1002, 10000, 10000))) // 20780: 10780 self
+	b.Add(sale(1, "2020-08-01 23:59:59", "c1", pos.PayWeChat, []pos.Line{pear}, v(1001, 5000, 5000)))        // 7980: 5000 voucher + 2980 self
+	b.Add(sale(2, "2020-08-02 00:00:00", "c1", pos.PayNone, []pos.Line{pear}, v(1001, 10000, 7980)))         // forfeits 2020
+	b.Add(sale(3, "2020-08-02 09:30:00", "c2", pos.PayCash, []pos.Line{tea, pear}, v(1002, 10000, 10000)))   // 20780: 10780 self
 	b.Add(&pos.Record{Seq: 4, Kind: pos.KindVoid, Time: at("2020-08-02 10:00:00"), Voids: 1, Cashier: "m1"}) // voids yesterday's sale today
 
 	d1 := b.Day("2020-08-01")

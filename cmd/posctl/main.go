@@ -1,0 +1,173 @@
+// Command posctl is the counter terminal's command line, for technicians
+// and scripts: provisioning, checking and redeeming vouchers, the ledger,
+// day reports, users and device tests. The cashier's app (fupinpos) uses the
+// same database file and the same code underneath.
+//
+// Exit status: 0 success (for check: redeemable), 1 refused or failed
+// (the reason code is printed), 2 usage error.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"fupinpos/assets"
+	"fupinpos/pos"
+	"fupinpos/pos/bolt"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `posctl — fupinpos counter terminal tool
+
+Terminal:
+  provision --db FILE --trust FILE --root-key FILE|HEX --store ID --terminal ID
+            [--store-name NAME] [--counter NAME] [--scope N,...] [--printer URI] [--scanner URI] [--lang zh_Hans|en]
+  status    --db FILE [--json]                 provisioning, trust list, queue, clock
+  user add  --db FILE --id ID --name NAME --role cashier|manager|technician --pin PIN
+  user list --db FILE
+
+Vouchers and sales:
+  check     --db FILE [--json] CODE            exit 0 only when redeemable, 1 refused (reason code printed)
+  redeem    --db FILE --cashier ID --item SKU:QTY... [--method cash|wechat|alipay|card] [--json] CODE...
+
+Records:
+  ledger verify --db FILE [--json]             walk the signed hash chain of sales and the audit log
+  ledger void   --db FILE --receipt NO --manager ID --pin PIN --reason TEXT
+  report day    --db FILE [--date YYYY-MM-DD] [--json|--csv]
+
+Run "posctl COMMAND --help" for a command's flags. Messages follow LANG (Chinese unless en*).
+`
+
+// errUsage marks a usage error: exit status 2.
+var errUsage = errors.New("usage")
+
+// errRefused marks an answer that is not a failure of the tool but a "no"
+// (a voucher refused): exit status 1, already printed.
+var errRefused = errors.New("refused")
+
+// command is one posctl subcommand.
+type command func(args []string, stdout io.Writer) error
+
+func commands() map[string]command {
+	return map[string]command{
+		"provision": cmdProvision,
+		"status":    cmdStatus,
+		"user":      sub("user", map[string]command{"add": cmdUserAdd, "list": cmdUserList}),
+		"check":     cmdCheck,
+		"redeem":    cmdRedeem,
+		"ledger":    sub("ledger", map[string]command{"verify": cmdLedgerVerify, "void": cmdVoid}),
+		"report":    sub("report", map[string]command{"day": cmdReportDay}),
+	}
+}
+
+// exitCommands are subcommands written in the run style (own exit code).
+var exitCommands = map[string]func(args []string, stdout, stderr io.Writer) int{}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	if fn, ok := exitCommands[args[0]]; ok {
+		return fn(args[1:], stdout, stderr)
+	}
+	fn, ok := commands()[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "posctl: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	return exitCode(args[0], fn(args[1:], stdout), stderr)
+}
+
+// exitCode prints err for the operator and maps it to the exit status.
+func exitCode(name string, err error, stderr io.Writer) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errRefused):
+		return 1
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "posctl %s: %v\n", name, err)
+		return 2
+	}
+	if code := pos.ErrorCode(err); code != pos.EINTERNAL {
+		fmt.Fprintf(stderr, "posctl %s: %s [%s]\n  %v\n", name, msgs().Error(err), code, err)
+	} else {
+		fmt.Fprintf(stderr, "posctl %s: %v\n", name, err)
+	}
+	return 1
+}
+
+// sub dispatches a second word (posctl ledger verify).
+func sub(name string, cmds map[string]command) command {
+	return func(args []string, stdout io.Writer) error {
+		if len(args) == 0 {
+			names := make([]string, 0, len(cmds))
+			for n := range cmds {
+				names = append(names, n)
+			}
+			return fmt.Errorf("%w: %s needs one of: %s", errUsage, name, strings.Join(names, ", "))
+		}
+		fn, ok := cmds[args[0]]
+		if !ok {
+			return fmt.Errorf("%w: unknown command %s %q", errUsage, name, args[0])
+		}
+		return fn(args[1:], stdout)
+	}
+}
+
+// msgs returns the messages for the operator's LANG.
+func msgs() *assets.Messages { return assets.For(os.Getenv("LANG")) }
+
+// newFlags returns a FlagSet whose parse errors are usage errors.
+func newFlags(name string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("posctl "+name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	return fs
+}
+
+// parse parses flags; positional arguments are allowed only when
+// positional is true.
+func parse(fs *flag.FlagSet, args []string, positional bool) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if !positional && fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	return nil
+}
+
+func require(fs *flag.FlagSet, names ...string) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, n := range names {
+		if !set[n] {
+			return fmt.Errorf("%w: --%s is required", errUsage, n)
+		}
+	}
+	return nil
+}
+
+// openDB opens the terminal database, which must exist unless create.
+func openDB(path string, create bool) (*bolt.DB, error) {
+	if !create {
+		if _, err := os.Stat(path); err != nil {
+			return nil, pos.WrapError(pos.ENOTPROVISIONED, err, "no terminal database at %s (run posctl provision)", path)
+		}
+	}
+	return bolt.Open(path, 0o600, &bolt.Options{Timeout: defaultLockWait})
+}

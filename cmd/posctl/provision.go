@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"fupinpos/pos"
+	"fupinpos/pos/voucher"
+)
+
+func cmdProvision(args []string, stdout io.Writer) error {
+	fs := newFlags("provision", stdout)
+	dbPath := fs.String("db", "", "terminal database `FILE` (created when missing)")
+	trust := fs.String("trust", "", "signed trust bundle `FILE` from voucherd trust")
+	rootKey := fs.String("root-key", "", "deployment root public key: root.pub `FILE` or 64 hex digits")
+	store := fs.String("store", "", "store `ID` (letters, digits, - and _)")
+	storeName := fs.String("store-name", "", "store name printed on receipts")
+	counter := fs.String("counter", "扶贫专区", "counter name printed on receipts")
+	terminal := fs.String("terminal", "", "terminal `ID` within the store")
+	scopes := fs.String("scope", "", "comma-separated store groups / regions (`N,...`) whose scoped vouchers this store accepts")
+	printer := fs.String("printer", "", "receipt printer `URI`, e.g. tcp://127.0.0.1:9100?paper=80")
+	scanner := fs.String("scanner", "", "scanner `URI`, e.g. serial:///dev/ttyUSB0?baud=9600")
+	lang := fs.String("lang", "zh_Hans", "terminal language: zh_Hans or en")
+	server := fs.String("server", "", "central server `URL` (for sync)")
+	if err := parse(fs, args, false); err != nil {
+		return err
+	}
+	if err := require(fs, "db", "trust", "root-key", "store", "terminal"); err != nil {
+		return err
+	}
+	keyText := *rootKey
+	if b, err := os.ReadFile(*rootKey); err == nil {
+		keyText = string(b)
+	}
+	root, err := voucher.ParsePublicKey(keyText)
+	if err != nil {
+		return fmt.Errorf("%w: --root-key: %v", errUsage, err)
+	}
+	bundle, err := os.ReadFile(*trust)
+	if err != nil {
+		return pos.WrapError(pos.ENOTFOUND, err, "read trust bundle")
+	}
+	cfg := pos.TerminalConfig{Store: *store, StoreName: *storeName, Counter: *counter, Terminal: *terminal,
+		Printer: *printer, Scanner: *scanner, Lang: *lang, Server: *server}
+	if cfg.StoreName == "" {
+		cfg.StoreName = *store
+	}
+	for _, s := range strings.Split(*scopes, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		n, err := strconv.ParseUint(s, 10, 32)
+		if err != nil {
+			return fmt.Errorf("%w: --scope %q: want numbers", errUsage, s)
+		}
+		cfg.Scopes = append(cfg.Scopes, uint32(n))
+	}
+	db, err := openDB(*dbPath, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	pub, err := db.Provision(cfg, root, actor)
+	if err != nil {
+		return err
+	}
+	tl, cat, err := db.InstallBundle(bundle, actor)
+	if err != nil {
+		return err
+	}
+	// The bundle is the first word from the server: its time starts the
+	// clock floor and the status cache age.
+	if _, err := db.RecordSync(tl.IssuedAt); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "provisioned %s / %s in %s\n", cfg.Store, cfg.Terminal, *dbPath)
+	fmt.Fprintf(stdout, "root key:      %s\n", voucher.Fingerprint(root))
+	fmt.Fprintf(stdout, "terminal key:  %s\n", voucher.Fingerprint(pub))
+	fmt.Fprintf(stdout, "trust list:    %d, expires %s\n", tl.Seq, cst(tl.Expires))
+	if cat != nil {
+		fmt.Fprintf(stdout, "catalogue:     version %d, %d products\n", cat.Version, len(cat.Products))
+	}
+	return nil
+}
+
+func cmdStatus(args []string, stdout io.Writer) error {
+	fs := newFlags("status", stdout)
+	dbPath := fs.String("db", "", "terminal database `FILE`")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args, false); err != nil {
+		return err
+	}
+	if err := require(fs, "db"); err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cfg, err := db.Config()
+	if err != nil {
+		return err
+	}
+	tl, err := db.Trust()
+	if err != nil {
+		return err
+	}
+	cat, err := db.Catalogue()
+	if err != nil {
+		return err
+	}
+	q, _ := db.Queue()
+	cs, _ := db.ClockState()
+	seq, head, _ := db.Head()
+	pub, _ := db.PublicKey()
+	st := struct {
+		Config    *pos.TerminalConfig `json:"config"`
+		Trust     uint64              `json:"trust_seq"`
+		Expires   string              `json:"trust_expires"`
+		Catalogue uint32              `json:"catalogue_version"`
+		Queue     pos.QueueState      `json:"queue"`
+		Clock     pos.ClockState      `json:"clock"`
+		Records   uint64              `json:"records"`
+		Head      pos.Hash            `json:"head"`
+		Key       string              `json:"terminal_key"`
+	}{cfg, tl.Seq, cst(tl.Expires), cat.Version, q, cs, seq, head, voucher.Fingerprint(pub)}
+	if *asJSON {
+		return printJSON(stdout, st)
+	}
+	fmt.Fprintf(stdout, "store %s (%s), terminal %s, counter %s\n", cfg.Store, cfg.StoreName, cfg.Terminal, cfg.Counter)
+	fmt.Fprintf(stdout, "trust list %d (expires %s), catalogue %d\n", tl.Seq, st.Expires, cat.Version)
+	fmt.Fprintf(stdout, "ledger %d records, %d waiting for upload (%s)\n", seq, q.Count, q.Amount)
+	fmt.Fprintf(stdout, "clock floor %s, last sync %s\n", cst(cs.Floor), cst(cs.LastSync))
+	fmt.Fprintf(stdout, "terminal key %s\n", st.Key)
+	return nil
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"fupinpos/pos"
+	"fupinpos/pos/bolt"
+)
+
+// SaleResult is the JSON answer of posctl redeem --json.
+type SaleResult struct {
+	Receipt       string               `json:"receipt"`
+	Seq           uint64               `json:"seq"`
+	Time          string               `json:"time"` // CST
+	Total         pos.Money            `json:"total"`
+	VoucherAmount pos.Money            `json:"voucher_amount"`
+	Forfeited     pos.Money            `json:"forfeited"`
+	SelfPaid      pos.Money            `json:"self_paid"`
+	Method        pos.PayMethod        `json:"method"`
+	Vouchers      []pos.AppliedVoucher `json:"vouchers"`
+	Hash          pos.Hash             `json:"hash"`
+	Printed       string               `json:"printed,omitempty"` // printer URI the receipt went to
+}
+
+func cmdRedeem(args []string, stdout io.Writer) error {
+	fs := newFlags("redeem", stdout)
+	dbPath := fs.String("db", "", "terminal database `FILE`")
+	cashier := fs.String("cashier", "", "cashier user `ID`")
+	var items itemsFlag
+	fs.Var(&items, "item", "basket line `SKU:QTY` (repeat for each line)")
+	method := fs.String("method", "", "how the remainder was paid: cash, wechat, alipay or card (recorded only)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	printer := fs.String("printer", "", "print the receipt on the printer at `URI` after the sale is recorded")
+	if err := parse(fs, args, true); err != nil {
+		return err
+	}
+	if err := require(fs, "db", "cashier", "item"); err != nil {
+		return err
+	}
+	m := pos.PayMethod(*method)
+	if !m.Valid() {
+		return fmt.Errorf("%w: --method %q: want cash, wechat, alipay or card", errUsage, *method)
+	}
+	db, err := openDB(*dbPath, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetOnline(false)
+	s, err := db.Redeem(bolt.SaleRequest{Cashier: *cashier, Items: items, Codes: fs.Args(), Method: m, Mode: pos.EntryCLI})
+	if err != nil {
+		return err
+	}
+	r := s.Record
+	res := SaleResult{Receipt: r.Receipt, Seq: r.Seq, Time: cst(r.Time), Total: r.Total, VoucherAmount: r.VoucherAmount,
+		Forfeited: r.Forfeited, SelfPaid: r.SelfPaid, Method: r.Method, Vouchers: r.Vouchers, Hash: s.Hash}
+	var printErr error
+	if *printer != "" {
+		if printErr = printReceipt(db, r.Seq, false, *printer, actor); printErr == nil {
+			res.Printed = *printer
+		}
+	}
+	if *asJSON {
+		if err := printJSON(stdout, res); err != nil {
+			return err
+		}
+	} else {
+		t := msgs().T
+		fmt.Fprintf(stdout, "%s %s  %s\n", t("label.receipt", nil), r.Receipt, res.Time)
+		fmt.Fprintf(stdout, "  %s %s  %s %s  %s %s  %s %s (%s)\n",
+			t("label.total", nil), r.Total, t("label.voucher_amount", nil), r.VoucherAmount,
+			t("label.forfeited", nil), r.Forfeited, t("label.self_paid", nil), r.SelfPaid, payLabel(r.Method))
+		for _, v := range r.Vouchers {
+			fmt.Fprintf(stdout, "  %s %s  %s %s → %s\n", t("label.voucher", nil), v.ID.Masked(), t("label.value", nil), v.Face, v.Applied)
+		}
+	}
+	if printErr != nil {
+		// The sale stands; only the paper failed. Say how to reprint.
+		return fmt.Errorf("sale %s is recorded, but the receipt did not print (reprint with posctl receipt --no %s): %w",
+			r.Receipt, r.Receipt, printErr)
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/pos/bolt"
+	"fupinpos/pos/report"
+)
+
+func cmdReportDay(args []string, stdout io.Writer) error {
+	fs := newFlags("report day", stdout)
+	dbPath := fs.String("db", "", "terminal database `FILE`")
+	date := fs.String("date", "", "CST day `YYYY-MM-DD` (default today)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	asCSV := fs.Bool("csv", false, "print CSV (one row per breakdown line)")
+	if err := parse(fs, args, false); err != nil {
+		return err
+	}
+	if err := require(fs, "db"); err != nil {
+		return err
+	}
+	if *asJSON && *asCSV {
+		return fmt.Errorf("%w: --json and --csv exclude each other", errUsage)
+	}
+	day := *date
+	if day == "" {
+		day = pos.DayOf(time.Now())
+	} else if _, err := pos.ParseDay(day); err != nil {
+		return fmt.Errorf("%w: --date: %v", errUsage, err)
+	}
+	db, err := openDB(*dbPath, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	d, err := dayReport(db, day)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *asJSON:
+		return printJSON(stdout, d)
+	case *asCSV:
+		return report.WriteCSV(stdout, d)
+	}
+	return report.WriteText(stdout, d, func(k string) string { return msgs().T(k, nil) })
+}
+
+// dayReport builds the report of one CST day from the whole ledger (a void
+// needs the sale it cancels, which may be older).
+func dayReport(db *bolt.DB, day string) (*report.Day, error) {
+	tl, err := db.Trust()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := db.Config()
+	if err != nil {
+		return nil, err
+	}
+	users, _ := db.Users()
+	names := map[string]string{}
+	for _, u := range users {
+		names[u.ID] = u.Name
+	}
+	b := report.NewBuilder(report.Names{
+		Unit: tl.UnitName,
+		Cashier: func(id string) string {
+			if n := names[id]; n != "" {
+				return n + " (" + id + ")"
+			}
+			return id
+		},
+	})
+	err = db.Records(0, func(s *bolt.Sale) error {
+		b.Add(s.Record)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	d := b.Day(day)
+	d.Store, d.Terminal = cfg.Store, cfg.Terminal
+	for i, r := range d.ByMethod {
+		d.ByMethod[i].Label = payLabel(pos.PayMethod(r.Key))
+	}
+	return d, nil
+}

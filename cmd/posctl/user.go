@@ -1,0 +1,65 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"fupinpos/pos"
+)
+
+func cmdUserAdd(args []string, stdout io.Writer) error {
+	fs := newFlags("user add", stdout)
+	dbPath := fs.String("db", "", "terminal database `FILE`")
+	id := fs.String("id", "", "user `ID` (the login number)")
+	name := fs.String("name", "", "the person's name, printed on receipts")
+	role := fs.String("role", "cashier", "cashier, manager or technician")
+	pin := fs.String("pin", "", "`PIN` of 4 to 12 digits")
+	if err := parse(fs, args, false); err != nil {
+		return err
+	}
+	if err := require(fs, "db", "id", "pin"); err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.AddUser(pos.User{ID: *id, Name: *name, Role: pos.Role(*role)}, *pin, actor); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "user %s (%s, %s) added\n", *id, *name, *role)
+	return nil
+}
+
+func cmdUserList(args []string, stdout io.Writer) error {
+	fs := newFlags("user list", stdout)
+	dbPath := fs.String("db", "", "terminal database `FILE`")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args, false); err != nil {
+		return err
+	}
+	if err := require(fs, "db"); err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	us, err := db.Users()
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(stdout, us)
+	}
+	for _, u := range us {
+		state := ""
+		if u.Disabled {
+			state = " disabled"
+		}
+		fmt.Fprintf(stdout, "%-8s %-10s %s%s\n", u.ID, u.Role, u.Name, state)
+	}
+	return nil
+}

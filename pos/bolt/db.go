@@ -1,0 +1,224 @@
+package bolt
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"fupinpos/pos"
+)
+
+// schemaVersion is the layout described in the package documentation.
+const schemaVersion = 1
+
+var (
+	bucketMeta      = []byte("meta")
+	bucketConfig    = []byte("config")
+	bucketTrust     = []byte("trust")
+	bucketCatalogue = []byte("catalogue")
+	bucketStatus    = []byte("status")
+	bucketHolders   = []byte("holders")
+	bucketRedeemed  = []byte("redeemed")
+	bucketVoids     = []byte("voids")
+	bucketLedger    = []byte("ledger")
+	bucketOutbox    = []byte("outbox")
+	bucketAudit     = []byte("audit")
+	bucketUsers     = []byte("users")
+
+	allBuckets = [][]byte{bucketMeta, bucketConfig, bucketTrust, bucketCatalogue, bucketStatus,
+		bucketHolders, bucketRedeemed, bucketVoids, bucketLedger, bucketOutbox, bucketAudit, bucketUsers}
+
+	keySchema       = []byte("schema")
+	keyTerminalKey  = []byte("terminal_key")
+	keyRootKey      = []byte("root_key")
+	keyClock        = []byte("clock")
+	keyQueue        = []byte("queue")
+	keyTrustSeq     = []byte("trust_seq")
+	keyCatalogueVer = []byte("catalogue")
+	keyLedgerHead   = []byte("ledger_head")
+	keyAuditHead    = []byte("audit_head")
+	keyConfig       = []byte("terminal")
+)
+
+// Options are the settings of Open. A nil *Options means the defaults.
+type Options struct {
+	// Now is the terminal's clock; tests set a fake one. Default time.Now.
+	Now func() time.Time
+	// Timeout is how long Open waits for another process to release the
+	// file lock; zero waits forever.
+	Timeout time.Duration
+}
+
+// DB is an open terminal database. Its methods are safe for concurrent use;
+// bbolt serialises writers, so two redemptions never interleave.
+type DB struct {
+	bolt   *bolt.DB
+	path   string
+	now    func() time.Time
+	online atomic.Bool
+
+	// Decoded documents, reused while the stored bytes are unchanged.
+	cfg   atomic.Pointer[cached[pos.TerminalConfig]]
+	trust atomic.Pointer[cached[pos.TrustList]]
+	cat   atomic.Pointer[cached[pos.Catalogue]]
+	keys  atomic.Pointer[keys]
+
+	vmu      sync.Mutex
+	verified map[string]verifiedCode
+}
+
+// keys are the terminal's key pair and the root key; fixed once provisioned.
+type keys struct {
+	priv ed25519.PrivateKey
+	pub  ed25519.PublicKey
+	root ed25519.PublicKey
+}
+
+type cached[T any] struct {
+	raw []byte
+	val *T
+}
+
+// Open opens or creates the terminal database at path. A new file is empty
+// and unprovisioned: only Provision, users and Audit work on it until then.
+func Open(path string, mode os.FileMode, opts *Options) (*DB, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	b, err := bolt.Open(path, mode, &bolt.Options{Timeout: opts.Timeout})
+	if err != nil {
+		return nil, pos.WrapError(pos.ESTORAGE, err, "open %s", path)
+	}
+	db := &DB{bolt: b, path: path, now: opts.Now, verified: map[string]verifiedCode{}}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	err = db.update("initialise database", func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if meta.Get(keyTerminalKey) == nil {
+			_, priv, err := ed25519.GenerateKey(rand.Reader)
+			if err != nil {
+				return pos.WrapError(pos.EINTERNAL, err, "make terminal key")
+			}
+			if err := meta.Put(keyTerminalKey, priv); err != nil {
+				return err
+			}
+		}
+		v := meta.Get(keySchema)
+		if v == nil {
+			return meta.Put(keySchema, binary.BigEndian.AppendUint32(nil, schemaVersion))
+		}
+		if len(v) != 4 || binary.BigEndian.Uint32(v) > schemaVersion {
+			return pos.Errorf(pos.EUPDATE, "database %s has a newer layout than this program", path)
+		}
+		return nil
+	})
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close releases the file. Every committed record is already on disk.
+func (db *DB) Close() error {
+	if err := db.bolt.Close(); err != nil {
+		return pos.WrapError(pos.ESTORAGE, err, "close %s", db.path)
+	}
+	return nil
+}
+
+// Path returns the file the database lives in.
+func (db *DB) Path() string { return db.path }
+
+// Size returns the size of the database file in bytes, for diagnostics.
+func (db *DB) Size() (int64, error) {
+	fi, err := os.Stat(db.path)
+	if err != nil {
+		return 0, pos.WrapError(pos.ESTORAGE, err, "stat %s", db.path)
+	}
+	return fi.Size(), nil
+}
+
+// update runs fn in one read-write transaction. Errors that are not already
+// a *pos.Error come from bbolt or the disk and become pos.ESTORAGE: the
+// transaction was rolled back and nothing of it was recorded.
+func (db *DB) update(what string, fn func(tx *bolt.Tx) error) error {
+	return storageError(db.bolt.Update(fn), what)
+}
+
+// view runs fn in one read-only transaction.
+func (db *DB) view(what string, fn func(tx *bolt.Tx) error) error {
+	return storageError(db.bolt.View(fn), what)
+}
+
+func storageError(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var pe *pos.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	return pos.WrapError(pos.ESTORAGE, err, "%s", what)
+}
+
+// timestamp returns the clock's current time without its monotonic reading.
+func (db *DB) timestamp() time.Time { return db.now().Round(0) }
+
+func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+func getU64(b []byte) uint64 {
+	if len(b) < 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+func putI64(b *bolt.Bucket, key []byte, v int64) error {
+	return b.Put(key, binary.BigEndian.AppendUint64(nil, uint64(v)))
+}
+
+func getI64(b *bolt.Bucket, key []byte) int64 { return int64(getU64(b.Get(key))) }
+
+// unixNano encodes t, with 0 for the zero time.
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromUnixNano(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).In(pos.CST)
+}
+
+// decodeCached returns the decoded form of raw, decoding only when raw
+// differs from what was decoded last time. The result is shared: read only.
+func decodeCached[T any](p *atomic.Pointer[cached[T]], raw []byte, decode func([]byte) (*T, error)) (*T, error) {
+	if c := p.Load(); c != nil && bytes.Equal(c.raw, raw) {
+		return c.val, nil
+	}
+	v, err := decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	p.Store(&cached[T]{raw: bytes.Clone(raw), val: v})
+	return v, nil
+}

@@ -1,0 +1,159 @@
+package bolt
+
+import (
+	"encoding/json"
+	"strconv"
+
+	bolt "go.etcd.io/bbolt"
+
+	"fupinpos/pos"
+)
+
+// Item is one basket line as the cashier enters it: a catalogued product
+// and a quantity. The price comes from the installed catalogue, never from
+// the caller.
+type Item struct {
+	SKU string `json:"sku"`
+	Qty int64  `json:"qty"`
+}
+
+// SaleRequest is a sale to record: the basket, the voucher codes presented
+// (several allowed), and how the customer paid the remainder.
+type SaleRequest struct {
+	Cashier string
+	Items   []Item
+	Codes   []string
+	Method  pos.PayMethod
+	// Mode is how the codes were entered; EntryManual needs Manager, a
+	// manager whose PIN the caller has checked with Authorize.
+	Mode    pos.EntryMode
+	Manager string
+}
+
+// Sale is a committed ledger record and the hash of its entry, which the
+// receipt's audit QR carries.
+type Sale struct {
+	Record *pos.Record
+	Hash   pos.Hash
+}
+
+// Redeem validates every code, settles the basket (vouchers on eligible
+// lines only, no change, no cash), checks the per-member cap, and records
+// the sale in one transaction: voucher marks, ledger record, outbox entry
+// and clock floor together. When it returns nil the sale is on disk; when it
+// returns an error nothing of it is (a failed write has code pos.ESTORAGE).
+// Print the receipt only after it returns.
+func (db *DB) Redeem(req SaleRequest) (*Sale, error) {
+	if len(req.Items) == 0 {
+		return nil, pos.Errorf(pos.EINVALID, "a sale needs at least one line")
+	}
+	if req.Mode == "" {
+		req.Mode = pos.EntryScan
+	}
+	if !req.Method.Valid() {
+		return nil, pos.Errorf(pos.EINVALID, "unknown payment method %q", req.Method)
+	}
+	var sale *Sale
+	err := db.update("record sale", func(tx *bolt.Tx) error {
+		st, err := db.state(tx)
+		if err != nil {
+			return err
+		}
+		if _, err := activeUser(tx, req.Cashier, pos.RoleCashier, pos.RoleManager); err != nil {
+			return err
+		}
+		if req.Mode == pos.EntryManual {
+			if _, err := activeUser(tx, req.Manager, pos.RoleManager); err != nil {
+				return pos.WrapError(pos.EFORBIDDEN, err, "a typed voucher code needs a manager's approval")
+			}
+		}
+		lines := make([]pos.Line, 0, len(req.Items))
+		for _, it := range req.Items {
+			p := st.cat.BySKU(it.SKU)
+			if p == nil {
+				return pos.Errorf(pos.EUNKNOWNPRODUCT, "product %q is not in catalogue %d", it.SKU, st.cat.Version).With("sku", it.SKU)
+			}
+			lines = append(lines, pos.NewLine(p, it.Qty))
+		}
+		vs := make([]*pos.Voucher, 0, len(req.Codes))
+		q := st.queue
+		for _, code := range req.Codes {
+			v, err := db.judge(tx, st, code, q)
+			if err != nil {
+				return err
+			}
+			q.Amount += v.Value
+			vs = append(vs, v)
+		}
+		s, err := pos.Settle(lines, vs, st.trust)
+		if err != nil {
+			return err
+		}
+		if err := pos.CheckCap(vs, st.trust, func(h pos.HolderRef, c uint16) pos.Money { return holderTotal(tx, h, c) }); err != nil {
+			return err
+		}
+		method := req.Method
+		switch {
+		case s.SelfPaid == 0:
+			method = pos.PayNone
+		case method == pos.PayNone:
+			return pos.Errorf(pos.EINVALID, "%s is left to pay: choose cash, WeChat, Alipay or card", s.SelfPaid).With("amount", s.SelfPaid.String())
+		}
+		for i := range s.Vouchers {
+			s.Vouchers[i].Code = req.Codes[i]
+		}
+		rec := &pos.Record{
+			Kind: pos.KindSale, Time: st.now, Store: st.cfg.Store, Terminal: st.cfg.Terminal,
+			Cashier: req.Cashier, Mode: req.Mode, Lines: lines, Total: s.Total, Eligible: s.Eligible,
+			Vouchers: s.Vouchers, VoucherAmount: s.VoucherAmount, Forfeited: s.Forfeited, SelfPaid: s.SelfPaid,
+			Method: method,
+		}
+		if req.Mode == pos.EntryManual {
+			rec.Manager = req.Manager
+		}
+		e, err := db.appendRecord(tx, st, rec)
+		if err != nil {
+			return err
+		}
+		face := pos.Money(0)
+		for _, v := range vs {
+			mark, _ := json.Marshal(pos.Redeemed{Seq: rec.Seq, Time: rec.Time, Receipt: rec.Receipt})
+			if err := tx.Bucket(bucketRedeemed).Put(u64(uint64(v.ID())), mark); err != nil {
+				return err
+			}
+			if err := addHolderTotal(tx, v.Holder, v.Campaign, v.Value); err != nil {
+				return err
+			}
+			face += v.Value
+		}
+		if err := enqueue(tx, rec.Seq, face); err != nil {
+			return err
+		}
+		if req.Mode == pos.EntryManual {
+			if err := db.audit(tx, req.Manager, pos.AuditManualEntry, map[string]string{
+				"receipt": rec.Receipt, "cashier": req.Cashier, "vouchers": strconv.Itoa(len(vs))}); err != nil {
+				return err
+			}
+		}
+		sale = &Sale{Record: rec, Hash: e.Hash}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sale, nil
+}
+
+// appendRecord numbers, signs and appends rec to the ledger and raises the
+// clock floor to its time.
+func (db *DB) appendRecord(tx *bolt.Tx, st *state, rec *pos.Record) (pos.Entry, error) {
+	_, e, err := appendEntry(tx, bucketLedger, keyLedgerHead, func(seq uint64, prev pos.Hash) (pos.Entry, error) {
+		rec.Seq, rec.Prev = seq, prev
+		rec.Receipt = pos.ReceiptNumber(st.cfg.Terminal, seq)
+		return pos.Seal(rec, st.keys.priv)
+	})
+	if err != nil {
+		return e, err
+	}
+	return e, raiseFloor(tx, rec.Time)
+}
