@@ -9,9 +9,9 @@ import (
 	"fupinpos/pos"
 )
 
-// appendEntry adds the next entry of the chain kept in bucket, whose head
-// (last seq and hash) lives under headKey in meta. seal builds and signs the
-// body for the seq and previous hash it is given.
+// appendEntry adds the next entry of the audit log, whose head (last seq and
+// hash) lives under headKey in meta. seal builds and signs the body for the
+// seq and previous hash it is given.
 func appendEntry(tx *bolt.Tx, bucket, headKey []byte, seal func(seq uint64, prev pos.Hash) (pos.Entry, error)) (uint64, pos.Entry, error) {
 	meta := tx.Bucket(bucketMeta)
 	seq, prev := readHead(meta.Get(headKey))

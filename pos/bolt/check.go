@@ -1,7 +1,6 @@
 package bolt
 
 import (
-	"encoding/json"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -40,8 +39,8 @@ func (db *DB) state(tx *bolt.Tx) (*state, error) {
 	if st.cat, err = db.loadCatalogue(tx); err != nil {
 		return nil, err
 	}
-	st.clock = readClock(tx)
-	st.queue = readQueue(tx)
+	st.clock = clockState(tx)
+	st.queue = queueState(tx)
 	return st, nil
 }
 
@@ -88,13 +87,8 @@ func (db *DB) judge(tx *bolt.Tx, st *state, code string, queue pos.QueueState) (
 		Now: st.now, Trust: st.trust, Config: st.cfg, Clock: st.clock, Online: st.online, Queue: queue,
 		Status: statusOf(tx, id), HolderSuspended: suspended(tx, v.Holder),
 	}
-	if raw := tx.Bucket(bucketRedeemed).Get(u64(uint64(id))); raw != nil {
-		var r pos.Redeemed
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return nil, pos.WrapError(pos.EINTERNAL, err, "read redemption of %s", id)
-		}
-		r.Time = r.Time.In(pos.CST)
-		env.RedeemedHere = &r
+	if m, ok := readMark(tx, v); ok {
+		env.RedeemedHere = &pos.Redeemed{Seq: m.seq, Time: m.time, Receipt: pos.ReceiptNumber(st.cfg.Terminal, m.seq)}
 		// The server lists our own redemption as redeemed; what the
 		// cashier needs then is where and when it happened here.
 		if env.Status == pos.StatusRedeemedElsewhere {

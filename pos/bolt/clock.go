@@ -9,14 +9,25 @@ import (
 	"fupinpos/pos"
 )
 
-// ClockState returns the clock floor and the time of the last sync.
+// ClockState returns the clock floor (the latest of every server time seen
+// and every record made) and the time of the last sync.
 func (db *DB) ClockState() (pos.ClockState, error) {
 	var cs pos.ClockState
 	err := db.view("read clock", func(tx *bolt.Tx) error {
-		cs = readClock(tx)
+		cs = clockState(tx)
 		return nil
 	})
 	return cs, err
+}
+
+// clockState is the stored floor raised to the last ledger record's time,
+// which a redemption does not write separately.
+func clockState(tx *bolt.Tx) pos.ClockState {
+	cs := readClock(tx)
+	if t := readLedgerHead(tx).Time; t.After(cs.Floor) {
+		cs.Floor = t
+	}
+	return cs
 }
 
 // RecordSync notes a successful exchange with the server: the last sync is
@@ -49,7 +60,7 @@ func (db *DB) Online() bool { return db.online.Load() }
 func (db *DB) Queue() (pos.QueueState, error) {
 	var q pos.QueueState
 	err := db.view("read queue", func(tx *bolt.Tx) error {
-		q = readQueue(tx)
+		q = queueState(tx)
 		return nil
 	})
 	return q, err
@@ -80,18 +91,4 @@ func raiseFloor(tx *bolt.Tx, t time.Time) error {
 	}
 	cs.Floor = t
 	return writeClock(tx, cs)
-}
-
-func readQueue(tx *bolt.Tx) pos.QueueState {
-	b := tx.Bucket(bucketMeta).Get(keyQueue)
-	if len(b) != 16 {
-		return pos.QueueState{}
-	}
-	return pos.QueueState{Count: int(binary.BigEndian.Uint64(b)), Amount: pos.Money(binary.BigEndian.Uint64(b[8:]))}
-}
-
-func writeQueue(tx *bolt.Tx, q pos.QueueState) error {
-	b := binary.BigEndian.AppendUint64(nil, uint64(q.Count))
-	b = binary.BigEndian.AppendUint64(b, uint64(q.Amount))
-	return tx.Bucket(bucketMeta).Put(keyQueue, b)
 }

@@ -29,21 +29,22 @@ var (
 	bucketRedeemed  = []byte("redeemed")
 	bucketVoids     = []byte("voids")
 	bucketLedger    = []byte("ledger")
-	bucketOutbox    = []byte("outbox")
+	bucketAcks      = []byte("acks")
+	bucketIncidents = []byte("incidents")
 	bucketAudit     = []byte("audit")
 	bucketUsers     = []byte("users")
 
 	allBuckets = [][]byte{bucketMeta, bucketConfig, bucketTrust, bucketCatalogue, bucketStatus,
-		bucketHolders, bucketRedeemed, bucketVoids, bucketLedger, bucketOutbox, bucketAudit, bucketUsers}
+		bucketHolders, bucketRedeemed, bucketVoids, bucketLedger, bucketAcks, bucketAudit, bucketUsers, bucketIncidents}
 
 	keySchema       = []byte("schema")
 	keyTerminalKey  = []byte("terminal_key")
 	keyRootKey      = []byte("root_key")
 	keyClock        = []byte("clock")
-	keyQueue        = []byte("queue")
+	keyAcked        = []byte("acked")
+	keySyncCursor   = []byte("sync_cursor")
 	keyTrustSeq     = []byte("trust_seq")
 	keyCatalogueVer = []byte("catalogue")
-	keyLedgerHead   = []byte("ledger_head")
 	keyAuditHead    = []byte("audit_head")
 	keyConfig       = []byte("terminal")
 )

@@ -17,24 +17,35 @@
 //	           "terminal_key"  64-byte Ed25519 private key of this terminal (made once, when the file is created)
 //	           "root_key"      32-byte Ed25519 public key of the deployment root
 //	           "clock"         floor, last sync: two int64 unix nanoseconds (0 = never)
-//	           "queue"         unsynced records: int64 count, int64 voucher face total in fen
+//	           "acked"         uint64 ack watermark: every record up to it is settled with the server
+//	           "sync_cursor"   the server's download cursor (opaque)
 //	           "trust_seq"     uint64 sequence of the installed trust list
-//	           "catalogue"     uint32 version of the installed catalogue
-//	           "ledger_head"   uint64 last seq ‖ 32-byte hash of its entry
 //	           "audit_head"    uint64 last seq ‖ 32-byte hash of its entry
 //	config     "terminal"      pos.TerminalConfig as JSON
 //	trust      seq             the signed trust-list document exactly as installed (history kept)
 //	catalogue  version         the signed catalogue document exactly as installed (history kept)
 //	status     campaign ‖ chunk   1 KiB: 2-bit pos.VoucherStatus of 4096 serials
 //	                              (serial s at byte s%4096/4, bits 2*(s%4)); a missing chunk is all valid
-//	holders    'S' ‖ holder                 present: the holder is suspended
-//	           'T' ‖ holder ‖ campaign      int64 face total redeemed here (for the per-person cap)
-//	redeemed   voucher id      pos.Redeemed as JSON: the sale that consumed the voucher here
+//	holders    'S' ‖ holder    present: the member is suspended
+//	redeemed   holder ‖ campaign ‖ serial   seq ‖ time ‖ face of the sale that used the voucher here
 //	voids      sale seq        uint64 seq of the void record that cancelled it
-//	ledger     seq             entry: 32-byte hash ‖ 64-byte signature ‖ JSON body (pos.Record)
-//	outbox     seq             int64 voucher face total of the record (for the queue amount)
-//	audit      seq             entry as in ledger, body pos.AuditEvent
+//	ledger     seq             int64 running voucher face total ‖ 32-byte hash ‖ 64-byte signature ‖ JSON body (pos.Record)
+//	           0xFF…FF         head: last seq ‖ its hash ‖ running total ‖ its time
+//	acks       seq             records above the watermark the server answered out of order
+//	incidents  id              pos.Incident as JSON: a record the server found in conflict or rejected
+//	audit      seq             entry as in ledger (without the running total), body pos.AuditEvent
 //	users      user id         JSON: pos.User plus salt and scrypt hash of the PIN
+//
+// A redemption writes two buckets: the ledger (its record and the head,
+// on the same rightmost page) and the redemption marks. The outbox is the
+// ledger's tail past the ack watermark, so it is appended by the same write
+// and cannot disagree with the ledger; the queue's count and amount follow
+// from the head and the running totals. The clock floor is the stored floor
+// raised to the head's time. BenchmarkRedeemCommit measures the result
+// against a bare one-key bbolt commit.
+//
+// The per-person cap is checked against the marks: a member's marks are
+// adjacent (keyed by holder first), so their total is a short scan.
 //
 // The status cache is dense because it must hold every voucher of a province
 // campaign: 2 bits per serial is 250 kB per million vouchers, where a key per
@@ -45,8 +56,9 @@
 // # Voids
 //
 // A void is a new ledger record (Kind void, Voids = the sale's seq), never an
-// edit. It releases the sale's vouchers: the redeemed marks are removed and
-// the holders' totals reduced, so the customer can spend them again. The
+// edit. It needs a manager's PIN and works on the same CST day only. It
+// releases the sale's vouchers: their redemption marks are removed (and with
+// them the member's total), so the customer can spend them again. The
 // void travels to the server through the outbox like a sale, and the server
 // releases them there too.
 package bolt

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"crypto/ed25519"
-	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -44,7 +43,7 @@ func (db *DB) RecordByReceipt(no string) (*Sale, error) {
 func (db *DB) Records(from uint64, fn func(*Sale) error) error {
 	return db.view("read ledger", func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketLedger).Cursor()
-		for k, v := c.Seek(u64(from)); k != nil; k, v = c.Next() {
+		for k, v := c.Seek(u64(from)); k != nil && !isHead(k); k, v = c.Next() {
 			s, err := decodeSale(v)
 			if err != nil {
 				return err
@@ -62,7 +61,8 @@ func (db *DB) Head() (uint64, pos.Hash, error) {
 	var seq uint64
 	var h pos.Hash
 	err := db.view("read ledger head", func(tx *bolt.Tx) error {
-		seq, h = readHead(tx.Bucket(bucketMeta).Get(keyLedgerHead))
+		lh := readLedgerHead(tx)
+		seq, h = lh.Seq, lh.Hash
 		return nil
 	})
 	return seq, h, err
@@ -77,7 +77,7 @@ func readSale(tx *bolt.Tx, seq uint64) (*Sale, error) {
 }
 
 func decodeSale(v []byte) (*Sale, error) {
-	e, err := unmarshalEntry(v)
+	_, e, err := ledgerValue(v)
 	if err != nil {
 		return nil, err
 	}
@@ -99,9 +99,10 @@ type LedgerCheck struct {
 
 // VerifyLedger walks the ledger and the audit log from their first entry:
 // every entry in sequence, linked to the one before, hashing to its stored
-// hash and signed by this terminal; the stored heads match the last
-// entries; the outbox only names ledger records and the queue totals match
-// it. The first problem is returned as ECONFLICT naming the entry.
+// hash and signed by this terminal; the stored heads name the last entries
+// (so a truncated log is found); the running voucher totals that the queue
+// is counted from match the records. The first problem is returned as
+// ECONFLICT with the entry's seq.
 func (db *DB) VerifyLedger() (LedgerCheck, error) {
 	var lc LedgerCheck
 	err := db.view("verify ledger", func(tx *bolt.Tx) error {
@@ -109,81 +110,67 @@ func (db *DB) VerifyLedger() (LedgerCheck, error) {
 		if err != nil {
 			return err
 		}
-		meta := tx.Bucket(bucketMeta)
-		n, last, err := verifyChain(tx.Bucket(bucketLedger), k.pub, "ledger", meta.Get(keyLedgerHead))
-		if err != nil {
-			return err
-		}
-		lc.Records, lc.Head = n, last
-		if lc.AuditEvents, _, err = verifyChain(tx.Bucket(bucketAudit), k.pub, "audit log", meta.Get(keyAuditHead)); err != nil {
-			return err
-		}
-		var q pos.QueueState
-		ledger := tx.Bucket(bucketLedger)
-		err = tx.Bucket(bucketOutbox).ForEach(func(key, v []byte) error {
-			s := getU64(key)
-			raw := ledger.Get(key)
-			if raw == nil {
-				return pos.Errorf(pos.ECONFLICT, "outbox names ledger record %d, which is missing", s).With("seq", strconv.FormatUint(s, 10))
-			}
-			sale, err := decodeSale(raw)
+		cv := pos.ChainVerifier{Public: k.pub}
+		var cum pos.Money
+		c := tx.Bucket(bucketLedger).Cursor()
+		for key, v := c.First(); key != nil && !isHead(key); key, v = c.Next() {
+			seq := strconv.FormatUint(getU64(key), 10)
+			stored, e, err := ledgerValue(v)
 			if err != nil {
-				return err
+				return pos.WrapError(pos.ECONFLICT, err, "ledger entry %s", seq).With("seq", seq)
 			}
-			var face pos.Money
-			if sale.Record.Kind == pos.KindSale {
-				for _, v := range sale.Record.Vouchers {
-					face += v.Face
-				}
+			if err := cv.Check(e); err != nil {
+				return pos.WrapError(pos.ECONFLICT, err, "ledger").With("seq", pos.ErrorParams(err)["seq"])
 			}
-			if pos.Money(getU64(v)) != face {
-				return pos.Errorf(pos.ECONFLICT, "outbox amount of record %d does not match the record", s).With("seq", strconv.FormatUint(s, 10))
+			r, err := pos.DecodeRecord(e)
+			if err != nil || r.Seq != getU64(key) {
+				return pos.Errorf(pos.ECONFLICT, "ledger entry stored at %s is not record %s", seq, seq).With("seq", seq)
 			}
-			q.Count++
-			q.Amount += face
-			return nil
-		})
-		if err != nil {
+			cum += faceOf(r)
+			if stored != cum {
+				return pos.Errorf(pos.ECONFLICT, "ledger entry %s: running voucher total %d, records add up to %d", seq, stored, cum).With("seq", seq)
+			}
+			lc.Records++
+		}
+		h := readLedgerHead(tx)
+		if h.Seq != lc.Records || h.Hash != cv.Prev || h.Cum != cum {
+			return pos.Errorf(pos.ECONFLICT, "ledger head says %d records, found %d (truncated or rewritten)", h.Seq, lc.Records).
+				With("seq", strconv.FormatUint(lc.Records, 10))
+		}
+		lc.Head = cv.Prev
+		if lc.AuditEvents, err = verifyAudit(tx, k.pub); err != nil {
 			return err
 		}
-		if q != readQueue(tx) {
-			return pos.Errorf(pos.ECONFLICT, "queue totals %+v do not match the outbox %+v", readQueue(tx), q)
-		}
-		lc.Pending = q.Count
+		lc.Pending = queueState(tx).Count
 		return nil
 	})
 	return lc, err
 }
 
-// verifyChain checks every entry of a log and that head names its last.
-func verifyChain(b *bolt.Bucket, pub ed25519.PublicKey, name string, head []byte) (uint64, pos.Hash, error) {
+// verifyAudit checks every audit event and that the head names the last.
+func verifyAudit(tx *bolt.Tx, pub ed25519.PublicKey) (uint64, error) {
 	cv := pos.ChainVerifier{Public: pub}
 	var n uint64
-	err := b.ForEach(func(k, v []byte) error {
+	err := tx.Bucket(bucketAudit).ForEach(func(k, v []byte) error {
+		seq := strconv.FormatUint(getU64(k), 10)
 		e, err := unmarshalEntry(v)
 		if err != nil {
-			return pos.WrapError(pos.ECONFLICT, err, "%s entry %d", name, getU64(k)).With("seq", strconv.FormatUint(getU64(k), 10))
+			return pos.WrapError(pos.ECONFLICT, err, "audit log entry %s", seq).With("seq", seq)
 		}
 		if err := cv.Check(e); err != nil {
-			return pos.WrapError(pos.ECONFLICT, err, "%s", name).With("seq", pos.ErrorParams(err)["seq"])
-		}
-		var l pos.Link
-		_ = json.Unmarshal(e.Body, &l)
-		if l.Seq != getU64(k) {
-			return pos.Errorf(pos.ECONFLICT, "%s entry stored at %d says it is %d", name, getU64(k), l.Seq).With("seq", strconv.FormatUint(getU64(k), 10))
+			return pos.WrapError(pos.ECONFLICT, err, "audit log").With("seq", pos.ErrorParams(err)["seq"])
 		}
 		n++
 		return nil
 	})
 	if err != nil {
-		return 0, pos.Hash{}, err
+		return 0, err
 	}
-	hs, hh := readHead(head)
-	if hs != n || hh != cv.Prev {
-		return 0, pos.Hash{}, pos.Errorf(pos.ECONFLICT, "%s head says %d entries, found %d (truncated or rewritten)", name, hs, n).
+	if hs, hh := readHead(tx.Bucket(bucketMeta).Get(keyAuditHead)); hs != n || hh != cv.Prev {
+		return 0, pos.Errorf(pos.ECONFLICT, "audit log head says %d entries, found %d (truncated or rewritten)", hs, n).
 			With("seq", strconv.FormatUint(n, 10))
 	}
-	return n, cv.Prev, nil
+	return n, nil
 }
 
 // Receipt lays out the receipt of ledger record seq. A reprint is marked on

@@ -1,36 +1,47 @@
 package bolt
 
 import (
+	"encoding/json"
+	"strconv"
+
 	bolt "go.etcd.io/bbolt"
 
 	"fupinpos/pos"
 )
 
-// enqueue puts ledger record seq, carrying face in voucher value, in the
-// outbox and counts it in the queue.
-func enqueue(tx *bolt.Tx, seq uint64, face pos.Money) error {
-	if err := putI64(tx.Bucket(bucketOutbox), u64(seq), int64(face)); err != nil {
-		return err
-	}
-	q := readQueue(tx)
-	q.Count++
-	q.Amount += face
-	return writeQueue(tx, q)
+// The outbox is the ledger's unacknowledged tail: every record after the
+// ack watermark (meta "acked") except those the server answered out of
+// order (bucket acks). A record enters it by being appended to the ledger,
+// in the same transaction, and can never disagree with it.
+
+func watermark(tx *bolt.Tx) uint64 { return getU64(tx.Bucket(bucketMeta).Get(keyAcked)) }
+
+// queueState counts the outbox: records and voucher face value.
+func queueState(tx *bolt.Tx) pos.QueueState {
+	h := readLedgerHead(tx)
+	w := watermark(tx)
+	q := pos.QueueState{Count: int(h.Seq - w), Amount: h.Cum - cumAt(tx, w)}
+	tx.Bucket(bucketAcks).ForEach(func(k, _ []byte) error {
+		s := getU64(k)
+		q.Count--
+		q.Amount -= cumAt(tx, s) - cumAt(tx, s-1)
+		return nil
+	})
+	return q
 }
 
 // Pending returns up to max ledger entries that the server has not
-// acknowledged, oldest first, exactly as they were signed.
+// answered for, oldest first, exactly as they were signed.
 func (db *DB) Pending(max int) ([]pos.Entry, error) {
 	var out []pos.Entry
 	err := db.view("read outbox", func(tx *bolt.Tx) error {
-		ledger := tx.Bucket(bucketLedger)
-		c := tx.Bucket(bucketOutbox).Cursor()
-		for k, _ := c.First(); k != nil && len(out) < max; k, _ = c.Next() {
-			raw := ledger.Get(k)
-			if raw == nil {
-				return pos.Errorf(pos.ECONFLICT, "outbox names ledger record %d, which is missing", getU64(k))
+		acks := tx.Bucket(bucketAcks)
+		c := tx.Bucket(bucketLedger).Cursor()
+		for k, v := c.Seek(u64(watermark(tx) + 1)); k != nil && !isHead(k) && len(out) < max; k, v = c.Next() {
+			if acks.Get(k) != nil {
+				continue
 			}
-			e, err := unmarshalEntry(raw)
+			_, e, err := ledgerValue(v)
 			if err != nil {
 				return err
 			}
@@ -41,28 +52,85 @@ func (db *DB) Pending(max int) ([]pos.Entry, error) {
 	return out, err
 }
 
-// Ack removes records the server has answered for (accepted, duplicate,
-// conflict or rejected: each is then the server's business and visible in
-// its reports) from the outbox. Unknown seqs are ignored, so a repeated
-// answer is harmless.
-func (db *DB) Ack(seqs []uint64) error {
-	if len(seqs) == 0 {
+// Answer is the server's answer for one uploaded record.
+type Answer struct {
+	Seq    uint64
+	Result pos.UploadResult
+	Reason string // error code for a conflict or rejection
+	Detail string
+}
+
+// Ack takes the server's answers to an upload in one transaction: each
+// settled record leaves the outbox, and each conflict or rejection becomes
+// an incident for the manager. Answers for records already settled or not
+// in the ledger are ignored, so a repeated answer is harmless.
+func (db *DB) Ack(answers []Answer) error {
+	if len(answers) == 0 {
 		return nil
 	}
 	return db.update("acknowledge records", func(tx *bolt.Tx) error {
-		ob := tx.Bucket(bucketOutbox)
-		q := readQueue(tx)
-		for _, s := range seqs {
-			v := ob.Get(u64(s))
-			if v == nil {
+		h := readLedgerHead(tx)
+		w := watermark(tx)
+		acks := tx.Bucket(bucketAcks)
+		cfg, err := db.loadConfig(tx)
+		if err != nil {
+			return err
+		}
+		for _, a := range answers {
+			if !a.Result.Settled() || a.Seq <= w || a.Seq > h.Seq || acks.Get(u64(a.Seq)) != nil {
 				continue
 			}
-			q.Count--
-			q.Amount -= pos.Money(getU64(v))
-			if err := ob.Delete(u64(s)); err != nil {
+			if err := acks.Put(u64(a.Seq), []byte{1}); err != nil {
+				return err
+			}
+			if a.Result == pos.UploadConflict || a.Result == pos.UploadRejected {
+				if err := db.addIncident(tx, pos.Incident{Seq: a.Seq, Receipt: pos.ReceiptNumber(cfg.Terminal, a.Seq),
+					Result: a.Result, Reason: a.Reason, Detail: a.Detail}); err != nil {
+					return err
+				}
+			}
+		}
+		for acks.Get(u64(w+1)) != nil {
+			w++
+			if err := acks.Delete(u64(w)); err != nil {
 				return err
 			}
 		}
-		return writeQueue(tx, q)
+		return tx.Bucket(bucketMeta).Put(keyAcked, u64(w))
 	})
+}
+
+func (db *DB) addIncident(tx *bolt.Tx, in pos.Incident) error {
+	b := tx.Bucket(bucketIncidents)
+	id, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	in.ID, in.Time = id, db.timestamp()
+	v, err := json.Marshal(in)
+	if err != nil {
+		return pos.WrapError(pos.EINTERNAL, err, "encode incident")
+	}
+	if err := b.Put(u64(id), v); err != nil {
+		return err
+	}
+	return db.audit(tx, "server", "incident", map[string]string{
+		"receipt": in.Receipt, "result": string(in.Result), "reason": in.Reason, "id": strconv.FormatUint(id, 10)})
+}
+
+// Incidents returns every incident, oldest first.
+func (db *DB) Incidents() ([]pos.Incident, error) {
+	var out []pos.Incident
+	err := db.view("read incidents", func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketIncidents).ForEach(func(_, v []byte) error {
+			var in pos.Incident
+			if err := json.Unmarshal(v, &in); err != nil {
+				return pos.WrapError(pos.EINTERNAL, err, "decode incident")
+			}
+			in.Time = in.Time.In(pos.CST)
+			out = append(out, in)
+			return nil
+		})
+	})
+	return out, err
 }

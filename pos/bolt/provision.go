@@ -81,67 +81,79 @@ func (db *DB) InstallBundle(data []byte, actor string) (*pos.TrustList, *pos.Cat
 // expired one with pos.ETRUSTEXPIRED.
 func (db *DB) InstallTrust(doc []byte, actor string) (*pos.TrustList, error) {
 	var tl *pos.TrustList
-	err := db.update("install trust list", func(tx *bolt.Tx) error {
-		k, err := loadKeys(tx)
-		if err != nil {
-			return err
-		}
-		if k.root == nil {
-			return pos.Errorf(pos.ENOTPROVISIONED, "install trust list: the terminal has no root key yet")
-		}
-		if tl, err = voucher.OpenTrust(doc, k.root); err != nil {
-			return err
-		}
-		meta := tx.Bucket(bucketMeta)
-		if cur := getU64(meta.Get(keyTrustSeq)); tl.Seq <= cur {
-			return pos.Errorf(pos.ETRUSTSTALE, "trust list %d is not newer than the installed %d", tl.Seq, cur).
-				With("seq", strconv.FormatUint(tl.Seq, 10)).With("installed", strconv.FormatUint(cur, 10))
-		}
-		if err := tl.CheckFresh(db.timestamp()); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketTrust).Put(u64(tl.Seq), doc); err != nil {
-			return err
-		}
-		if err := meta.Put(keyTrustSeq, u64(tl.Seq)); err != nil {
-			return err
-		}
-		if err := raiseFloor(tx, tl.IssuedAt); err != nil {
-			return err
-		}
-		return db.audit(tx, actor, pos.AuditTrust, map[string]string{"seq": strconv.FormatUint(tl.Seq, 10)})
+	err := db.update("install trust list", func(tx *bolt.Tx) (err error) {
+		tl, err = db.installTrust(tx, doc, actor)
+		return err
 	})
 	return tl, err
+}
+
+func (db *DB) installTrust(tx *bolt.Tx, doc []byte, actor string) (*pos.TrustList, error) {
+	k, err := loadKeys(tx)
+	if err != nil {
+		return nil, err
+	}
+	if k.root == nil {
+		return nil, pos.Errorf(pos.ENOTPROVISIONED, "install trust list: the terminal has no root key yet")
+	}
+	tl, err := voucher.OpenTrust(doc, k.root)
+	if err != nil {
+		return nil, err
+	}
+	meta := tx.Bucket(bucketMeta)
+	if cur := getU64(meta.Get(keyTrustSeq)); tl.Seq <= cur {
+		return nil, pos.Errorf(pos.ETRUSTSTALE, "trust list %d is not newer than the installed %d", tl.Seq, cur).
+			With("seq", strconv.FormatUint(tl.Seq, 10)).With("installed", strconv.FormatUint(cur, 10))
+	}
+	if err := tl.CheckFresh(db.timestamp()); err != nil {
+		return nil, err
+	}
+	if err := tx.Bucket(bucketTrust).Put(u64(tl.Seq), doc); err != nil {
+		return nil, err
+	}
+	if err := meta.Put(keyTrustSeq, u64(tl.Seq)); err != nil {
+		return nil, err
+	}
+	if err := raiseFloor(tx, tl.IssuedAt); err != nil {
+		return nil, err
+	}
+	return tl, db.audit(tx, actor, pos.AuditTrust, map[string]string{"seq": strconv.FormatUint(tl.Seq, 10)})
 }
 
 // InstallCatalogue verifies a signed catalogue and installs it when its
 // version is newer; an equal version is a no-op, an older one ETRUSTSTALE.
 func (db *DB) InstallCatalogue(doc []byte, actor string) (*pos.Catalogue, error) {
 	var cat *pos.Catalogue
-	err := db.update("install catalogue", func(tx *bolt.Tx) error {
-		k, err := loadKeys(tx)
-		if err != nil {
-			return err
-		}
-		if k.root == nil {
-			return pos.Errorf(pos.ENOTPROVISIONED, "install catalogue: the terminal has no root key yet")
-		}
-		if cat, err = voucher.OpenCatalogue(doc, k.root); err != nil {
-			return err
-		}
-		cur, _ := tx.Bucket(bucketCatalogue).Cursor().Last()
-		switch {
-		case cur != nil && uint32(getU64(cur)) == cat.Version:
-			return nil
-		case cur != nil && uint32(getU64(cur)) > cat.Version:
-			return pos.Errorf(pos.ETRUSTSTALE, "catalogue %d is older than the installed %d", cat.Version, getU64(cur))
-		}
-		if err := tx.Bucket(bucketCatalogue).Put(u64(uint64(cat.Version)), doc); err != nil {
-			return err
-		}
-		return db.audit(tx, actor, pos.AuditTrust, map[string]string{"catalogue": strconv.FormatUint(uint64(cat.Version), 10)})
+	err := db.update("install catalogue", func(tx *bolt.Tx) (err error) {
+		cat, err = db.installCatalogue(tx, doc, actor)
+		return err
 	})
 	return cat, err
+}
+
+func (db *DB) installCatalogue(tx *bolt.Tx, doc []byte, actor string) (*pos.Catalogue, error) {
+	k, err := loadKeys(tx)
+	if err != nil {
+		return nil, err
+	}
+	if k.root == nil {
+		return nil, pos.Errorf(pos.ENOTPROVISIONED, "install catalogue: the terminal has no root key yet")
+	}
+	cat, err := voucher.OpenCatalogue(doc, k.root)
+	if err != nil {
+		return nil, err
+	}
+	cur, _ := tx.Bucket(bucketCatalogue).Cursor().Last()
+	switch {
+	case cur != nil && uint32(getU64(cur)) == cat.Version:
+		return cat, nil
+	case cur != nil && uint32(getU64(cur)) > cat.Version:
+		return nil, pos.Errorf(pos.ETRUSTSTALE, "catalogue %d is older than the installed %d", cat.Version, getU64(cur))
+	}
+	if err := tx.Bucket(bucketCatalogue).Put(u64(uint64(cat.Version)), doc); err != nil {
+		return nil, err
+	}
+	return cat, db.audit(tx, actor, pos.AuditTrust, map[string]string{"catalogue": strconv.FormatUint(uint64(cat.Version), 10)})
 }
 
 // Trust returns the installed trust list (shared: read only).

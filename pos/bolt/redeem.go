@@ -1,7 +1,6 @@
 package bolt
 
 import (
-	"encoding/json"
 	"strconv"
 
 	bolt "go.etcd.io/bbolt"
@@ -111,23 +110,14 @@ func (db *DB) Redeem(req SaleRequest) (*Sale, error) {
 		if req.Mode == pos.EntryManual {
 			rec.Manager = req.Manager
 		}
-		e, err := db.appendRecord(tx, st, rec)
+		e, err := appendLedger(tx, rec, faceOf(rec), st.keys.priv)
 		if err != nil {
 			return err
 		}
-		face := pos.Money(0)
 		for _, v := range vs {
-			mark, _ := json.Marshal(pos.Redeemed{Seq: rec.Seq, Time: rec.Time, Receipt: rec.Receipt})
-			if err := tx.Bucket(bucketRedeemed).Put(u64(uint64(v.ID())), mark); err != nil {
+			if err := putMark(tx, v, mark{seq: rec.Seq, time: rec.Time, face: v.Value}); err != nil {
 				return err
 			}
-			if err := addHolderTotal(tx, v.Holder, v.Campaign, v.Value); err != nil {
-				return err
-			}
-			face += v.Value
-		}
-		if err := enqueue(tx, rec.Seq, face); err != nil {
-			return err
 		}
 		if req.Mode == pos.EntryManual {
 			if err := db.audit(tx, req.Manager, pos.AuditManualEntry, map[string]string{
@@ -142,18 +132,4 @@ func (db *DB) Redeem(req SaleRequest) (*Sale, error) {
 		return nil, err
 	}
 	return sale, nil
-}
-
-// appendRecord numbers, signs and appends rec to the ledger and raises the
-// clock floor to its time.
-func (db *DB) appendRecord(tx *bolt.Tx, st *state, rec *pos.Record) (pos.Entry, error) {
-	_, e, err := appendEntry(tx, bucketLedger, keyLedgerHead, func(seq uint64, prev pos.Hash) (pos.Entry, error) {
-		rec.Seq, rec.Prev = seq, prev
-		rec.Receipt = pos.ReceiptNumber(st.cfg.Terminal, seq)
-		return pos.Seal(rec, st.keys.priv)
-	})
-	if err != nil {
-		return e, err
-	}
-	return e, raiseFloor(tx, rec.Time)
 }

@@ -21,31 +21,37 @@ const (
 // transaction: a failed apply leaves the previous list in place.
 func (db *DB) ApplyStatusSnapshot(campaign uint16, packed []byte, actor string) error {
 	return db.update("apply status snapshot", func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketStatus)
-		prefix := binary.BigEndian.AppendUint16(nil, campaign)
-		c := b.Cursor()
-		for k, _ := c.Seek(prefix); k != nil && len(k) == 6 && binary.BigEndian.Uint16(k) == campaign; k, _ = c.Seek(prefix) {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		b.FillPercent = 1.0
-		var stored int
-		for off := 0; off < len(packed); off += chunkBytes {
-			chunk := packed[off:min(off+chunkBytes, len(packed))]
-			if allZero(chunk) {
-				continue
-			}
-			v := make([]byte, chunkBytes)
-			copy(v, chunk)
-			if err := b.Put(chunkKey(campaign, uint32(off/chunkBytes)), v); err != nil {
-				return err
-			}
-			stored++
+		if err := applySnapshot(tx, campaign, packed); err != nil {
+			return err
 		}
 		return db.audit(tx, actor, pos.AuditStatus, map[string]string{
-			"campaign": strconv.Itoa(int(campaign)), "snapshot_bytes": strconv.Itoa(len(packed)), "chunks": strconv.Itoa(stored)})
+			"campaign": strconv.Itoa(int(campaign)), "snapshot_bytes": strconv.Itoa(len(packed))})
 	})
+}
+
+// applySnapshot replaces campaign's chunks inside tx.
+func applySnapshot(tx *bolt.Tx, campaign uint16, packed []byte) error {
+	b := tx.Bucket(bucketStatus)
+	prefix := binary.BigEndian.AppendUint16(nil, campaign)
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && len(k) == 6 && binary.BigEndian.Uint16(k) == campaign; k, _ = c.Seek(prefix) {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	b.FillPercent = 1.0
+	for off := 0; off < len(packed); off += chunkBytes {
+		chunk := packed[off:min(off+chunkBytes, len(packed))]
+		if allZero(chunk) {
+			continue
+		}
+		v := make([]byte, chunkBytes)
+		copy(v, chunk)
+		if err := b.Put(chunkKey(campaign, uint32(off/chunkBytes)), v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ApplyStatusDelta applies voucher and holder changes in one transaction.
@@ -121,39 +127,19 @@ func setStatus(tx *bolt.Tx, id pos.VoucherID, st pos.VoucherStatus) error {
 	return b.Put(key, v)
 }
 
-func holderKey(kind byte, h pos.HolderRef, campaign uint16) []byte {
-	k := append([]byte{kind}, h[:]...)
-	if kind == 'T' {
-		k = binary.BigEndian.AppendUint16(k, campaign)
-	}
-	return k
-}
+// holderKey is the holders-bucket key of a suspended member.
+func holderKey(h pos.HolderRef) []byte { return append([]byte{'S'}, h[:]...) }
 
 func suspended(tx *bolt.Tx, h pos.HolderRef) bool {
-	return tx.Bucket(bucketHolders).Get(holderKey('S', h, 0)) != nil
+	return tx.Bucket(bucketHolders).Get(holderKey(h)) != nil
 }
 
 func setSuspended(tx *bolt.Tx, h pos.HolderRef, on bool) error {
 	b := tx.Bucket(bucketHolders)
 	if on {
-		return b.Put(holderKey('S', h, 0), []byte{1})
+		return b.Put(holderKey(h), []byte{1})
 	}
-	return b.Delete(holderKey('S', h, 0))
-}
-
-// holderTotal is the face value member h redeemed here in campaign.
-func holderTotal(tx *bolt.Tx, h pos.HolderRef, campaign uint16) pos.Money {
-	return pos.Money(getI64(tx.Bucket(bucketHolders), holderKey('T', h, campaign)))
-}
-
-func addHolderTotal(tx *bolt.Tx, h pos.HolderRef, campaign uint16, d pos.Money) error {
-	b := tx.Bucket(bucketHolders)
-	k := holderKey('T', h, campaign)
-	v := pos.Money(getI64(b, k)) + d
-	if v <= 0 {
-		return b.Delete(k)
-	}
-	return putI64(b, k, int64(v))
+	return b.Delete(holderKey(h))
 }
 
 func allZero(b []byte) bool {

@@ -49,7 +49,7 @@ func (db *DB) Void(seq uint64, manager, pin, reason string) (*Sale, error) {
 			Total: r.Total, Eligible: r.Eligible, Vouchers: r.Vouchers, VoucherAmount: r.VoucherAmount,
 			Forfeited: r.Forfeited, SelfPaid: r.SelfPaid, Method: r.Method,
 		}
-		e, err := db.appendRecord(tx, st, void)
+		e, err := appendLedger(tx, void, 0, st.keys.priv)
 		if err != nil {
 			return err
 		}
@@ -57,15 +57,9 @@ func (db *DB) Void(seq uint64, manager, pin, reason string) (*Sale, error) {
 			return err
 		}
 		for _, v := range r.Vouchers {
-			if err := tx.Bucket(bucketRedeemed).Delete(u64(uint64(v.ID))); err != nil {
+			if err := deleteMark(tx, v); err != nil {
 				return err
 			}
-			if err := addHolderTotal(tx, v.Holder, v.Campaign, -v.Face); err != nil {
-				return err
-			}
-		}
-		if err := enqueue(tx, void.Seq, 0); err != nil {
-			return err
 		}
 		if err := db.audit(tx, manager, pos.AuditVoid, map[string]string{"receipt": r.Receipt, "void": void.Receipt, "reason": reason}); err != nil {
 			return err

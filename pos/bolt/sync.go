@@ -1,0 +1,102 @@
+package bolt
+
+import (
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"fupinpos/pos"
+)
+
+// Snapshot is the full status list of one campaign, packed 2 bits per
+// serial as ApplyStatusSnapshot takes it.
+type Snapshot struct {
+	Campaign uint16
+	Packed   []byte
+}
+
+// Download is what one download from the server brings. Empty parts are
+// skipped; Cursor is where the next download starts.
+type Download struct {
+	Trust      []byte // signed trust list, when newer than the installed one
+	Catalogue  []byte // signed catalogue, when newer
+	Snapshots  []Snapshot
+	Vouchers   []pos.StatusChange
+	Holders    []pos.HolderChange
+	Cursor     string
+	ServerTime time.Time
+}
+
+// ApplyDownload applies a download in one transaction: trust list,
+// catalogue, status snapshots and changes, the new cursor, and the clock
+// (last sync now, floor raised to the server's time). A trust list that is
+// older than the installed one, or not signed by the root key, refuses the
+// whole download; the same sequence again is ignored. It returns the
+// terminal clock's skew from the server's.
+func (db *DB) ApplyDownload(d Download, actor string) (time.Duration, error) {
+	now := db.timestamp()
+	err := db.update("apply download", func(tx *bolt.Tx) error {
+		if d.Trust != nil {
+			if _, err := db.installTrust(tx, d.Trust, actor); err != nil {
+				if pos.ErrorCode(err) != pos.ETRUSTSTALE || pos.ErrorParams(err)["seq"] != pos.ErrorParams(err)["installed"] {
+					return err
+				}
+			}
+		}
+		if d.Catalogue != nil {
+			if _, err := db.installCatalogue(tx, d.Catalogue, actor); err != nil {
+				return err
+			}
+		}
+		for _, s := range d.Snapshots {
+			if err := applySnapshot(tx, s.Campaign, s.Packed); err != nil {
+				return err
+			}
+		}
+		for _, ch := range d.Vouchers {
+			if err := setStatus(tx, ch.Voucher, ch.Status); err != nil {
+				return err
+			}
+		}
+		for _, h := range d.Holders {
+			if err := setSuspended(tx, h.Holder, h.Suspended); err != nil {
+				return err
+			}
+		}
+		if d.Cursor != "" {
+			if err := tx.Bucket(bucketMeta).Put(keySyncCursor, []byte(d.Cursor)); err != nil {
+				return err
+			}
+		}
+		cs := readClock(tx)
+		cs.LastSync = now
+		if d.ServerTime.After(cs.Floor) {
+			cs.Floor = d.ServerTime
+		}
+		if err := writeClock(tx, cs); err != nil {
+			return err
+		}
+		if len(d.Snapshots)+len(d.Vouchers)+len(d.Holders) == 0 && d.Trust == nil && d.Catalogue == nil {
+			return nil // a quiet download: not worth an audit line each minute
+		}
+		return db.audit(tx, actor, pos.AuditSync, map[string]string{
+			"snapshots": strconv.Itoa(len(d.Snapshots)), "vouchers": strconv.Itoa(len(d.Vouchers)),
+			"holders": strconv.Itoa(len(d.Holders)), "cursor": d.Cursor})
+	})
+	if err != nil {
+		return 0, err
+	}
+	return now.Sub(d.ServerTime), nil
+}
+
+// SyncCursor returns the download cursor of the last applied download, ""
+// before the first.
+func (db *DB) SyncCursor() (string, error) {
+	var c string
+	err := db.view("read sync cursor", func(tx *bolt.Tx) error {
+		c = string(tx.Bucket(bucketMeta).Get(keySyncCursor))
+		return nil
+	})
+	return c, err
+}
