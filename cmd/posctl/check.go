@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"fupinpos/assets"
 	"fupinpos/pos"
 	"fupinpos/pos/bolt"
 	"fupinpos/pos/voucher"
@@ -13,11 +14,12 @@ import (
 // Verdict is the stable JSON answer of posctl check --json. Scripts match
 // on OK and Code; Message is in the operator's language.
 type Verdict struct {
-	OK      bool              `json:"ok"`
-	Code    string            `json:"code"` // "" when redeemable, else a pos error code
-	Message string            `json:"message"`
-	Params  map[string]string `json:"params,omitempty"`
-	Voucher *VoucherInfo      `json:"voucher,omitempty"` // only when the signature verified
+	OK        bool              `json:"ok"`
+	Code      string            `json:"code"`       // "" when redeemable, else a pos error code
+	Message   string            `json:"message"`    // in the operator's language (LANG)
+	MessageEn string            `json:"message_en"` // always English, for logs and scripts
+	Params    map[string]string `json:"params,omitempty"`
+	Voucher   *VoucherInfo      `json:"voucher,omitempty"` // only when the signature verified
 }
 
 // VoucherInfo is what a verified voucher says.
@@ -82,7 +84,9 @@ func cmdCheck(args []string, stdout io.Writer) error {
 func verdict(db *bolt.DB, code string, v *pos.Voucher, err error) Verdict {
 	m := msgs()
 	if err != nil {
-		vd := Verdict{Code: pos.ErrorCode(err), Message: m.T("verdict.refused", nil) + ": " + m.Error(err), Params: pos.ErrorParams(err)}
+		en := assets.For("en")
+		vd := Verdict{Code: pos.ErrorCode(err), Message: m.T("verdict.refused", nil) + ": " + m.Error(err),
+			MessageEn: en.T("verdict.refused", nil) + ": " + en.Error(err), Params: pos.ErrorParams(err)}
 		// Tell the operator which voucher it was when the signature is good.
 		if tl, terr := db.Trust(); terr == nil {
 			if good, verr := voucher.Verify(code, tl); verr == nil {
@@ -92,7 +96,7 @@ func verdict(db *bolt.DB, code string, v *pos.Voucher, err error) Verdict {
 		return vd
 	}
 	tl, _ := db.Trust()
-	return Verdict{OK: true, Message: m.T("verdict.ok", nil), Voucher: info(v, tl)}
+	return Verdict{OK: true, Message: m.T("verdict.ok", nil), MessageEn: assets.For("en").T("verdict.ok", nil), Voucher: info(v, tl)}
 }
 
 func info(v *pos.Voucher, tl *pos.TrustList) *VoucherInfo {

@@ -28,8 +28,9 @@ const usage = `posctl — fupinpos counter terminal tool
 
 Terminal:
   provision --db FILE --trust FILE --root-key FILE|HEX --store ID --terminal ID
-            [--store-name NAME] [--counter NAME] [--scope N,...] [--printer URI] [--scanner URI] [--lang zh_Hans|en]
+            [--store-name NAME] [--counter NAME] [--scope N,...] [--test-mode] [--printer URI] [--scanner URI] [--lang zh_Hans|en]
   status    --db FILE [--json]                 provisioning, trust list, queue, clock
+  trust install --db FILE --bundle FILE        install a newer signed trust bundle
   user add  --db FILE --id ID --name NAME --role cashier|manager|technician --pin PIN
   user list --db FILE
 
@@ -59,6 +60,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"provision": cmdProvision,
 		"status":    cmdStatus,
+		"trust":     sub("trust", map[string]command{"install": cmdTrustInstall}),
 		"user":      sub("user", map[string]command{"add": cmdUserAdd, "list": cmdUserList}),
 		"check":     cmdCheck,
 		"redeem":    cmdRedeem,

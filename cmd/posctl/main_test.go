@@ -168,3 +168,25 @@ func TestLedgerVerifyDetectsTampering(t *testing.T) {
 		t.Fatalf("exit %d %+v", code, lr)
 	}
 }
+
+func TestTrustInstall(t *testing.T) {
+	dep := postest.NewDeployment(t, time.Now())
+	db := terminal(t, dep)
+	dir := t.TempDir()
+	same := filepath.Join(dir, "same.json")
+	os.WriteFile(same, dep.Bundle(t), 0o600)
+	code, _, errOut := posctl(t, "trust", "install", "--db", db, "--bundle", same)
+	if code != 1 || !strings.Contains(errOut, "["+pos.ETRUSTSTALE+"]") {
+		t.Fatalf("same bundle: exit %d %s", code, errOut)
+	}
+	dep.Trust.Seq = 2
+	newer := filepath.Join(dir, "newer.json")
+	os.WriteFile(newer, dep.Bundle(t), 0o600)
+	if out := mustPosctl(t, "trust", "install", "--db", db, "--bundle", newer); !strings.Contains(out, "trust list 2 installed") {
+		t.Fatalf("newer: %s", out)
+	}
+	out := mustPosctl(t, "status", "--db", db, "--json")
+	if !strings.Contains(out, `"trust_seq": 2`) {
+		t.Fatalf("status: %s", out)
+	}
+}

@@ -25,6 +25,7 @@ func cmdProvision(args []string, stdout io.Writer) error {
 	scanner := fs.String("scanner", "", "scanner `URI`, e.g. serial:///dev/ttyUSB0?baud=9600")
 	lang := fs.String("lang", "zh_Hans", "terminal language: zh_Hans or en")
 	server := fs.String("server", "", "central server `URL` (for sync)")
+	testMode := fs.Bool("test-mode", false, "training terminal: accepts only test vouchers")
 	if err := parse(fs, args, false); err != nil {
 		return err
 	}
@@ -44,7 +45,7 @@ func cmdProvision(args []string, stdout io.Writer) error {
 		return pos.WrapError(pos.ENOTFOUND, err, "read trust bundle")
 	}
 	cfg := pos.TerminalConfig{Store: *store, StoreName: *storeName, Counter: *counter, Terminal: *terminal,
-		Printer: *printer, Scanner: *scanner, Lang: *lang, Server: *server}
+		Printer: *printer, Scanner: *scanner, Lang: *lang, Server: *server, TestMode: *testMode}
 	if cfg.StoreName == "" {
 		cfg.StoreName = *store
 	}
@@ -136,5 +137,43 @@ func cmdStatus(args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "ledger %d records, %d waiting for upload (%s)\n", seq, q.Count, q.Amount)
 	fmt.Fprintf(stdout, "clock floor %s, last sync %s\n", cst(cs.Floor), cst(cs.LastSync))
 	fmt.Fprintf(stdout, "terminal key %s\n", st.Key)
+	return nil
+}
+
+func cmdTrustInstall(args []string, stdout io.Writer) error {
+	fs := newFlags("trust install", stdout)
+	dbPath := fs.String("db", "", "terminal database `FILE`")
+	bundle := fs.String("bundle", "", "signed trust bundle `FILE` from voucherd trust")
+	if err := parse(fs, args, false); err != nil {
+		return err
+	}
+	if err := require(fs, "db", "bundle"); err != nil {
+		return err
+	}
+	data, err := os.ReadFile(*bundle)
+	if err != nil {
+		return pos.WrapError(pos.ENOTFOUND, err, "read trust bundle")
+	}
+	db, err := openDB(*dbPath, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	before, err := db.Trust()
+	if err != nil {
+		return err
+	}
+	tl, cat, err := db.InstallBundle(data, actor)
+	if err != nil {
+		return err
+	}
+	if tl.Seq == before.Seq {
+		return pos.Errorf(pos.ETRUSTSTALE, "trust list %d is not newer than the installed %d", tl.Seq, before.Seq)
+	}
+	fmt.Fprintf(stdout, "trust list %d installed (expires %s)", tl.Seq, cst(tl.Expires))
+	if cat != nil {
+		fmt.Fprintf(stdout, ", catalogue %d", cat.Version)
+	}
+	fmt.Fprintln(stdout)
 	return nil
 }
