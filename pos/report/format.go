@@ -2,10 +2,9 @@ package report
 
 import (
 	"encoding/csv"
-	"fmt"
 	"io"
 	"strconv"
-	"text/tabwriter"
+	"strings"
 )
 
 // Translate returns the user-facing text for a translation key.
@@ -25,28 +24,86 @@ func (d *Day) sections() []struct {
 	}
 }
 
-// WriteText writes d as aligned text for a terminal or a log.
+// WriteText writes d as a table for a terminal or a log, aligned by
+// display width (a Chinese character takes two columns). Vouchers pay for
+// whole baskets, not single products, so the product and county sections
+// show goods value only.
 func WriteText(w io.Writer, d *Day, t Translate) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "%s %s\t%s\t%s\t\n", t("report.title"), d.Day, d.Store, d.Terminal)
-	fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t\n", t("report.sales"), d.Sales, t("report.voids"), d.Voids)
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t\n", t("label.total"), d.Total, t("label.voucher"), d.Vouchers)
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", t("label.voucher_amount"), d.VoucherAmount, t("label.forfeited"), d.Forfeited)
-	fmt.Fprintf(tw, "%s\t%s\t\t\t\n", t("label.self_paid"), d.SelfPaid)
+	var tb table
+	tb.row(t("report.title")+" "+d.Day, d.Store, d.Terminal, "")
+	tb.row(t("report.sales"), strconv.Itoa(d.Sales), t("report.voids"), strconv.Itoa(d.Voids))
+	tb.row(t("label.total"), d.Total.String(), t("label.voucher"), strconv.Itoa(d.Vouchers))
+	tb.row(t("label.voucher_amount"), d.VoucherAmount.String(), t("label.forfeited"), d.Forfeited.String())
+	tb.row(t("label.self_paid"), d.SelfPaid.String(), "", "")
 	for _, s := range d.sections() {
 		if len(s.rows) == 0 {
 			continue
 		}
-		fmt.Fprintf(tw, "\t\t\t\t\n%s\t%s\t%s\t%s\t\n", t(s.key), t("label.count"), t("report.amount"), t("label.voucher_amount"))
+		tb.row("", "", "", "")
+		tb.row(t(s.key), t("label.count"), t("report.amount"), t("label.voucher_amount"))
 		for _, r := range s.rows {
-			amount := r.Amount
-			if s.key == "report.by_method" {
-				amount = r.SelfPaid
+			amount, voucher := r.Amount, r.Voucher.String()
+			switch s.key {
+			case "report.by_method":
+				amount, voucher = r.SelfPaid, ""
+			case "report.by_product", "report.by_county":
+				voucher = "-"
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t\n", r.Label, r.Count, amount, r.Voucher)
+			tb.row(r.Label, strconv.Itoa(r.Count), amount.String(), voucher)
 		}
 	}
-	return tw.Flush()
+	return tb.write(w)
+}
+
+// table lays out rows: the first column left-aligned, the rest right-aligned.
+type table struct{ rows [][]string }
+
+func (t *table) row(cells ...string) { t.rows = append(t.rows, cells) }
+
+func (t *table) write(w io.Writer) error {
+	var widths []int
+	for _, r := range t.rows {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	var sb strings.Builder
+	for _, r := range t.rows {
+		for i, c := range r {
+			pad := strings.Repeat(" ", widths[i]-displayWidth(c))
+			if i == 0 {
+				sb.WriteString(c + pad)
+			} else {
+				sb.WriteString("  " + pad + c)
+			}
+		}
+		sb.WriteString("\n")
+	}
+	out := strings.ReplaceAll(sb.String(), " \n", "\n")
+	for strings.Contains(out, " \n") {
+		out = strings.ReplaceAll(out, " \n", "\n")
+	}
+	_, err := io.WriteString(w, out)
+	return err
+}
+
+// displayWidth counts the terminal columns of s: two for East Asian wide
+// characters (CJK, full-width forms such as ￥), one for the rest.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF, r >= 0xAC00 && r <= 0xD7A3,
+			r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 // WriteCSV writes d as CSV: one row per breakdown line, section first,
