@@ -61,6 +61,11 @@ const (
 	EUNKNOWNSCAN    = "unknown_scan"    // neither a voucher nor a known product barcode
 	EUNKNOWNPRODUCT = "unknown_product" // a valid barcode that is not in the catalogue
 
+	// Sync.
+	ESERVEROFFLINE = "server_offline" // the central server did not answer, or answered garbage
+	ESERVERREFUSED = "server_refused" // the central server refused the request (auth, enrollment)
+	ESKEW          = "clock_skew"     // the terminal clock is far from the server's
+
 	// General.
 	EINVALID  = "invalid"
 	ENOTFOUND = "not_found"

@@ -43,6 +43,16 @@ Records:
   ledger void   --db FILE --receipt NO --manager ID --pin PIN --reason TEXT
   report day    --db FILE [--date YYYY-MM-DD] [--json|--csv]
 
+Devices (technicians):
+  ports     [--json] [PATH...]                 serial ports with USB vendor/product names and by-id links
+  scan-test --port PATH|URI [--baud N] [--term cr|crlf|lf|tab|none] [--count N] [--timeout D]
+                                               print each framed scan, its raw bytes and its classification
+
+Sync with the central server:
+  enroll    --db FILE --server URL --code CODE [--expect-root FINGERPRINT|--yes]
+  sync      --db FILE [--json]                 upload the outbox, download trust list, catalogue and voucher status
+  incidents --db FILE [--json]                 sales the server found in conflict or rejected
+
 Run "posctl COMMAND --help" for a command's flags. Messages follow LANG (Chinese unless en*).
 `
 
@@ -66,11 +76,17 @@ func commands() map[string]command {
 		"redeem":    cmdRedeem,
 		"ledger":    sub("ledger", map[string]command{"verify": cmdLedgerVerify, "void": cmdVoid}),
 		"report":    sub("report", map[string]command{"day": cmdReportDay}),
+		"enroll":    cmdEnroll,
+		"sync":      cmdSync,
+		"incidents": cmdIncidents,
 	}
 }
 
 // exitCommands are subcommands written in the run style (own exit code).
-var exitCommands = map[string]func(args []string, stdout, stderr io.Writer) int{}
+var exitCommands = map[string]func(args []string, stdout, stderr io.Writer) int{
+	"ports":     cmdPorts,
+	"scan-test": cmdScanTest,
+}
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {

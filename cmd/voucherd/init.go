@@ -69,6 +69,11 @@ func cmdInit(args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "catalogue v%d: %d products; %d work units\n", cat.Version, len(cat.Products), len(units))
 	fmt.Fprintf(stdout, "root public key: %s\n", filepath.Join(*dir, server.RootPubFile))
 	fmt.Fprintf(stdout, "root key fingerprint: %s\n", voucher.Fingerprint(keys.RootPublic()))
+	token, _, err := server.AdminToken(*dir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "admin token (%s): %s\n", filepath.Join(*dir, server.AdminTokenFile), token)
 	return nil
 }
 

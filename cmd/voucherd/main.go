@@ -7,6 +7,16 @@
 //	voucherd issue --data DIR --campaign ID --unit UNIT --member MEMBER --value FEN [--count N] [--out codes.csv] [--qr DIR]
 //	voucherd issue --data DIR --campaign ID --batch members.csv [--out codes.csv] [--qr DIR]
 //	voucherd trust --data DIR --out FILE [--validity 168h] [--grace 72h]
+//	voucherd serve --data DIR [--listen ADDR] [--cert FILE --key FILE] [--insecure-listen]
+//	voucherd terminal add --data DIR --store S --name N [--ttl 24h]
+//	voucherd terminal list --data DIR
+//	voucherd terminal disable --data DIR --terminal ID [--reason TEXT]
+//	voucherd report --data DIR --day YYYY-MM-DD [--unit U] [--csv]
+//	voucherd incidents --data DIR
+//	voucherd revoke --data DIR (--voucher CAMPAIGN-SERIAL | --holder HEX [--reinstate]) [--reason TEXT]
+//
+// While serve runs it holds the database; the admin commands then go
+// through its admin API (serve.url and admin.token in the data directory).
 //
 // Exit status: 0 success, 1 refused or failed, 2 usage error.
 package main
@@ -39,7 +49,18 @@ Commands:
   issue  --data DIR --campaign ID --batch members.csv [...]
                                             members.csv rows: member,unit,value_fen[,count]
   trust  --data DIR --out FILE [--validity 168h] [--grace 72h]
-                                            write the signed trust list + catalogue bundle
+                                            write the signed trust list + catalogue bundle (and publish it)
+  serve  --data DIR [--listen 127.0.0.1:8443] [--cert FILE --key FILE] [--insecure-listen]
+                                            run the sync API for terminals (TLS; plain HTTP on loopback only)
+  terminal add --data DIR --store S --name N [--ttl 24h]
+                                            add a terminal and print its one-time enrollment code
+  terminal list --data DIR                  list terminals, their keys and sync state
+  terminal disable --data DIR --terminal ID refuse a terminal from now on
+  report --data DIR --day YYYY-MM-DD [--unit U] [--csv]
+                                            settlement per work unit, store, product and county
+  incidents --data DIR                      double spends, over-cap members, broken chains, rejections
+  revoke --data DIR --voucher ID | --holder HEX [--reinstate]
+                                            revoke a voucher or suspend a member's vouchers
 
 Run "voucherd COMMAND --help" for a command's flags.
 `
@@ -53,9 +74,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	cmds := map[string]func([]string, io.Writer) error{
-		"init":  cmdInit,
-		"issue": cmdIssue,
-		"trust": cmdTrust,
+		"init":      cmdInit,
+		"issue":     cmdIssue,
+		"trust":     cmdTrust,
+		"serve":     cmdServe,
+		"terminal":  cmdTerminal,
+		"incidents": cmdIncidents,
+		"revoke":    cmdRevoke,
+		"report":    cmdReport,
 	}
 	fn, ok := cmds[args[0]]
 	if !ok {

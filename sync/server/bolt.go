@@ -32,12 +32,12 @@ func OpenBolt(path string) (*Bolt, error) {
 		return nil, fmt.Errorf("open server database %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketIssued, bucketHolders, bucketSerials} {
+		for _, b := range append([][]byte{bucketMeta, bucketIssued, bucketHolders, bucketSerials}, syncBuckets...) {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
 		}
-		return nil
+		return initEpoch(tx)
 	})
 	if err != nil {
 		db.Close()

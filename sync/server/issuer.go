@@ -89,8 +89,9 @@ func (is *Issuer) Issue(campaign uint16, specs []IssueSpec) ([]Issuance, error) 
 }
 
 // TrustBundle signs a new trust list (sequence one higher than the last)
-// valid for validity plus grace, and the catalogue, and returns them as the
-// provisioning bundle a terminal installs.
+// valid for validity plus grace, and the catalogue, publishes both for
+// terminals to download, and returns them as the provisioning bundle a
+// terminal installs.
 func (is *Issuer) TrustBundle(validity, grace time.Duration) ([]byte, *pos.TrustList, error) {
 	var tl *pos.TrustList
 	var cat pos.Catalogue
@@ -116,5 +117,28 @@ func (is *Issuer) TrustBundle(validity, grace time.Duration) ([]byte, *pos.Trust
 		return nil, nil, err
 	}
 	b, err := voucher.MakeBundle(tdoc, cdoc)
+	if err != nil {
+		return nil, nil, err
+	}
+	err = is.Store.SetDocuments(&Documents{Trust: tdoc, TrustSeq: tl.Seq, Catalogue: cdoc, CatalogueVersion: cat.Version})
 	return b, tl, err
+}
+
+// EnsurePublished signs and publishes a new trust list (TrustBundle) when
+// none is published yet or the published one has less than half of
+// validity left, so terminals that sync never run into an expired list. It
+// returns the published trust list.
+func (is *Issuer) EnsurePublished(validity, grace time.Duration) (*pos.TrustList, error) {
+	docs, err := is.Store.Documents()
+	if err != nil {
+		return nil, err
+	}
+	if len(docs.Trust) > 0 {
+		tl, err := voucher.OpenTrust(docs.Trust, is.Keys.RootPublic())
+		if err == nil && is.now().Add(validity/2).Before(tl.Expires) {
+			return tl, nil
+		}
+	}
+	_, tl, err := is.TrustBundle(validity, grace)
+	return tl, err
 }

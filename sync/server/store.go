@@ -49,7 +49,9 @@ type Issuance struct {
 }
 
 // Store is the central server's storage. Every method that changes state
-// does so in one transaction.
+// does so in one transaction. The rules (chains, double spends, the cap)
+// live in this package above the LedgerView and LedgerTx primitives, so
+// another engine implements storage only.
 type Store interface {
 	// Deployment returns the current deployment; ENOTFOUND before init.
 	Deployment() (*Deployment, error)
@@ -66,6 +68,9 @@ type Store interface {
 	Issued(id pos.VoucherID) (*Issuance, error)
 	// Close releases the storage.
 	Close() error
+
+	TerminalStore
+	LedgerStore
 }
 
 // IssueRequest asks for one voucher of Value for Member of Unit.

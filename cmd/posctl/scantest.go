@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"fupinpos/device/scanner"
+	"fupinpos/pos"
+)
+
+// scanTestKeys are the scanner URI settings scan-test takes as flags.
+var scanTestKeys = []struct{ name, usage string }{
+	{"baud", "baud rate (default 9600)"},
+	{"data", "data bits: 5–8 (default 8)"},
+	{"parity", "parity: none, odd, even, mark, space (default none)"},
+	{"stop", "stop bits: 1, 1.5, 2 (default 1)"},
+	{"term", "terminator the scanner sends: cr, crlf, lf, tab, none (default cr)"},
+	{"aim", "1 when the scanner sends an AIM identifier such as ]Q1 before each code"},
+	{"idle", "longest pause inside one scan, such as 50ms"},
+	{"max", "longest scan in bytes (default 1024)"},
+	{"dedup", "drop a repeated scan within this time, such as 1s, or off"},
+}
+
+// cmdScanTest reads a scanner as the app would and prints each framed scan:
+// its classification, its text and its raw bytes in hex, or why it was
+// refused. It exits 0 when --count scans were read (or, without --count,
+// when --timeout ran out or Ctrl-C was pressed) and none was refused, 1
+// otherwise, 2 on a usage error.
+//
+//	posctl scan-test --port PATH|URI [--baud N] [--term cr|crlf|lf|tab|none] [--count N] [--timeout D] ...
+func cmdScanTest(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("scan-test", stderr)
+	port := fs.String("port", "", "scanner port `PATH` (/dev/ttyUSB0, a by-id link, a simulator's link) or a full serial:// URI")
+	count := fs.Int("count", 0, "stop after this many scans (0: no limit)")
+	timeout := fs.Duration("timeout", 0, "stop after this long (0: no limit; Ctrl-C stops too)")
+	settings := map[string]*string{}
+	for _, k := range scanTestKeys {
+		settings[k.name] = fs.String(k.name, "", k.usage)
+	}
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: posctl scan-test --port PATH [--baud N] [--term cr|crlf|lf|tab|none] [--count N] [--timeout D]")
+		fs.PrintDefaults()
+	}
+	if err := parse(fs, args, false); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(stderr, "posctl scan-test: %v\n", err)
+		return 2
+	}
+	if *port == "" || *count < 0 || *timeout < 0 {
+		fmt.Fprintln(stderr, "posctl scan-test: --port is required; --count and --timeout must not be negative")
+		return 2
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	cfg, err := scanTestConfig(*port, settings, set)
+	if err != nil {
+		fmt.Fprintf(stderr, "posctl scan-test: %v\n", err)
+		return 2
+	}
+	reader, err := scanner.NewReader(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "posctl scan-test: %v\n", err)
+		return 2
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *timeout)
+		defer cancel()
+	}
+	m := msgs()
+	fmt.Fprintln(stdout, m.T("scan.test.opening", map[string]string{"port": cfg.Path, "line": cfg.Line(), "term": cfg.Framing.Terminator.String()}))
+	events := make(chan scanner.Event)
+	go reader.Run(ctx, events)
+	defer reader.Close()
+
+	var n, refused int
+	for *count == 0 || n < *count {
+		var ev scanner.Event
+		select {
+		case ev = <-events:
+		case <-ctx.Done():
+			fmt.Fprintln(stdout, m.T("scan.test.summary", map[string]string{"n": fmt.Sprint(n), "ok": fmt.Sprint(n - refused), "refused": fmt.Sprint(refused)}))
+			if *count > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				fmt.Fprintln(stderr, m.T("scan.test.timeout", map[string]string{"timeout": timeout.String(), "n": fmt.Sprint(n), "count": fmt.Sprint(*count)}))
+				return 1
+			}
+			if refused > 0 || (*count > 0 && n < *count) {
+				return 1
+			}
+			return 0
+		}
+		switch ev.Kind {
+		case scanner.EventConnected:
+			fmt.Fprintln(stdout, m.T("scan.test.connected", map[string]string{"port": ev.Path}))
+		case scanner.EventDisconnected:
+			fmt.Fprintf(stdout, "%s [%s]\n  %v\n", m.T("scan.test.disconnected", nil), pos.ErrorCode(ev.Err), ev.Err)
+		case scanner.EventError:
+			fmt.Fprintf(stdout, "%s [%s]\n  %v\n", m.T("scan.test.open_failed", map[string]string{"port": ev.Path}), pos.ErrorCode(ev.Err), ev.Err)
+		case scanner.EventScan:
+			n++
+			if ev.Frame.Err != nil {
+				refused++
+			}
+			writeScan(stdout, n, ev.Frame)
+		}
+	}
+	fmt.Fprintln(stdout, m.T("scan.test.summary", map[string]string{"n": fmt.Sprint(n), "ok": fmt.Sprint(n - refused), "refused": fmt.Sprint(refused)}))
+	if refused > 0 {
+		return 1
+	}
+	return 0
+}
+
+// scanTestConfig builds the scanner settings from --port (a path or a
+// serial:// URI) and the setting flags given, which override the URI's.
+func scanTestConfig(port string, settings map[string]*string, set map[string]bool) (scanner.SerialConfig, error) {
+	u := &url.URL{Scheme: "serial", Path: port}
+	if strings.HasPrefix(port, "serial:") {
+		var err error
+		if u, err = url.Parse(port); err != nil {
+			return scanner.SerialConfig{}, pos.WrapError(pos.EINVALID, err, "--port %q", port)
+		}
+	}
+	q := u.Query()
+	for _, k := range scanTestKeys {
+		if set[k.name] {
+			q.Set(k.name, *settings[k.name])
+		}
+	}
+	u.RawQuery = q.Encode()
+	return scanner.ParseURI(u.String())
+}
+
+// writeScan prints one frame for the technician: number, classification (or
+// refusal with its code and reason), text, and every raw byte in hex.
+func writeScan(w io.Writer, n int, f scanner.Frame) {
+	m := msgs()
+	if f.Err != nil {
+		code := pos.ErrorCode(f.Err)
+		fmt.Fprintf(w, "#%d %s [%s] %s (%d bytes)\n", n, m.T("scan.test.refused", nil), code, m.Error(f.Err), len(f.Raw))
+		fmt.Fprintf(w, "   %v\n", f.Err)
+		if s, enc := decodeText(bytes.TrimRight(f.Raw, "\r\n\t")); s != "" {
+			fmt.Fprintf(w, "   %s: %q\n", enc, s)
+		}
+	} else {
+		kind, err := scanner.Check(f.Text)
+		label := m.T(kind.Key(), nil)
+		if err != nil {
+			label += " [" + pos.ErrorCode(err) + "]"
+		}
+		fmt.Fprintf(w, "#%d %s (%d characters)\n", n, label, len(f.Text))
+		if f.AIM != "" {
+			fmt.Fprintf(w, "   AIM: %s\n", f.AIM)
+		}
+		fmt.Fprintf(w, "   text: %s\n", f.Text)
+		if err != nil {
+			fmt.Fprintf(w, "   %v\n", err)
+		}
+	}
+	writeHex(w, f.Raw)
+}
+
+// decodeText shows bytes that are not plain ASCII as the text they would
+// be in UTF-8 or GBK, which tells a scanner in a Chinese text mode from a
+// wrong baud rate.
+func decodeText(b []byte) (string, string) {
+	ascii := true
+	for _, c := range b {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	switch {
+	case ascii:
+		return "", ""
+	case utf8.Valid(b):
+		return string(b), "UTF-8"
+	}
+	s, err := simplifiedchinese.GBK.NewDecoder().Bytes(b)
+	if err != nil || !utf8.Valid(s) || strings.ContainsRune(string(s), utf8.RuneError) {
+		return "", ""
+	}
+	return string(s), "GBK"
+}
+
+// writeHex prints b 16 bytes a line with offsets.
+func writeHex(w io.Writer, b []byte) {
+	for off := 0; off < len(b); off += 16 {
+		fmt.Fprintf(w, "   %04x  % x\n", off, b[off:min(off+16, len(b))])
+	}
+}

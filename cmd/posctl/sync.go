@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/sync/client"
+)
+
+func cmdEnroll(args []string, stdout io.Writer) error {
+	fs := newFlags("enroll", stdout)
+	dbPath := fs.String("db", "", "terminal database `FILE` (created when missing)")
+	server := fs.String("server", "", "central server `URL`, e.g. https://voucherd.example:8443")
+	code := fs.String("code", "", "one-time enrollment `CODE` from voucherd terminal add")
+	expect := fs.String("expect-root", "", "root key `FINGERPRINT` from the deployment sheet (else you are asked to confirm)")
+	yes := fs.Bool("yes", false, "accept the server's root key without asking (only on a trusted network)")
+	storeName := fs.String("store-name", "", "store name printed on receipts (default: the server's name)")
+	counter := fs.String("counter", "扶贫专区", "counter name printed on receipts")
+	printer := fs.String("printer", "", "receipt printer `URI`")
+	scanner := fs.String("scanner", "", "scanner `URI`")
+	if err := parse(fs, args, false); err != nil {
+		return err
+	}
+	if err := require(fs, "db", "server", "code"); err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	confirm := func(fp string) bool {
+		fmt.Fprintf(stdout, "server root key fingerprint: %s\n", fp)
+		switch {
+		case *expect != "":
+			return strings.ReplaceAll(*expect, " ", "") == strings.ReplaceAll(fp, " ", "")
+		case *yes:
+			return true
+		}
+		fmt.Fprint(stdout, "Does it match the deployment sheet? [y/N] ")
+		line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+		return strings.HasPrefix(strings.ToLower(strings.TrimSpace(line)), "y")
+	}
+	base := pos.TerminalConfig{StoreName: *storeName, Counter: *counter, Printer: *printer, Scanner: *scanner, Lang: "zh_Hans"}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	er, err := client.Enroll(ctx, db, *server, *code, base, confirm, client.Options{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "enrolled as terminal %s of store %s (%s)\n", er.Terminal, er.Store, er.Name)
+	return nil
+}
+
+func cmdSync(args []string, stdout io.Writer) error {
+	fs := newFlags("sync", stdout)
+	dbPath := fs.String("db", "", "terminal database `FILE`")
+	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args, false); err != nil {
+		return err
+	}
+	if err := require(fs, "db"); err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	c, err := client.New(db, client.Options{})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	syncErr := c.Sync(ctx)
+	st := c.State()
+	incidents, _ := db.Incidents()
+	if *asJSON {
+		out := struct {
+			OK        bool           `json:"ok"`
+			Error     string         `json:"error,omitempty"`
+			Uploaded  int            `json:"uploaded"`
+			Conflicts int            `json:"conflicts"`
+			Pages     int            `json:"pages"`
+			Queue     pos.QueueState `json:"queue"`
+			Skew      string         `json:"skew"`
+			Incidents int            `json:"incidents"`
+		}{syncErr == nil, "", st.Stats.Uploaded, st.Stats.Conflicts, st.Stats.Pages, st.Queue, st.Skew.String(), len(incidents)}
+		if syncErr != nil {
+			out.Error = syncErr.Error()
+		}
+		if err := printJSON(stdout, out); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(stdout, "uploaded %d record(s), %d conflict(s); %d download page(s); %d waiting (%s)\n",
+			st.Stats.Uploaded, st.Stats.Conflicts, st.Stats.Pages, st.Queue.Count, st.Queue.Amount)
+		if st.Skew > client.LargeSkew || st.Skew < -client.LargeSkew {
+			fmt.Fprintln(stdout, msgs().Error(pos.Errorf(pos.ESKEW, "skew").With("skew", st.Skew.Round(time.Second).String())))
+		}
+	}
+	return syncErr
+}
+
+func cmdIncidents(args []string, stdout io.Writer) error {
+	fs := newFlags("incidents", stdout)
+	dbPath := fs.String("db", "", "terminal database `FILE`")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args, false); err != nil {
+		return err
+	}
+	if err := require(fs, "db"); err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	in, err := db.Incidents()
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(stdout, in)
+	}
+	for _, i := range in {
+		fmt.Fprintf(stdout, "%s  %s  %-9s %s  %s\n", cst(i.Time), i.Receipt, i.Result, msgs().T("error."+i.Reason, nil), i.Detail)
+	}
+	return nil
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"fupinpos/assets"
+	"fupinpos/pos"
+	"fupinpos/pos/report"
+	"fupinpos/sync/wire"
+)
+
+func cmdIncidents(args []string, stdout io.Writer) error {
+	fs := newFlags("incidents", stdout)
+	dir := fs.String("data", "", "data `DIR` made by voucherd init")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := require(fs, "data"); err != nil {
+		return err
+	}
+	api, closeFn, err := openAdmin(*dir)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	in, err := api.Incidents()
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tTIME\tKIND\tREASON\tTERMINAL\tSEQ\tVOUCHER\tHOLDER\tDETAIL")
+	for _, x := range in {
+		v, h := "-", "-"
+		if x.Voucher != 0 {
+			v = x.Voucher.String()
+		}
+		if x.Holder != (pos.HolderRef{}) {
+			h = x.Holder.String()
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", x.ID, x.Time.In(pos.CST).Format(time.DateTime),
+			x.Kind, x.Reason, x.Terminal, x.Seq, v, h, x.Detail)
+	}
+	return tw.Flush()
+}
+
+func cmdRevoke(args []string, stdout io.Writer) error {
+	fs := newFlags("revoke", stdout)
+	dir := fs.String("data", "", "data `DIR` made by voucherd init")
+	v := fs.String("voucher", "", "voucher `ID` to revoke (CAMPAIGN-SERIAL, e.g. 2020-00000042)")
+	h := fs.String("holder", "", "`HOLDER` reference (16 hex digits) to suspend")
+	reinstate := fs.Bool("reinstate", false, "with --holder: lift the suspension")
+	reason := fs.String("reason", "", "why, for the log")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := require(fs, "data"); err != nil {
+		return err
+	}
+	req := wire.RevokeRequest{Reinstate: *reinstate, Reason: *reason}
+	switch {
+	case (*v == "") == (*h == ""):
+		return fmt.Errorf("%w: give one of --voucher or --holder", errUsage)
+	case *v != "":
+		id, err := wire.ParseVoucherID(*v)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		req.Voucher = id
+	default:
+		if err := req.Holder.UnmarshalText([]byte(*h)); err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+	}
+	api, closeFn, err := openAdmin(*dir)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	resp, err := api.Revoke(req)
+	if err != nil {
+		return err
+	}
+	if resp.Holder != nil {
+		state := "suspended"
+		if !resp.Holder.Suspended {
+			state = "reinstated"
+		}
+		fmt.Fprintf(stdout, "holder %s %s; terminals learn it on their next sync\n", resp.Holder.Holder, state)
+		return nil
+	}
+	fmt.Fprintf(stdout, "voucher %s %s; terminals learn it on their next sync\n", resp.Voucher, resp.Status)
+	return nil
+}
+
+func cmdReport(args []string, stdout io.Writer) error {
+	fs := newFlags("report", stdout)
+	dir := fs.String("data", "", "data `DIR` made by voucherd init")
+	day := fs.String("day", "", "CST `DAY` (YYYY-MM-DD)")
+	unit := fs.Uint("unit", 0, "only the vouchers of work `UNIT`")
+	asCSV := fs.Bool("csv", false, "write CSV: section,key,label,count,qty,amount,voucher,forfeited,self_paid")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := require(fs, "data", "day"); err != nil {
+		return err
+	}
+	api, closeFn, err := openAdmin(*dir)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	r, err := api.Report(*day, uint32(*unit))
+	if err != nil {
+		return err
+	}
+	if *asCSV {
+		return writeReportCSV(stdout, r)
+	}
+	return writeReportText(stdout, r, assets.For(os.Getenv("LANG")))
+}
+
+func reportSections(r *wire.Report) []struct {
+	key  string
+	rows []report.Row
+} {
+	return []struct {
+		key  string
+		rows []report.Row
+	}{{"report.by_unit", r.ByUnit}, {"report.by_store", r.ByStore}, {"report.by_product", r.ByProduct},
+		{"report.by_county", r.ByCounty}, {"report.review", r.Review}}
+}
+
+func writeReportCSV(w io.Writer, r *wire.Report) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"section", "key", "label", "count", "qty", "amount_fen", "voucher_fen", "forfeited_fen", "self_paid_fen"})
+	cw.Write([]string{"total", r.Day, "", strconv.Itoa(r.Sales - r.Voids), "", fen(r.Total), fen(r.VoucherAmount), fen(r.Forfeited), fen(r.SelfPaid)})
+	for _, s := range reportSections(r) {
+		for _, x := range s.rows {
+			cw.Write([]string{s.key[len("report."):], x.Key, x.Label, strconv.Itoa(x.Count), strconv.FormatInt(x.Qty, 10),
+				fen(x.Amount), fen(x.Voucher), fen(x.Forfeited), fen(x.SelfPaid)})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func fen(m pos.Money) string { return strconv.FormatInt(int64(m), 10) }
+
+func writeReportText(w io.Writer, r *wire.Report, msgs *assets.Messages) error {
+	t := func(k string) string { return msgs.T(k, nil) }
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	title := t("report.settlement") + " " + r.Day
+	if r.Unit != 0 {
+		title += fmt.Sprintf(" (%s %d)", t("label.unit"), r.Unit)
+	}
+	fmt.Fprintf(tw, "%s\t\t\t\t\n", title)
+	fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t\n", t("report.sales"), r.Sales, t("report.voids"), r.Voids)
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t\n", t("label.total"), r.Total, t("label.voucher"), r.Vouchers)
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", t("label.voucher_amount"), r.VoucherAmount, t("label.forfeited"), r.Forfeited)
+	fmt.Fprintf(tw, "%s\t%s\t\t\t\n", t("label.self_paid"), r.SelfPaid)
+	for _, s := range reportSections(r) {
+		if len(s.rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(tw, "\t\t\t\t\n%s\t%s\t%s\t%s\t\n", t(s.key), t("label.count"), t("report.amount"), t("label.voucher_amount"))
+		for _, x := range s.rows {
+			v := x.Voucher.String()
+			if s.key == "report.by_product" || s.key == "report.by_county" {
+				v = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t\n", x.Label, x.Count, x.Amount, v)
+		}
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/sync/server"
+	"fupinpos/sync/wire"
+)
+
+// adminAPI is what the admin commands need. *server.Server provides it on
+// the database file; remoteAdmin provides it through the admin endpoints of
+// a running `voucherd serve`, which holds the file's lock.
+type adminAPI interface {
+	AddTerminal(wire.AddTerminalRequest) (*wire.AddTerminalResponse, error)
+	Terminals() ([]wire.Terminal, error)
+	DisableTerminal(wire.DisableRequest) (*wire.Terminal, error)
+	Incidents() ([]wire.Incident, error)
+	Revoke(wire.RevokeRequest) (*wire.RevokeResponse, error)
+	Report(day string, unit uint32) (*wire.Report, error)
+}
+
+// serveFile in the data directory tells admin commands where the running
+// server listens: its URL, and the certificate file to trust when TLS.
+const serveFile = "serve.url"
+
+// openAdmin opens the data directory's database, or, when `voucherd serve`
+// is running on it (serve.url exists), talks to that server instead.
+func openAdmin(dir string) (adminAPI, func() error, error) {
+	if b, err := os.ReadFile(filepath.Join(dir, serveFile)); err == nil {
+		tok, _, err := server.AdminToken(dir)
+		if err != nil {
+			return nil, nil, err
+		}
+		lines := strings.Fields(string(b))
+		if len(lines) == 0 {
+			return nil, nil, fmt.Errorf("%s is empty", serveFile)
+		}
+		r := &remoteAdmin{base: lines[0], token: tok, client: &http.Client{Timeout: 30 * time.Second}}
+		if len(lines) > 1 {
+			pem, err := os.ReadFile(lines[1])
+			if err != nil {
+				return nil, nil, fmt.Errorf("read server certificate: %w", err)
+			}
+			pool := x509.NewCertPool()
+			pool.AppendCertsFromPEM(pem)
+			r.client.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+		}
+		return r, func() error { return nil }, nil
+	}
+	st, err := server.OpenBolt(filepath.Join(dir, server.DatabaseFile))
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, err := server.LoadKeyring(dir)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return &server.Server{Store: st, Root: keys.RootPublic()}, st.Close, nil
+}
+
+// remoteAdmin calls the admin endpoints of a running server.
+type remoteAdmin struct {
+	base, token string
+	client      *http.Client
+}
+
+func (r *remoteAdmin) do(method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, strings.TrimSuffix(r.base, "/")+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set(wire.HeaderAuthorization, "Bearer "+r.token)
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("voucherd serve at %s (remove %s if it is not running): %w", r.base, serveFile, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		var we wire.Error
+		if json.Unmarshal(data, &we) != nil {
+			return fmt.Errorf("%s %s: HTTP %d", method, path, resp.StatusCode)
+		}
+		return pos.Errorf(we.Code, "%s", we.Message)
+	}
+	return json.Unmarshal(data, out)
+}
+
+func (r *remoteAdmin) AddTerminal(req wire.AddTerminalRequest) (*wire.AddTerminalResponse, error) {
+	var out wire.AddTerminalResponse
+	return &out, r.do("POST", wire.PathAdminTerminals, req, &out)
+}
+
+func (r *remoteAdmin) Terminals() ([]wire.Terminal, error) {
+	var out []wire.Terminal
+	return out, r.do("GET", wire.PathAdminTerminals, nil, &out)
+}
+
+func (r *remoteAdmin) DisableTerminal(req wire.DisableRequest) (*wire.Terminal, error) {
+	var out wire.Terminal
+	return &out, r.do("POST", wire.PathAdminDisable, req, &out)
+}
+
+func (r *remoteAdmin) Incidents() ([]wire.Incident, error) {
+	var out []wire.Incident
+	return out, r.do("GET", wire.PathAdminIncidents, nil, &out)
+}
+
+func (r *remoteAdmin) Revoke(req wire.RevokeRequest) (*wire.RevokeResponse, error) {
+	var out wire.RevokeResponse
+	return &out, r.do("POST", wire.PathAdminRevoke, req, &out)
+}
+
+func (r *remoteAdmin) Report(day string, unit uint32) (*wire.Report, error) {
+	var out wire.Report
+	q := url.Values{"day": {day}}
+	if unit != 0 {
+		q.Set("unit", fmt.Sprint(unit))
+	}
+	return &out, r.do("GET", wire.PathAdminReport+"?"+q.Encode(), nil, &out)
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/pos/voucher"
+	"fupinpos/sync/server"
+)
+
+// serveContext is cancelled to stop `voucherd serve`; tests replace it.
+var serveContext = func() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+func cmdServe(args []string, stdout io.Writer) error {
+	fs := newFlags("serve", stdout)
+	dir := fs.String("data", "", "data `DIR` made by voucherd init")
+	listen := fs.String("listen", "127.0.0.1:8443", "`ADDR` to listen on")
+	cert := fs.String("cert", "", "TLS certificate `FILE` (PEM)")
+	key := fs.String("key", "", "TLS private key `FILE` (PEM)")
+	insecure := fs.Bool("insecure-listen", false, "allow plain HTTP on a non-loopback address (never in production)")
+	validity := fs.Duration("validity", 7*24*time.Hour, "validity of the trust lists the server signs")
+	grace := fs.Duration("grace", 72*time.Hour, "grace period after a trust list's expiry")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := require(fs, "data"); err != nil {
+		return err
+	}
+	if (*cert == "") != (*key == "") {
+		return fmt.Errorf("%w: --cert and --key go together", errUsage)
+	}
+	tlsOn := *cert != ""
+	if !tlsOn && !*insecure && !loopback(*listen) {
+		return fmt.Errorf("%w: plain HTTP only on a loopback address; give --cert and --key, or --insecure-listen", errUsage)
+	}
+	keys, err := server.LoadKeyring(*dir)
+	if err != nil {
+		return err
+	}
+	st, err := server.OpenBolt(filepath.Join(*dir, server.DatabaseFile))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	token, created, err := server.AdminToken(*dir)
+	if err != nil {
+		return err
+	}
+	is := &server.Issuer{Store: st, Keys: keys}
+	tl, err := is.EnsurePublished(*validity, *grace)
+	if err != nil {
+		return fmt.Errorf("publish trust list: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	srv := &server.Server{Store: st, Root: keys.RootPublic(), AdminToken: token, Log: log}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	scheme := "http"
+	if tlsOn {
+		scheme = "https"
+	}
+	url := scheme + "://" + ln.Addr().String()
+	info := url + "\n"
+	if tlsOn {
+		abs, _ := filepath.Abs(*cert)
+		info += abs + "\n"
+	}
+	if err := os.WriteFile(filepath.Join(*dir, serveFile), []byte(info), 0o600); err != nil {
+		ln.Close()
+		return fmt.Errorf("write %s: %w", serveFile, err)
+	}
+	defer os.Remove(filepath.Join(*dir, serveFile))
+
+	fmt.Fprintf(stdout, "voucherd serving %s\n", url)
+	fmt.Fprintf(stdout, "root key fingerprint: %s\n", voucher.Fingerprint(keys.RootPublic()))
+	fmt.Fprintf(stdout, "trust list seq %d, expires %s\n", tl.Seq, tl.Expires.In(pos.CST).Format(time.DateTime))
+	if created {
+		fmt.Fprintf(stdout, "admin token (new, in %s): %s\n", filepath.Join(*dir, server.AdminTokenFile), token)
+	} else {
+		fmt.Fprintf(stdout, "admin token: %s\n", filepath.Join(*dir, server.AdminTokenFile))
+	}
+
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	ctx, stop := serveContext()
+	defer stop()
+	done := make(chan error, 1)
+	go func() {
+		if tlsOn {
+			done <- hs.ServeTLS(ln, *cert, *key)
+		} else {
+			done <- hs.Serve(ln)
+		}
+	}()
+	refresh := time.NewTicker(time.Hour)
+	defer refresh.Stop()
+	for {
+		select {
+		case err := <-done:
+			return fmt.Errorf("serve: %w", err)
+		case <-refresh.C:
+			if _, err := is.EnsurePublished(*validity, *grace); err != nil {
+				log.Error("refresh trust list", "error", err.Error())
+			}
+		case <-ctx.Done():
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			fmt.Fprintln(stdout, "voucherd stopped")
+			return nil
+		}
+	}
+}
+
+// loopback reports whether addr (host:port) listens on loopback only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

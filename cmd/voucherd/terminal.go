@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/pos/voucher"
+	"fupinpos/sync/wire"
+)
+
+func cmdTerminal(args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: terminal add|list|disable", errUsage)
+	}
+	switch args[0] {
+	case "add":
+		return cmdTerminalAdd(args[1:], stdout)
+	case "list":
+		return cmdTerminalList(args[1:], stdout)
+	case "disable":
+		return cmdTerminalDisable(args[1:], stdout)
+	}
+	return fmt.Errorf("%w: unknown terminal command %q (add, list, disable)", errUsage, args[0])
+}
+
+func cmdTerminalAdd(args []string, stdout io.Writer) error {
+	fs := newFlags("terminal add", stdout)
+	dir := fs.String("data", "", "data `DIR` made by voucherd init")
+	store := fs.String("store", "", "`STORE` id the terminal sells for (e.g. HF-001)")
+	name := fs.String("name", "", "terminal `NAME`, also its id, unique on this server (e.g. HF-001-T01)")
+	ttl := fs.Duration("ttl", 24*time.Hour, "how long the enrollment code works")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := require(fs, "data", "store", "name"); err != nil {
+		return err
+	}
+	api, closeFn, err := openAdmin(*dir)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	resp, err := api.AddTerminal(wire.AddTerminalRequest{Store: *store, Name: *name, TTL: pos.Duration(*ttl)})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "terminal %s (store %s) added\n", resp.Terminal.ID, resp.Terminal.Store)
+	fmt.Fprintf(stdout, "enrollment code: %s\n", resp.Code)
+	fmt.Fprintf(stdout, "expires: %s (one use)\n", resp.Expires.In(pos.CST).Format(time.DateTime))
+	return nil
+}
+
+func cmdTerminalList(args []string, stdout io.Writer) error {
+	fs := newFlags("terminal list", stdout)
+	dir := fs.String("data", "", "data `DIR` made by voucherd init")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := require(fs, "data"); err != nil {
+		return err
+	}
+	api, closeFn, err := openAdmin(*dir)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	ts, err := api.Terminals()
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTORE\tSTATE\tKEY\tRECORDS\tHEAD\tLAST SEEN")
+	for _, t := range ts {
+		key, seen := "-", "-"
+		if len(t.Public) > 0 {
+			key = voucher.Fingerprint(t.Public)
+		}
+		if !t.LastSeen.IsZero() {
+			seen = t.LastSeen.In(pos.CST).Format(time.DateTime)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", t.ID, t.Store, t.State, key, t.Records, t.HeadSeq, seen)
+	}
+	return tw.Flush()
+}
+
+func cmdTerminalDisable(args []string, stdout io.Writer) error {
+	fs := newFlags("terminal disable", stdout)
+	dir := fs.String("data", "", "data `DIR` made by voucherd init")
+	id := fs.String("terminal", "", "terminal `ID`")
+	reason := fs.String("reason", "", "why, for the log")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := require(fs, "data", "terminal"); err != nil {
+		return err
+	}
+	api, closeFn, err := openAdmin(*dir)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	t, err := api.DisableTerminal(wire.DisableRequest{Terminal: *id, Reason: *reason})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "terminal %s disabled: its requests are refused from now on\n", t.ID)
+	return nil
+}

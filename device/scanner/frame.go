@@ -1,0 +1,103 @@
+package scanner
+
+import (
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"fupinpos/pos"
+)
+
+// Frame is one scan as the scanner sent it. A refused frame has Err set (a
+// *pos.Error with code EPARTIALSCAN, ESCANTOOLONG or EUNKNOWNSCAN) and an
+// empty Text, so a caller that forgets to check Err never acts on garbage.
+type Frame struct {
+	// Text is the code, without terminator or AIM identifier.
+	Text string
+	// Raw is every byte of the frame as received, terminator included, for
+	// the technician's scan test.
+	Raw []byte
+	// AIM is the symbology identifier stripped from Text (e.g. "]Q1"), if any.
+	AIM string
+	// At is when the frame's last byte arrived.
+	At time.Time
+	// Err says why the frame was refused; nil for a good scan.
+	Err error
+}
+
+// firstUnprintable returns the offset of the first byte outside 0x20–0x7E, or -1.
+func firstUnprintable(b []byte) int {
+	for i, c := range b {
+		if c < 0x20 || c > 0x7e {
+			return i
+		}
+	}
+	return -1
+}
+
+// garbageError explains a frame holding bytes outside printable ASCII, and
+// guesses what they are: a scanner in a Chinese keyboard or text mode sends
+// UTF-8 or GBK, a wrong baud rate or parity sends noise.
+func garbageError(b []byte, at int) error {
+	hint := "wrong baud rate, parity or interface mode?"
+	switch {
+	case hasHigh(b) && utf8.Valid(b):
+		hint = "looks like UTF-8 text, not a voucher or barcode"
+	case hasHigh(b) && looksGBK(b):
+		hint = "looks like GBK text, not a voucher or barcode"
+	case b[at] == '\r' || b[at] == '\n' || b[at] == '\t':
+		hint = "a line ending inside the code: check the terminator setting"
+	}
+	return pos.Errorf(pos.EUNKNOWNSCAN, "scan refused: byte 0x%02X at offset %d of %d is not printable ASCII (%s)", b[at], at, len(b), hint)
+}
+
+func hasHigh(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// looksGBK reports whether every byte ≥ 0x80 in b starts a well-formed
+// two-byte GBK character.
+func looksGBK(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] < 0x80 {
+			continue
+		}
+		if b[i] == 0x80 || b[i] == 0xff || i+1 == len(b) || b[i+1] < 0x40 || b[i+1] == 0x7f || b[i+1] == 0xff {
+			return false
+		}
+		i++
+	}
+	return true
+}
+
+func partialError(raw []byte, t Terminator, idle time.Duration) error {
+	hint := ""
+	if n := len(raw); n > 0 {
+		switch raw[n-1] {
+		case '\r':
+			hint = "; it ends with CR: is the scanner set to cr?"
+		case '\n':
+			hint = "; it ends with LF: is the scanner set to lf or crlf?"
+		case '\t':
+			hint = "; it ends with TAB: is the scanner set to tab?"
+		}
+	}
+	return pos.Errorf(pos.EPARTIALSCAN, "scan of %d bytes refused: no %s terminator within %v of its last byte%s", len(raw), t, idle, hint)
+}
+
+func tooLongError(maxLen int) error {
+	return pos.Errorf(pos.ESCANTOOLONG, "scan refused: longer than %d bytes (the rest up to the next terminator is discarded)", maxLen)
+}
+
+// String formats f for logs: the text, or the error and the raw bytes.
+func (f Frame) String() string {
+	if f.Err != nil {
+		return fmt.Sprintf("refused %q: %v", f.Raw, f.Err)
+	}
+	return f.Text
+}

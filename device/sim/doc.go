@@ -1,0 +1,8 @@
+// Package sim holds simulators of the counter's scanner and receipt printer
+// that speak over the real transports (a pty, TCP), so that tests, the demo
+// and cmd/devsim exercise the production code paths rather than fakes.
+//
+// ScannerSim is a serial scanner on a pty: the slave in raw mode behind a
+// stable symlink, bytes paced at a chosen baud rate, any terminator, and
+// unplug/replug.
+package sim

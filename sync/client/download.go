@@ -1,0 +1,56 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/pos/bolt"
+	"fupinpos/sync/wire"
+)
+
+func jsonLink(e pos.Entry, l *pos.Link) error { return json.Unmarshal(e.Body, l) }
+
+// LargeSkew is the clock difference from the server that the terminal
+// reports to its technician.
+const LargeSkew = time.Minute
+
+// Download fetches what changed on the server, page by page, applying
+// each page in one transaction, until the server has no more. It returns
+// the terminal clock's skew from the server's.
+func (c *Client) Download(ctx context.Context) (time.Duration, error) {
+	var skew time.Duration
+	for {
+		cursor, err := c.db.SyncCursor()
+		if err != nil {
+			return skew, err
+		}
+		req := wire.DownloadRequest{Cursor: cursor}
+		if tl, err := c.db.Trust(); err == nil {
+			req.TrustSeq = tl.Seq
+		}
+		if cat, err := c.db.Catalogue(); err == nil {
+			req.CatalogueVersion = cat.Version
+		}
+		var resp wire.DownloadResponse
+		if err := c.post(ctx, wire.PathDownload, req, &resp); err != nil {
+			return skew, refused(err)
+		}
+		d := bolt.Download{Trust: resp.Trust, Catalogue: resp.Catalogue, Vouchers: resp.Vouchers, Holders: resp.Holders,
+			Cursor: resp.Cursor, ServerTime: resp.ServerTime}
+		for _, s := range resp.Snapshots {
+			d.Snapshots = append(d.Snapshots, bolt.Snapshot{Campaign: s.Campaign, Packed: s.Packed})
+		}
+		if skew, err = c.db.ApplyDownload(d, "sync"); err != nil {
+			return skew, err
+		}
+		c.mu.Lock()
+		c.stats.Pages++
+		c.skew = skew
+		c.mu.Unlock()
+		if !resp.More {
+			return skew, nil
+		}
+	}
+}

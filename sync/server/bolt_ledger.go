@@ -1,0 +1,253 @@
+package server
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+
+	bolt "go.etcd.io/bbolt"
+
+	"fupinpos/pos"
+	"fupinpos/sync/wire"
+)
+
+var (
+	bucketTerminals = []byte("terminals") // id → wire.Terminal JSON
+	bucketCodes     = []byte("codes")     // SHA-256 of an unused enrollment code → pendingCode JSON
+	bucketHeads     = []byte("heads")     // terminal id → Head JSON
+	bucketRecords   = []byte("records")   // terminal id ‖ 0 ‖ seq (8 B) → StoredRecord JSON
+	bucketClaims    = []byte("claims")    // voucher id (8 B) → []wire.Claim JSON
+	bucketStatus    = []byte("status")    // voucher id (8 B) → status (1 B), only when not valid
+	bucketRedeemed  = []byte("redeemed")  // campaign (2 B) ‖ holder (8 B) → counted fen (8 B)
+	bucketSuspended = []byte("suspended") // holder (8 B) → 1 suspended, 0 reinstated
+	bucketChanges   = []byte("changes")   // feed seq (8 B) → Change JSON
+	bucketIncidents = []byte("incidents") // id (8 B) → wire.Incident JSON
+	keyEpoch        = []byte("epoch")
+	keyDocuments    = []byte("documents")
+
+	syncBuckets = [][]byte{bucketTerminals, bucketCodes, bucketHeads, bucketRecords, bucketClaims,
+		bucketStatus, bucketRedeemed, bucketSuspended, bucketChanges, bucketIncidents}
+)
+
+// initEpoch gives a new database its random epoch.
+func initEpoch(tx *bolt.Tx) error {
+	m := tx.Bucket(bucketMeta)
+	if m.Get(keyEpoch) != nil {
+		return nil
+	}
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return err
+	}
+	return m.Put(keyEpoch, []byte(hex.EncodeToString(b)))
+}
+
+func recordKey(terminal string, seq uint64) []byte {
+	k := make([]byte, 0, len(terminal)+9)
+	k = append(k, terminal...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+// boltLedger implements LedgerTx over one bbolt transaction.
+type boltLedger struct{ tx *bolt.Tx }
+
+// ViewLedger runs fn in a bbolt read transaction.
+func (s *Bolt) ViewLedger(fn func(LedgerView) error) error {
+	return s.db.View(func(tx *bolt.Tx) error { return fn(boltLedger{tx}) })
+}
+
+// UpdateLedger runs fn through bbolt's Batch: concurrent uploads share one
+// fsync'd commit, which is what makes ingest from many terminals fast.
+func (s *Bolt) UpdateLedger(fn func(LedgerTx) error) error {
+	return storageErr(s.db.Batch(func(tx *bolt.Tx) error { return fn(boltLedger{tx}) }), "update ledger")
+}
+
+// Documents returns the published documents.
+func (s *Bolt) Documents() (*Documents, error) {
+	var d Documents
+	err := s.db.View(func(tx *bolt.Tx) error {
+		_, err := getJSON(tx.Bucket(bucketMeta), keyDocuments, &d)
+		return err
+	})
+	return &d, err
+}
+
+// SetDocuments publishes d.
+func (s *Bolt) SetDocuments(d *Documents) error {
+	return storageErr(s.db.Update(func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bucketMeta), keyDocuments, d)
+	}), "publish documents")
+}
+
+func (l boltLedger) Epoch() string { return string(l.tx.Bucket(bucketMeta).Get(keyEpoch)) }
+
+func (l boltLedger) Record(terminal string, seq uint64) (*StoredRecord, error) {
+	var r StoredRecord
+	ok, err := getJSON(l.tx.Bucket(bucketRecords), recordKey(terminal, seq), &r)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+func (l boltLedger) ForEachRecord(fn func(string, *StoredRecord) error) error {
+	return l.tx.Bucket(bucketRecords).ForEach(func(k, v []byte) error {
+		i := bytes.IndexByte(k, 0)
+		if i < 0 {
+			return pos.Errorf(pos.EINTERNAL, "bad record key %x", k)
+		}
+		var r StoredRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return pos.WrapError(pos.EINTERNAL, err, "decode stored record")
+		}
+		return fn(string(k[:i]), &r)
+	})
+}
+
+func (l boltLedger) Head(terminal string) (Head, error) {
+	var h Head
+	_, err := getJSON(l.tx.Bucket(bucketHeads), []byte(terminal), &h)
+	return h, err
+}
+
+func (l boltLedger) Claims(id pos.VoucherID) ([]wire.Claim, error) {
+	var c []wire.Claim
+	_, err := getJSON(l.tx.Bucket(bucketClaims), idKey(id), &c)
+	return c, err
+}
+
+func (l boltLedger) Status(id pos.VoucherID) (pos.VoucherStatus, error) {
+	v := l.tx.Bucket(bucketStatus).Get(idKey(id))
+	if len(v) == 0 {
+		return pos.StatusValid, nil
+	}
+	return pos.VoucherStatus(v[0]), nil
+}
+
+func (l boltLedger) ForEachStatus(fn func(pos.VoucherID, pos.VoucherStatus) error) error {
+	return l.tx.Bucket(bucketStatus).ForEach(func(k, v []byte) error {
+		return fn(pos.VoucherID(binary.BigEndian.Uint64(k)), pos.VoucherStatus(v[0]))
+	})
+}
+
+func (l boltLedger) RedeemedTotal(campaign uint16, h pos.HolderRef) (pos.Money, error) {
+	v := l.tx.Bucket(bucketRedeemed).Get(holderKey(campaign, h))
+	if v == nil {
+		return 0, nil
+	}
+	return pos.Money(binary.BigEndian.Uint64(v)), nil
+}
+
+func (l boltLedger) Suspended(h pos.HolderRef) (bool, error) {
+	v := l.tx.Bucket(bucketSuspended).Get(h[:])
+	return len(v) == 1 && v[0] == 1, nil
+}
+
+func (l boltLedger) ForEachHolder(fn func(pos.HolderRef, bool) error) error {
+	return l.tx.Bucket(bucketSuspended).ForEach(func(k, v []byte) error {
+		var h pos.HolderRef
+		copy(h[:], k)
+		return fn(h, len(v) == 1 && v[0] == 1)
+	})
+}
+
+func (l boltLedger) Changes(after uint64, limit int) ([]Change, bool, error) {
+	var out []Change
+	c := l.tx.Bucket(bucketChanges).Cursor()
+	for k, v := c.Seek(u64key(after + 1)); k != nil; k, v = c.Next() {
+		if len(out) == limit {
+			return out, true, nil
+		}
+		var ch Change
+		if err := json.Unmarshal(v, &ch); err != nil {
+			return nil, false, pos.WrapError(pos.EINTERNAL, err, "decode change")
+		}
+		out = append(out, ch)
+	}
+	return out, false, nil
+}
+
+func (l boltLedger) LastChange() (uint64, error) {
+	return l.tx.Bucket(bucketChanges).Sequence(), nil
+}
+
+func (l boltLedger) Incidents() ([]wire.Incident, error) {
+	var out []wire.Incident
+	err := l.tx.Bucket(bucketIncidents).ForEach(func(_, v []byte) error {
+		var in wire.Incident
+		if err := json.Unmarshal(v, &in); err != nil {
+			return pos.WrapError(pos.EINTERNAL, err, "decode incident")
+		}
+		out = append(out, in)
+		return nil
+	})
+	return out, err
+}
+
+func (l boltLedger) PutRecord(terminal string, seq uint64, r *StoredRecord) error {
+	return putJSON(l.tx.Bucket(bucketRecords), recordKey(terminal, seq), r)
+}
+
+func (l boltLedger) SetHead(terminal string, h Head) error {
+	return putJSON(l.tx.Bucket(bucketHeads), []byte(terminal), &h)
+}
+
+func (l boltLedger) PutClaims(id pos.VoucherID, claims []wire.Claim) error {
+	return putJSON(l.tx.Bucket(bucketClaims), idKey(id), claims)
+}
+
+func (l boltLedger) SetRedeemedTotal(campaign uint16, h pos.HolderRef, total pos.Money) error {
+	return l.tx.Bucket(bucketRedeemed).Put(holderKey(campaign, h), binary.BigEndian.AppendUint64(nil, uint64(total)))
+}
+
+func (l boltLedger) appendChange(ch Change) error {
+	b := l.tx.Bucket(bucketChanges)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	ch.Seq = seq
+	return putJSON(b, u64key(seq), &ch)
+}
+
+func (l boltLedger) SetStatus(id pos.VoucherID, s pos.VoucherStatus) error {
+	b := l.tx.Bucket(bucketStatus)
+	var err error
+	if s == pos.StatusValid {
+		err = b.Delete(idKey(id))
+	} else {
+		err = b.Put(idKey(id), []byte{byte(s)})
+	}
+	if err != nil {
+		return err
+	}
+	return l.appendChange(Change{Voucher: id, Status: s})
+}
+
+func (l boltLedger) SetSuspended(h pos.HolderRef, on bool) error {
+	v := byte(0)
+	if on {
+		v = 1
+	}
+	if err := l.tx.Bucket(bucketSuspended).Put(h[:], []byte{v}); err != nil {
+		return err
+	}
+	return l.appendChange(Change{Holder: &h, Suspended: on})
+}
+
+func (l boltLedger) AddIncident(in wire.Incident) (uint64, error) {
+	b := l.tx.Bucket(bucketIncidents)
+	id, err := b.NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	in.ID = id
+	return id, putJSON(b, u64key(id), &in)
+}
+
+func u64key(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+var _ LedgerTx = boltLedger{}

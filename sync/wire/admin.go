@@ -1,0 +1,146 @@
+package wire
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/pos/report"
+)
+
+// Terminal states.
+const (
+	TerminalPending  = "pending"  // added, enrollment code not used yet
+	TerminalActive   = "active"   // enrolled
+	TerminalDisabled = "disabled" // refused from now on (403)
+)
+
+// Terminal is a counter terminal as the server knows it.
+type Terminal struct {
+	ID          string    `json:"id"`
+	Store       string    `json:"store"`
+	Name        string    `json:"name"`
+	State       string    `json:"state"`
+	Public      []byte    `json:"public,omitempty"`
+	Hostname    string    `json:"hostname,omitempty"`
+	Created     time.Time `json:"created"`
+	CodeExpires time.Time `json:"code_expires,omitzero"`
+	Enrolled    time.Time `json:"enrolled,omitzero"`
+	LastSeen    time.Time `json:"last_seen,omitzero"`
+	HeadSeq     uint64    `json:"head_seq"` // last ledger seq the server holds
+	Records     int       `json:"records"`
+}
+
+// AddTerminalRequest asks for a new terminal and its enrollment code.
+type AddTerminalRequest struct {
+	Store string       `json:"store"`
+	Name  string       `json:"name"` // also the terminal id, unique on the server (e.g. HF-001-T01)
+	TTL   pos.Duration `json:"ttl,omitempty"`
+}
+
+// AddTerminalResponse carries the one-time enrollment code, shown once.
+type AddTerminalResponse struct {
+	Terminal Terminal  `json:"terminal"`
+	Code     string    `json:"code"`
+	Expires  time.Time `json:"expires"`
+}
+
+// DisableRequest disables a terminal.
+type DisableRequest struct {
+	Terminal string `json:"terminal"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// RevokeRequest revokes one voucher or suspends (or reinstates) one holder.
+type RevokeRequest struct {
+	Voucher   pos.VoucherID `json:"voucher,omitempty"`
+	Holder    pos.HolderRef `json:"holder,omitzero"`
+	Reinstate bool          `json:"reinstate,omitempty"` // with Holder: lift the suspension
+	Reason    string        `json:"reason,omitempty"`
+}
+
+// RevokeResponse says what changed.
+type RevokeResponse struct {
+	Voucher pos.VoucherID     `json:"voucher,omitempty"`
+	Status  pos.VoucherStatus `json:"status,omitempty"`
+	Holder  *pos.HolderChange `json:"holder,omitempty"`
+}
+
+// Incident kinds on the server.
+const (
+	IncidentDoubleSpend = "double_spend" // one voucher in two live records
+	IncidentOverCap     = "over_cap"     // a member's redeemed total across terminals passed the cap
+	IncidentChain       = "chain"        // a gap or a rewritten record in a terminal's ledger
+	IncidentRejected    = "rejected"     // a record or voucher that did not verify
+	IncidentRevoked     = "revoked"      // a revoked voucher redeemed offline
+	IncidentSuspended   = "suspended"    // a suspended holder's voucher redeemed offline
+)
+
+// Claim is one ledger record that redeems a voucher.
+type Claim struct {
+	Terminal string    `json:"terminal"`
+	Store    string    `json:"store"`
+	Seq      uint64    `json:"seq"`
+	Receipt  string    `json:"receipt"`
+	Time     time.Time `json:"time"`
+	Voided   bool      `json:"voided,omitempty"`  // a later void record released it
+	Counted  bool      `json:"counted,omitempty"` // this claim counts toward the member's redeemed total
+}
+
+// Incident is a case for review at the server: who, what, and every record
+// involved. Nothing that caused it is deleted.
+type Incident struct {
+	ID       uint64        `json:"id"`
+	Time     time.Time     `json:"time"`
+	Kind     string        `json:"kind"`
+	Reason   string        `json:"reason"` // the reason code given to the terminal
+	Terminal string        `json:"terminal"`
+	Store    string        `json:"store"`
+	Seq      uint64        `json:"seq"`
+	Voucher  pos.VoucherID `json:"voucher,omitempty"`
+	Holder   pos.HolderRef `json:"holder,omitzero"`
+	Amount   pos.Money     `json:"amount,omitempty"`
+	Claims   []Claim       `json:"claims,omitempty"`
+	Detail   string        `json:"detail,omitempty"`
+}
+
+// Report is the settlement report of one CST day across all terminals.
+// Settled counts accepted records; records in conflict (double spends, over
+// cap, broken chains) are under review and counted apart, never in the
+// settlement rows.
+type Report struct {
+	Day           string       `json:"day"`
+	Unit          uint32       `json:"unit,omitempty"` // 0 = all units
+	Sales         int          `json:"sales"`
+	Voids         int          `json:"voids"`
+	Vouchers      int          `json:"vouchers"`
+	Total         pos.Money    `json:"total"`
+	VoucherAmount pos.Money    `json:"voucher_amount"`
+	Forfeited     pos.Money    `json:"forfeited"`
+	SelfPaid      pos.Money    `json:"self_paid"`
+	ByUnit        []report.Row `json:"by_unit"`
+	ByStore       []report.Row `json:"by_store"`
+	ByProduct     []report.Row `json:"by_product"`
+	ByCounty      []report.Row `json:"by_county"`
+	Review        []report.Row `json:"review"` // records in conflict, by reason
+}
+
+// ParseVoucherID reads a voucher id as printed (campaign-serial, e.g.
+// 2020-00000042) or as the plain number pos.VoucherID holds.
+func ParseVoucherID(s string) (pos.VoucherID, error) {
+	s = strings.TrimSpace(s)
+	if c, sr, ok := strings.Cut(s, "-"); ok {
+		cv, err1 := strconv.ParseUint(c, 10, 16)
+		sv, err2 := strconv.ParseUint(sr, 10, 32)
+		if err1 != nil || err2 != nil {
+			return 0, pos.Errorf(pos.EINVALID, "voucher id %q: want CAMPAIGN-SERIAL", s)
+		}
+		return pos.NewVoucherID(uint16(cv), uint32(sv)), nil
+	}
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0, pos.Errorf(pos.EINVALID, "voucher id %q: want CAMPAIGN-SERIAL", s)
+	}
+	return pos.VoucherID(v), nil
+}

@@ -1,0 +1,149 @@
+package wire
+
+import (
+	"encoding/json"
+	"time"
+
+	"fupinpos/pos"
+)
+
+// Health is the answer of GET /v1/health. A terminal uses Time to correct
+// its clock before signing when it has no other server time.
+type Health struct {
+	Status  string    `json:"status"` // "ok"
+	Time    time.Time `json:"time"`
+	Version string    `json:"version"` // protocol version, "1"
+}
+
+// ProtocolVersion is the version of this API.
+const ProtocolVersion = "1"
+
+// Error is the body of every non-2xx answer. Code is a pos error code or
+// one of the auth codes below.
+type Error struct {
+	Code       string    `json:"code"`
+	Message    string    `json:"message"`
+	ServerTime time.Time `json:"server_time"`
+}
+
+// Error returns the code and message.
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Auth refusal codes (HTTP 401 unless noted). They are stable.
+const (
+	AuthUnsigned     = "unsigned"          // a signature header is missing or unreadable
+	AuthBadSignature = "bad_signature"     // the signature does not verify (wrong key, tampered body)
+	AuthStale        = "stale_timestamp"   // timestamp outside ±MaxSkew: replay or wrong clock
+	AuthUnknown      = "unknown_terminal"  // no such terminal id
+	AuthNotEnrolled  = "not_enrolled"      // terminal added but not yet enrolled
+	AuthDisabled     = "terminal_disabled" // HTTP 403
+	AuthBadCode      = "bad_enrollment_code"
+	AuthBadAdmin     = "bad_admin_token"
+)
+
+// EnrollRequest is POST /v1/enroll: the one-time code from `voucherd
+// terminal add` and the public key the terminal generated for itself.
+type EnrollRequest struct {
+	Code     string `json:"code"`     // digits; dashes and spaces are ignored
+	Public   []byte `json:"public"`   // Ed25519 public key, 32 bytes (base64 in JSON)
+	Hostname string `json:"hostname"` // informative, for `terminal list`
+	Software string `json:"software"` // informative: the terminal's version
+}
+
+// EnrollResponse tells the terminal who it is and whom to trust. The
+// technician compares RootFingerprint with the deployment sheet before the
+// terminal stores RootPublic; Bundle is the signed trust list and catalogue
+// (pos/voucher.Bundle), verified with RootPublic like a USB provisioning.
+type EnrollResponse struct {
+	Terminal        string          `json:"terminal"` // id to sign with and to write in records
+	Store           string          `json:"store"`
+	Name            string          `json:"name"`
+	RootPublic      []byte          `json:"root_public"`      // Ed25519, 32 bytes
+	RootFingerprint string          `json:"root_fingerprint"` // voucher.Fingerprint(RootPublic)
+	Bundle          json.RawMessage `json:"bundle"`
+	ServerTime      time.Time       `json:"server_time"`
+}
+
+// DownloadRequest is POST /v1/download (signed). The terminal says what it
+// has; the server sends only what is newer.
+type DownloadRequest struct {
+	Cursor           string `json:"cursor"`            // from the last applied download; "" for none
+	TrustSeq         uint64 `json:"trust_seq"`         // sequence of the installed trust list, 0 for none
+	CatalogueVersion uint32 `json:"catalogue_version"` // version of the installed catalogue, 0 for none
+	Limit            int    `json:"limit,omitempty"`   // status changes per page; 0 = DefaultDownloadLimit
+}
+
+// Snapshot is the full status list of one campaign, 2 bits per serial from
+// serial 0: serial s in byte s/4, bits 2*(s%4), values pos.VoucherStatus.
+// Serials past the end are valid. It replaces the terminal's whole list of
+// that campaign.
+type Snapshot struct {
+	Campaign uint16 `json:"campaign"`
+	Packed   []byte `json:"packed"` // base64 in JSON
+}
+
+// DownloadResponse is one page of what changed. The terminal applies it in
+// one transaction, stores Cursor, and asks again at once while More is set.
+// When Snapshots is not empty (no cursor, a cursor from another server
+// database, or too far behind) it replaces the status lists first and
+// Holders then holds every holder whose suspension ever changed, with its
+// current state.
+type DownloadResponse struct {
+	Trust      json.RawMessage    `json:"trust,omitempty"`     // signed trust list, when newer than TrustSeq
+	Catalogue  json.RawMessage    `json:"catalogue,omitempty"` // signed catalogue, when newer than CatalogueVersion
+	Snapshots  []Snapshot         `json:"snapshots,omitempty"`
+	Vouchers   []pos.StatusChange `json:"vouchers,omitempty"`
+	Holders    []pos.HolderChange `json:"holders,omitempty"`
+	Cursor     string             `json:"cursor"`
+	More       bool               `json:"more"`
+	ServerTime time.Time          `json:"server_time"`
+}
+
+// UploadRequest is POST /v1/upload (signed): ledger entries exactly as the
+// terminal signed them, in sequence order, at most MaxUploadEntries.
+type UploadRequest struct {
+	Entries []pos.Entry `json:"entries"`
+}
+
+// UploadResult is the server's answer for one entry. Results[i] answers
+// Entries[i]; Seq repeats the entry's sequence (0 when the body could not
+// be read at all).
+type UploadResult struct {
+	Seq    uint64           `json:"seq"`
+	Result pos.UploadResult `json:"result"`           // accepted | duplicate | conflict | rejected
+	Reason string           `json:"reason,omitempty"` // a pos error code or a Reason* code
+	Detail string           `json:"detail,omitempty"` // English, for logs and the manager's incident list
+}
+
+// UploadResponse answers an upload. Every result is settled: the terminal
+// stops sending those records and turns conflicts and rejections into
+// incidents for the manager.
+type UploadResponse struct {
+	Results    []UploadResult `json:"results"`
+	ServerTime time.Time      `json:"server_time"`
+}
+
+// Reason codes of upload results beyond the pos error codes. Conflict
+// reasons mean the server kept the record and opened an incident;
+// rejection reasons mean it did not count it.
+const (
+	// ReasonChainGap: the record's seq skips records the server never got
+	// (conflict: kept, the chain resumes from it).
+	ReasonChainGap = "chain_gap"
+	// ReasonChainRewritten: the record does not link to the record the
+	// server holds before it, or the server holds a different record with
+	// the same seq (conflict: the first version is kept).
+	ReasonChainRewritten = "chain_rewritten"
+	// ReasonWrongTerminal: the record names another terminal or store
+	// than the one that signed the request (rejected).
+	ReasonWrongTerminal = "wrong_terminal"
+	// ReasonVoidUnknown: a void of a sale the server does not hold (conflict).
+	ReasonVoidUnknown = "void_unknown_sale"
+)
+
+// pos codes used as reasons: pos.EREDEEMEDELSEWHERE (conflict: double
+// spend), pos.ECAPEXCEEDED (conflict: the member's total across all
+// terminals passes the cap), pos.EBADSIGNATURE / pos.ESYNC /
+// pos.EKEYNOTALLOWED / pos.EMALFORMED (rejected: a voucher or the entry
+// itself does not verify), pos.EREVOKED (conflict: the voucher was revoked
+// before the redemption reached the server).
