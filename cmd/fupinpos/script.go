@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"fupinpos/pos"
+	"fupinpos/pos/ui"
+	"fupinpos/pos/ui/uitest"
+)
+
+// script is the demo's scripted session (run without a display, under
+// Xvfb): a valid voucher, a forged one, a voucher used twice, an offline
+// sale synced later, then the manager and technician screens. Each step
+// leaves a screenshot in dir; receipts land in dir/receipts.
+func script(ctx context.Context, dir string, d *demo, shell *ui.Shell) error {
+	shot := func(name string) {
+		p := filepath.Join(dir, name+".png")
+		if err := screenshot(p); err != nil {
+			log.Printf("demo: screenshot %s: %v", name, err)
+			return
+		}
+		fmt.Println("demo: screenshot", p)
+	}
+	settle := func() { fyne.DoAndWait(func() {}); time.Sleep(150 * time.Millisecond) }
+	shot("00-login")
+	if err := login(shell, d.store, uitest.CashierID, uitest.CashierPIN); err != nil {
+		return err
+	}
+	c, err := cashierOf(shell)
+	if err != nil {
+		return err
+	}
+	sess := c.Session()
+	waitFor(5*time.Second, func() bool { return d.status().Scanner == "ok" })
+	cat, _ := d.store.Catalogue()
+	scan := func(text string, until func() bool) error {
+		if err := d.scan(text); err != nil {
+			return err
+		}
+		if !waitFor(5*time.Second, until) {
+			return fmt.Errorf("scan %.20s… had no effect", text)
+		}
+		settle()
+		return nil
+	}
+	lines := func(n int) func() bool { return func() bool { return len(sess.Lines()) == n } }
+	verdict := func(k ui.VerdictKind) func() bool { return func() bool { return sess.Verdict().Kind == k } }
+	complete := func() error {
+		_, before := sess.Last()
+		fyne.DoAndWait(c.Complete)
+		if !waitFor(10*time.Second, func() bool { _, s := sess.Last(); return s != before }) {
+			return fmt.Errorf("sale not completed: %v", sess.Verdict().Err)
+		}
+		settle()
+		return nil
+	}
+
+	// 1. A valid voucher pays part of a basket.
+	valid := d.dep.Issue(pos.Yuan(100), "member-demo-1")
+	if err := scan(cat.Products[0].EAN, lines(1)); err != nil {
+		return err
+	}
+	if err := scan(cat.Products[1].EAN, lines(2)); err != nil {
+		return err
+	}
+	if err := scan(valid, verdict(ui.VerdictOK)); err != nil {
+		return err
+	}
+	shot("01-valid-voucher")
+	if err := complete(); err != nil {
+		return err
+	}
+	shot("02-sale-complete")
+
+	// 2. A forged voucher is refused with its reason.
+	if err := scan(cat.Products[2].EAN, lines(1)); err != nil {
+		return err
+	}
+	if err := scan(d.dep.Forge(pos.Yuan(300)), verdict(ui.VerdictRefused)); err != nil {
+		return err
+	}
+	shot("03-forged-voucher")
+
+	// 3. The voucher of sale 1 scanned again.
+	fyne.DoAndWait(func() { sess.Cancel() })
+	if err := scan(cat.Products[3].EAN, lines(1)); err != nil {
+		return err
+	}
+	if err := scan(valid, func() bool { return sess.Verdict().Code == pos.EALREADYREDEEMED }); err != nil {
+		return err
+	}
+	shot("04-used-twice")
+	fyne.DoAndWait(func() { sess.Cancel() })
+
+	// 4. Offline: the sale is recorded and waits in the queue, then syncs.
+	d.store.Online = false
+	shell.SetStatus(d.status())
+	if err := scan(cat.Products[4].EAN, lines(1)); err != nil {
+		return err
+	}
+	if err := scan(d.dep.Issue(pos.Yuan(50), "member-demo-2"), verdict(ui.VerdictOK)); err != nil {
+		return err
+	}
+	if err := complete(); err != nil {
+		return err
+	}
+	shell.SetStatus(d.status())
+	settle()
+	shot("05-offline-sale")
+	d.store.Online = true
+	shell.SetStatus(d.status())
+	settle()
+	shot("06-back-online")
+
+	// 5. Manager and technician screens.
+	if err := login(shell, d.store, uitest.ManagerID, uitest.ManagerPIN); err != nil {
+		return err
+	}
+	settle()
+	shot("07-manager")
+	if err := login(shell, d.store, uitest.TechnicianID, uitest.TechnicianPIN); err != nil {
+		return err
+	}
+	settle()
+	shot("08-technician")
+	fmt.Println("demo: receipts in", filepath.Join(dir, "receipts"))
+	return nil
+}

@@ -1,0 +1,88 @@
+package escpos
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
+)
+
+// EventKind names a non-text action found in a byte stream.
+type EventKind string
+
+// Event kinds.
+const (
+	EventCut    EventKind = "cut"
+	EventDrawer EventKind = "drawer"
+	EventStatus EventKind = "status" // DLE EOT n; N is n
+	EventFeed   EventKind = "feed"   // ESC d n (N lines) or ESC J n (N dots, Dots true)
+	EventInit   EventKind = "init"
+)
+
+// Event is one cut, drawer kick, status query or feed, with where it
+// happened: Line is the number of printed lines before it, Offset its
+// byte position.
+type Event struct {
+	Kind   EventKind
+	N      int
+	Dots   bool
+	Line   int
+	Offset int
+}
+
+// String describes e for test output and the simulator's .txt files.
+func (e Event) String() string {
+	return fmt.Sprintf("%s(%d) after line %d at byte %d", e.Kind, e.N, e.Line, e.Offset)
+}
+
+// Document is what a printer would have printed from a byte stream: the
+// text lines (GB18030 decoded back to UTF-8), the events, the payloads of
+// native QR codes, the commands it did not understand, and the paper as a
+// grey image as wide as the profile's dots.
+type Document struct {
+	Lines []string
+	// Widths holds, per line, the columns it used: characters times their
+	// width magnification. Layout tests assert Widths[i] <= Columns.
+	Widths []int
+	// Overflows lists the lines that were too wide and that the printer
+	// wrapped on its own: a layout bug.
+	Overflows []int
+	Events    []Event
+	QRs       []string
+	Unknown   []string
+	Image     *image.Gray
+}
+
+// Text returns the lines joined by newlines.
+func (d *Document) Text() string {
+	var b bytes.Buffer
+	for _, l := range d.Lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// Count returns how many events of kind k the document holds.
+func (d *Document) Count(k EventKind) int {
+	n := 0
+	for _, e := range d.Events {
+		if e.Kind == k {
+			n++
+		}
+	}
+	return n
+}
+
+// PNG returns the printed paper as a PNG image.
+func (d *Document) PNG() ([]byte, error) {
+	if d.Image == nil {
+		return nil, fmt.Errorf("escpos: document has no image")
+	}
+	var b bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	if err := enc.Encode(&b, d.Image); err != nil {
+		return nil, fmt.Errorf("escpos: encode png: %w", err)
+	}
+	return b.Bytes(), nil
+}

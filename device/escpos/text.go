@@ -1,0 +1,126 @@
+package escpos
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
+
+	"fupinpos/pos"
+)
+
+// normalise maps characters that have a printable twin: the half-width
+// yen sign (four bytes in GB18030, not in GBK) becomes the full-width ￥
+// that Chinese printers carry, and a tab becomes a space.
+var normalise = strings.NewReplacer("¥", "￥", "\t", " ", "\r\n", "\n")
+
+// Normalize returns s with characters replaced by their printable twins
+// (¥ → ￥, tab → space). Encode applies it; layout code applies it before
+// measuring.
+func Normalize(s string) string { return normalise.Replace(s) }
+
+// RuneWidth returns the columns r takes on the printer: 1 for ASCII, 2 for
+// a two-byte GB18030 character. Callers check printability separately.
+func RuneWidth(r rune) int {
+	if r < utf8.RuneSelf {
+		return 1
+	}
+	return 2
+}
+
+// Width returns the display width of s in columns.
+func Width(s string) int {
+	n := 0
+	for _, r := range s {
+		n += RuneWidth(r)
+	}
+	return n
+}
+
+// encodeRune appends the printer bytes of r: one byte for printable ASCII,
+// two for a character of the GBK repertoire. Anything else is EUNPRINTABLE.
+func encodeRune(dst []byte, r rune) ([]byte, error) {
+	if r >= 0x20 && r < 0x7f {
+		return append(dst, byte(r)), nil
+	}
+	if r < utf8.RuneSelf || r == utf8.RuneError || unicode.Is(unicode.Co, r) || unicode.Is(unicode.Cc, r) {
+		return dst, unprintable(r)
+	}
+	var buf [8]byte
+	var src [4]byte
+	n := utf8.EncodeRune(src[:], r)
+	enc := simplifiedchinese.GB18030.NewEncoder()
+	nDst, _, err := enc.Transform(buf[:], src[:n], true)
+	if err != nil || nDst != 2 || buf[0] < 0x81 || buf[1] < 0x40 || buf[1] == 0x7f {
+		return dst, unprintable(r)
+	}
+	return append(dst, buf[0], buf[1]), nil
+}
+
+func unprintable(r rune) error {
+	return pos.Errorf(pos.EUNPRINTABLE, "character %q (U+%04X) is not in the printer's GB18030 two-byte repertoire", r, r).
+		With("char", fmt.Sprintf("%c", r)).With("code", fmt.Sprintf("U+%04X", r))
+}
+
+// Printable returns an EUNPRINTABLE error naming the first character of s
+// that the printer cannot print, or nil.
+func Printable(s string) error {
+	for _, r := range Normalize(s) {
+		if r == '\n' {
+			continue
+		}
+		if _, err := encodeRune(nil, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Encode returns s as printer bytes: ASCII as is, each run of two-byte
+// characters in GB18030 wrapped in FS & … FS . (Chinese character mode on,
+// off), so printers whose default code page is not Chinese still print
+// Chinese and never garble the ASCII around it.
+func Encode(s string) ([]byte, error) {
+	return appendText(nil, Normalize(s))
+}
+
+func appendText(dst []byte, s string) ([]byte, error) {
+	kanji := false
+	var err error
+	for _, r := range s {
+		wide := r >= utf8.RuneSelf
+		if wide != kanji {
+			if wide {
+				dst = append(dst, FS, '&')
+			} else {
+				dst = append(dst, FS, '.')
+			}
+			kanji = wide
+		}
+		if r == '\n' {
+			dst = append(dst, LF)
+			continue
+		}
+		if dst, err = encodeRune(dst, r); err != nil {
+			return dst, err
+		}
+	}
+	if kanji {
+		dst = append(dst, FS, '.')
+	}
+	return dst, nil
+}
+
+// decodeGB returns the character of a two-byte GB18030 sequence, or
+// utf8.RuneError.
+func decodeGB(b0, b1 byte) rune {
+	out, _, err := transform.Bytes(simplifiedchinese.GB18030.NewDecoder(), []byte{b0, b1})
+	if err != nil {
+		return utf8.RuneError
+	}
+	r, _ := utf8.DecodeRune(out)
+	return r
+}

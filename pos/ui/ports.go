@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/pos/report"
+)
+
+// Checker gives the offline verdict on a scanned voucher code. *bolt.DB
+// satisfies it.
+type Checker interface {
+	Check(code string) (*pos.Voucher, error)
+}
+
+// Sale is what the cashier asks to commit.
+type Sale struct {
+	Cashier string
+	Lines   []pos.Line
+	Codes   []string
+	Method  pos.PayMethod
+	Manual  bool // a code typed by hand: needs Manager
+	Manager string
+}
+
+// Store is the terminal storage the screens need. cmd/fupinpos adapts
+// *bolt.DB to it, so the screens do not depend on the storage package.
+type Store interface {
+	Checker
+	// Commit records the sale durably and returns its ledger sequence
+	// number and receipt.
+	Commit(s Sale) (uint64, *pos.Receipt, error)
+	// Users lists the terminal's users, for the login screen.
+	Users() ([]pos.User, error)
+	// Login checks a PIN and returns the user.
+	Login(id, pin string) (*pos.User, error)
+	// Authorize checks a PIN of a user holding one of roles (a manager
+	// approving a void or reprint).
+	Authorize(id, pin string, roles ...pos.Role) (*pos.User, error)
+	// Void cancels the sale with seq and returns the void slip.
+	Void(seq uint64, managerID, managerPIN, reason string) (*pos.Receipt, error)
+	// Receipt returns the receipt of record seq; reprint marks it (and the
+	// store logs the reprint under actor).
+	Receipt(seq uint64, reprint bool, actor string) (*pos.Receipt, error)
+	// Records calls fn for every ledger record in sequence order.
+	Records(fn func(*pos.Record) error) error
+	// Catalogue returns the installed eligible-product catalogue.
+	Catalogue() (*pos.Catalogue, error)
+	// Trust returns the installed trust list.
+	Trust() (*pos.TrustList, error)
+}
+
+// Printer prints a receipt. cmd/fupinpos adapts device/printer and
+// device/escpos to it.
+type Printer interface {
+	PrintReceipt(r *pos.Receipt) error
+}
+
+// Devices is the printer side the manager and technician screens use:
+// Z report, previews and a test page. Previews are PNG images of exactly
+// the bytes the printer gets, rendered by the ESC/POS interpreter.
+type Devices interface {
+	Printer
+	PrintZReport(d *report.Day) error
+	PreviewReceipt(r *pos.Receipt) ([]byte, error)
+	TestPrint() ([]byte, error)
+}
+
+// Status is what the status bar shows; cmd/fupinpos fills it from the sync
+// client and the devices.
+type Status struct {
+	Online   bool
+	Pending  int
+	CacheAge time.Duration // since the last successful sync; negative = never
+	Printer  string        // ok, offline, paper_out, unknown
+	Scanner  string        // ok, disconnected, unknown
+}

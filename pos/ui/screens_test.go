@@ -1,0 +1,159 @@
+package ui_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"fupinpos/device/scanner"
+	"fupinpos/pos"
+	"fupinpos/pos/report"
+	"fupinpos/pos/ui"
+	"fupinpos/pos/ui/uitest"
+)
+
+// devices is a ui.Devices that records what it printed.
+type devices struct {
+	uitest.Printer
+	z int
+}
+
+func (d *devices) PrintZReport(*report.Day) error                { d.z++; return nil }
+func (d *devices) PreviewReceipt(r *pos.Receipt) ([]byte, error) { return nil, nil }
+func (d *devices) TestPrint() ([]byte, error)                    { return nil, nil }
+
+// tech is a ui.Tech over the demo store.
+type tech struct{ *uitest.Store }
+
+func (tech) Ports() ([]scanner.PortInfo, error) {
+	return []scanner.PortInfo{{Path: "/dev/ttyUSB0", USB: true, Product: "Honeywell 1900"}}, nil
+}
+func (tech) Enroll(context.Context, string, string) error                 { return nil }
+func (tech) SyncNow(context.Context, func(int, int)) error                { return nil }
+func (tech) VerifyLedger(context.Context, func(int, int)) (string, error) { return "ok", nil }
+func (tech) Diagnostics() []ui.Diag                                       { return []ui.Diag{{Name: "Go", Value: "go1.26"}} }
+
+func TestVoidNeedsManagerPIN(t *testing.T) {
+	f := newCashier(t, "zh_Hans")
+	code := f.dep.Issue(pos.Yuan(30), "member-void")
+	f.sess.Scan(f.ean(0))
+	f.sess.Scan(code)
+	if _, err := f.sess.Complete(); err != nil {
+		t.Fatal(err)
+	}
+	_, seq := f.sess.Last()
+	mgr, _ := f.store.Login(uitest.ManagerID, uitest.ManagerPIN)
+	dev := &devices{}
+	m := ui.NewManager(ui.NewTr("zh_Hans"), f.store, dev, f.win, mgr, func() {})
+	m.Now = func() time.Time { return uitest.DemoNow }
+	m.SelectDay(pos.DayOf(uitest.DemoNow))
+	for _, tc := range []struct {
+		name, id, pin, reason, code string
+	}{
+		{"no reason", uitest.ManagerID, uitest.ManagerPIN, "", pos.EINVALID},
+		{"cashier PIN", uitest.CashierID, uitest.CashierPIN, "顾客退货", pos.EFORBIDDEN},
+		{"wrong PIN", uitest.ManagerID, "1111", "顾客退货", pos.EBADPIN},
+		{"manager", uitest.ManagerID, uitest.ManagerPIN, "顾客退货", ""},
+		{"twice", uitest.ManagerID, uitest.ManagerPIN, "顾客退货", pos.ECONFLICT},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := m.Void(seq, tc.id, tc.pin, tc.reason)
+			if pos.ErrorCode(err) != tc.code && !(tc.code == "" && err == nil) {
+				t.Fatalf("err %v, want %q", err, tc.code)
+			}
+			if err != nil && m.Message.Text == "" {
+				t.Error("refusal not shown")
+			}
+		})
+	}
+	if d := m.Day(); d.Voids != 1 || len(dev.Printed) != 1 {
+		t.Errorf("voids %d, void slips printed %d", d.Voids, len(dev.Printed))
+	}
+	// The voucher is released: it can pay again.
+	f.sess.Scan(f.ean(0))
+	if v := f.sess.Scan(code); v.Kind != ui.VerdictOK {
+		t.Errorf("voucher not released by the void: %+v", v)
+	}
+	dir := t.TempDir()
+	name, err := m.ExportCSV(dir)
+	if err != nil || filepath.Dir(name) != dir {
+		t.Fatalf("export %s: %v", name, err)
+	}
+	if b, _ := os.ReadFile(name); len(b) == 0 {
+		t.Error("empty CSV")
+	}
+}
+
+func TestTechnicianRefusesBadValues(t *testing.T) {
+	a := newApp(t)
+	store, _, _ := uitest.NewDemo()
+	w := a.NewWindow("tech")
+	defer w.Close()
+	u, _ := store.Login(uitest.TechnicianID, uitest.TechnicianPIN)
+	tr := ui.NewTr("zh_Hans")
+	newTech := func() *ui.Technician {
+		tc := ui.NewTechnician(tr, tech{store}, &devices{}, w, u, nil, func() {})
+		w.SetContent(tc.Content())
+		return tc
+	}
+	for _, tc := range []struct {
+		name string
+		set  func(*ui.Technician)
+		ok   bool
+	}{
+		{"defaults", func(*ui.Technician) {}, true},
+		{"good scanner", func(x *ui.Technician) {
+			x.Port.SetText("/dev/ttyUSB0")
+			x.Baud.SetText("115200")
+			x.Term.SetText("crlf")
+		}, true},
+		{"port not a device", func(x *ui.Technician) { x.Port.SetText("COM3") }, false},
+		{"baud not a number", func(x *ui.Technician) { x.Port.SetText("/dev/ttyUSB0"); x.Baud.SetText("fast") }, false},
+		{"bad parity", func(x *ui.Technician) { x.Port.SetText("/dev/ttyUSB0"); x.Parity.SetText("maybe") }, false},
+		{"bad terminator", func(x *ui.Technician) { x.Port.SetText("/dev/ttyUSB0"); x.Term.SetText("semicolon") }, false},
+		{"printer without port", func(x *ui.Technician) { x.PrinterURI.SetText("tcp://192.168.1.50") }, false},
+		{"printer ok", func(x *ui.Technician) { x.PrinterURI.SetText("tcp://192.168.1.50:9100") }, true},
+		{"server not a URL", func(x *ui.Technician) { x.Server.SetText("voucher server") }, false},
+		{"server ok", func(x *ui.Technician) { x.Server.SetText("https://voucher.example.cn") }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(store.Audit)
+			x := newTech()
+			tc.set(x)
+			err := x.Save()
+			if (err == nil) != tc.ok {
+				t.Fatalf("Save() = %v, want ok=%v", err, tc.ok)
+			}
+			if audited := len(store.Audit) > before; audited != tc.ok {
+				t.Errorf("audited=%v after save ok=%v", audited, tc.ok)
+			}
+			if !tc.ok && x.Message.Text == "" {
+				t.Error("refusal not shown")
+			}
+		})
+	}
+}
+
+func TestManagerAndTechnicianMarkup(t *testing.T) {
+	f := newCashier(t, "zh_Hans")
+	f.sess.Scan(f.ean(0))
+	f.sess.Scan(f.dep.Issue(pos.Yuan(30), "member-m"))
+	if _, err := f.sess.Complete(); err != nil {
+		t.Fatal(err)
+	}
+	mgr, _ := f.store.Login(uitest.ManagerID, uitest.ManagerPIN)
+	m := ui.NewManager(ui.NewTr("zh_Hans"), f.store, &devices{}, f.win, mgr, func() {})
+	m.Now = func() time.Time { return uitest.DemoNow }
+	m.SelectDay(pos.DayOf(uitest.DemoNow))
+	f.win.SetContent(m.Content())
+	test.AssertRendersToMarkup(t, "manager.xml", f.win.Canvas())
+	tu, _ := f.store.Login(uitest.TechnicianID, uitest.TechnicianPIN)
+	f.win.SetContent(ui.NewTechnician(ui.NewTr("zh_Hans"), tech{f.store}, &devices{}, f.win, tu, nil, func() {}).Content())
+	test.AssertRendersToMarkup(t, "technician.xml", f.win.Canvas())
+	f.win.Resize(fyne.NewSize(1024, 768))
+}

@@ -1,0 +1,297 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"sync"
+
+	"fupinpos/device/scanner"
+	"fupinpos/pos"
+)
+
+// VerdictKind says what the banner shows.
+type VerdictKind int
+
+// The banner states.
+const (
+	VerdictIdle    VerdictKind = iota // waiting for a scan
+	VerdictOK                         // voucher accepted into the sale
+	VerdictProduct                    // product added to the basket
+	VerdictRefused                    // refused, with a reason
+)
+
+// Verdict is the outcome of the last scan: what the cashier reads first.
+type Verdict struct {
+	Kind    VerdictKind
+	Code    string            // error code when refused (pos.ErrorCode)
+	Params  map[string]string // its template parameters
+	Voucher *pos.Voucher      // the accepted voucher
+	Product *pos.Product      // the added product
+	Err     error
+}
+
+// Session is one cashier's sale in progress: the basket, the vouchers, the
+// last verdict and the settlement preview. It holds no widgets; the cashier
+// screen shows it and tests drive it directly.
+type Session struct {
+	mu       sync.Mutex
+	store    Store
+	printer  Printer
+	cashier  *pos.User
+	lines    []pos.Line
+	vouchers []*pos.Voucher
+	codes    []string
+	method   pos.PayMethod
+	verdict  Verdict
+	last     *pos.Receipt
+	lastSeq  uint64
+	onChange func()
+}
+
+// NewSession starts an empty sale for cashier.
+func NewSession(store Store, printer Printer, cashier *pos.User) *Session {
+	return &Session{store: store, printer: printer, cashier: cashier, method: pos.PayCash}
+}
+
+// OnChange sets the function called after every change (on the caller's
+// goroutine; the screen wraps it in fyne.Do).
+func (s *Session) OnChange(f func()) { s.mu.Lock(); s.onChange = f; s.mu.Unlock() }
+
+func (s *Session) changed() {
+	s.mu.Lock()
+	f := s.onChange
+	s.mu.Unlock()
+	if f != nil {
+		f()
+	}
+}
+
+func refusal(err error) Verdict {
+	return Verdict{Kind: VerdictRefused, Code: pos.ErrorCode(err), Params: pos.ErrorParams(err), Err: err}
+}
+
+// Scan handles one scanned text, from the serial scanner or a keyboard
+// wedge: a voucher is checked and applied, a product barcode adds one unit.
+func (s *Session) Scan(text string) Verdict {
+	text = strings.TrimSpace(text)
+	var v Verdict
+	switch scanner.Classify(text) {
+	case scanner.Voucher:
+		v = s.addVoucher(text)
+	case scanner.EAN13, scanner.EAN8:
+		v = s.addEAN(text)
+	default:
+		v = refusal(pos.Errorf(pos.EUNKNOWNSCAN, "unrecognised scan %q", text))
+	}
+	s.mu.Lock()
+	s.verdict = v
+	s.mu.Unlock()
+	s.changed()
+	return v
+}
+
+func (s *Session) addVoucher(code string) Verdict {
+	vc, err := s.store.Check(code)
+	if err != nil {
+		return refusal(err)
+	}
+	trust, err := s.store.Trust()
+	if err != nil {
+		return refusal(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, have := range s.vouchers {
+		if have.ID() == vc.ID() {
+			return refusal(pos.Errorf(pos.EDUPLICATEINSALE, "voucher %d already in the sale", vc.ID()))
+		}
+	}
+	if len(s.lines) > 0 {
+		if _, err := pos.Settle(s.lines, append(append([]*pos.Voucher{}, s.vouchers...), vc), trust); err != nil {
+			return refusal(err)
+		}
+	}
+	s.vouchers = append(s.vouchers, vc)
+	s.codes = append(s.codes, code)
+	return Verdict{Kind: VerdictOK, Voucher: vc}
+}
+
+func (s *Session) addEAN(ean string) Verdict {
+	cat, err := s.store.Catalogue()
+	if err != nil {
+		return refusal(err)
+	}
+	p := cat.ByEAN(ean)
+	if p == nil {
+		return refusal(pos.Errorf(pos.EUNKNOWNPRODUCT, "EAN %s not in catalogue", ean))
+	}
+	s.Add(p, 1)
+	return Verdict{Kind: VerdictProduct, Product: p}
+}
+
+// Add puts qty units of p in the basket (merging with an existing line).
+func (s *Session) Add(p *pos.Product, qty int64) {
+	s.mu.Lock()
+	found := false
+	for i := range s.lines {
+		if s.lines[i].SKU == p.SKU {
+			s.lines[i].Qty += qty
+			found = true
+		}
+	}
+	if !found {
+		s.lines = append(s.lines, pos.NewLine(p, qty))
+	}
+	s.verdict = Verdict{Kind: VerdictProduct, Product: p}
+	s.mu.Unlock()
+	s.changed()
+}
+
+// SetQty changes line i's quantity; zero or less removes it.
+func (s *Session) SetQty(i int, qty int64) {
+	s.mu.Lock()
+	if i >= 0 && i < len(s.lines) {
+		if qty <= 0 {
+			s.lines = append(s.lines[:i], s.lines[i+1:]...)
+		} else {
+			s.lines[i].Qty = qty
+		}
+	}
+	s.mu.Unlock()
+	s.changed()
+}
+
+// RemoveVoucher takes voucher i out of the sale.
+func (s *Session) RemoveVoucher(i int) {
+	s.mu.Lock()
+	if i >= 0 && i < len(s.vouchers) {
+		s.vouchers = append(s.vouchers[:i], s.vouchers[i+1:]...)
+		s.codes = append(s.codes[:i], s.codes[i+1:]...)
+	}
+	s.mu.Unlock()
+	s.changed()
+}
+
+// SetMethod sets how the self-paid part is paid.
+func (s *Session) SetMethod(m pos.PayMethod) { s.mu.Lock(); s.method = m; s.mu.Unlock(); s.changed() }
+
+// Method returns the payment method of the self-paid part.
+func (s *Session) Method() pos.PayMethod { s.mu.Lock(); defer s.mu.Unlock(); return s.method }
+
+// Lines returns a copy of the basket.
+func (s *Session) Lines() []pos.Line {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]pos.Line(nil), s.lines...)
+}
+
+// Vouchers returns a copy of the vouchers applied.
+func (s *Session) Vouchers() []*pos.Voucher {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*pos.Voucher(nil), s.vouchers...)
+}
+
+// Verdict returns the last scan's verdict.
+func (s *Session) Verdict() Verdict { s.mu.Lock(); defer s.mu.Unlock(); return s.verdict }
+
+// Last returns the last completed receipt and its ledger seq, if any.
+func (s *Session) Last() (*pos.Receipt, uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last, s.lastSeq
+}
+
+// Cashier returns the logged-in cashier.
+func (s *Session) Cashier() *pos.User { return s.cashier }
+
+// Reprint prints the last receipt again, marked as a reprint, once a
+// manager has approved it with a PIN. Both are logged by the store.
+func (s *Session) Reprint(managerID, managerPIN string) (*pos.Receipt, error) {
+	_, seq := s.Last()
+	if seq == 0 {
+		return nil, pos.Errorf(pos.ENOTFOUND, "no receipt to reprint")
+	}
+	m, err := s.store.Authorize(managerID, managerPIN, pos.RoleManager)
+	if err != nil {
+		return nil, err
+	}
+	rc, err := s.store.Receipt(seq, true, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	if s.printer != nil {
+		if err := s.printer.PrintReceipt(rc); err != nil {
+			return rc, errors.Join(ErrPrint, err)
+		}
+	}
+	return rc, nil
+}
+
+// Settlement previews what the basket costs with the vouchers applied. An
+// error means the sale cannot be completed as it stands (e.g. vouchers but no
+// eligible goods), and says why.
+func (s *Session) Settlement() (pos.Settlement, error) {
+	trust, err := s.store.Trust()
+	if err != nil {
+		return pos.Settlement{}, err
+	}
+	s.mu.Lock()
+	lines, vs := append([]pos.Line(nil), s.lines...), append([]*pos.Voucher(nil), s.vouchers...)
+	s.mu.Unlock()
+	return pos.Settle(lines, vs, trust)
+}
+
+// ErrEmpty is returned by Complete on an empty basket.
+var ErrEmpty = pos.Errorf(pos.EINVALID, "empty basket")
+
+// Complete commits the sale, then prints its receipt. A print failure does
+// not undo the sale: it is returned with the receipt so the cashier can
+// reprint.
+func (s *Session) Complete() (*pos.Receipt, error) {
+	s.mu.Lock()
+	sale := Sale{Lines: append([]pos.Line(nil), s.lines...), Codes: append([]string(nil), s.codes...), Method: s.method}
+	if s.cashier != nil {
+		sale.Cashier = s.cashier.ID
+	}
+	s.mu.Unlock()
+	if len(sale.Lines) == 0 {
+		return nil, ErrEmpty
+	}
+	if _, err := s.Settlement(); err != nil {
+		return nil, err
+	}
+	seq, rc, err := s.store.Commit(sale)
+	if err != nil {
+		s.mu.Lock()
+		s.verdict = refusal(err)
+		s.mu.Unlock()
+		s.changed()
+		return nil, err
+	}
+	s.mu.Lock()
+	s.last, s.lastSeq = rc, seq
+	s.lines, s.vouchers, s.codes = nil, nil, nil
+	s.verdict = Verdict{}
+	s.method = pos.PayCash
+	s.mu.Unlock()
+	s.changed()
+	if s.printer != nil {
+		if perr := s.printer.PrintReceipt(rc); perr != nil {
+			return rc, errors.Join(ErrPrint, perr)
+		}
+	}
+	return rc, nil
+}
+
+// ErrPrint marks a sale that was recorded but not printed.
+var ErrPrint = errors.New("sale recorded, receipt not printed")
+
+// Cancel empties the sale; nothing is recorded.
+func (s *Session) Cancel() {
+	s.mu.Lock()
+	s.lines, s.vouchers, s.codes = nil, nil, nil
+	s.verdict = Verdict{}
+	s.mu.Unlock()
+	s.changed()
+}
