@@ -41,15 +41,16 @@ test: deps vet
 app:
 	$(GO) build -o $(BIN)/ ./cmd/fupinpos
 
-# One run of the real app under Xvfb: cashier screen in Chinese, a product and
-# a voucher scanned through the pty scanner simulator, the sale completed and
-# its receipt printed, then 1,000 more sales; timings in smoke.json.
+# One run of the real app under Xvfb, through the whole loop (voucherd on
+# loopback, enrollment, the pty scanner simulator): the cashier screen in
+# Chinese, a product and a voucher scanned, the sale completed and its
+# receipt printed, then 1,000 more sales; timings in smoke.json.
 SMOKE := $(CURDIR)/smoke-out
-smoke: deps app
+smoke: deps build app
 	@rm -rf $(SMOKE) && mkdir -p $(SMOKE)/xdg
 	@set -e; cd $(SMOKE); \
 	LANG=zh_CN.UTF-8 XDG_CONFIG_HOME=$(SMOKE)/xdg XDG_CACHE_HOME=$(SMOKE)/xdg \
-	  timeout 180 xvfb-run -a -s "-screen 0 1024x768x24" $(BIN)/fupinpos --smoke $(SMOKE) >$(SMOKE)/app.log 2>&1 \
+	  timeout 300 xvfb-run -a -s "-screen 0 1024x768x24" $(CURDIR)/cmd/fupinpos/demo.sh $(BIN) $(SMOKE) smoke >$(SMOKE)/app.log 2>&1 \
 	  || { cat $(SMOKE)/app.log; echo "smoke: the app failed"; exit 1; }; \
 	if grep -q "Error in Fyne call thread" $(SMOKE)/app.log; then cat $(SMOKE)/app.log; echo "smoke: UI touched off the UI goroutine"; exit 1; fi; \
 	size=$$(identify -format '%wx%h' $(SMOKE)/cashier.png); \
@@ -59,7 +60,6 @@ smoke: deps app
 	ls $(SMOKE)/receipts/*.png >/dev/null; \
 	grep SMOKE $(SMOKE)/app.log; echo "smoke: OK ($(SMOKE)/smoke.json, $(SMOKE)/cashier.png)"
 
-
 # Benchmarks report ratios against baselines measured in the same run (raw
 # Ed25519 verify, bare bbolt commit, one request per record). The drain
 # benchmark queues 2 × 10,000 redemptions and takes about three minutes.
@@ -68,22 +68,25 @@ bench: deps
 	$(GO) test -run '^$$' -bench Ingest -benchtime 40000x ./sync/server
 	$(GO) test -run '^$$' -bench Drain -benchtime 1x -timeout 30m ./sync/client
 
-# The demo: the counter app with the demo deployment, a simulated scanner and
-# printer. With a display it opens the app and a demo panel that scans
-# vouchers and products; without one it runs the scripted session under Xvfb
-# in both languages and writes screenshots and receipt images.
-demo: deps app
-	@rm -rf $(DEMO)/app && mkdir -p $(DEMO)/app/xdg
-	@set -e; export LANG=zh_CN.UTF-8 XDG_CONFIG_HOME=$(DEMO)/app/xdg XDG_CACHE_HOME=$(DEMO)/app/xdg; \
+# The demo: voucherd on loopback with the demo campaign and catalogue, demo
+# vouchers and their QR sheet, the printer simulator, a terminal enrolled
+# with a one-time code, and the counter app reading the pty scanner
+# simulator. With a display it opens the app and a demo panel that "scans"
+# vouchers and products; without one it runs the scripted session under
+# Xvfb in both languages and two screen sizes and writes screenshots and
+# receipt images.
+demo: deps build app
+	@rm -rf $(DEMO)/app && mkdir -p $(DEMO)/app
+	@set -e; export XDG_CONFIG_HOME=$(DEMO)/app/xdg XDG_CACHE_HOME=$(DEMO)/app/xdg; \
 	if [ -n "$$DISPLAY" ]; then \
 	  echo "users: cashier 1001 PIN 1234 · manager 2001 PIN 2468 · technician 3001 PIN 1357"; \
-	  $(BIN)/fupinpos --demo; \
+	  LANG=zh_CN.UTF-8 cmd/fupinpos/demo.sh $(BIN) $(DEMO)/app/live panel; \
 	else \
 	  for l in zh_Hans en; do for s in 1024x768 1920x1080; do \
 	    d=$(DEMO)/app/$$l-$$s; mkdir -p $$d; \
-	    timeout 180 xvfb-run -a -s "-screen 0 $${s}x24" $(BIN)/fupinpos --lang $$l --size $$s --script $$d >$$d/app.log 2>&1 \
+	    LANG=zh_CN.UTF-8 timeout 300 xvfb-run -a -s "-screen 0 $${s}x24" cmd/fupinpos/demo.sh $(BIN) $$d script --lang $$l --size $$s >$$d/app.log 2>&1 \
 	      || { cat $$d/app.log; exit 1; }; \
-	    echo "demo ($$l, $$s): screenshots in $$d, receipts in $$d/receipts"; \
+	    echo "demo ($$l, $$s): screenshots in $$d/screens, receipts in $$d/receipts, QR sheet $$d/qr/index.html"; \
 	  done; done; \
 	fi
 

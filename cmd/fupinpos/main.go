@@ -2,9 +2,14 @@
 // wired to the terminal store, the serial scanner and the receipt printer.
 // It is the only importer of fyne.io/fyne/v2/app.
 //
-//	fupinpos --demo                 demo deployment, simulated scanner and printer, demo panel
-//	fupinpos --demo --script DIR    scripted demo session with screenshots in DIR (under Xvfb)
-//	fupinpos --smoke DIR            the make-test smoke run: one scanned sale, 1,000 more, timings
+//	fupinpos --db FILE                         the counter app on a provisioned or enrolled terminal
+//	fupinpos --db FILE --sim-scanner --codes codes.csv --demo
+//	                                           demo: pty scanner simulator and a panel that scans demo vouchers
+//	fupinpos ... --script DIR                  scripted demo session with screenshots in DIR (under Xvfb)
+//	fupinpos ... --smoke DIR                   the make-test smoke run: one scanned sale, 1,000 more, timings
+//
+// make demo (cmd/fupinpos/demo.sh) sets up the whole loop: voucherd on
+// loopback, demo vouchers, the printer simulator, enrollment, users.
 package main
 
 import (
@@ -13,6 +18,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -28,6 +34,9 @@ import (
 const AppID = "cn.fupinpos.counter"
 
 type options struct {
+	db         string
+	codes      string
+	simScanner bool
 	demo       bool
 	script     string
 	smoke      string
@@ -43,15 +52,18 @@ type options struct {
 func main() {
 	start := processStart()
 	var o options
-	flag.BoolVar(&o.demo, "demo", false, "run the demo deployment (in-memory store, simulated scanner and printer)")
-	flag.StringVar(&o.script, "script", "", "with --demo: run the scripted session and write screenshots to this folder")
+	flag.StringVar(&o.db, "db", "", "terminal database `FILE` (made by posctl provision or posctl enroll)")
+	flag.BoolVar(&o.demo, "demo", false, "show the demo panel that scans demo vouchers and products")
+	flag.StringVar(&o.codes, "codes", "", "demo voucher codes (`codes.csv` from voucherd issue) for the panel, script and smoke run")
+	flag.BoolVar(&o.simScanner, "sim-scanner", false, "read scans from a pty scanner simulator (demo) instead of the configured scanner")
+	flag.StringVar(&o.script, "script", "", "run the scripted demo session and write screenshots to this folder")
 	flag.StringVar(&o.smoke, "smoke", "", "smoke run: write timings, screenshots and receipts to this folder, then exit")
 	flag.StringVar(&o.lang, "lang", "zh_Hans", "language: zh_Hans or en")
 	flag.StringVar(&o.font, "font", ui.DefaultFontPath, "single-face CJK .ttf font")
 	flag.BoolVar(&o.fullscreen, "fullscreen", false, "kiosk mode: full screen")
 	flag.StringVar(&o.size, "size", "1024x768", "window size when not full screen")
 	flag.StringVar(&o.scanner, "scanner", "", "scanner URI, e.g. serial:///dev/ttyUSB0?baud=9600&term=cr")
-	flag.StringVar(&o.printer, "printer", "", "printer URI, e.g. tcp://127.0.0.1:9100?paper=80 or file:///tmp/receipts")
+	flag.StringVar(&o.printer, "printer", "", "printer URI (default: the terminal configuration), e.g. tcp://127.0.0.1:9100?paper=80 or file:///tmp/receipts")
 	flag.DurationVar(&o.idle, "idle-lock", 5*time.Minute, "lock the screen after this long without activity (0 = never)")
 	flag.Parse()
 	log.SetFlags(log.Ltime | log.Lmicroseconds)
@@ -70,13 +82,7 @@ func run(o options, start time.Time) error {
 	if err != nil {
 		return err
 	}
-	if o.smoke != "" || o.script != "" {
-		o.demo = true
-	}
-	if !o.demo {
-		return fmt.Errorf("no terminal database yet: run with --demo (pos/bolt wiring pending)")
-	}
-	d, err := newDemo(o)
+	d, err := openTerminal(o)
 	if err != nil {
 		return err
 	}
@@ -94,12 +100,11 @@ func run(o options, start time.Time) error {
 	shell := &ui.Shell{Tr: tr, Store: d.store, Printer: d.printer, Win: w, Title: tr.T("ui.app.title"), IdleLock: o.idle}
 	shell.Manager = func(u *pos.User, logout func()) fyne.CanvasObject {
 		m := ui.NewManager(tr, d.store, d.printer, w, u, logout)
-		m.Now = d.store.Now
-		m.SelectDay(pos.DayOf(d.store.Now()))
+		m.SelectDay(pos.DayOf(time.Now()))
 		return m.Content()
 	}
 	shell.Technician = func(u *pos.User, logout func()) fyne.CanvasObject {
-		return ui.NewTechnician(tr, d.tech(), d.techDeps(), w, u, shell, logout).Content()
+		return ui.NewTechnician(tr, tech{d}, d.printer, w, u, shell, logout).Content()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -139,6 +144,8 @@ func run(o options, start time.Time) error {
 		}()
 	case o.demo:
 		d.panel(a, tr)
+		log.Printf("demo: users cashier %s/%s, manager %s/%s, technician %s/%s; receipts in %s",
+			demoCashier, demoCashierPIN, demoManager, demoManagerPIN, demoTechnician, demoTechnicianPIN, filepath.Join(d.dir, "receipts"))
 	}
 	shell.ShowLogin()
 	w.ShowAndRun()
@@ -150,7 +157,7 @@ func run(o options, start time.Time) error {
 
 // feedScans passes the serial scanner's scans to the shell and its state to
 // the status bar.
-func feedScans(ctx context.Context, r *scanner.Reader, shell *ui.Shell, d *demo) {
+func feedScans(ctx context.Context, r *scanner.Reader, shell *ui.Shell, d *terminal) {
 	ev := make(chan scanner.Event, 16)
 	go r.Run(ctx, ev)
 	for {
@@ -172,3 +179,6 @@ func feedScans(ctx context.Context, r *scanner.Reader, shell *ui.Shell, d *demo)
 		}
 	}
 }
+
+// dir is the folder of demo output: the script's or the smoke run's.
+func (o options) dir() string { return firstOf(o.script, o.smoke) }

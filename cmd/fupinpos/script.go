@@ -11,14 +11,20 @@ import (
 
 	"fupinpos/pos"
 	"fupinpos/pos/ui"
-	"fupinpos/pos/ui/uitest"
+)
+
+// The demo users, created by the demo setup (cmd/fupinpos/demo.sh).
+const (
+	demoCashier, demoCashierPIN       = "1001", "1234"
+	demoManager, demoManagerPIN       = "2001", "2468"
+	demoTechnician, demoTechnicianPIN = "3001", "1357"
 )
 
 // script is the demo's scripted session (run without a display, under
 // Xvfb): a valid voucher, a forged one, a voucher used twice, an offline
 // sale synced later, then the manager and technician screens. Each step
 // leaves a screenshot in dir; receipts land in dir/receipts.
-func script(ctx context.Context, dir string, d *demo, shell *ui.Shell) error {
+func script(ctx context.Context, dir string, d *terminal, shell *ui.Shell) error {
 	shot := func(name string) {
 		p := filepath.Join(dir, name+".png")
 		if err := screenshot(p); err != nil {
@@ -29,7 +35,10 @@ func script(ctx context.Context, dir string, d *demo, shell *ui.Shell) error {
 	}
 	settle := func() { fyne.DoAndWait(func() {}); time.Sleep(150 * time.Millisecond) }
 	shot("00-login")
-	if err := login(shell, d.store, uitest.CashierID, uitest.CashierPIN); err != nil {
+	if d.codes == nil {
+		return fmt.Errorf("the scripted session needs --codes (voucherd issue --out codes.csv)")
+	}
+	if err := login(shell, d.store, demoCashier, demoCashierPIN); err != nil {
 		return err
 	}
 	c, err := cashierOf(shell)
@@ -38,7 +47,10 @@ func script(ctx context.Context, dir string, d *demo, shell *ui.Shell) error {
 	}
 	sess := c.Session()
 	waitFor(5*time.Second, func() bool { return d.status().Scanner == "ok" })
-	cat, _ := d.store.Catalogue()
+	cat, err := d.store.Catalogue()
+	if err != nil {
+		return err
+	}
 	scan := func(text string, until func() bool) error {
 		if err := d.scan(text); err != nil {
 			return err
@@ -62,7 +74,7 @@ func script(ctx context.Context, dir string, d *demo, shell *ui.Shell) error {
 	}
 
 	// 1. A valid voucher pays part of a basket.
-	valid := d.dep.Issue(pos.Yuan(100), "member-demo-1")
+	valid := d.codes.Next(pos.Yuan(100))
 	if err := scan(cat.Products[0].EAN, lines(1)); err != nil {
 		return err
 	}
@@ -82,7 +94,7 @@ func script(ctx context.Context, dir string, d *demo, shell *ui.Shell) error {
 	if err := scan(cat.Products[2].EAN, lines(1)); err != nil {
 		return err
 	}
-	if err := scan(d.dep.Forge(pos.Yuan(300)), verdict(ui.VerdictRefused)); err != nil {
+	if err := scan(d.codes.Forge(), verdict(ui.VerdictRefused)); err != nil {
 		return err
 	}
 	shot("03-forged-voucher")
@@ -98,13 +110,18 @@ func script(ctx context.Context, dir string, d *demo, shell *ui.Shell) error {
 	shot("04-used-twice")
 	fyne.DoAndWait(func() { sess.Cancel() })
 
-	// 4. Offline: the sale is recorded and waits in the queue, then syncs.
-	d.store.Online = false
+	// 4. Offline: the network is unplugged (the sync client's transport is
+	// switched off); the sale is recorded and waits in the queue, then
+	// syncs when the network is back.
+	d.net.down.Store(true)
+	if c := d.syncClient(); c != nil {
+		c.Sync(ctx)
+	}
 	shell.SetStatus(d.status())
 	if err := scan(cat.Products[4].EAN, lines(1)); err != nil {
 		return err
 	}
-	if err := scan(d.dep.Issue(pos.Yuan(50), "member-demo-2"), verdict(ui.VerdictOK)); err != nil {
+	if err := scan(d.codes.Next(pos.Yuan(50)), verdict(ui.VerdictOK)); err != nil {
 		return err
 	}
 	if err := complete(); err != nil {
@@ -113,18 +130,26 @@ func script(ctx context.Context, dir string, d *demo, shell *ui.Shell) error {
 	shell.SetStatus(d.status())
 	settle()
 	shot("05-offline-sale")
-	d.store.Online = true
+	d.net.down.Store(false)
+	if c := d.syncClient(); c != nil {
+		if err := c.Sync(ctx); err != nil {
+			return fmt.Errorf("sync after the network came back: %w", err)
+		}
+	}
+	if q, _ := d.db.Queue(); d.syncClient() != nil && q.Count != 0 {
+		return fmt.Errorf("%d sales still waiting after the sync", q.Count)
+	}
 	shell.SetStatus(d.status())
 	settle()
 	shot("06-back-online")
 
 	// 5. Manager and technician screens.
-	if err := login(shell, d.store, uitest.ManagerID, uitest.ManagerPIN); err != nil {
+	if err := login(shell, d.store, demoManager, demoManagerPIN); err != nil {
 		return err
 	}
 	settle()
 	shot("07-manager")
-	if err := login(shell, d.store, uitest.TechnicianID, uitest.TechnicianPIN); err != nil {
+	if err := login(shell, d.store, demoTechnician, demoTechnicianPIN); err != nil {
 		return err
 	}
 	settle()

@@ -16,7 +16,6 @@ import (
 
 	"fupinpos/pos"
 	"fupinpos/pos/ui"
-	"fupinpos/pos/ui/uitest"
 )
 
 // SmokeResult is what --smoke measures, written to smoke.json.
@@ -53,7 +52,7 @@ func screenshot(path string) error {
 }
 
 // login enters user id's screen on the UI goroutine and waits until it is painted.
-func login(shell *ui.Shell, store *uitest.Store, id, pin string) error {
+func login(shell *ui.Shell, store ui.Store, id, pin string) error {
 	u, err := store.Login(id, pin)
 	if err != nil {
 		return err
@@ -71,9 +70,12 @@ func cashierOf(shell *ui.Shell) (*ui.Cashier, error) {
 	return c, nil
 }
 
-func smoke(ctx context.Context, dir string, start time.Time, d *demo, shell *ui.Shell, a fyne.App) error {
+func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell *ui.Shell, a fyne.App) error {
 	var res SmokeResult
-	if err := login(shell, d.store, uitest.CashierID, uitest.CashierPIN); err != nil {
+	if d.codes == nil || d.sim == nil {
+		return fmt.Errorf("the smoke run needs --codes and --sim-scanner")
+	}
+	if err := login(shell, d.store, demoCashier, demoCashierPIN); err != nil {
 		return err
 	}
 	res.ColdStartMS = time.Since(start).Milliseconds()
@@ -98,7 +100,7 @@ func smoke(ctx context.Context, dir string, start time.Time, d *demo, shell *ui.
 	if !waitFor(5*time.Second, func() bool { return len(sess.Lines()) == 1 }) {
 		return fmt.Errorf("product scanned through the pty never reached the basket")
 	}
-	if err := d.scan(d.dep.Issue(pos.Yuan(30), "smoke-member")); err != nil {
+	if err := d.scan(d.codes.Next(pos.Yuan(30))); err != nil {
 		return err
 	}
 	if !waitFor(5*time.Second, func() bool { return sess.Verdict().Kind == ui.VerdictOK }) {
@@ -137,7 +139,11 @@ func smoke(ctx context.Context, dir string, start time.Time, d *demo, shell *ui.
 	const n = 1000
 	for i := 0; i < n; i++ {
 		sess.Scan(eligible[i%len(eligible)])
-		if v := sess.Scan(d.dep.Issue(pos.Yuan(10), fmt.Sprintf("bulk-%d", i))); v.Kind != ui.VerdictOK {
+		code := d.codes.Next(pos.Yuan(10))
+		if code == "" {
+			return fmt.Errorf("bulk sale %d: no ¥10 code left in --codes", i)
+		}
+		if v := sess.Scan(code); v.Kind != ui.VerdictOK {
 			return fmt.Errorf("bulk sale %d: voucher refused: %v", i, v.Err)
 		}
 		if _, err := sess.Complete(); err != nil {

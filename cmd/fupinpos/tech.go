@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"time"
+
+	"fupinpos/device/scanner"
+	"fupinpos/pos"
+	"fupinpos/pos/ui"
+	"fupinpos/sync/client"
+)
+
+// tech is the technician screen's back end over the real terminal.
+type tech struct{ t *terminal }
+
+var _ ui.Tech = tech{}
+
+func (x tech) Config() (*pos.TerminalConfig, error) { return x.t.db.Config() }
+
+func (x tech) SetConfig(c *pos.TerminalConfig, actor string) error { return x.t.db.SetConfig(*c, actor) }
+
+// Ports lists the serial ports, the simulator's link among them in demos.
+func (x tech) Ports() ([]scanner.PortInfo, error) {
+	if x.t.sim != nil {
+		return scanner.Ports(x.t.sim.Path())
+	}
+	return scanner.Ports()
+}
+
+// Enroll registers this terminal with the server and starts syncing. The
+// fingerprint is shown on the screen before the technician enrolls, so
+// here it is accepted.
+func (x tech) Enroll(ctx context.Context, server, code string) error {
+	cfg, err := x.t.db.Config()
+	if err != nil {
+		cfg = &pos.TerminalConfig{}
+	}
+	if _, err := client.Enroll(ctx, x.t.db, server, code, *cfg, nil, client.Options{Transport: x.t.net}); err != nil {
+		return err
+	}
+	if x.t.syncClient() == nil {
+		x.t.startPump()
+	}
+	return nil
+}
+
+// SyncNow uploads the queue and downloads changes, reporting the queue as
+// it drains.
+func (x tech) SyncNow(ctx context.Context, progress func(done, total int)) error {
+	c := x.t.syncClient()
+	if c == nil {
+		return pos.Errorf(pos.ENOTPROVISIONED, "no central server configured: enroll first")
+	}
+	q, _ := x.t.db.Queue()
+	total := q.Count
+	progress(0, total)
+	done := make(chan error, 1)
+	go func() { done <- c.Sync(ctx) }()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			q, _ := x.t.db.Queue()
+			progress(total-q.Count, total)
+			return err
+		case <-tick.C:
+			q, _ := x.t.db.Queue()
+			progress(total-q.Count, total)
+		}
+	}
+}
+
+// VerifyLedger walks the chain of records and audit events.
+func (x tech) VerifyLedger(ctx context.Context, progress func(done, total int)) (string, error) {
+	seq, _, _ := x.t.db.Head()
+	progress(0, int(seq))
+	lc, err := x.t.db.VerifyLedger()
+	if err != nil {
+		return "", err
+	}
+	progress(int(seq), int(seq))
+	return fmt.Sprintf("%d records, %d audit events, head %s", lc.Records, lc.AuditEvents, lc.Head.String()[:16]), nil
+}
+
+// Diagnostics are the facts a technician reads out on the phone.
+func (x tech) Diagnostics() []ui.Diag {
+	cfg, _ := x.t.db.Config()
+	if cfg == nil {
+		cfg = &pos.TerminalConfig{}
+	}
+	size, _ := x.t.db.Size()
+	q, _ := x.t.db.Queue()
+	cs, _ := x.t.db.ClockState()
+	st := x.t.status()
+	d := []ui.Diag{
+		{Name: "fupinpos", Value: version()},
+		{Name: "Go", Value: runtime.Version()},
+		{Name: "Fyne", Value: "v2.7.1"},
+		{Name: "terminal", Value: cfg.Store + "/" + cfg.Terminal},
+		{Name: "database", Value: fmt.Sprintf("%s (%d kB)", x.t.db.Path(), size/1024)},
+		{Name: "queue", Value: fmt.Sprintf("%d (%s)", q.Count, q.Amount)},
+		{Name: "last sync", Value: fmtTime(cs.LastSync)},
+		{Name: "clock floor", Value: fmtTime(cs.Floor)},
+		{Name: "server", Value: cfg.Server},
+		{Name: "scanner", Value: cfg.Scanner + " · " + st.Scanner},
+		{Name: "printer", Value: cfg.Printer + " · " + st.Printer},
+		{Name: "memory", Value: fmt.Sprintf("%d MB RSS", rssKB()/1024)},
+	}
+	if c := x.t.syncClient(); c != nil {
+		s := c.State()
+		d = append(d, ui.Diag{Name: "clock offset", Value: s.Skew.Round(time.Second).String()})
+		if s.LastErr != nil {
+			d = append(d, ui.Diag{Name: "last sync error", Value: s.LastErr.Error()})
+		}
+	}
+	return d
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.In(pos.CST).Format(time.DateTime)
+}
