@@ -19,7 +19,9 @@ var _ ui.Tech = tech{}
 
 func (x tech) Config() (*pos.TerminalConfig, error) { return x.t.db.Config() }
 
-func (x tech) SetConfig(c *pos.TerminalConfig, actor string) error { return x.t.db.SetConfig(*c, actor) }
+func (x tech) SetConfig(c *pos.TerminalConfig, actor string) error {
+	return x.t.db.SetConfig(*c, actor)
+}
 
 // Ports lists the serial ports, the simulator's link among them in demos.
 func (x tech) Ports() ([]scanner.PortInfo, error) {
