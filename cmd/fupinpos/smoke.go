@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -81,6 +82,10 @@ func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell 
 	res.ColdStartMS = time.Since(start).Milliseconds()
 	debug.FreeOSMemory()
 	res.RSSReadyMB = rssKB() / 1024
+	if f, err := os.Create(filepath.Join(dir, "heap-ready.pprof")); err == nil {
+		pprof.WriteHeapProfile(f) // for `go tool pprof -top bin/fupinpos smoke-out/heap-ready.pprof`
+		f.Close()
+	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	log.Printf("smoke: cashier screen ready %d ms after process start, RSS %d MB (Go heap in use %d MB, Go total %d MB)",
@@ -155,6 +160,12 @@ func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell 
 	res.SaleAvgMS = time.Since(t0).Milliseconds() / n
 	debug.FreeOSMemory()
 	res.RSSAfterMB = rssKB() / 1024
+	if f, err := os.Create(filepath.Join(dir, "heap-after.pprof")); err == nil {
+		pprof.WriteHeapProfile(f)
+		f.Close()
+	}
+	runtime.ReadMemStats(&ms)
+	log.Printf("smoke: after %d sales RSS %d MB (Go heap in use %d MB, Go total %d MB)", n+1, res.RSSAfterMB, ms.HeapInuse>>20, ms.Sys>>20)
 	b, _ := json.MarshalIndent(res, "", " ")
 	if err := os.WriteFile(filepath.Join(dir, "smoke.json"), b, 0o644); err != nil {
 		return err

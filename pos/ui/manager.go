@@ -129,10 +129,47 @@ func (m *Manager) show() {
 		container.NewTabItem(m.tr.T("report.by_cashier"), container.NewVScroll(BarChart(d.ByCashier, none))),
 		container.NewTabItem(m.tr.T("report.by_hour"), container.NewVScroll(BarChart(d.ByHour, none))),
 		container.NewTabItem(m.tr.T("ui.manager.sales"), container.NewVScroll(m.salesList(d.Day))),
-		container.NewTabItem(m.tr.T("ui.manager.incidents"), widget.NewLabel(m.tr.T("ui.manager.no_incidents"))),
+		container.NewTabItem(m.incidentsTitle(), container.NewVScroll(m.incidentsList())),
 	)
 	m.body.Objects = []fyne.CanvasObject{container.NewBorder(sum, nil, nil, nil, tabs)}
 	m.body.Refresh()
+}
+
+// incidentsTitle names the tab with the number of incidents, so a manager
+// sees there is something to review without opening it.
+func (m *Manager) incidentsTitle() string {
+	in, _ := m.store.Incidents()
+	if len(in) == 0 {
+		return m.tr.T("ui.manager.incidents")
+	}
+	return fmt.Sprintf("%s (%d)", m.tr.T("ui.manager.incidents"), len(in))
+}
+
+// incidentsList shows every incident, newest first, with the reason in words.
+func (m *Manager) incidentsList() fyne.CanvasObject {
+	in, err := m.store.Incidents()
+	if err != nil {
+		return widget.NewLabel(m.tr.Err(err))
+	}
+	if len(in) == 0 {
+		return widget.NewLabel(m.tr.T("ui.manager.no_incidents"))
+	}
+	list := container.NewVBox()
+	for i := len(in) - 1; i >= 0; i-- {
+		x := in[i]
+		reason := m.tr.T("incident." + x.Reason)
+		if reason == "incident."+x.Reason {
+			reason = m.tr.T("error." + x.Reason)
+		}
+		head := fmt.Sprintf("%s  %s  %s", x.Time.In(pos.CST).Format("01-02 15:04"), x.Receipt, m.tr.T("ui.incident."+string(x.Result)))
+		detail := widget.NewLabel(reason)
+		detail.Wrapping = fyne.TextWrapWord
+		rec := x.Seq
+		preview := widget.NewButtonWithIcon(m.tr.T("ui.manager.preview"), theme.VisibilityIcon(), func() { m.Preview(rec) })
+		list.Add(container.NewBorder(nil, nil, nil, preview, container.NewVBox(widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), detail)))
+		list.Add(widget.NewSeparator())
+	}
+	return list
 }
 
 func (m *Manager) reload(day string) {

@@ -48,6 +48,9 @@ type Store interface {
 	Catalogue() (*pos.Catalogue, error)
 	// Trust returns the installed trust list.
 	Trust() (*pos.TrustList, error)
+	// Incidents returns the sales the server found in conflict (a voucher
+	// also redeemed at another counter, over the cap) or rejected.
+	Incidents() ([]pos.Incident, error)
 }
 
 // Printer prints a receipt. cmd/fupinpos adapts device/printer and

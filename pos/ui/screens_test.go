@@ -4,11 +4,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"fupinpos/device/scanner"
 	"fupinpos/pos"
@@ -156,4 +159,41 @@ func TestManagerAndTechnicianMarkup(t *testing.T) {
 	f.win.SetContent(ui.NewTechnician(ui.NewTr("zh_Hans"), tech{f.store}, &devices{}, f.win, tu, nil, func() {}).Content())
 	test.AssertRendersToMarkup(t, "technician.xml", f.win.Canvas())
 	f.win.Resize(fyne.NewSize(1024, 768))
+}
+
+// TestManagerShowsIncidents: a double spend the server reported is on the
+// manager's screen, counted in the tab title and explained in words.
+func TestManagerShowsIncidents(t *testing.T) {
+	f := newCashier(t, "zh_Hans")
+	f.store.AddIncident(pos.Incident{Time: time.Date(2020, 8, 20, 15, 4, 0, 0, pos.CST), Seq: 7, Receipt: "T01-000007",
+		Result: pos.UploadConflict, Reason: pos.EREDEEMEDELSEWHERE})
+	mgr, _ := f.store.Login(uitest.ManagerID, uitest.ManagerPIN)
+	m := ui.NewManager(ui.NewTr("zh_Hans"), f.store, &devices{}, f.win, mgr, func() {})
+	f.win.SetContent(m.Content())
+	var texts []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Label:
+			texts = append(texts, w.Text)
+		case *container.AppTabs:
+			for _, it := range w.Items {
+				texts = append(texts, it.Text)
+				walk(it.Content)
+			}
+		case *container.Scroll:
+			walk(w.Content)
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(m.Content())
+	all := strings.Join(texts, "\n")
+	for _, want := range []string{"异常待复核 (1)", "08-20 15:04  T01-000007  与服务器记录冲突", "重复使用：此券也在其他柜台核销过"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("manager screen lacks %q:\n%s", want, all)
+		}
+	}
 }

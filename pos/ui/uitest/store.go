@@ -20,17 +20,18 @@ import (
 
 // Store is an in-memory ui.Store.
 type Store struct {
-	mu       sync.Mutex
-	Now      func() time.Time
-	Online   bool
-	trust    *pos.TrustList
-	cat      *pos.Catalogue
-	cfg      pos.TerminalConfig
-	users    []pos.User
-	pins     map[string]string
-	redeemed map[pos.VoucherID]*pos.Redeemed
-	records  []*pos.Record
-	voided   map[uint64]bool
+	mu        sync.Mutex
+	incidents []pos.Incident
+	Now       func() time.Time
+	Online    bool
+	trust     *pos.TrustList
+	cat       *pos.Catalogue
+	cfg       pos.TerminalConfig
+	users     []pos.User
+	pins      map[string]string
+	redeemed  map[pos.VoucherID]*pos.Redeemed
+	records   []*pos.Record
+	voided    map[uint64]bool
 	// Audit holds every audited action as "actor action detail".
 	Audit []string
 }
@@ -265,6 +266,22 @@ func (s *Store) Catalogue() (*pos.Catalogue, error) { return s.cat, nil }
 
 // Trust returns the demo trust list.
 func (s *Store) Trust() (*pos.TrustList, error) { return s.trust, nil }
+
+// Incidents returns what AddIncident added.
+func (s *Store) Incidents() ([]pos.Incident, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]pos.Incident(nil), s.incidents...), nil
+}
+
+// AddIncident records an incident as the sync client would after a
+// conflicting upload.
+func (s *Store) AddIncident(in pos.Incident) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	in.ID = uint64(len(s.incidents) + 1)
+	s.incidents = append(s.incidents, in)
+}
 
 // Records calls fn for each ledger record in order.
 func (s *Store) Records(fn func(*pos.Record) error) error {
