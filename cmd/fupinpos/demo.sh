@@ -58,7 +58,7 @@ APP=("$BIN/fupinpos" --db "$OUT/terminal.db" --codes "$OUT/codes.csv" --sim-scan
 case "$MODE" in
   panel)  "${APP[@]}" --demo ;;
   script) "${APP[@]}" --script "$OUT/screens" ;;
-  smoke)  "${APP[@]}" --smoke "$OUT" ;;
+  smoke)  FYNE_CACHE=5s "${APP[@]}" --smoke "$OUT" ;;
 esac
 echo "demo: server report of today"
 $V report --data "$OUT/server" --day "$(TZ=Asia/Shanghai date +%F)" | head -20 || true
