@@ -89,6 +89,12 @@ func (t *terminal) open(o options) error {
 			return err
 		}
 		suri = "serial://" + link + "?baud=115200&term=cr"
+		if cfg.Scanner != suri { // so the technician screen shows what is read
+			cfg.Scanner = suri
+			if err := t.db.SetConfig(*cfg, "demo"); err != nil {
+				return err
+			}
+		}
 	}
 	if suri != "" {
 		sc, err := scanner.ParseURI(suri)

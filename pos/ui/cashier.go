@@ -134,9 +134,16 @@ func (c *Cashier) productTiles() fyne.CanvasObject {
 func (c *Cashier) Refresh() {
 	c.showVerdict(c.sess.Verdict())
 	c.basket.RemoveAll()
+	cat, _ := c.store.Catalogue()
 	for i, l := range c.sess.Lines() {
 		i, l := i, l
-		name := widget.NewLabel(l.Name)
+		text := l.Name
+		if cat != nil {
+			if p := cat.BySKU(l.SKU); p != nil {
+				text = c.tr.ProductName(p)
+			}
+		}
+		name := widget.NewLabel(text)
 		name.Truncation = fyne.TextTruncateEllipsis
 		qty := widget.NewLabelWithStyle(strconv.FormatInt(l.Qty, 10)+" "+l.Unit, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 		minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { c.sess.SetQty(i, l.Qty-1) })
