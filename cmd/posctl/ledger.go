@@ -22,13 +22,7 @@ func cmdLedgerVerify(args []string, stdout io.Writer) error {
 	fs := newFlags("ledger verify", stdout)
 	dbPath := fs.String("db", "", "terminal database `FILE`")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parse(fs, args, false); err != nil {
-		return err
-	}
-	if err := require(fs, "db"); err != nil {
-		return err
-	}
-	db, err := openDB(*dbPath, false)
+	db, err := parseOpen(fs, args, false, dbPath)
 	if err != nil {
 		return err
 	}
@@ -67,13 +61,7 @@ func cmdVoid(args []string, stdout io.Writer) error {
 	manager := fs.String("manager", "", "approving manager's user `ID`")
 	pin := fs.String("pin", "", "the manager's `PIN`")
 	reason := fs.String("reason", "", "why the sale is voided (kept in the ledger)")
-	if err := parse(fs, args, false); err != nil {
-		return err
-	}
-	if err := require(fs, "db", "receipt", "manager", "pin", "reason"); err != nil {
-		return err
-	}
-	db, err := openDB(*dbPath, false)
+	db, err := parseOpen(fs, args, false, dbPath, "receipt", "manager", "pin", "reason")
 	if err != nil {
 		return err
 	}

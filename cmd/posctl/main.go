@@ -180,6 +180,18 @@ func require(fs *flag.FlagSet, names ...string) error {
 	return nil
 }
 
+// parseOpen parses args, checks the required flags and opens the database
+// at *dbPath, which must exist. The caller closes it.
+func parseOpen(fs *flag.FlagSet, args []string, positional bool, dbPath *string, required ...string) (*bolt.DB, error) {
+	if err := parse(fs, args, positional); err != nil {
+		return nil, err
+	}
+	if err := require(fs, append([]string{"db"}, required...)...); err != nil {
+		return nil, err
+	}
+	return openDB(*dbPath, false)
+}
+
 // openDB opens the terminal database, which must exist unless create.
 func openDB(path string, create bool) (*bolt.DB, error) {
 	if !create {

@@ -91,13 +91,7 @@ func cmdStatus(args []string, stdout io.Writer) error {
 	fs := newFlags("status", stdout)
 	dbPath := fs.String("db", "", "terminal database `FILE`")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parse(fs, args, false); err != nil {
-		return err
-	}
-	if err := require(fs, "db"); err != nil {
-		return err
-	}
-	db, err := openDB(*dbPath, false)
+	db, err := parseOpen(fs, args, false, dbPath)
 	if err != nil {
 		return err
 	}

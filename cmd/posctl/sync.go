@@ -63,13 +63,7 @@ func cmdSync(args []string, stdout io.Writer) error {
 	dbPath := fs.String("db", "", "terminal database `FILE`")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parse(fs, args, false); err != nil {
-		return err
-	}
-	if err := require(fs, "db"); err != nil {
-		return err
-	}
-	db, err := openDB(*dbPath, false)
+	db, err := parseOpen(fs, args, false, dbPath)
 	if err != nil {
 		return err
 	}
@@ -114,13 +108,7 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 	fs := newFlags("incidents", stdout)
 	dbPath := fs.String("db", "", "terminal database `FILE`")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parse(fs, args, false); err != nil {
-		return err
-	}
-	if err := require(fs, "db"); err != nil {
-		return err
-	}
-	db, err := openDB(*dbPath, false)
+	db, err := parseOpen(fs, args, false, dbPath)
 	if err != nil {
 		return err
 	}

@@ -14,13 +14,7 @@ func cmdUserAdd(args []string, stdout io.Writer) error {
 	name := fs.String("name", "", "the person's name, printed on receipts")
 	role := fs.String("role", "cashier", "cashier, manager or technician")
 	pin := fs.String("pin", "", "`PIN` of 4 to 12 digits")
-	if err := parse(fs, args, false); err != nil {
-		return err
-	}
-	if err := require(fs, "db", "id", "pin"); err != nil {
-		return err
-	}
-	db, err := openDB(*dbPath, false)
+	db, err := parseOpen(fs, args, false, dbPath, "id", "pin")
 	if err != nil {
 		return err
 	}
@@ -36,13 +30,7 @@ func cmdUserList(args []string, stdout io.Writer) error {
 	fs := newFlags("user list", stdout)
 	dbPath := fs.String("db", "", "terminal database `FILE`")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parse(fs, args, false); err != nil {
-		return err
-	}
-	if err := require(fs, "db"); err != nil {
-		return err
-	}
-	db, err := openDB(*dbPath, false)
+	db, err := parseOpen(fs, args, false, dbPath)
 	if err != nil {
 		return err
 	}

@@ -14,8 +14,8 @@ import (
 // Provision makes the file a terminal of a deployment: it records the
 // deployment's root public key and the terminal's configuration. The root
 // key cannot change afterwards (a terminal moved to another deployment gets
-// a new file); provisioning again with the same root only updates the
-// configuration. Returns the terminal's public key, which enrollment sends
+// a new file), nor can the store and terminal ids once there are sales;
+// provisioning again otherwise updates the configuration. Returns the terminal's public key, which enrollment sends
 // to the server.
 func (db *DB) Provision(cfg pos.TerminalConfig, root ed25519.PublicKey, actor string) (ed25519.PublicKey, error) {
 	if err := cfg.Validate(); err != nil {
@@ -30,6 +30,10 @@ func (db *DB) Provision(cfg pos.TerminalConfig, root ed25519.PublicKey, actor st
 		if old := meta.Get(keyRootKey); old != nil && !ed25519.PublicKey(old).Equal(root) {
 			return pos.Errorf(pos.ECONFLICT, "this terminal belongs to the deployment with root %s; use a new database file",
 				voucher.Fingerprint(old))
+		}
+		if old, err := db.loadConfig(tx); err == nil && (old.Store != cfg.Store || old.Terminal != cfg.Terminal) && readLedgerHead(tx).Seq > 0 {
+			return pos.Errorf(pos.ECONFLICT, "this terminal has sales as %s/%s; it cannot become %s/%s (use a new database file)",
+				old.Store, old.Terminal, cfg.Store, cfg.Terminal)
 		}
 		if err := meta.Put(keyRootKey, root); err != nil {
 			return err
@@ -89,14 +93,11 @@ func (db *DB) InstallTrust(doc []byte, actor string) (*pos.TrustList, error) {
 }
 
 func (db *DB) installTrust(tx *bolt.Tx, doc []byte, actor string) (*pos.TrustList, error) {
-	k, err := loadKeys(tx)
+	root, err := rootOf(tx, "install trust list")
 	if err != nil {
 		return nil, err
 	}
-	if k.root == nil {
-		return nil, pos.Errorf(pos.ENOTPROVISIONED, "install trust list: the terminal has no root key yet")
-	}
-	tl, err := voucher.OpenTrust(doc, k.root)
+	tl, err := voucher.OpenTrust(doc, root)
 	if err != nil {
 		return nil, err
 	}
@@ -132,14 +133,11 @@ func (db *DB) InstallCatalogue(doc []byte, actor string) (*pos.Catalogue, error)
 }
 
 func (db *DB) installCatalogue(tx *bolt.Tx, doc []byte, actor string) (*pos.Catalogue, error) {
-	k, err := loadKeys(tx)
+	root, err := rootOf(tx, "install catalogue")
 	if err != nil {
 		return nil, err
 	}
-	if k.root == nil {
-		return nil, pos.Errorf(pos.ENOTPROVISIONED, "install catalogue: the terminal has no root key yet")
-	}
-	cat, err := voucher.OpenCatalogue(doc, k.root)
+	cat, err := voucher.OpenCatalogue(doc, root)
 	if err != nil {
 		return nil, err
 	}
@@ -273,6 +271,18 @@ func (db *DB) RootKey() (ed25519.PublicKey, error) {
 	}
 	if k.root == nil {
 		return nil, pos.Errorf(pos.ENOTPROVISIONED, "the terminal is not provisioned")
+	}
+	return k.root, nil
+}
+
+// rootOf returns the deployment root key, or ENOTPROVISIONED for what.
+func rootOf(tx *bolt.Tx, what string) (ed25519.PublicKey, error) {
+	k, err := loadKeys(tx)
+	if err != nil {
+		return nil, err
+	}
+	if k.root == nil {
+		return nil, pos.Errorf(pos.ENOTPROVISIONED, "%s: the terminal has no root key yet", what)
 	}
 	return k.root, nil
 }

@@ -51,7 +51,19 @@ func TestProvisionKeepsRoot(t *testing.T) {
 	wantCode(t, err, pos.ECONFLICT)
 	cfg.Terminal = "T02"
 	wantCode(t, f.SetConfig(*cfg, "tech"), pos.EINVALID)
+	if _, err := f.Provision(*cfg, f.dep.RootPublic(), "tech"); err != nil {
+		t.Fatalf("re-provision before any sale: %v", err)
+	}
+	cfg.Terminal = "T01"
+	if _, err := f.Provision(*cfg, f.dep.RootPublic(), "tech"); err != nil {
+		t.Fatal(err)
+	}
+	f.MustRedeem(t, sale(pos.PayCash, nil, item("DS-PEAR-5", 1)))
+	cfg.Terminal = "T02"
+	_, err = f.Provision(*cfg, f.dep.RootPublic(), "tech")
+	wantCode(t, err, pos.ECONFLICT)
 	cfg.Terminal, cfg.Counter = "T01", "扶贫专区 2"
+	f.clock.Advance(time.Second)
 	if err := f.SetConfig(*cfg, "3001"); err != nil {
 		t.Fatal(err)
 	}
