@@ -234,11 +234,7 @@ func configDiff(a, b *pos.TerminalConfig) map[string]string {
 // PublicKey returns the terminal's public key: the server verifies its
 // ledger records and signed requests with it.
 func (db *DB) PublicKey() (ed25519.PublicKey, error) {
-	var k *keys
-	err := db.view("read keys", func(tx *bolt.Tx) (err error) {
-		k, err = loadKeys(tx)
-		return err
-	})
+	k, err := db.readKeys()
 	if err != nil {
 		return nil, err
 	}
@@ -248,11 +244,7 @@ func (db *DB) PublicKey() (ed25519.PublicKey, error) {
 // PrivateKey returns the terminal's signing key, for signing sync
 // requests. It never leaves the process.
 func (db *DB) PrivateKey() (ed25519.PrivateKey, error) {
-	var k *keys
-	err := db.view("read keys", func(tx *bolt.Tx) (err error) {
-		k, err = loadKeys(tx)
-		return err
-	})
+	k, err := db.readKeys()
 	if err != nil {
 		return nil, err
 	}
@@ -261,18 +253,21 @@ func (db *DB) PrivateKey() (ed25519.PrivateKey, error) {
 
 // RootKey returns the deployment root key, or ENOTPROVISIONED.
 func (db *DB) RootKey() (ed25519.PublicKey, error) {
+	var root ed25519.PublicKey
+	err := db.view("read keys", func(tx *bolt.Tx) (err error) {
+		root, err = rootOf(tx, "read root key")
+		return err
+	})
+	return root, err
+}
+
+func (db *DB) readKeys() (*keys, error) {
 	var k *keys
 	err := db.view("read keys", func(tx *bolt.Tx) (err error) {
 		k, err = loadKeys(tx)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	if k.root == nil {
-		return nil, pos.Errorf(pos.ENOTPROVISIONED, "the terminal is not provisioned")
-	}
-	return k.root, nil
+	return k, err
 }
 
 // rootOf returns the deployment root key, or ENOTPROVISIONED for what.
