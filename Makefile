@@ -32,6 +32,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./pos/voucher
 	$(GO) test -run '^$$' -fuzz '^FuzzOpenTrust$$' -fuzztime $(FUZZTIME) ./pos/voucher
 	$(GO) test -run '^$$' -fuzz '^FuzzFramer$$' -fuzztime $(FUZZTIME) ./device/scanner
+	$(GO) test -run '^$$' -fuzz '^FuzzInterpret$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./device/escpos
 
 test: deps vet
 	$(GO) test -count=1 ./...
@@ -65,6 +66,7 @@ smoke: deps build app
 # benchmark queues 2 × 10,000 redemptions and takes about three minutes.
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./pos/voucher ./pos/bolt ./device/scanner
+	$(GO) test -run '^$$' -bench . -benchtime 300x ./device/escpos
 	$(GO) test -run '^$$' -bench Ingest -benchtime 40000x ./sync/server
 	$(GO) test -run '^$$' -bench Drain -benchtime 1x -timeout 30m ./sync/client
 

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -12,88 +11,74 @@ import (
 	"sync"
 	"time"
 
-	"fupinpos/assets"
 	"fupinpos/device/escpos"
+	"fupinpos/device/printer"
 	"fupinpos/pos"
 	"fupinpos/pos/report"
 )
 
-// layoutReceipt turns a receipt into ESC/POS bytes for profile p.
-// It is the app's stopgap until device/escpos.Receipt lands; the layout
-// follows the same order: header, lines, vouchers, totals, audit QR.
+// layoutReceipt turns a receipt into ESC/POS bytes for profile p with the
+// shared layout of device/escpos (labels in Chinese).
 func layoutReceipt(r *pos.Receipt, p escpos.Profile) ([]byte, error) {
-	w := escpos.NewWriter(p)
-	w.Init()
-	w.Align(escpos.AlignCenter)
-	w.Bold(true)
-	w.Size(1, 2)
-	w.Line(r.StoreName)
-	w.Size(1, 1)
-	w.Line("扶贫专区 消费券")
-	if r.Reprint {
-		w.Line("** 补打 REPRINT **")
-	}
-	if r.Kind == pos.KindVoid {
-		w.Line("** 作废 VOID " + r.Voids + " **")
-	}
-	w.Bold(false)
-	w.Align(escpos.AlignLeft)
-	w.Line("小票 " + r.Number)
-	w.Line(r.Time.In(pos.CST).Format("2006-01-02 15:04:05") + " 收银 " + r.Cashier)
-	w.Line("")
-	for _, l := range r.Lines {
-		w.Lines(escpos.LeftRight(l.Name, fmt.Sprintf("%d%s %s", l.Qty, l.Unit, l.Amount()), p.Columns))
-	}
-	for _, v := range r.Vouchers {
-		w.Lines(escpos.LeftRight("券 "+v.Masked, v.Applied.String(), p.Columns))
-	}
-	w.Bold(true)
-	w.Lines(escpos.LeftRight("合计", r.Total.String(), p.Columns))
-	w.Bold(false)
-	w.Lines(escpos.LeftRight("消费券支付", r.VoucherAmount.String(), p.Columns))
-	if r.Forfeited != 0 {
-		w.Lines(escpos.LeftRight("不找零作废", r.Forfeited.String(), p.Columns))
-	}
-	w.Lines(escpos.LeftRight("自付", r.SelfPaid.String(), p.Columns))
-	if r.AuditCode != "" {
-		w.Align(escpos.AlignCenter)
-		w.QR(r.AuditCode, escpos.ECMedium)
-	}
-	w.Feed(3)
-	w.Cut()
-	return w.Bytes()
+	return escpos.Receipt(r, p, nil)
 }
 
-// receiptPrinter sends receipts to a printer URI: tcp://host:port?paper=80
-// or file:///dir (each receipt's bytes and PNG written there, for the demo).
+// printTimeout bounds one print job, status queries included.
+const printTimeout = 30 * time.Second
+
+// receiptPrinter sends receipts to a printer URI through device/printer
+// (tcp://host:9100?paper=80, serial:///dev/ttyS0?baud=9600, file:///dev/usb/lp0),
+// or, for the demo, to a directory (file:///dir: each job's bytes and PNG
+// written there).
 type receiptPrinter struct {
-	mu      sync.Mutex
-	uri     *url.URL
+	mu      sync.Mutex       // one job at a time
+	dev     *printer.Printer // nil in directory mode
+	dir     string
 	profile escpos.Profile
 	n       int
-	state   string
 	silent  bool
+
+	stateMu sync.Mutex // apart from mu, so the status bar never waits for a job
+	state   string
 }
 
 func newReceiptPrinter(uri string) (*receiptPrinter, error) {
+	if dir, ok := directoryURI(uri); ok {
+		u, _ := url.Parse(uri)
+		paper := u.Query().Get("paper")
+		if paper == "" {
+			paper = "80"
+		}
+		p, err := escpos.ProfileByName(paper)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("receipt directory: %w", err)
+		}
+		return &receiptPrinter{dir: dir, profile: p, state: "unknown"}, nil
+	}
+	dev, err := printer.Open(uri)
+	if err != nil {
+		return nil, err
+	}
+	return &receiptPrinter{dev: dev, profile: dev.Profile(), state: "unknown"}, nil
+}
+
+// directoryURI reports whether uri is file:// naming a directory: one that
+// exists, or a path outside /dev without an extension.
+func directoryURI(uri string) (string, bool) {
 	u, err := url.Parse(uri)
-	if err != nil {
-		return nil, err
+	if err != nil || u.Scheme != "file" || u.Path == "" {
+		return "", false
 	}
-	paper := u.Query().Get("paper")
-	if paper == "" {
-		paper = "80"
+	if fi, err := os.Stat(u.Path); err == nil {
+		return u.Path, fi.IsDir()
 	}
-	p, err := escpos.ProfileByName(paper)
-	if err != nil {
-		return nil, err
+	if strings.HasPrefix(u.Path, "/dev/") || filepath.Ext(u.Path) != "" {
+		return "", false
 	}
-	switch u.Scheme {
-	case "tcp", "file":
-	default:
-		return nil, fmt.Errorf("printer URI %q: want tcp://host:port or file:///dir", uri)
-	}
-	return &receiptPrinter{uri: u, profile: p, state: "unknown"}, nil
+	return u.Path, true
 }
 
 // PrintReceipt lays out and sends one receipt.
@@ -105,11 +90,22 @@ func (p *receiptPrinter) PrintReceipt(r *pos.Receipt) error {
 	return p.send(b, "receipt-"+r.Number)
 }
 
-// State is the printer's last known state for the status bar.
-func (p *receiptPrinter) State() string { p.mu.Lock(); defer p.mu.Unlock(); return p.state }
+// State is the printer's last known state for the status bar: ok,
+// paper_near_end, paper_out, cover_open, offline or unknown.
+func (p *receiptPrinter) State() string {
+	p.stateMu.Lock()
+	defer p.stateMu.Unlock()
+	return p.state
+}
 
-// send delivers bytes to the printer; for file:// it also writes the PNG
-// the printer would have printed.
+func (p *receiptPrinter) setState(s string) {
+	p.stateMu.Lock()
+	p.state = s
+	p.stateMu.Unlock()
+}
+
+// send delivers bytes to the printer; in directory mode it writes them and
+// the PNG the printer would have printed.
 func (p *receiptPrinter) send(b []byte, name string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -117,9 +113,8 @@ func (p *receiptPrinter) send(b []byte, name string) error {
 	if p.silent {
 		return nil
 	}
-	switch p.uri.Scheme {
-	case "file":
-		base := filepath.Join(p.uri.Path, fmt.Sprintf("%03d-%s", p.n, name))
+	if p.dev == nil {
+		base := filepath.Join(p.dir, fmt.Sprintf("%03d-%s", p.n, name))
 		if err := os.WriteFile(base+".bin", b, 0o644); err != nil {
 			return err
 		}
@@ -127,26 +122,34 @@ func (p *receiptPrinter) send(b []byte, name string) error {
 		if err != nil {
 			return err
 		}
-		p.state = "ok"
+		p.setState("ok")
 		return os.WriteFile(base+".png", png, 0o644)
-	default:
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		var d net.Dialer
-		c, err := d.DialContext(ctx, "tcp", p.uri.Host)
-		if err != nil {
-			p.state = "offline"
-			return pos.WrapError(pos.EPRINTEROFFLINE, err, "printer %s", p.uri.Host)
-		}
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(10 * time.Second))
-		if _, err := c.Write(b); err != nil {
-			p.state = "offline"
-			return pos.WrapError(pos.EPRINTEROFFLINE, err, "printer %s", p.uri.Host)
-		}
-		p.state = "ok"
-		return nil
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), printTimeout)
+	defer cancel()
+	err := p.dev.Print(ctx, b)
+	p.setState(stateOf(err, p.dev.LastStatus()))
+	return err
+}
+
+// stateOf names the printer's state after a job.
+func stateOf(err error, st printer.Status) string {
+	var pe *pos.Error
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case pos.EPAPEROUT, pos.ECOVEROPEN:
+			return pe.Code
+		}
+		return "offline"
+	}
+	if err != nil {
+		return "offline"
+	}
+	switch st.State() {
+	case printer.StatePaperNearEnd:
+		return string(printer.StatePaperNearEnd)
+	}
+	return "ok"
 }
 
 func render(b []byte, prof escpos.Profile) ([]byte, error) {
@@ -168,44 +171,20 @@ func (p *receiptPrinter) PreviewReceipt(r *pos.Receipt) ([]byte, error) {
 
 // PrintZReport prints the day's closing report.
 func (p *receiptPrinter) PrintZReport(d *report.Day) error {
-	var buf bytes.Buffer
-	if err := report.WriteText(&buf, d, func(k string) string { return assets.For("zh_Hans").T(k, nil) }); err != nil {
-		return err
-	}
-	w := escpos.NewWriter(p.profile)
-	w.Init()
-	w.Align(escpos.AlignCenter)
-	w.Bold(true)
-	w.Line("Z " + d.Day)
-	w.Bold(false)
-	w.Align(escpos.AlignLeft)
-	for _, l := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
-		w.Lines(escpos.Wrap(l, p.profile.Columns))
-	}
-	w.Feed(3)
-	w.Cut()
-	b, err := w.Bytes()
+	b, err := escpos.ZReport(d, p.profile, nil)
 	if err != nil {
 		return err
 	}
 	return p.send(b, "z-"+d.Day)
 }
 
-// TestPrint prints a test page and returns its preview.
+// TestPrint prints the technicians' test page and returns its preview.
 func (p *receiptPrinter) TestPrint() ([]byte, error) {
-	w := escpos.NewWriter(p.profile)
-	w.Init()
-	w.Align(escpos.AlignCenter)
-	w.Bold(true)
-	w.Line("打印测试 TEST")
-	w.Bold(false)
-	w.Line(p.profile.String())
-	w.Line(strings.Repeat("1234567890", 5)[:p.profile.Columns])
-	w.Line("扶贫专区 ￥300.00")
-	w.QR("fupinpos test", escpos.ECMedium)
-	w.Feed(3)
-	w.Cut()
-	b, err := w.Bytes()
+	info := "file://" + p.dir
+	if p.dev != nil {
+		info = p.dev.Config().URI
+	}
+	b, err := escpos.TestPage(p.profile, info, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,8 @@ Terminal:
 
 Vouchers and sales:
   check     --db FILE [--json] CODE            exit 0 only when redeemable, 1 refused (reason code printed)
-  redeem    --db FILE --cashier ID --item SKU:QTY... [--method cash|wechat|alipay|card] [--json] CODE...
+  redeem    --db FILE --cashier ID --item SKU:QTY... [--method cash|wechat|alipay|card] [--printer URI] [--json] CODE...
+  receipt   --db FILE --no N [--printer URI] [--png FILE]   reprint (marked, audited) or preview a receipt
 
 Records:
   ledger verify --db FILE [--json]             walk the signed hash chain of sales and the audit log
@@ -47,6 +48,7 @@ Devices (technicians):
   ports     [--json] [PATH...]                 serial ports with USB vendor/product names and by-id links
   scan-test --port PATH|URI [--baud N] [--term cr|crlf|lf|tab|none] [--count N] [--timeout D]
                                                print each framed scan, its raw bytes and its classification
+  print-test --printer URI                     status and a test page (Chinese sample, column ruler, QR)
 
 Sync with the central server:
   enroll    --db FILE --server URL --code CODE [--expect-root FINGERPRINT|--yes]
@@ -79,13 +81,15 @@ func commands() map[string]command {
 		"enroll":    cmdEnroll,
 		"sync":      cmdSync,
 		"incidents": cmdIncidents,
+		"receipt":   cmdReceipt,
 	}
 }
 
 // exitCommands are subcommands written in the run style (own exit code).
 var exitCommands = map[string]func(args []string, stdout, stderr io.Writer) int{
-	"ports":     cmdPorts,
-	"scan-test": cmdScanTest,
+	"ports":      cmdPorts,
+	"scan-test":  cmdScanTest,
+	"print-test": cmdPrintTest,
 }
 
 func run(args []string, stdout, stderr io.Writer) int {

@@ -1,13 +1,116 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"fupinpos/device/escpos"
+	"fupinpos/device/printer"
 	"fupinpos/pos"
 	"fupinpos/pos/bolt"
 )
 
+// printTimeout bounds one print job: a printer that does not answer fails
+// the print, never the sale.
+const printTimeout = 20 * time.Second
+
 // printReceipt prints the receipt of ledger record seq on the printer at
-// uri. Until device/printer lands this reports the printer as offline, so a
-// sale made with --printer says the receipt must be reprinted.
+// uri, in the terminal's language. A reprint is marked on the paper and in
+// the audit log under actor.
 func printReceipt(db *bolt.DB, seq uint64, reprint bool, uri, actor string) error {
-	return pos.Errorf(pos.EPRINTEROFFLINE, "printing is not available in this build (printer %s)", uri)
+	rc, err := db.Receipt(seq, reprint, actor)
+	if err != nil {
+		return err
+	}
+	p, err := printer.Open(uri)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), printTimeout)
+	defer cancel()
+	return p.PrintReceipt(ctx, rc, receiptLabels(db))
+}
+
+// receiptLabels are the terminal's language for paper.
+func receiptLabels(db *bolt.DB) escpos.Labels {
+	lang := "zh_Hans"
+	if cfg, err := db.Config(); err == nil && cfg.Lang != "" {
+		lang = cfg.Lang
+	}
+	return assetsFor(lang)
+}
+
+func cmdReceipt(args []string, stdout io.Writer) error {
+	fs := newFlags("receipt", stdout)
+	dbPath := fs.String("db", "", "terminal database `FILE`")
+	no := fs.String("no", "", "receipt number (T01-000042) or ledger seq (42)")
+	uri := fs.String("printer", "", "reprint on the printer at `URI` (default: the configured printer unless --png)")
+	pngPath := fs.String("png", "", "write a preview image of the receipt to `FILE` instead of printing")
+	paper := fs.String("paper", "80", "paper of the preview: 58, 80 or 80-180")
+	db, err := parseOpen(fs, args, false, dbPath, "no")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	seq, err := strconv.ParseUint(*no, 10, 64)
+	if err != nil {
+		s, err := db.RecordByReceipt(*no)
+		if err != nil {
+			return err
+		}
+		seq = s.Record.Seq
+	}
+	if *pngPath != "" && *uri == "" {
+		rc, err := db.Receipt(seq, false, actor)
+		if err != nil {
+			return err
+		}
+		prof, err := escpos.ProfileByName(*paper)
+		if err != nil {
+			return fmt.Errorf("%w: --paper: %v", errUsage, err)
+		}
+		b, err := escpos.Receipt(rc, prof, receiptLabels(db))
+		if err != nil {
+			return err
+		}
+		doc, err := escpos.Interpret(b, prof)
+		if err != nil {
+			return err
+		}
+		img, err := doc.PNG()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*pngPath, img, 0o644); err != nil {
+			return pos.WrapError(pos.ESTORAGE, err, "write %s", *pngPath)
+		}
+		fmt.Fprintf(stdout, "%s %s: %s (%d bytes ESC/POS)\n", msgs().T("label.receipt", nil), rc.Number, *pngPath, len(b))
+		return nil
+	}
+	if *uri == "" {
+		cfg, err := db.Config()
+		if err != nil {
+			return err
+		}
+		if *uri = cfg.Printer; *uri == "" {
+			return fmt.Errorf("%w: no printer configured: give --printer URI or --png FILE", errUsage)
+		}
+	}
+	if err := printReceipt(db, seq, true, *uri, actor); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s %s reprinted on %s\n", msgs().T("label.receipt", nil), pos.ReceiptNumber(mustTerminal(db), seq), *uri)
+	return nil
+}
+
+func mustTerminal(db *bolt.DB) string {
+	if cfg, err := db.Config(); err == nil {
+		return cfg.Terminal
+	}
+	return ""
 }

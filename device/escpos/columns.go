@@ -71,6 +71,17 @@ func isASCIIWord(s string) bool {
 	return s != ""
 }
 
+// Indent wraps s to w columns with prefix (spaces) before every line, so
+// a long continuation stays under its heading instead of starting at the
+// left edge.
+func Indent(prefix, s string, w int) []string {
+	lines := Wrap(s, w-Width(prefix))
+	for i := range lines {
+		lines[i] = prefix + lines[i]
+	}
+	return lines
+}
+
 // LeftRight returns left wrapped to w columns with right right-aligned on
 // the last line, or on a line of its own when it does not fit beside the
 // last part of left: an item name and its amount.

@@ -63,6 +63,35 @@ func (d *Document) Text() string {
 	return b.String()
 }
 
+// Transcript returns the text lines followed by a section per kind of
+// finding: events, QR payloads and unknown commands. The printer
+// simulator writes it next to each receipt's PNG; golden files hold it.
+func (d *Document) Transcript() string {
+	var b bytes.Buffer
+	b.WriteString(d.Text())
+	section := func(title string, items []string) {
+		if len(items) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "---- %s\n", title)
+		for _, s := range items {
+			b.WriteString(s)
+			b.WriteByte('\n')
+		}
+	}
+	events := make([]string, len(d.Events))
+	for i, e := range d.Events {
+		events[i] = e.String()
+	}
+	section("events", events)
+	section("qr", d.QRs)
+	section("unknown", d.Unknown)
+	if len(d.Overflows) > 0 {
+		fmt.Fprintf(&b, "---- overflowing lines %v\n", d.Overflows)
+	}
+	return b.String()
+}
+
 // Count returns how many events of kind k the document holds.
 func (d *Document) Count(k EventKind) int {
 	n := 0

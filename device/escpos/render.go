@@ -14,8 +14,13 @@ func (in *interp) drawCell(c cell, x, y int) {
 		}
 	}
 	gw := g.width()
-	// the glyph keeps its own aspect inside the cell: 8×16 → 12×24, 16×16 → 24×24
+	// the glyph keeps its own aspect inside the cell: 8×16 → 12×24, 16×16 → 24×24;
+	// a narrow glyph in a two-column cell (×, ·) is centred, not stretched
 	cw, ch := c.w, c.h
+	if c.wide && !g.wide {
+		cw = c.w / 2
+		x += (c.w - cw) / 2
+	}
 	for dy := 0; dy < ch; dy++ {
 		sy0, sy1 := dy*16/ch, ((dy+1)*16-1)/ch
 		for dx := 0; dx < cw; dx++ {

@@ -41,18 +41,25 @@ func Width(s string) int {
 }
 
 // encodeRune appends the printer bytes of r: one byte for printable ASCII,
-// two for a character of the GBK repertoire. Anything else is EUNPRINTABLE.
-func encodeRune(dst []byte, r rune) ([]byte, error) {
+// two for a character of the GBK repertoire (the two-byte part of
+// GB18030, which every Chinese receipt printer carries). Four-byte GB18030
+// characters, private-use and control characters are EUNPRINTABLE: a
+// printer would print them as garbage. enc may be nil; passing one
+// encoder for a whole string saves an allocation per character.
+func encodeRune(dst []byte, r rune, enc transform.Transformer) ([]byte, error) {
 	if r >= 0x20 && r < 0x7f {
 		return append(dst, byte(r)), nil
 	}
 	if r < utf8.RuneSelf || r == utf8.RuneError || unicode.Is(unicode.Co, r) || unicode.Is(unicode.Cc, r) {
 		return dst, unprintable(r)
 	}
+	if enc == nil {
+		enc = simplifiedchinese.GB18030.NewEncoder()
+	}
+	enc.Reset()
 	var buf [8]byte
 	var src [4]byte
 	n := utf8.EncodeRune(src[:], r)
-	enc := simplifiedchinese.GB18030.NewEncoder()
 	nDst, _, err := enc.Transform(buf[:], src[:n], true)
 	if err != nil || nDst != 2 || buf[0] < 0x81 || buf[1] < 0x40 || buf[1] == 0x7f {
 		return dst, unprintable(r)
@@ -68,11 +75,12 @@ func unprintable(r rune) error {
 // Printable returns an EUNPRINTABLE error naming the first character of s
 // that the printer cannot print, or nil.
 func Printable(s string) error {
+	enc := simplifiedchinese.GB18030.NewEncoder()
 	for _, r := range Normalize(s) {
 		if r == '\n' {
 			continue
 		}
-		if _, err := encodeRune(nil, r); err != nil {
+		if _, err := encodeRune(nil, r, enc); err != nil {
 			return err
 		}
 	}
@@ -90,6 +98,7 @@ func Encode(s string) ([]byte, error) {
 func appendText(dst []byte, s string) ([]byte, error) {
 	kanji := false
 	var err error
+	var enc transform.Transformer
 	for _, r := range s {
 		wide := r >= utf8.RuneSelf
 		if wide != kanji {
@@ -104,7 +113,10 @@ func appendText(dst []byte, s string) ([]byte, error) {
 			dst = append(dst, LF)
 			continue
 		}
-		if dst, err = encodeRune(dst, r); err != nil {
+		if r >= utf8.RuneSelf && enc == nil {
+			enc = simplifiedchinese.GB18030.NewEncoder()
+		}
+		if dst, err = encodeRune(dst, r, enc); err != nil {
 			return dst, err
 		}
 	}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fupinpos/device/escpos"
+	"fupinpos/device/sim"
+	"fupinpos/pos"
+	"fupinpos/pos/postest"
+)
+
+// TestRedeemPrintsAndReprints: a sale printed on the printer simulator
+// (TCP), a reprint marked 重印, a printer out of paper failing the print but
+// not the sale, and a preview image.
+func TestRedeemPrintsAndReprints(t *testing.T) {
+	dep := postest.NewDeployment(t, time.Now())
+	db := terminal(t, dep)
+	s, err := sim.NewPrinterTCP("127.0.0.1:0", sim.PrinterConfig{Profile: escpos.Paper80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	mustPosctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "TH-HONEY-500:1", "--printer", s.URI(), dep.Code(t, "m1", pos.Yuan(100)))
+	jobs, err := s.WaitJobs(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := jobs[0].Doc.Text()
+	for _, want := range []string{"T01-000001", "太湖县", "本券不找零、不兑换现金", "￥32.00"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("receipt lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "重印") {
+		t.Errorf("first print marked as a reprint:\n%s", text)
+	}
+
+	mustPosctl(t, "receipt", "--db", db, "--no", "T01-000001", "--printer", s.URI())
+	jobs, err = s.WaitJobs(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(jobs[1].Doc.Text(), "重印") {
+		t.Errorf("reprint not marked:\n%s", jobs[1].Doc.Text())
+	}
+
+	s.SetStatus(sim.PrinterStatus{PaperOut: true})
+	code, _, errOut := posctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash", "--printer", s.URI())
+	if code != 1 || !strings.Contains(errOut, "["+pos.EPAPEROUT+"]") || !strings.Contains(errOut, "T01-000002") {
+		t.Fatalf("paper out: exit %d %s", code, errOut)
+	}
+	if out := mustPosctl(t, "status", "--db", db); !strings.Contains(out, "ledger 2 records") {
+		t.Fatalf("the sale was lost with the paper:\n%s", out)
+	}
+
+	png := filepath.Join(t.TempDir(), "r.png")
+	mustPosctl(t, "receipt", "--db", db, "--no", "2", "--png", png, "--paper", "58")
+	if b, err := os.ReadFile(png); err != nil || len(b) < 1000 {
+		t.Fatalf("preview: %d bytes, %v", len(b), err)
+	}
+}

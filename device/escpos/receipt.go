@@ -1,0 +1,141 @@
+package escpos
+
+import (
+	"fmt"
+	"strings"
+
+	"fupinpos/pos"
+)
+
+// TimeLayout is how receipts print times; receipts always show China
+// Standard Time, whatever the terminal's zone.
+const TimeLayout = "2006-01-02 15:04:05"
+
+// Receipt lays out r for profile p and returns the ESC/POS bytes: header
+// (store, counter, terminal, receipt number, CST time, cashier), each line
+// (name, origin county, quantity × price, amount), totals, each voucher
+// (masked id, issuing unit, face and applied value), the forfeited amount,
+// the self-paid amount and method, the campaign's no-change notice and the
+// audit QR code. Reprints carry "重印 REPRINT"; a void slip (Kind void)
+// says what it cancels and shows the amounts taken back. With a cash
+// self-paid part on a sale, a profile with Drawer kicks the cash drawer.
+//
+// labels translates the fixed words (nil: Chinese). Text the printer
+// cannot print (outside GB18030's two-byte repertoire) is an error with
+// code pos.EUNPRINTABLE, never garbage on paper.
+func Receipt(r *pos.Receipt, p Profile, labels Labels) ([]byte, error) {
+	if r == nil {
+		return nil, pos.Errorf(pos.EINVALID, "no receipt to print")
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	l := labelsOr(labels)
+	w := NewWriter(p)
+	cols := p.Columns
+	void := r.Kind == pos.KindVoid
+	sign := pos.Money(1)
+	if void {
+		sign = -1
+	}
+
+	w.Init()
+	w.Align(AlignCenter)
+	w.Bold(true)
+	w.Size(1, 2)
+	w.Lines(Wrap(r.StoreName, cols))
+	w.Size(1, 1)
+	w.Lines(Wrap(tr(l, "receipt.title"), cols))
+	if void {
+		w.Size(1, 2)
+		w.Lines(Wrap("** "+tr(l, "receipt.void")+" **", cols))
+		w.Size(1, 1)
+	}
+	if r.Reprint {
+		w.Size(1, 2)
+		w.Lines(Wrap("** "+tr(l, "receipt.reprint")+" **", cols))
+		w.Size(1, 1)
+	}
+	w.Bold(false)
+	w.Align(AlignLeft)
+
+	w.Lines(LeftRight(label(l, "receipt.counter", r.Counter), label(l, "receipt.terminal", r.Terminal), cols))
+	w.Lines(Wrap(label(l, "receipt.number", r.Number), cols))
+	if void && r.Voids != "" {
+		w.Lines(Wrap(label(l, "receipt.voids", r.Voids), cols))
+	}
+	w.Lines(Wrap(label(l, "receipt.time", r.Time.In(pos.CST).Format(TimeLayout)), cols))
+	w.Lines(Wrap(label(l, "receipt.cashier", r.Cashier), cols))
+
+	if len(r.Lines) > 0 {
+		w.Line(rule(cols))
+		w.Lines(LeftRight(tr(l, "receipt.items"), tr(l, "receipt.amount"), cols))
+		for _, ln := range r.Lines {
+			w.Lines(Wrap(ln.Name, cols))
+			detail := fmt.Sprintf("%d%s×%s", ln.Qty, ln.Unit, ln.Price)
+			if ln.County != "" {
+				detail = ln.County + " " + detail
+			}
+			w.Lines(LeftRight("  "+detail, (sign * ln.Amount()).String(), cols))
+		}
+	}
+	w.Line(rule(cols))
+	w.Bold(true)
+	w.Lines(LeftRight(tr(l, "receipt.total"), (sign * r.Total).String(), cols))
+	w.Bold(false)
+
+	if len(r.Vouchers) > 0 {
+		w.Line(rule(cols))
+		w.Lines(Wrap(fmt.Sprintf("%s (%d)", tr(l, "receipt.vouchers"), len(r.Vouchers)), cols))
+		for _, v := range r.Vouchers {
+			w.Lines(LeftRight("  "+v.Masked, tr(l, "receipt.voucher_face")+" "+v.Face.String(), cols))
+			if v.Unit != "" {
+				w.Lines(Indent("    ", label(l, "receipt.voucher_unit", v.Unit), cols))
+			}
+			w.Lines(LeftRight("    "+tr(l, "receipt.voucher_applied"), (sign * v.Applied).String(), cols))
+			if v.Forfeited != 0 {
+				w.Lines(LeftRight("    "+tr(l, "receipt.forfeited"), (sign * v.Forfeited).String(), cols))
+			}
+		}
+		w.Line(rule(cols))
+		w.Lines(LeftRight(tr(l, "receipt.voucher_amount"), (sign * r.VoucherAmount).String(), cols))
+	}
+	if r.Forfeited != 0 {
+		w.Lines(LeftRight(tr(l, "receipt.forfeited"), (sign * r.Forfeited).String(), cols))
+	}
+	paid := tr(l, "receipt.self_paid")
+	if r.Method != pos.PayNone && r.SelfPaid != 0 {
+		paid += " (" + tr(l, "pay."+string(r.Method)) + ")"
+	}
+	w.Bold(true)
+	w.Lines(LeftRight(paid, (sign * r.SelfPaid).String(), cols))
+	w.Bold(false)
+
+	if len(r.Vouchers) > 0 || r.VoucherAmount != 0 {
+		w.Line(rule(cols))
+		w.Align(AlignCenter)
+		w.Lines(Wrap(tr(l, "receipt.notice"), cols))
+		w.Align(AlignLeft)
+	}
+	if r.AuditCode != "" {
+		w.Feed(1)
+		w.Align(AlignCenter)
+		w.QR(r.AuditCode, ECMedium)
+		w.Lines(Wrap(r.AuditCode, cols))
+		w.Align(AlignLeft)
+	}
+	w.Feed(3)
+	w.Cut()
+	if p.Drawer && !void && !r.Reprint && r.Method == pos.PayCash && r.SelfPaid > 0 {
+		w.Drawer()
+	}
+	return w.Bytes()
+}
+
+// label returns "<translated key>: value", the form of every header line.
+func label(l Labels, key, value string) string {
+	return tr(l, key) + ": " + value
+}
+
+// rule is a full-width dashed line.
+func rule(cols int) string { return strings.Repeat("-", cols) }

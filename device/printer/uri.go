@@ -1,0 +1,131 @@
+package printer
+
+import (
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"fupinpos/device/escpos"
+	"fupinpos/pos"
+)
+
+// Transport schemes of a printer URI.
+const (
+	SchemeTCP    = "tcp"    // network printer, raw port 9100
+	SchemeSerial = "serial" // RS-232 or USB virtual COM port, go.bug.st/serial
+	SchemeFile   = "file"   // USB line printer device (/dev/usb/lp0) or a plain file
+)
+
+// Defaults of a printer URI's options.
+const (
+	DefaultPort    = "9100"
+	DefaultBaud    = 9600
+	DefaultTimeout = 3 * time.Second
+	DefaultPaper   = "80"
+)
+
+// Config is a parsed printer URI.
+type Config struct {
+	URI     string
+	Scheme  string // SchemeTCP, SchemeSerial or SchemeFile
+	Address string // host:port for tcp, a path otherwise
+	Profile escpos.Profile
+	Baud    int           // serial line speed; also paces write deadlines
+	Timeout time.Duration // deadline for a status answer, and the base of a job's write deadline
+	Status  bool          // ask DLE EOT before and after each job
+}
+
+// ParseURI reads a printer URI (see the package comment). Unknown options
+// are errors, so a typo in the terminal configuration is caught at setup
+// rather than silently ignored.
+func ParseURI(uri string) (Config, error) {
+	bad := func(format string, args ...any) (Config, error) {
+		return Config{}, pos.Errorf(pos.EINVALID, "printer URI %q: "+format, append([]any{uri}, args...)...)
+	}
+	u, err := url.Parse(strings.TrimSpace(uri))
+	if err != nil {
+		return bad("%v", err)
+	}
+	c := Config{URI: uri, Scheme: strings.ToLower(u.Scheme), Baud: DefaultBaud, Timeout: DefaultTimeout}
+	switch c.Scheme {
+	case SchemeTCP:
+		if u.Host == "" {
+			return bad("want tcp://host:9100")
+		}
+		c.Address = u.Host
+		if _, _, err := net.SplitHostPort(u.Host); err != nil {
+			c.Address = net.JoinHostPort(u.Host, DefaultPort)
+		}
+		c.Status = true
+	case SchemeSerial, SchemeFile:
+		if u.Host != "" || u.Path == "" {
+			return bad("want %s:///path (three slashes, an absolute path)", c.Scheme)
+		}
+		c.Address = u.Path
+		c.Status = c.Scheme == SchemeSerial
+	default:
+		return bad("scheme %q: want tcp, serial or file", u.Scheme)
+	}
+	q := u.Query()
+	paper := q.Get("paper")
+	if paper == "" {
+		paper = DefaultPaper
+	}
+	if c.Profile, err = escpos.ProfileByName(paper); err != nil {
+		return Config{}, err
+	}
+	for k, vs := range q {
+		v := vs[len(vs)-1]
+		switch k {
+		case "paper":
+		case "qr":
+			switch v {
+			case "native":
+				c.Profile.NativeQR = true
+			case "raster":
+				c.Profile.NativeQR = false
+			default:
+				return bad("qr=%s: want native or raster", v)
+			}
+		case "drawer", "cut", "status":
+			on, err := strconv.ParseBool(v)
+			if err != nil {
+				return bad("%s=%s: want 0 or 1", k, v)
+			}
+			switch k {
+			case "drawer":
+				c.Profile.Drawer = on
+			case "cut":
+				c.Profile.Cut = on
+			case "status":
+				c.Status = on
+			}
+		case "baud":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 300 || n > 4000000 {
+				return bad("baud=%s: want a line speed such as 9600 or 115200", v)
+			}
+			c.Baud = n
+		case "timeout":
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return bad("timeout=%s: want a duration such as 3s", v)
+			}
+			c.Timeout = d
+		default:
+			return bad("unknown option %q (paper, qr, drawer, cut, baud, timeout, status)", k)
+		}
+	}
+	return c, nil
+}
+
+// wireTime is how long n bytes take on the line: ten bits a byte (8N1) at
+// the serial baud rate; zero for tcp and file, whose links are fast.
+func (c Config) wireTime(n int) time.Duration {
+	if c.Scheme != SchemeSerial || c.Baud <= 0 {
+		return 0
+	}
+	return time.Duration(float64(n) * 10 / float64(c.Baud) * float64(time.Second))
+}

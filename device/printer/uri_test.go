@@ -1,0 +1,69 @@
+package printer
+
+import (
+	"testing"
+	"time"
+
+	"fupinpos/pos"
+)
+
+func TestParseURI(t *testing.T) {
+	tests := []struct {
+		uri                  string
+		scheme, addr         string
+		dots, cols           int
+		native, drawer, stat bool
+		baud                 int
+		timeout              time.Duration
+	}{
+		{"tcp://192.168.1.50:9100?paper=80", "tcp", "192.168.1.50:9100", 576, 48, true, false, true, 9600, DefaultTimeout},
+		{"tcp://printer.local", "tcp", "printer.local:9100", 576, 48, true, false, true, 9600, DefaultTimeout},
+		{"serial:///dev/ttyS0?baud=115200&paper=58", "serial", "/dev/ttyS0", 384, 32, true, false, true, 115200, DefaultTimeout},
+		{"file:///dev/usb/lp0?paper=80-180&qr=raster&drawer=1", "file", "/dev/usb/lp0", 512, 42, false, true, false, 9600, DefaultTimeout},
+		{"file:///dev/usb/lp0?status=1&timeout=500ms", "file", "/dev/usb/lp0", 576, 48, true, false, true, 9600, 500 * time.Millisecond},
+	}
+	for _, tc := range tests {
+		c, err := ParseURI(tc.uri)
+		if err != nil {
+			t.Errorf("%s: %v", tc.uri, err)
+			continue
+		}
+		if c.Scheme != tc.scheme || c.Address != tc.addr || c.Profile.Dots != tc.dots || c.Profile.Columns != tc.cols ||
+			c.Profile.NativeQR != tc.native || c.Profile.Drawer != tc.drawer || c.Status != tc.stat || c.Baud != tc.baud || c.Timeout != tc.timeout {
+			t.Errorf("%s: %+v", tc.uri, c)
+		}
+	}
+	for _, bad := range []string{
+		"lpt://1", "tcp://", "serial://dev/ttyS0", "file://", "tcp://h?paper=76", "tcp://h?qr=laser",
+		"tcp://h?baud=fast", "tcp://h?timeout=-1s", "tcp://h?drawer=maybe", "tcp://h?papr=80", "%zz",
+	} {
+		if _, err := ParseURI(bad); pos.ErrorCode(err) != pos.EINVALID {
+			t.Errorf("ParseURI(%q): %v, want %s", bad, err, pos.EINVALID)
+		}
+	}
+}
+
+func TestParseStatus(t *testing.T) {
+	tests := []struct {
+		n1, n2, n4 byte
+		want       State
+		code       string
+	}{
+		{0x12, 0x12, 0x12, StateOnline, ""},
+		{0x12, 0x12, 0x1E, StatePaperNearEnd, ""},
+		{0x1A, 0x32, 0x72, StatePaperOut, pos.EPAPEROUT},
+		{0x12, 0x12, 0x72, StatePaperOut, pos.EPAPEROUT},
+		{0x1A, 0x16, 0x12, StateCoverOpen, pos.ECOVEROPEN},
+		{0x1A, 0x12, 0x12, StateOffline, pos.EPRINTEROFFLINE},
+		{0x12, 0x52, 0x12, StateOffline, pos.EPRINTEROFFLINE},
+	}
+	for _, tc := range tests {
+		st := ParseStatus(tc.n1, tc.n2, tc.n4)
+		if st.State() != tc.want || pos.ErrorCode(st.Err()) != tc.code {
+			t.Errorf("% X % X % X: %s, %v; want %s, %s", tc.n1, tc.n2, tc.n4, st.State(), st.Err(), tc.want, tc.code)
+		}
+	}
+	if (Status{}).State() != StateUnknown || (Status{}).Err() != nil {
+		t.Error("an unknown status must let printing proceed")
+	}
+}

@@ -1,0 +1,195 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
+)
+
+// printerPTY is the serial side of a simulated printer: a pty whose slave
+// a stable symlink points at. The simulator keeps its own slave descriptor
+// open, so the master never sees EIO between the client's jobs.
+type printerPTY struct {
+	link string
+
+	mu            sync.Mutex
+	master, slave *os.File
+	closed        bool
+	done          chan struct{}
+}
+
+// NewPrinterPTY serves a simulated serial printer on a pty behind the
+// symlink link; open it with go.bug.st/serial (serial://LINK) like a real
+// /dev/ttyS0. A pty has no baud rate: bytes arrive as fast as written.
+func NewPrinterPTY(link string, cfg PrinterConfig) (*PrinterSim, error) {
+	s, err := newPrinterSim(cfg, "pty")
+	if err != nil {
+		return nil, err
+	}
+	s.pty = &printerPTY{link: link, done: make(chan struct{})}
+	s.addr = link
+	if err := s.pty.plug(); err != nil {
+		return nil, err
+	}
+	s.wg.Add(1)
+	go s.servePTY()
+	return s, nil
+}
+
+func (p *printerPTY) plug() error {
+	master, slave, err := pty.Open()
+	if err != nil {
+		return fmt.Errorf("printer sim: open pty: %w", err)
+	}
+	if err := printerRawMode(slave); err != nil {
+		master.Close()
+		slave.Close()
+		return err
+	}
+	if err := printerRelink(slave.Name(), p.link); err != nil {
+		master.Close()
+		slave.Close()
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		master.Close()
+		slave.Close()
+		return errPrinterClosed
+	}
+	p.master, p.slave = master, slave
+	return nil
+}
+
+// errPrinterClosed stops a replug racing with Close.
+var errPrinterClosed = errors.New("printer sim: closed")
+
+// unplug closes the pty: the client's next write or read fails, as when a
+// cable is pulled.
+func (p *printerPTY) unplug() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.master != nil {
+		p.master.Close()
+		p.slave.Close()
+		p.master, p.slave = nil, nil
+	}
+}
+
+func (p *printerPTY) close() error {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	close(p.done)
+	p.unplug()
+	os.Remove(p.link)
+	return nil
+}
+
+func (p *printerPTY) current() *os.File {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.master
+}
+
+// servePTY reads the master until the simulator closes. A drop fault
+// unplugs the pty and plugs a new one behind the same link.
+func (s *PrinterSim) servePTY() {
+	defer s.wg.Done()
+	buf := make([]byte, 4096)
+	for {
+		master := s.pty.current()
+		if master == nil {
+			return
+		}
+		ps := &printerSession{s: s, w: deadlineWriter{master}}
+		for {
+			if d := s.faultsNow().Slow; d > 0 {
+				time.Sleep(d)
+			}
+			n, err := master.Read(buf)
+			if n > 0 && ps.feed(buf[:n]) {
+				s.pty.unplug()
+				select {
+				case <-s.pty.done:
+					return
+				default:
+				}
+				if err := s.pty.plug(); err != nil {
+					if !errors.Is(err, errPrinterClosed) {
+						s.logf("replug: %v", err)
+					}
+					return
+				}
+				break
+			}
+			if err != nil {
+				ps.finish(false, false)
+				select {
+				case <-s.pty.done:
+					return
+				default:
+				}
+				if errors.Is(err, os.ErrClosed) {
+					return
+				}
+				// EIO without a slave open: wait for the next client
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+	}
+}
+
+// deadlineWriter gives each status answer a second to leave: with nobody
+// reading the slave, a full queue must not block the simulator forever.
+type deadlineWriter struct{ f *os.File }
+
+func (w deadlineWriter) Write(p []byte) (int, error) {
+	w.f.SetWriteDeadline(time.Now().Add(time.Second))
+	return w.f.Write(p)
+}
+
+// printerRawMode turns off the slave's line discipline so every byte
+// passes unchanged both ways (no CR/NL translation, no echo).
+func printerRawMode(slave *os.File) error {
+	fd := int(slave.Fd())
+	t, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil {
+		return fmt.Errorf("printer sim: get termios of %s: %w", slave.Name(), err)
+	}
+	t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON | unix.IXOFF
+	t.Oflag &^= unix.OPOST
+	t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
+	t.Cflag &^= unix.CSIZE | unix.PARENB
+	t.Cflag |= unix.CS8
+	t.Cc[unix.VMIN] = 1
+	t.Cc[unix.VTIME] = 0
+	if err := unix.IoctlSetTermios(fd, unix.TCSETS, t); err != nil {
+		return fmt.Errorf("printer sim: set raw mode on %s: %w", slave.Name(), err)
+	}
+	return nil
+}
+
+// printerRelink points link at target atomically.
+func printerRelink(target, link string) error {
+	if fi, err := os.Lstat(link); err == nil && fi.Mode()&os.ModeSymlink == 0 {
+		return fmt.Errorf("printer sim: %s exists and is not a symlink", link)
+	}
+	tmp := filepath.Join(filepath.Dir(link), fmt.Sprintf(".%s.%d.tmp", filepath.Base(link), os.Getpid()))
+	os.Remove(tmp)
+	if err := os.Symlink(target, tmp); err != nil {
+		return fmt.Errorf("printer sim: link %s: %w", link, err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("printer sim: link %s: %w", link, err)
+	}
+	return nil
+}

@@ -1,0 +1,88 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"time"
+)
+
+type tcpListener = net.Listener
+
+// NewPrinterTCP serves a simulated network printer on addr (such as
+// "127.0.0.1:9100", or "127.0.0.1:0" for any free port; Addr tells which).
+// Each connection is a stream of jobs, as with a real port-9100 printer.
+func NewPrinterTCP(addr string, cfg PrinterConfig) (*PrinterSim, error) {
+	s, err := newPrinterSim(cfg, "tcp")
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("printer sim: %w", err)
+	}
+	s.ln, s.addr = ln, ln.Addr().String()
+	s.wg.Add(1)
+	go s.accept()
+	return s, nil
+}
+
+func (s *PrinterSim) accept() {
+	defer s.wg.Done()
+	for {
+		c, err := s.ln.Accept()
+		if err != nil {
+			if !errors.Is(err, net.ErrClosed) {
+				s.logf("accept: %v", err)
+			}
+			return
+		}
+		s.wg.Add(1)
+		go s.serveTCP(c)
+	}
+}
+
+// serveTCP reads one connection until it ends; a job left without a cut is
+// recorded as it stands.
+func (s *PrinterSim) serveTCP(c net.Conn) {
+	defer s.wg.Done()
+	defer c.Close()
+	ps := &printerSession{s: s, w: tcpAnswer{c}}
+	buf := make([]byte, 4096)
+	for {
+		if d := s.faultsNow().Slow; d > 0 {
+			time.Sleep(d)
+		}
+		if s.isClosed() {
+			ps.finish(false, false)
+			return
+		}
+		c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+		n, err := c.Read(buf)
+		if n > 0 && ps.feed(buf[:n]) {
+			return
+		}
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			ps.finish(false, false)
+			return
+		}
+	}
+}
+
+func (s *PrinterSim) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// tcpAnswer gives each status answer a second to leave.
+type tcpAnswer struct{ c net.Conn }
+
+func (w tcpAnswer) Write(p []byte) (int, error) {
+	w.c.SetWriteDeadline(time.Now().Add(time.Second))
+	return w.c.Write(p)
+}
