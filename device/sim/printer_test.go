@@ -176,6 +176,13 @@ func TestPrinterPTY(t *testing.T) {
 	}
 	p.Close()
 	s.SetFaults(PrinterFaults{})
+	// The job is reported as dropped before the new pty is behind the link:
+	// wait for the link to reach a live device, as a reopening port would.
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+		if _, err := os.Stat(link); err == nil {
+			break
+		}
+	}
 	p = open()
 	defer p.Close()
 	if _, err := p.Write(receiptBytes(t, "重连 replugged")); err != nil {
