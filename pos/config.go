@@ -21,6 +21,7 @@ type TerminalConfig struct {
 	MaxClockAhead Duration `json:"max_clock_ahead"`
 
 	Lang    string `json:"lang"`    // zh_Hans or en
+	Kiosk   bool   `json:"kiosk"`   // full screen, no window decorations: the counter's normal mode
 	Server  string `json:"server"`  // central server URL
 	Printer string `json:"printer"` // printer URI, e.g. tcp://127.0.0.1:9100?paper=80
 	Scanner string `json:"scanner"` // scanner URI, e.g. serial:///dev/ttyUSB0?baud=9600

@@ -60,7 +60,7 @@ func main() {
 	flag.StringVar(&o.smoke, "smoke", "", "smoke run: write timings, screenshots and receipts to this folder, then exit")
 	flag.StringVar(&o.lang, "lang", "zh_Hans", "language: zh_Hans or en")
 	flag.StringVar(&o.font, "font", ui.DefaultFontPath, "single-face CJK .ttf font")
-	flag.BoolVar(&o.fullscreen, "fullscreen", false, "kiosk mode: full screen")
+	flag.BoolVar(&o.fullscreen, "fullscreen", false, "kiosk mode: full screen (also the technician's kiosk setting)")
 	flag.StringVar(&o.size, "size", "1024x768", "window size when not full screen")
 	flag.StringVar(&o.scanner, "scanner", "", "scanner URI, e.g. serial:///dev/ttyUSB0?baud=9600&term=cr")
 	flag.StringVar(&o.printer, "printer", "", "printer URI (default: the terminal configuration), e.g. tcp://127.0.0.1:9100?paper=80 or file:///tmp/receipts")
@@ -94,6 +94,9 @@ func run(o options, start time.Time) error {
 	var wd, ht float32 = 1024, 768
 	fmt.Sscanf(strings.Replace(o.size, "x", " ", 1), "%f %f", &wd, &ht)
 	w.Resize(fyne.NewSize(wd, ht))
+	if cfg, err := d.db.Config(); err == nil && cfg.Kiosk {
+		o.fullscreen = true // the technician's setting; --fullscreen also forces it
+	}
 	w.SetFullScreen(o.fullscreen)
 	w.SetMaster()
 

@@ -123,6 +123,7 @@ func TestTechnicianRefusesBadValues(t *testing.T) {
 		{"printer ok", func(x *ui.Technician) { x.PrinterURI.SetText("tcp://192.168.1.50:9100") }, true},
 		{"server not a URL", func(x *ui.Technician) { x.Server.SetText("voucher server") }, false},
 		{"server ok", func(x *ui.Technician) { x.Server.SetText("https://voucher.example.cn") }, true},
+		{"kiosk mode", func(x *ui.Technician) { x.Kiosk.SetChecked(true) }, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(store.Audit)
@@ -139,6 +140,9 @@ func TestTechnicianRefusesBadValues(t *testing.T) {
 				t.Error("refusal not shown")
 			}
 		})
+	}
+	if cfg, _ := store.Config(); !cfg.Kiosk {
+		t.Error("the kiosk setting was not saved")
 	}
 }
 

@@ -64,6 +64,7 @@ type Technician struct {
 	Paper, QRMode            *widget.Select
 	Server, Code             *widget.Entry
 	Lang                     *widget.Select
+	Kiosk                    *widget.Check
 	Progress                 *widget.ProgressBar
 	diags                    *fyne.Container
 	root                     fyne.CanvasObject
@@ -135,6 +136,9 @@ func NewTechnician(tr Tr, tech Tech, dev Devices, win fyne.Window, u *pos.User, 
 		t.Lang.SetSelected("中文")
 	}
 
+	t.Kiosk = widget.NewCheck(tr.T("ui.tech.kiosk"), nil)
+	t.Kiosk.SetChecked(cfg.Kiosk)
+
 	save := widget.NewButtonWithIcon(tr.T("ui.save"), theme.DocumentSaveIcon(), func() { t.Save() })
 	save.Importance = widget.HighImportance
 	testPrint := widget.NewButtonWithIcon(tr.T("ui.tech.test_print"), theme.DocumentPrintIcon(), t.testPrint)
@@ -163,6 +167,7 @@ func NewTechnician(tr Tr, tech Tech, dev Devices, win fyne.Window, u *pos.User, 
 		widget.NewFormItem(tr.T("ui.tech.server"), t.Server),
 		widget.NewFormItem(tr.T("ui.tech.enroll_code"), t.Code),
 		widget.NewFormItem(tr.T("ui.tech.lang"), t.Lang),
+		widget.NewFormItem("", t.Kiosk),
 	)
 	t.diags = container.NewVBox()
 	t.refreshDiags()
@@ -243,6 +248,7 @@ func (t *Technician) Form() (*pos.TerminalConfig, error) {
 	if t.Lang.Selected == "English" {
 		c.Lang = "en"
 	}
+	c.Kiosk = t.Kiosk.Checked
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
