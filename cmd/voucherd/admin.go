@@ -154,28 +154,29 @@ func fen(m pos.Money) string { return strconv.FormatInt(int64(m), 10) }
 
 func writeReportText(w io.Writer, r *wire.Report, msgs *assets.Messages) error {
 	t := func(k string) string { return msgs.T(k, nil) }
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	var tb report.Table
 	title := t("report.settlement") + " " + r.Day
 	if r.Unit != 0 {
 		title += fmt.Sprintf(" (%s %d)", t("label.unit"), r.Unit)
 	}
-	fmt.Fprintf(tw, "%s\t\t\t\t\n", title)
-	fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t\n", t("report.sales"), r.Sales, t("report.voids"), r.Voids)
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t\n", t("label.total"), r.Total, t("label.voucher"), r.Vouchers)
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", t("label.voucher_amount"), r.VoucherAmount, t("label.forfeited"), r.Forfeited)
-	fmt.Fprintf(tw, "%s\t%s\t\t\t\n", t("label.self_paid"), r.SelfPaid)
+	tb.Row(title)
+	tb.Row(t("report.sales"), strconv.Itoa(r.Sales), t("report.voids"), strconv.Itoa(r.Voids))
+	tb.Row(t("label.total"), r.Total.String(), t("label.voucher"), strconv.Itoa(r.Vouchers))
+	tb.Row(t("label.voucher_amount"), r.VoucherAmount.String(), t("label.forfeited"), r.Forfeited.String())
+	tb.Row(t("label.self_paid"), r.SelfPaid.String())
 	for _, s := range reportSections(r) {
 		if len(s.rows) == 0 {
 			continue
 		}
-		fmt.Fprintf(tw, "\t\t\t\t\n%s\t%s\t%s\t%s\t\n", t(s.key), t("label.count"), t("report.amount"), t("label.voucher_amount"))
+		tb.Row()
+		tb.Row(t(s.key), t("label.count"), t("report.amount"), t("label.voucher_amount"))
 		for _, x := range s.rows {
 			v := x.Voucher.String()
 			if s.key == "report.by_product" || s.key == "report.by_county" {
 				v = "-"
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t\n", x.Label, x.Count, x.Amount, v)
+			tb.Row(x.Label, strconv.Itoa(x.Count), x.Amount.String(), v)
 		}
 	}
-	return tw.Flush()
+	return tb.Write(w)
 }

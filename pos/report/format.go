@@ -29,18 +29,18 @@ func (d *Day) sections() []struct {
 // whole baskets, not single products, so the product and county sections
 // show goods value only.
 func WriteText(w io.Writer, d *Day, t Translate) error {
-	var tb table
-	tb.row(t("report.title")+" "+d.Day, d.Store, d.Terminal, "")
-	tb.row(t("report.sales"), strconv.Itoa(d.Sales), t("report.voids"), strconv.Itoa(d.Voids))
-	tb.row(t("label.total"), d.Total.String(), t("label.voucher"), strconv.Itoa(d.Vouchers))
-	tb.row(t("label.voucher_amount"), d.VoucherAmount.String(), t("label.forfeited"), d.Forfeited.String())
-	tb.row(t("label.self_paid"), d.SelfPaid.String(), "", "")
+	var tb Table
+	tb.Row(t("report.title")+" "+d.Day, d.Store, d.Terminal, "")
+	tb.Row(t("report.sales"), strconv.Itoa(d.Sales), t("report.voids"), strconv.Itoa(d.Voids))
+	tb.Row(t("label.total"), d.Total.String(), t("label.voucher"), strconv.Itoa(d.Vouchers))
+	tb.Row(t("label.voucher_amount"), d.VoucherAmount.String(), t("label.forfeited"), d.Forfeited.String())
+	tb.Row(t("label.self_paid"), d.SelfPaid.String(), "", "")
 	for _, s := range d.sections() {
 		if len(s.rows) == 0 {
 			continue
 		}
-		tb.row("", "", "", "")
-		tb.row(t(s.key), t("label.count"), t("report.amount"), t("label.voucher_amount"))
+		tb.Row("", "", "", "")
+		tb.Row(t(s.key), t("label.count"), t("report.amount"), t("label.voucher_amount"))
 		for _, r := range s.rows {
 			amount, voucher := r.Amount, r.Voucher.String()
 			switch s.key {
@@ -49,18 +49,22 @@ func WriteText(w io.Writer, d *Day, t Translate) error {
 			case "report.by_product", "report.by_county":
 				voucher = "-"
 			}
-			tb.row(r.Label, strconv.Itoa(r.Count), amount.String(), voucher)
+			tb.Row(r.Label, strconv.Itoa(r.Count), amount.String(), voucher)
 		}
 	}
-	return tb.write(w)
+	return tb.Write(w)
 }
 
-// table lays out rows: the first column left-aligned, the rest right-aligned.
-type table struct{ rows [][]string }
+// Table lays out rows of text for a terminal: the first column
+// left-aligned, the rest right-aligned, by display width, so Chinese labels
+// and amounts line up (text/tabwriter counts a Chinese character as one).
+type Table struct{ rows [][]string }
 
-func (t *table) row(cells ...string) { t.rows = append(t.rows, cells) }
+// Row adds a row.
+func (t *Table) Row(cells ...string) { t.rows = append(t.rows, cells) }
 
-func (t *table) write(w io.Writer) error {
+// Write writes the table.
+func (t *Table) Write(w io.Writer) error {
 	var widths []int
 	for _, r := range t.rows {
 		for i, c := range r {
