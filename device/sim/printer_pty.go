@@ -4,12 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
 )
 
 // printerPTY is the serial side of a simulated printer: a pty whose slave
@@ -47,12 +45,12 @@ func (p *printerPTY) plug() error {
 	if err != nil {
 		return fmt.Errorf("printer sim: open pty: %w", err)
 	}
-	if err := printerRawMode(slave); err != nil {
+	if err := rawMode(slave, "printer sim"); err != nil {
 		master.Close()
 		slave.Close()
 		return err
 	}
-	if err := printerRelink(slave.Name(), p.link); err != nil {
+	if err := relink(slave.Name(), p.link, "printer sim"); err != nil {
 		master.Close()
 		slave.Close()
 		return err
@@ -154,42 +152,4 @@ type deadlineWriter struct{ f *os.File }
 func (w deadlineWriter) Write(p []byte) (int, error) {
 	w.f.SetWriteDeadline(time.Now().Add(time.Second))
 	return w.f.Write(p)
-}
-
-// printerRawMode turns off the slave's line discipline so every byte
-// passes unchanged both ways (no CR/NL translation, no echo).
-func printerRawMode(slave *os.File) error {
-	fd := int(slave.Fd())
-	t, err := unix.IoctlGetTermios(fd, unix.TCGETS)
-	if err != nil {
-		return fmt.Errorf("printer sim: get termios of %s: %w", slave.Name(), err)
-	}
-	t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON | unix.IXOFF
-	t.Oflag &^= unix.OPOST
-	t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
-	t.Cflag &^= unix.CSIZE | unix.PARENB
-	t.Cflag |= unix.CS8
-	t.Cc[unix.VMIN] = 1
-	t.Cc[unix.VTIME] = 0
-	if err := unix.IoctlSetTermios(fd, unix.TCSETS, t); err != nil {
-		return fmt.Errorf("printer sim: set raw mode on %s: %w", slave.Name(), err)
-	}
-	return nil
-}
-
-// printerRelink points link at target atomically.
-func printerRelink(target, link string) error {
-	if fi, err := os.Lstat(link); err == nil && fi.Mode()&os.ModeSymlink == 0 {
-		return fmt.Errorf("printer sim: %s exists and is not a symlink", link)
-	}
-	tmp := filepath.Join(filepath.Dir(link), fmt.Sprintf(".%s.%d.tmp", filepath.Base(link), os.Getpid()))
-	os.Remove(tmp)
-	if err := os.Symlink(target, tmp); err != nil {
-		return fmt.Errorf("printer sim: link %s: %w", link, err)
-	}
-	if err := os.Rename(tmp, link); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("printer sim: link %s: %w", link, err)
-	}
-	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -66,13 +65,13 @@ func (s *ScannerSim) plug() error {
 	if err != nil {
 		return fmt.Errorf("scanner sim: open pty: %w", err)
 	}
-	if err := scannerRawMode(slave); err != nil {
+	if err := rawMode(slave, "scanner sim"); err != nil {
 		master.Close()
 		slave.Close()
 		return err
 	}
 	tty := slave.Name()
-	if err := scannerRelink(tty, s.link); err != nil {
+	if err := relink(tty, s.link, "scanner sim"); err != nil {
 		master.Close()
 		slave.Close()
 		return err
@@ -80,47 +79,6 @@ func (s *ScannerSim) plug() error {
 	s.mu.Lock()
 	s.master, s.slave, s.tty = master, slave, tty
 	s.mu.Unlock()
-	return nil
-}
-
-// scannerRawMode turns off the slave's line discipline (echo, CR/NL
-// translation, line editing, signals) so every byte written to the master
-// reaches the reader unchanged. It must happen before the first write: the
-// line discipline acts on bytes as they arrive.
-func scannerRawMode(slave *os.File) error {
-	fd := int(slave.Fd())
-	t, err := unix.IoctlGetTermios(fd, unix.TCGETS)
-	if err != nil {
-		return fmt.Errorf("scanner sim: get termios of %s: %w", slave.Name(), err)
-	}
-	t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON | unix.IXOFF
-	t.Oflag &^= unix.OPOST
-	t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
-	t.Cflag &^= unix.CSIZE | unix.PARENB
-	t.Cflag |= unix.CS8
-	t.Cc[unix.VMIN] = 1
-	t.Cc[unix.VTIME] = 0
-	if err := unix.IoctlSetTermios(fd, unix.TCSETS, t); err != nil {
-		return fmt.Errorf("scanner sim: set raw mode on %s: %w", slave.Name(), err)
-	}
-	return nil
-}
-
-// scannerRelink points link at target atomically, so a reader never finds
-// the path missing or half-made while it is repointed.
-func scannerRelink(target, link string) error {
-	if fi, err := os.Lstat(link); err == nil && fi.Mode()&os.ModeSymlink == 0 {
-		return fmt.Errorf("scanner sim: %s exists and is not a symlink", link)
-	}
-	tmp := filepath.Join(filepath.Dir(link), fmt.Sprintf(".%s.%d.tmp", filepath.Base(link), os.Getpid()))
-	os.Remove(tmp)
-	if err := os.Symlink(target, tmp); err != nil {
-		return fmt.Errorf("scanner sim: link %s: %w", link, err)
-	}
-	if err := os.Rename(tmp, link); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("scanner sim: link %s: %w", link, err)
-	}
 	return nil
 }
 
