@@ -18,13 +18,7 @@ import (
 func cmdIncidents(args []string, stdout io.Writer) error {
 	fs := newFlags("incidents", stdout)
 	dir := fs.String("data", "", "data `DIR` made by voucherd init")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := require(fs, "data"); err != nil {
-		return err
-	}
-	api, closeFn, err := openAdmin(*dir)
+	api, closeFn, err := parseAdmin(fs, args, dir)
 	if err != nil {
 		return err
 	}
@@ -104,13 +98,7 @@ func cmdReport(args []string, stdout io.Writer) error {
 	day := fs.String("day", "", "CST `DAY` (YYYY-MM-DD)")
 	unit := fs.Uint("unit", 0, "only the vouchers of work `UNIT`")
 	asCSV := fs.Bool("csv", false, "write CSV: section,key,label,count,qty,amount,voucher,forfeited,self_paid")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := require(fs, "data", "day"); err != nil {
-		return err
-	}
-	api, closeFn, err := openAdmin(*dir)
+	api, closeFn, err := parseAdmin(fs, args, dir, "day")
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -34,6 +35,18 @@ type adminAPI interface {
 // serveFile in the data directory tells admin commands where the running
 // server listens: its URL, and the certificate file to trust when TLS.
 const serveFile = "serve.url"
+
+// parseAdmin parses args, checks --data and the other required flags, and
+// opens the admin API of the data directory *dir. The caller closes it.
+func parseAdmin(fs *flag.FlagSet, args []string, dir *string, required ...string) (adminAPI, func() error, error) {
+	if err := parse(fs, args); err != nil {
+		return nil, nil, err
+	}
+	if err := require(fs, append([]string{"data"}, required...)...); err != nil {
+		return nil, nil, err
+	}
+	return openAdmin(*dir)
+}
 
 // openAdmin opens the data directory's database, or, when `voucherd serve`
 // is running on it (serve.url exists), talks to that server instead.

@@ -32,13 +32,7 @@ func cmdTerminalAdd(args []string, stdout io.Writer) error {
 	store := fs.String("store", "", "`STORE` id the terminal sells for (e.g. HF-001)")
 	name := fs.String("name", "", "terminal `NAME`, also its id, unique on this server (e.g. HF-001-T01)")
 	ttl := fs.Duration("ttl", 24*time.Hour, "how long the enrollment code works")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := require(fs, "data", "store", "name"); err != nil {
-		return err
-	}
-	api, closeFn, err := openAdmin(*dir)
+	api, closeFn, err := parseAdmin(fs, args, dir, "store", "name")
 	if err != nil {
 		return err
 	}
@@ -56,13 +50,7 @@ func cmdTerminalAdd(args []string, stdout io.Writer) error {
 func cmdTerminalList(args []string, stdout io.Writer) error {
 	fs := newFlags("terminal list", stdout)
 	dir := fs.String("data", "", "data `DIR` made by voucherd init")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := require(fs, "data"); err != nil {
-		return err
-	}
-	api, closeFn, err := openAdmin(*dir)
+	api, closeFn, err := parseAdmin(fs, args, dir)
 	if err != nil {
 		return err
 	}
@@ -91,13 +79,7 @@ func cmdTerminalDisable(args []string, stdout io.Writer) error {
 	dir := fs.String("data", "", "data `DIR` made by voucherd init")
 	id := fs.String("terminal", "", "terminal `ID`")
 	reason := fs.String("reason", "", "why, for the log")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := require(fs, "data", "terminal"); err != nil {
-		return err
-	}
-	api, closeFn, err := openAdmin(*dir)
+	api, closeFn, err := parseAdmin(fs, args, dir, "terminal")
 	if err != nil {
 		return err
 	}
