@@ -92,6 +92,16 @@ func (m *Messages) T(key string, params map[string]string) string {
 	return strings.ReplaceAll(b.String(), "<no value>", "")
 }
 
+// Incident says in words why the server did not simply accept a record:
+// its own sentence ("incident.<reason>") when there is one, else the
+// error message of the reason's code.
+func (m *Messages) Incident(reason string) string {
+	if s, ok := m.m["incident."+reason]; ok {
+		return s
+	}
+	return m.T("error."+reason, nil)
+}
+
 // Has reports whether the table has key.
 func (m *Messages) Has(key string) bool { _, ok := m.m[key]; return ok }
 

@@ -98,3 +98,17 @@ func TestDemoData(t *testing.T) {
 		t.Fatalf("demo units: %v %v", units, err)
 	}
 }
+
+func TestIncident(t *testing.T) {
+	zh := For("zh_Hans")
+	tests := []struct{ reason, want string }{
+		{"redeemed_elsewhere", zh.T("incident.redeemed_elsewhere", nil)},
+		{"bad_signature", zh.T("incident.bad_signature", nil)},
+		{"expired", zh.T("error.expired", nil)}, // no sentence of its own: the error message
+	}
+	for _, tt := range tests {
+		if got := zh.Incident(tt.reason); got != tt.want || strings.HasPrefix(got, "incident.") || strings.HasPrefix(got, "error.") {
+			t.Errorf("Incident(%q) = %q, want %q", tt.reason, got, tt.want)
+		}
+	}
+}

@@ -121,7 +121,7 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 		return printJSON(stdout, in)
 	}
 	for _, i := range in {
-		fmt.Fprintf(stdout, "%s  %s  %-9s %s  %s\n", cst(i.Time), i.Receipt, i.Result, msgs().T("error."+i.Reason, nil), i.Detail)
+		fmt.Fprintf(stdout, "%s  %s  %-9s %s  %s\n", cst(i.Time), i.Receipt, i.Result, msgs().Incident(i.Reason), i.Detail)
 	}
 	return nil
 }

@@ -157,10 +157,7 @@ func (m *Manager) incidentsList() fyne.CanvasObject {
 	list := container.NewVBox()
 	for i := len(in) - 1; i >= 0; i-- {
 		x := in[i]
-		reason := m.tr.T("incident." + x.Reason)
-		if reason == "incident."+x.Reason {
-			reason = m.tr.T("error." + x.Reason)
-		}
+		reason := m.tr.Incident(x.Reason)
 		head := fmt.Sprintf("%s  %s  %s", x.Time.In(pos.CST).Format("01-02 15:04"), x.Receipt, m.tr.T("ui.incident."+string(x.Result)))
 		detail := widget.NewLabel(reason)
 		detail.Wrapping = fyne.TextWrapWord

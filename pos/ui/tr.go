@@ -33,6 +33,9 @@ func (t Tr) T(key string, kv ...string) string {
 	return t.m.T(key, p)
 }
 
+// Incident says why the server flagged a record (assets.Messages.Incident).
+func (t Tr) Incident(reason string) string { return t.m.Incident(reason) }
+
 // Err translates an error by its code, with its parameters.
 func (t Tr) Err(err error) string { return t.m.Error(err) }
 
