@@ -9,15 +9,13 @@ import (
 	"fupinpos/pos/voucher"
 )
 
-// state is everything one transaction needs to judge vouchers and price
-// lines, read once.
+// state is everything one transaction needs to judge vouchers, read once.
 type state struct {
 	now      time.Time
 	keys     *keys
 	cfg      *pos.TerminalConfig
 	trust    *pos.TrustList
 	trustErr error // the trust list is past its expiry and grace
-	cat      *pos.Catalogue
 	clock    pos.ClockState
 	queue    pos.QueueState
 	online   bool
@@ -36,9 +34,6 @@ func (db *DB) state(tx *bolt.Tx) (*state, error) {
 		return nil, err
 	}
 	st.trustErr = st.trust.CheckFresh(st.now)
-	if st.cat, err = db.loadCatalogue(tx); err != nil {
-		return nil, err
-	}
 	st.clock = clockState(tx)
 	st.queue = queueState(tx)
 	return st, nil

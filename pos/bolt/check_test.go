@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"fupinpos/pos"
-	"fupinpos/pos/bolt"
 	"fupinpos/pos/postest"
 	"fupinpos/pos/voucher"
 )
@@ -246,5 +245,4 @@ func TestCheckDoesNotRedeem(t *testing.T) {
 	if q.Count != 0 {
 		t.Fatalf("queue %+v after checks", q)
 	}
-	var _ = bolt.Item{}
 }

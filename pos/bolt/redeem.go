@@ -66,11 +66,15 @@ func (db *DB) Redeem(req SaleRequest) (*Sale, error) {
 				return pos.WrapError(pos.EFORBIDDEN, err, "a typed voucher code needs a manager's approval")
 			}
 		}
+		cat, err := db.loadCatalogue(tx)
+		if err != nil {
+			return err
+		}
 		lines := make([]pos.Line, 0, len(req.Items))
 		for _, it := range req.Items {
-			p := st.cat.BySKU(it.SKU)
+			p := cat.BySKU(it.SKU)
 			if p == nil {
-				return pos.Errorf(pos.EUNKNOWNPRODUCT, "product %q is not in catalogue %d", it.SKU, st.cat.Version).With("sku", it.SKU)
+				return pos.Errorf(pos.EUNKNOWNPRODUCT, "product %q is not in catalogue %d", it.SKU, cat.Version).With("sku", it.SKU)
 			}
 			lines = append(lines, pos.NewLine(p, it.Qty))
 		}
