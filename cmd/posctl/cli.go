@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"fupinpos/assets"
 	"fupinpos/pos"
 	"fupinpos/pos/bolt"
 )
@@ -62,6 +61,3 @@ func payLabel(m pos.PayMethod) string {
 
 // cst formats t as China Standard Time.
 func cst(t time.Time) string { return t.In(pos.CST).Format(time.DateTime) }
-
-// assetsFor returns the translation table of lang.
-func assetsFor(lang string) *assets.Messages { return assets.For(lang) }

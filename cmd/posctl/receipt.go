@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"fupinpos/assets"
 	"fupinpos/device/escpos"
 	"fupinpos/device/printer"
 	"fupinpos/pos"
@@ -42,7 +43,7 @@ func receiptLabels(db *bolt.DB) escpos.Labels {
 	if cfg, err := db.Config(); err == nil && cfg.Lang != "" {
 		lang = cfg.Lang
 	}
-	return assetsFor(lang)
+	return assets.For(lang)
 }
 
 func cmdReceipt(args []string, stdout io.Writer) error {
@@ -104,11 +105,12 @@ func cmdReceipt(args []string, stdout io.Writer) error {
 	if err := printReceipt(db, seq, true, *uri, actor); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s %s reprinted on %s\n", msgs().T("label.receipt", nil), pos.ReceiptNumber(mustTerminal(db), seq), *uri)
+	fmt.Fprintf(stdout, "%s %s reprinted on %s\n", msgs().T("label.receipt", nil), pos.ReceiptNumber(terminalID(db), seq), *uri)
 	return nil
 }
 
-func mustTerminal(db *bolt.DB) string {
+// terminalID is the terminal's id, for messages ("" if unreadable).
+func terminalID(db *bolt.DB) string {
 	if cfg, err := db.Config(); err == nil {
 		return cfg.Terminal
 	}

@@ -76,20 +76,19 @@ func (t *Table) Write(w io.Writer) error {
 	}
 	var sb strings.Builder
 	for _, r := range t.rows {
+		var line strings.Builder
 		for i, c := range r {
 			pad := strings.Repeat(" ", widths[i]-displayWidth(c))
 			if i == 0 {
-				sb.WriteString(c + pad)
+				line.WriteString(c + pad)
 			} else {
-				sb.WriteString("  " + pad + c)
+				line.WriteString("  " + pad + c)
 			}
 		}
+		sb.WriteString(strings.TrimRight(line.String(), " "))
 		sb.WriteString("\n")
 	}
-	out := strings.ReplaceAll(sb.String(), " \n", "\n")
-	for strings.Contains(out, " \n") {
-		out = strings.ReplaceAll(out, " \n", "\n")
-	}
+	out := sb.String()
 	_, err := io.WriteString(w, out)
 	return err
 }

@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -52,7 +53,7 @@ func BenchmarkDrain(b *testing.B) {
 func BenchmarkBatchSize(b *testing.B) {
 	const n = 5_000
 	for _, size := range []int{25, 100, 250, 1000} {
-		b.Run(itoa(size), func(b *testing.B) {
+		b.Run(strconv.Itoa(size), func(b *testing.B) {
 			for range b.N {
 				b.StopTimer()
 				e := newEnv(b)
@@ -70,12 +71,4 @@ func BenchmarkBatchSize(b *testing.B) {
 			}
 		})
 	}
-}
-
-func itoa(n int) string {
-	s := ""
-	for ; n > 0; n /= 10 {
-		s = string(rune('0'+n%10)) + s
-	}
-	return s
 }

@@ -2,15 +2,11 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
-	"fupinpos/pos"
 	"fupinpos/pos/bolt"
 	"fupinpos/sync/wire"
 )
-
-func jsonLink(e pos.Entry, l *pos.Link) error { return json.Unmarshal(e.Body, l) }
 
 // LargeSkew is the clock difference from the server that the terminal
 // reports to its technician.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -84,7 +85,7 @@ func refused(err error) error {
 		return err
 	}
 	var we *wire.Error
-	if ok := asWire(err, &we); ok {
+	if errors.As(err, &we) {
 		return pos.WrapError(pos.ESERVERREFUSED, err, "the server refused").With("reason", we.Code)
 	}
 	return err

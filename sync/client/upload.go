@@ -2,14 +2,12 @@ package client
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 
 	"fupinpos/pos"
 	"fupinpos/pos/bolt"
 	"fupinpos/sync/wire"
 )
-
-func asWire(err error, we **wire.Error) bool { return errors.As(err, we) }
 
 // Upload sends the outbox to the server in batches, oldest first, until it
 // is empty, and settles each record the server answers for (conflicts and
@@ -58,7 +56,7 @@ func answersFor(entries []pos.Entry, resp wire.UploadResponse) ([]bolt.Answer, e
 	for i, e := range entries {
 		var l pos.Link
 		r := resp.Results[i]
-		if err := jsonLink(e, &l); err != nil || r.Seq != l.Seq || !r.Result.Settled() {
+		if err := json.Unmarshal(e.Body, &l); err != nil || r.Seq != l.Seq || !r.Result.Settled() {
 			return nil, pos.Errorf(pos.ESERVEROFFLINE, "server result %d (seq %d, %q) does not answer record %d", i, r.Seq, r.Result, l.Seq)
 		}
 		out[i] = bolt.Answer{Seq: r.Seq, Result: r.Result, Reason: r.Reason, Detail: r.Detail}
