@@ -9,6 +9,7 @@ import (
 	"fupinpos/device/scanner"
 	"fupinpos/pos"
 	"fupinpos/pos/ui"
+	"fupinpos/pos/voucher"
 	"fupinpos/sync/client"
 )
 
@@ -31,15 +32,14 @@ func (x tech) Ports() ([]scanner.PortInfo, error) {
 	return scanner.Ports()
 }
 
-// Enroll registers this terminal with the server and starts syncing. The
-// fingerprint is shown on the screen before the technician enrolls, so
-// here it is accepted.
-func (x tech) Enroll(ctx context.Context, server, code string) error {
+// Enroll registers this terminal with the server, once the technician has
+// confirmed the root key fingerprint, and starts syncing.
+func (x tech) Enroll(ctx context.Context, server, code string, confirm func(string) bool) error {
 	cfg, err := x.t.db.Config()
 	if err != nil {
 		cfg = &pos.TerminalConfig{}
 	}
-	if _, err := client.Enroll(ctx, x.t.db, server, code, *cfg, nil, client.Options{Transport: x.t.net}); err != nil {
+	if _, err := client.Enroll(ctx, x.t.db, server, code, *cfg, confirm, client.Options{Transport: x.t.net}); err != nil {
 		return err
 	}
 	if x.t.syncClient() == nil {
@@ -107,6 +107,7 @@ func (x tech) Diagnostics() []ui.Diag {
 		{Name: "last sync", Value: fmtTime(cs.LastSync)},
 		{Name: "clock floor", Value: fmtTime(cs.Floor)},
 		{Name: "server", Value: cfg.Server},
+		{Name: "root key", Value: rootFingerprint(x.t)},
 		{Name: "scanner", Value: cfg.Scanner + " · " + st.Scanner},
 		{Name: "printer", Value: cfg.Printer + " · " + st.Printer},
 		{Name: "memory", Value: fmt.Sprintf("%d MB RSS", rssKB()/1024)},
@@ -126,4 +127,14 @@ func fmtTime(t time.Time) string {
 		return "-"
 	}
 	return t.In(pos.CST).Format(time.DateTime)
+}
+
+// rootFingerprint is the deployment root key's fingerprint, for the
+// technician to compare with the deployment sheet.
+func rootFingerprint(t *terminal) string {
+	root, err := t.db.RootKey()
+	if err != nil {
+		return "-"
+	}
+	return voucher.Fingerprint(root)
 }

@@ -36,10 +36,10 @@ type tech struct{ *uitest.Store }
 func (tech) Ports() ([]scanner.PortInfo, error) {
 	return []scanner.PortInfo{{Path: "/dev/ttyUSB0", USB: true, Product: "Honeywell 1900"}}, nil
 }
-func (tech) Enroll(context.Context, string, string) error                 { return nil }
-func (tech) SyncNow(context.Context, func(int, int)) error                { return nil }
-func (tech) VerifyLedger(context.Context, func(int, int)) (string, error) { return "ok", nil }
-func (tech) Diagnostics() []ui.Diag                                       { return []ui.Diag{{Name: "Go", Value: "go1.26"}} }
+func (tech) Enroll(context.Context, string, string, func(string) bool) error { return nil }
+func (tech) SyncNow(context.Context, func(int, int)) error                   { return nil }
+func (tech) VerifyLedger(context.Context, func(int, int)) (string, error)    { return "ok", nil }
+func (tech) Diagnostics() []ui.Diag                                          { return []ui.Diag{{Name: "Go", Value: "go1.26"}} }
 
 func TestVoidNeedsManagerPIN(t *testing.T) {
 	f := newCashier(t, "zh_Hans")

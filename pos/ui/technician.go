@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -29,8 +30,10 @@ type Tech interface {
 	SetConfig(cfg *pos.TerminalConfig, actor string) error
 	Ports() ([]scanner.PortInfo, error)
 	// Enroll registers the terminal with the server at url using a
-	// one-time code.
-	Enroll(ctx context.Context, url, code string) error
+	// one-time code. confirm shows the server's root key fingerprint to the
+	// technician, who compares it with the deployment sheet; enrollment
+	// stops unless it returns true. It is called off the UI goroutine.
+	Enroll(ctx context.Context, url, code string, confirm func(fingerprint string) bool) error
 	// SyncNow uploads the queue and refreshes the cache, reporting
 	// progress as done of total.
 	SyncNow(ctx context.Context, progress func(done, total int)) error
@@ -307,11 +310,22 @@ func (t *Technician) enroll() {
 		return
 	}
 	t.busy(func(ctx context.Context) (string, error) {
-		if err := t.tech.Enroll(ctx, url, code); err != nil {
+		if err := t.tech.Enroll(ctx, url, code, t.confirmRoot); err != nil {
 			return "", err
 		}
 		return t.tr.T("ui.tech.enrolled"), nil
 	})
+}
+
+// confirmRoot asks the technician whether fp is the root key fingerprint
+// on the deployment sheet, and waits for the answer.
+func (t *Technician) confirmRoot(fp string) bool {
+	answer := make(chan bool, 1)
+	fyne.Do(func() {
+		dialog.ShowConfirm(t.tr.T("ui.tech.confirm_root_title"), t.tr.T("ui.tech.confirm_root", "fingerprint", fp),
+			func(ok bool) { answer <- ok }, t.win)
+	})
+	return <-answer
 }
 
 func (t *Technician) syncNow() {
