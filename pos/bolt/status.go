@@ -54,21 +54,29 @@ func applySnapshot(tx *bolt.Tx, campaign uint16, packed []byte) error {
 	return nil
 }
 
+// applyChanges sets voucher statuses and holder suspensions inside tx.
+func applyChanges(tx *bolt.Tx, vouchers []pos.StatusChange, holders []pos.HolderChange) error {
+	for _, ch := range vouchers {
+		if err := setStatus(tx, ch.Voucher, ch.Status); err != nil {
+			return err
+		}
+	}
+	for _, h := range holders {
+		if err := setSuspended(tx, h.Holder, h.Suspended); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ApplyStatusDelta applies voucher and holder changes in one transaction.
 func (db *DB) ApplyStatusDelta(vouchers []pos.StatusChange, holders []pos.HolderChange, actor string) error {
 	if len(vouchers) == 0 && len(holders) == 0 {
 		return nil
 	}
 	return db.update("apply status changes", func(tx *bolt.Tx) error {
-		for _, ch := range vouchers {
-			if err := setStatus(tx, ch.Voucher, ch.Status); err != nil {
-				return err
-			}
-		}
-		for _, h := range holders {
-			if err := setSuspended(tx, h.Holder, h.Suspended); err != nil {
-				return err
-			}
+		if err := applyChanges(tx, vouchers, holders); err != nil {
+			return err
 		}
 		return db.audit(tx, actor, pos.AuditStatus, map[string]string{
 			"vouchers": strconv.Itoa(len(vouchers)), "holders": strconv.Itoa(len(holders))})
@@ -80,16 +88,6 @@ func (db *DB) Status(id pos.VoucherID) (pos.VoucherStatus, error) {
 	var s pos.VoucherStatus
 	err := db.view("read status", func(tx *bolt.Tx) error {
 		s = statusOf(tx, id)
-		return nil
-	})
-	return s, err
-}
-
-// HolderSuspended reports whether member h is suspended.
-func (db *DB) HolderSuspended(h pos.HolderRef) (bool, error) {
-	var s bool
-	err := db.view("read holder", func(tx *bolt.Tx) error {
-		s = suspended(tx, h)
 		return nil
 	})
 	return s, err

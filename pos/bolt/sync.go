@@ -54,15 +54,8 @@ func (db *DB) ApplyDownload(d Download, actor string) (time.Duration, error) {
 				return err
 			}
 		}
-		for _, ch := range d.Vouchers {
-			if err := setStatus(tx, ch.Voucher, ch.Status); err != nil {
-				return err
-			}
-		}
-		for _, h := range d.Holders {
-			if err := setSuspended(tx, h.Holder, h.Suspended); err != nil {
-				return err
-			}
+		if err := applyChanges(tx, d.Vouchers, d.Holders); err != nil {
+			return err
 		}
 		if d.Cursor != "" {
 			if err := tx.Bucket(bucketMeta).Put(keySyncCursor, []byte(d.Cursor)); err != nil {
