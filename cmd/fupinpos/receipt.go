@@ -113,6 +113,10 @@ func (p *receiptPrinter) send(b []byte, name string) error {
 	if p.silent {
 		return nil
 	}
+	if p.dev == nil && p.dir == "" {
+		p.setState("offline")
+		return pos.Errorf(pos.EPRINTEROFFLINE, "no receipt printer configured (technician screen, printer tab)")
+	}
 	if p.dev == nil {
 		base := filepath.Join(p.dir, fmt.Sprintf("%03d-%s", p.n, name))
 		if err := os.WriteFile(base+".bin", b, 0o644); err != nil {

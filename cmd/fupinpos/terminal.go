@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"fupinpos/device/escpos"
 	"fupinpos/device/scanner"
 	"fupinpos/device/sim"
 	"fupinpos/pos"
@@ -76,6 +77,9 @@ func (t *terminal) open(o options) error {
 	if puri == "" && t.dir != "" {
 		puri = "file://" + filepath.Join(t.dir, "receipts") + "?paper=80"
 	}
+	// Without a printer the counter still sells: each print fails with
+	// EPRINTEROFFLINE and the receipt can be reprinted once one is set up.
+	t.printer = &receiptPrinter{profile: escpos.Paper80, state: "offline"}
 	if puri != "" {
 		if t.printer, err = newReceiptPrinter(puri); err != nil {
 			return err
@@ -170,13 +174,11 @@ func (t *terminal) setScanner(s string) { t.mu.Lock(); t.scanner = s; t.mu.Unloc
 func (t *terminal) status() ui.Status {
 	q, _ := t.db.Queue()
 	cs, _ := t.db.ClockState()
-	st := ui.Status{Online: t.db.Online(), Pending: q.Count, CacheAge: -1, Printer: "unknown"}
+	st := ui.Status{Online: t.db.Online(), Pending: q.Count, CacheAge: -1}
 	if !cs.LastSync.IsZero() {
 		st.CacheAge = time.Since(cs.LastSync)
 	}
-	if t.printer != nil {
-		st.Printer = t.printer.State()
-	}
+	st.Printer = t.printer.State()
 	t.mu.Lock()
 	st.Scanner = t.scanner
 	t.mu.Unlock()
