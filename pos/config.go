@@ -25,6 +25,15 @@ type TerminalConfig struct {
 	Server  string `json:"server"`  // central server URL
 	Printer string `json:"printer"` // printer URI, e.g. tcp://127.0.0.1:9100?paper=80
 	Scanner string `json:"scanner"` // scanner URI, e.g. serial:///dev/ttyUSB0?baud=9600
+
+	// ReceiptLang is the language printed receipts speak (zh_Hans, the
+	// default, or en), apart from the screen's Lang: a store may run the
+	// screens in English and still hand customers Chinese receipts.
+	ReceiptLang string `json:"receipt_lang,omitempty"`
+	// Wedge tells a keyboard-wedge scanner's key bursts from a person
+	// typing: a URI parsed by device/scanner.ParseWedge, e.g.
+	// "wedge:?prefix=%5DQ1&gap=35ms" (empty: the defaults).
+	Wedge string `json:"wedge,omitempty"`
 }
 
 // Defaults for clock checks.

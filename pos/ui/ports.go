@@ -51,6 +51,16 @@ type Store interface {
 	// Incidents returns the sales the server found in conflict (a voucher
 	// also redeemed at another counter, over the cap) or rejected.
 	Incidents() ([]pos.Incident, error)
+	// Unlock clears userID's PIN lockout once managerID has approved it
+	// with a PIN; the store audits it.
+	Unlock(userID, managerID, managerPIN string) error
+	// HoldSale parks a basket (挂单) durably and returns it with its id;
+	// at most pos.MaxHeldSales are kept.
+	HoldSale(h pos.HeldSale) (pos.HeldSale, error)
+	// HeldSales lists the parked baskets, oldest first.
+	HeldSales() ([]pos.HeldSale, error)
+	// TakeHeld removes parked basket id and returns it (取单).
+	TakeHeld(id uint64) (*pos.HeldSale, error)
 }
 
 // Printer prints a receipt. cmd/fupinpos adapts device/printer and
