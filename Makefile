@@ -8,7 +8,7 @@ export LANG ?= C.UTF-8
 # Debian packages the tests and the demo need; installed only when missing.
 APT_PKGS := gcc libc6-dev unifont fonts-droid-fallback libgl1-mesa-dev xorg-dev xvfb xauth imagemagick xdotool
 
-.PHONY: demo demo-cli smoke app test bench deps build vet fuzz clean
+.PHONY: demo demo-cli smoke app demo-app test bench deps build vet fuzz clean
 
 deps:
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -41,18 +41,24 @@ test: deps vet
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory smoke
 
+# The product app; the demo build (-tags demo: the pty scanner simulator,
+# the demo panel, the scripted session, the smoke run) is a separate binary
+# that make demo and make smoke use.
 app:
 	$(GO) build -o $(BIN)/ ./cmd/fupinpos
+
+demo-app:
+	$(GO) build -tags demo -o $(BIN)/fupinpos-demo ./cmd/fupinpos
 
 # One run of the real app under Xvfb, through the whole loop (voucherd on
 # loopback, enrollment, the pty scanner simulator): the cashier screen in
 # Chinese, a product and a voucher scanned, the sale completed and its
 # receipt printed, then 1,000 more sales; timings in smoke.json.
 SMOKE := $(CURDIR)/smoke-out
-smoke: deps build app
+smoke: deps build demo-app
 	@rm -rf $(SMOKE) && mkdir -p $(SMOKE)/xdg
 	@set -e; cd $(SMOKE); \
-	LANG=zh_CN.UTF-8 XDG_CONFIG_HOME=$(SMOKE)/xdg XDG_CACHE_HOME=$(SMOKE)/xdg \
+	LANG=zh_CN.UTF-8 XDG_CONFIG_HOME=$(SMOKE)/xdg XDG_CACHE_HOME=$(SMOKE)/xdg FUPINPOS_BIN=$(BIN)/fupinpos-demo \
 	  timeout 300 xvfb-run -a -s "-screen 0 1024x768x24" $(CURDIR)/cmd/fupinpos/demo.sh $(BIN) $(SMOKE) smoke >$(SMOKE)/app.log 2>&1 \
 	  || { cat $(SMOKE)/app.log; echo "smoke: the app failed"; exit 1; }; \
 	if grep -q "Error in Fyne call thread" $(SMOKE)/app.log; then cat $(SMOKE)/app.log; echo "smoke: UI touched off the UI goroutine"; exit 1; fi; \
@@ -79,9 +85,9 @@ bench: deps
 # vouchers and products; without one it runs the scripted session under
 # Xvfb in both languages and two screen sizes and writes screenshots and
 # receipt images.
-demo: deps build app
+demo: deps build demo-app
 	@rm -rf $(DEMO)/app && mkdir -p $(DEMO)/app
-	@set -e; export XDG_CONFIG_HOME=$(DEMO)/app/xdg XDG_CACHE_HOME=$(DEMO)/app/xdg; \
+	@set -e; export XDG_CONFIG_HOME=$(DEMO)/app/xdg XDG_CACHE_HOME=$(DEMO)/app/xdg FUPINPOS_BIN=$(BIN)/fupinpos-demo; \
 	if [ -n "$$DISPLAY" ]; then \
 	  echo "users: cashier 1001 PIN 1234 · manager 2001 PIN 2468 · technician 3001 PIN 1357"; \
 	  LANG=zh_CN.UTF-8 cmd/fupinpos/demo.sh $(BIN) $(DEMO)/app/live panel; \

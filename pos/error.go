@@ -71,6 +71,7 @@ const (
 	ENOTFOUND = "not_found"
 	ECONFLICT = "conflict"
 	ESTORAGE  = "storage" // the disk refused a write; nothing was recorded
+	EBUSY     = "db_busy" // another process (the terminal app) holds the database file
 	EINTERNAL = "internal"
 )
 

@@ -31,6 +31,8 @@ type Receipt struct {
 	Forfeited     Money
 	SelfPaid      Money
 	Method        PayMethod
+	Tendered      Money  // cash handed over (实收); 0 when not keyed in
+	Change        Money  // change given (找零) on the self-paid part
 	Voids         string // for a void slip: the receipt number cancelled
 	Reprint       bool
 	AuditCode     string // QR payload: receipt number and ledger hash
@@ -49,7 +51,7 @@ func NewReceipt(r *Record, h Hash, cfg *TerminalConfig, trust *TrustList, cashie
 		StoreName: cfg.StoreName, Counter: cfg.Counter, Terminal: r.Terminal,
 		Number: r.Receipt, Time: r.Time.In(CST), Cashier: cashierName, Kind: r.Kind,
 		Lines: r.Lines, Total: r.Total, VoucherAmount: r.VoucherAmount, Forfeited: r.Forfeited,
-		SelfPaid: r.SelfPaid, Method: r.Method, Voids: voided, AuditCode: AuditCode(r.Receipt, h),
+		SelfPaid: r.SelfPaid, Method: r.Method, Tendered: r.Tendered, Change: r.Change, Voids: voided, AuditCode: AuditCode(r.Receipt, h),
 	}
 	if rc.Cashier == "" {
 		rc.Cashier = r.Cashier

@@ -48,6 +48,11 @@ type Record struct {
 	Voids         uint64           `json:"voids,omitempty"`   // for a void: the seq of the sale it cancels
 	Manager       string           `json:"manager,omitempty"` // who approved a void or a manual entry
 	Reason        string           `json:"reason,omitempty"`
+	// Tendered and Change are the cash handed over for the self-paid part
+	// and the change given (实收/找零), when the cashier keyed them in;
+	// Change = Tendered − SelfPaid (pos.Change). Vouchers never give change.
+	Tendered Money `json:"tendered,omitempty"`
+	Change   Money `json:"change,omitempty"`
 }
 
 // ReceiptNumber returns the receipt number of ledger seq on terminal.

@@ -1,3 +1,5 @@
+//go:build demo
+
 package main
 
 import (
@@ -18,23 +20,23 @@ func (t *terminal) panel(a fyne.App, tr ui.Tr) {
 	btn := func(label string, code func() string) {
 		box.Add(widget.NewButton(label, func() {
 			if c := code(); c != "" {
-				go t.scan(c)
+				go demo.scan(c)
 			}
 		}))
 	}
-	if t.codes != nil {
-		for _, v := range t.codes.Values() {
-			btn(tr.T("ui.demo.valid", "value", v.String()), func() string { return t.codes.Next(v) })
+	if demo.codes != nil {
+		for _, v := range demo.codes.Values() {
+			btn(tr.T("ui.demo.valid", "value", v.String()), func() string { return demo.codes.Next(v) })
 		}
-		btn(tr.T("ui.demo.forged"), t.codes.Forge)
-		btn(tr.T("ui.demo.again"), t.codes.Last)
+		btn(tr.T("ui.demo.forged"), demo.codes.Forge)
+		btn(tr.T("ui.demo.again"), demo.codes.Last)
 	}
 	btn(tr.T("ui.demo.garbage"), func() string { return "HELLO-123" })
 	for i := 0; cat != nil && i < len(cat.Products) && i < 6; i++ {
 		p := cat.Products[i]
 		btn(tr.T("ui.demo.product", "name", tr.ProductName(&p)), func() string { return p.EAN })
 	}
-	box.Add(widget.NewCheck(tr.T("ui.demo.offline"), func(on bool) { t.net.down.Store(on); t.wake() }))
+	box.Add(widget.NewCheck(tr.T("ui.demo.offline"), func(on bool) { demo.net.down.Store(on); t.wake() }))
 	w.SetContent(container.NewVScroll(box))
 	w.Resize(fyne.NewSize(360, 640))
 	w.Show()

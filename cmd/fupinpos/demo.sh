@@ -7,6 +7,9 @@
 # one, else a folder of receipt images.
 #
 #   demo.sh BIN OUT panel|script|smoke [fupinpos flags...]
+#
+# The app is the demo build (go build -tags demo), $FUPINPOS_BIN or
+# BIN/fupinpos-demo: the product binary has no simulator or demo modes.
 set -euo pipefail
 BIN=$1 OUT=$2 MODE=$3
 shift 3
@@ -54,7 +57,7 @@ $P user add --db "$OUT/terminal.db" --id 3001 --name "张工" --role technician 
 echo "demo: server $URL (root key $FP), terminal HF-001-T01, printer $PRINTER"
 [ -n "${QR[*]}" ] && echo "demo: voucher QR sheet $OUT/qr/index.html"
 
-APP=("$BIN/fupinpos" --db "$OUT/terminal.db" --codes "$OUT/codes.csv" --sim-scanner "$@")
+APP=("${FUPINPOS_BIN:-$BIN/fupinpos-demo}" --db "$OUT/terminal.db" --codes "$OUT/codes.csv" --sim-scanner "$@")
 case "$MODE" in
   panel)  "${APP[@]}" --demo ;;
   script) "${APP[@]}" --script "$OUT/screens" ;;

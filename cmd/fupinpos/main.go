@@ -2,14 +2,18 @@
 // wired to the terminal store, the serial scanner and the receipt printer.
 // It is the only importer of fyne.io/fyne/v2/app.
 //
-//	fupinpos --db FILE                         the counter app on a provisioned or enrolled terminal
-//	fupinpos --db FILE --sim-scanner --codes codes.csv --demo
-//	                                           demo: pty scanner simulator and a panel that scans demo vouchers
-//	fupinpos ... --script DIR                  scripted demo session with screenshots in DIR (under Xvfb)
-//	fupinpos ... --smoke DIR                   the make-test smoke run: one scanned sale, 1,000 more, timings
+//	fupinpos --db FILE            the counter app on a provisioned or enrolled terminal
 //
-// make demo (cmd/fupinpos/demo.sh) sets up the whole loop: voucherd on
-// loopback, demo vouchers, the printer simulator, enrollment, users.
+// The app always starts: a saved device setting it cannot use shows on
+// the status bar as "设置有误" and on the technician screen with the
+// reason. The screen language is the saved one (technician screen) unless
+// --lang is given.
+//
+// The demo build (go build -tags demo, make demo / make smoke) adds the
+// pty scanner simulator, the demo panel (--demo), the scripted session
+// (--script DIR) and the smoke run (--smoke DIR); cmd/fupinpos/demo.sh
+// sets up the whole loop: voucherd on loopback, demo vouchers, the printer
+// simulator, enrollment, users.
 package main
 
 import (
@@ -18,7 +22,6 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -35,11 +38,6 @@ const AppID = "cn.fupinpos.counter"
 
 type options struct {
 	db         string
-	codes      string
-	simScanner bool
-	demo       bool
-	script     string
-	smoke      string
 	lang       string
 	font       string
 	fullscreen bool
@@ -47,25 +45,30 @@ type options struct {
 	scanner    string
 	printer    string
 	idle       time.Duration
+	demo       any // the demo build's options
 }
+
+// extension is what the demo build (-tags demo, demo_ext.go) adds to the
+// product; the product build leaves it empty, so none of the demo code,
+// device/sim or the pty library is linked into it.
+type extension struct {
+	// flags registers the demo flags.
+	flags func(fs *flag.FlagSet, o *options)
+	// open sets up the simulated devices before the terminal opens its
+	// own, and returns the printer URI to use when none is configured.
+	open func(t *terminal, o options, cfg *pos.TerminalConfig) (defaultPrinter string, err error)
+	// run starts the chosen demo mode once the window exists.
+	run func(ctx context.Context, o options, start time.Time, t *terminal, shell *ui.Shell, a fyne.App, w fyne.Window)
+}
+
+var ext extension
 
 func main() {
 	start := processStart()
-	var o options
-	flag.StringVar(&o.db, "db", "", "terminal database `FILE` (made by posctl provision or posctl enroll)")
-	flag.BoolVar(&o.demo, "demo", false, "show the demo panel that scans demo vouchers and products")
-	flag.StringVar(&o.codes, "codes", "", "demo voucher codes (`codes.csv` from voucherd issue) for the panel, script and smoke run")
-	flag.BoolVar(&o.simScanner, "sim-scanner", false, "read scans from a pty scanner simulator (demo) instead of the configured scanner")
-	flag.StringVar(&o.script, "script", "", "run the scripted demo session and write screenshots to this folder")
-	flag.StringVar(&o.smoke, "smoke", "", "smoke run: write timings, screenshots and receipts to this folder, then exit")
-	flag.StringVar(&o.lang, "lang", "zh_Hans", "language: zh_Hans or en")
-	flag.StringVar(&o.font, "font", ui.DefaultFontPath, "single-face CJK .ttf font")
-	flag.BoolVar(&o.fullscreen, "fullscreen", false, "kiosk mode: full screen (also the technician's kiosk setting)")
-	flag.StringVar(&o.size, "size", "1024x768", "window size when not full screen")
-	flag.StringVar(&o.scanner, "scanner", "", "scanner URI, e.g. serial:///dev/ttyUSB0?baud=9600&term=cr")
-	flag.StringVar(&o.printer, "printer", "", "printer URI (default: the terminal configuration), e.g. tcp://127.0.0.1:9100?paper=80 or file:///tmp/receipts")
-	flag.DurationVar(&o.idle, "idle-lock", 5*time.Minute, "lock the screen after this long without activity (0 = never)")
-	flag.Parse()
+	o, err := parseFlags(flag.CommandLine, os.Args[1:])
+	if err != nil {
+		os.Exit(2)
+	}
 	log.SetFlags(log.Ltime | log.Lmicroseconds)
 	if err := run(o, start); err != nil {
 		log.Printf("fupinpos: %v", err)
@@ -73,12 +76,46 @@ func main() {
 	}
 }
 
+// parseFlags reads the command line into options.
+func parseFlags(fs *flag.FlagSet, args []string) (options, error) {
+	var o options
+	fs.StringVar(&o.db, "db", "", "terminal database `FILE` (made by posctl provision or posctl enroll)")
+	fs.StringVar(&o.lang, "lang", "", "screen language, zh_Hans or en (default: the saved setting, else zh_Hans)")
+	fs.StringVar(&o.font, "font", ui.DefaultFontPath, "single-face CJK .ttf font")
+	fs.BoolVar(&o.fullscreen, "fullscreen", false, "kiosk mode: full screen (also the technician's kiosk setting)")
+	fs.StringVar(&o.size, "size", "1024x768", "window size when not full screen (never larger than the screen)")
+	fs.StringVar(&o.scanner, "scanner", "", "scanner URI, e.g. serial:///dev/ttyUSB0?baud=9600&term=cr (default: the saved setting)")
+	fs.StringVar(&o.printer, "printer", "", "printer URI, e.g. tcp://127.0.0.1:9100?paper=80 (default: the saved setting)")
+	fs.DurationVar(&o.idle, "idle-lock", 5*time.Minute, "lock the screen after this long without activity (0 = never)")
+	if ext.flags != nil {
+		ext.flags(fs, &o)
+	}
+	return o, fs.Parse(args)
+}
+
+// screenLang is the language the screens start in: --lang when given, else
+// the saved one, else Chinese.
+func screenLang(flagLang string, cfg *pos.TerminalConfig) string {
+	if flagLang != "" {
+		return flagLang
+	}
+	if cfg != nil && (cfg.Lang == "zh_Hans" || cfg.Lang == "en") {
+		return cfg.Lang
+	}
+	return "zh_Hans"
+}
+
+// windowSize reads --size ("1024x768"); a bad value gives 1024×768.
+func windowSize(s string) fyne.Size {
+	var wd, ht float32 = 1024, 768
+	if _, err := fmt.Sscanf(strings.Replace(s, "x", " ", 1), "%f %f", &wd, &ht); err != nil || wd < 1 || ht < 1 {
+		wd, ht = 1024, 768
+	}
+	return fyne.NewSize(wd, ht)
+}
+
 func run(o options, start time.Time) error {
 	th, err := ui.LoadTheme(o.font)
-	if err != nil {
-		return err
-	}
-	tr, err := ui.SetLanguage(o.lang)
 	if err != nil {
 		return err
 	}
@@ -87,33 +124,56 @@ func run(o options, start time.Time) error {
 		return err
 	}
 	defer d.Close()
+	cfg, _ := d.db.Config()
+	tr, err := ui.SetLanguage(screenLang(o.lang, cfg))
+	if err != nil {
+		return err
+	}
 
 	a := app.NewWithID(AppID)
 	a.Settings().SetTheme(th)
 	w := a.NewWindow(tr.T("ui.app.title"))
-	var wd, ht float32 = 1024, 768
-	fmt.Sscanf(strings.Replace(o.size, "x", " ", 1), "%f %f", &wd, &ht)
-	w.Resize(fyne.NewSize(wd, ht))
-	if cfg, err := d.db.Config(); err == nil && cfg.Kiosk {
+	want := windowSize(o.size)
+	w.Resize(want)
+	if cfg != nil && cfg.Kiosk {
 		o.fullscreen = true // the technician's setting; --fullscreen also forces it
 	}
 	w.SetFullScreen(o.fullscreen)
 	w.SetMaster()
+	// Fyne never clamps a window to the screen: once the driver runs, read
+	// the monitor and shrink the window, or go full screen on a small one.
+	a.Lifecycle().SetOnStarted(func() { fitWindow(w, want, o.fullscreen) })
 
-	shell := &ui.Shell{Tr: tr, Store: d.store, Printer: d.printer, Win: w, Title: tr.T("ui.app.title"), IdleLock: o.idle}
+	shell := &ui.Shell{Tr: tr, Store: d.store, Printer: d.printer, Win: w, Title: tr.T("ui.app.title"), IdleLock: o.idle, Wedge: d.wedge}
 	shell.Manager = func(u *pos.User, logout func()) fyne.CanvasObject {
-		m := ui.NewManager(tr, d.store, d.printer, w, u, logout)
+		m := ui.NewManager(shell.Tr, d.store, d.printer, w, u, logout)
 		m.SelectDay(pos.DayOf(time.Now()))
 		return m.Content()
 	}
 	shell.Technician = func(u *pos.User, logout func()) fyne.CanvasObject {
-		return ui.NewTechnician(tr, tech{d}, d.printer, w, u, shell, logout).Content()
+		t := ui.NewTechnician(shell.Tr, tech{d}, d.printer, w, u, shell, logout)
+		// A new screen language applies at once: the screens are built
+		// again in it, starting with this one.
+		t.OnLanguage = func(code string) {
+			tr, err := ui.SetLanguage(code)
+			if err != nil {
+				log.Printf("language %s: %v", code, err)
+				return
+			}
+			shell.Tr, shell.Title = tr, tr.T("ui.app.title")
+			w.SetTitle(shell.Title)
+			shell.Enter(u)
+		}
+		return t.Content()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if d.reader != nil {
-		go feedScans(ctx, d.reader, shell, d)
+	d.feed = func(r *scanner.Reader) func() {
+		fctx, stop := context.WithCancel(ctx)
+		go feedScans(fctx, r, shell, d)
+		return stop
 	}
+	d.startScanner()
 	go func() {
 		t := time.NewTicker(2 * time.Second)
 		defer t.Stop()
@@ -128,27 +188,8 @@ func run(o options, start time.Time) error {
 		}
 	}()
 	shell.SetStatus(d.status())
-	switch {
-	case o.smoke != "":
-		go func() {
-			if err := smoke(ctx, o.smoke, start, d, shell, a); err != nil {
-				log.Printf("smoke: FAIL: %v", err)
-				d.failed = true
-			}
-			fyne.Do(a.Quit)
-		}()
-	case o.script != "":
-		go func() {
-			if err := script(ctx, o.script, d, shell); err != nil {
-				log.Printf("demo script: FAIL: %v", err)
-				d.failed = true
-			}
-			fyne.Do(a.Quit)
-		}()
-	case o.demo:
-		d.panel(a, tr)
-		log.Printf("demo: users cashier %s/%s, manager %s/%s, technician %s/%s; receipts in %s",
-			demoCashier, demoCashierPIN, demoManager, demoManagerPIN, demoTechnician, demoTechnicianPIN, filepath.Join(d.dir, "receipts"))
+	if ext.run != nil {
+		ext.run(ctx, o, start, d, shell, a, w)
 	}
 	shell.ShowLogin()
 	w.ShowAndRun()
@@ -168,6 +209,9 @@ func feedScans(ctx context.Context, r *scanner.Reader, shell *ui.Shell, d *termi
 		case <-ctx.Done():
 			return
 		case e := <-ev:
+			if ctx.Err() != nil {
+				return // a replaced reader's last events
+			}
 			switch e.Kind {
 			case scanner.EventScan:
 				if e.Frame.Err == nil {
@@ -182,6 +226,3 @@ func feedScans(ctx context.Context, r *scanner.Reader, shell *ui.Shell, d *termi
 		}
 	}
 }
-
-// dir is the folder of demo output: the script's or the smoke run's.
-func (o options) dir() string { return firstOf(o.script, o.smoke) }

@@ -4,37 +4,33 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
+	"fupinpos/assets"
 	"fupinpos/device/escpos"
 	"fupinpos/device/printer"
 	"fupinpos/pos"
 	"fupinpos/pos/report"
 )
 
-// layoutReceipt turns a receipt into ESC/POS bytes for profile p with the
-// shared layout of device/escpos (labels in Chinese).
-func layoutReceipt(r *pos.Receipt, p escpos.Profile) ([]byte, error) {
-	return escpos.Receipt(r, p, nil)
-}
-
 // printTimeout bounds one print job, status queries included.
 const printTimeout = 30 * time.Second
 
 // receiptPrinter sends receipts to a printer URI through device/printer
 // (tcp://host:9100?paper=80, serial:///dev/ttyS0?baud=9600, file:///dev/usb/lp0),
-// or, for the demo, to a directory (file:///dir: each job's bytes and PNG
-// written there).
+// with the receipt language's labels. A URI device/printer refuses leaves
+// it in bad_config: every job fails with EPRINTEROFFLINE until the
+// technician saves a good one. The demo build adds a directory "printer"
+// (file:///dir: each job's bytes and PNG written there).
 type receiptPrinter struct {
 	mu      sync.Mutex       // one job at a time
-	dev     *printer.Printer // nil in directory mode
-	dir     string
+	dev     *printer.Printer // nil without a usable printer URI
+	sink    func(b []byte, name string) error
+	info    string // what the test page says the printer is
 	profile escpos.Profile
+	labels  escpos.Labels
+	err     error // why the URI could not be used
 	n       int
 	silent  bool
 
@@ -42,48 +38,79 @@ type receiptPrinter struct {
 	state   string
 }
 
-func newReceiptPrinter(uri string) (*receiptPrinter, error) {
-	if dir, ok := directoryURI(uri); ok {
-		u, _ := url.Parse(uri)
-		paper := u.Query().Get("paper")
-		if paper == "" {
-			paper = "80"
-		}
-		p, err := escpos.ProfileByName(paper)
-		if err != nil {
-			return nil, err
-		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("receipt directory: %w", err)
-		}
-		return &receiptPrinter{dir: dir, profile: p, state: "unknown"}, nil
-	}
-	dev, err := printer.Open(uri)
-	if err != nil {
-		return nil, err
-	}
-	return &receiptPrinter{dev: dev, profile: dev.Profile(), state: "unknown"}, nil
+// openSink, set by the demo build, opens a demo-only printer URI (a
+// directory of receipt images); ok false leaves uri to device/printer.
+var openSink func(uri string) (sink func(b []byte, name string) error, p escpos.Profile, ok bool, err error)
+
+// newReceiptPrinter returns the printer of uri ("" = none configured)
+// printing receipts in receiptLang (zh_Hans when empty). It never fails:
+// Err says why uri could not be used.
+func newReceiptPrinter(uri, receiptLang string) *receiptPrinter {
+	p := &receiptPrinter{}
+	p.configure(uri, receiptLang)
+	return p
 }
 
-// directoryURI reports whether uri is file:// naming a directory: one that
-// exists, or a path outside /dev without an extension.
-func directoryURI(uri string) (string, bool) {
-	u, err := url.Parse(uri)
-	if err != nil || u.Scheme != "file" || u.Path == "" {
-		return "", false
+// configure points the printer at uri with receiptLang's labels; the
+// next job uses them. It returns why uri cannot be used, if it cannot.
+func (p *receiptPrinter) configure(uri, receiptLang string) error {
+	var (
+		dev   *printer.Printer
+		sink  func([]byte, string) error
+		prof  = escpos.Paper80
+		state = "unknown"
+		err   error
+		ok    bool
+	)
+	switch {
+	case uri == "":
+		state = "offline"
+	case openSink != nil:
+		var sp escpos.Profile
+		if sink, sp, ok, err = openSink(uri); ok || err != nil {
+			prof = sp
+			break
+		}
+		fallthrough
+	default:
+		if dev, err = printer.Open(uri); err == nil {
+			prof = dev.Profile()
+		}
 	}
-	if fi, err := os.Stat(u.Path); err == nil {
-		return u.Path, fi.IsDir()
+	if err != nil {
+		state, dev, sink = "bad_config", nil, nil
 	}
-	if strings.HasPrefix(u.Path, "/dev/") || filepath.Ext(u.Path) != "" {
-		return "", false
-	}
-	return u.Path, true
+	p.mu.Lock()
+	p.dev, p.sink, p.profile, p.err, p.info = dev, sink, prof, err, uri
+	p.labels = labelsFor(receiptLang)
+	p.mu.Unlock()
+	p.setState(state)
+	return err
+}
+
+// labelsFor returns the receipt labels of lang: Chinese unless "en".
+func labelsFor(lang string) escpos.Labels {
+	return assets.For(firstOf(lang, "zh_Hans"))
+}
+
+// Err says why the configured printer URI cannot be used (nil when it can).
+func (p *receiptPrinter) Err() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err
+}
+
+// layout returns the printer's profile and labels.
+func (p *receiptPrinter) layout() (escpos.Profile, escpos.Labels) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.profile, p.labels
 }
 
 // PrintReceipt lays out and sends one receipt.
 func (p *receiptPrinter) PrintReceipt(r *pos.Receipt) error {
-	b, err := layoutReceipt(r, p.profile)
+	prof, l := p.layout()
+	b, err := escpos.Receipt(r, prof, l)
 	if err != nil {
 		return err
 	}
@@ -91,7 +118,7 @@ func (p *receiptPrinter) PrintReceipt(r *pos.Receipt) error {
 }
 
 // State is the printer's last known state for the status bar: ok,
-// paper_near_end, paper_out, cover_open, offline or unknown.
+// paper_near_end, paper_out, cover_open, offline, unknown or bad_config.
 func (p *receiptPrinter) State() string {
 	p.stateMu.Lock()
 	defer p.stateMu.Unlock()
@@ -104,8 +131,7 @@ func (p *receiptPrinter) setState(s string) {
 	p.stateMu.Unlock()
 }
 
-// send delivers bytes to the printer; in directory mode it writes them and
-// the PNG the printer would have printed.
+// send delivers bytes to the printer.
 func (p *receiptPrinter) send(b []byte, name string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -113,21 +139,19 @@ func (p *receiptPrinter) send(b []byte, name string) error {
 	if p.silent {
 		return nil
 	}
-	if p.dev == nil && p.dir == "" {
-		p.setState("offline")
-		return pos.Errorf(pos.EPRINTEROFFLINE, "no receipt printer configured (technician screen, printer tab)")
-	}
-	if p.dev == nil {
-		base := filepath.Join(p.dir, fmt.Sprintf("%03d-%s", p.n, name))
-		if err := os.WriteFile(base+".bin", b, 0o644); err != nil {
-			return err
-		}
-		png, err := render(b, p.profile)
-		if err != nil {
+	switch {
+	case p.err != nil:
+		return pos.WrapError(pos.EPRINTEROFFLINE, p.err, "the printer setting is wrong (technician screen, printer tab)")
+	case p.sink != nil:
+		if err := p.sink(b, fmt.Sprintf("%03d-%s", p.n, name)); err != nil {
+			p.setState("offline")
 			return err
 		}
 		p.setState("ok")
-		return os.WriteFile(base+".png", png, 0o644)
+		return nil
+	case p.dev == nil:
+		p.setState("offline")
+		return pos.Errorf(pos.EPRINTEROFFLINE, "no receipt printer configured (technician screen, printer tab)")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), printTimeout)
 	defer cancel()
@@ -166,16 +190,18 @@ func render(b []byte, prof escpos.Profile) ([]byte, error) {
 
 // PreviewReceipt renders the bytes the printer would get for r.
 func (p *receiptPrinter) PreviewReceipt(r *pos.Receipt) ([]byte, error) {
-	b, err := layoutReceipt(r, p.profile)
+	prof, l := p.layout()
+	b, err := escpos.Receipt(r, prof, l)
 	if err != nil {
 		return nil, err
 	}
-	return render(b, p.profile)
+	return render(b, prof)
 }
 
 // PrintZReport prints the day's closing report.
 func (p *receiptPrinter) PrintZReport(d *report.Day) error {
-	b, err := escpos.ZReport(d, p.profile, nil)
+	prof, l := p.layout()
+	b, err := escpos.ZReport(d, prof, l)
 	if err != nil {
 		return err
 	}
@@ -184,18 +210,18 @@ func (p *receiptPrinter) PrintZReport(d *report.Day) error {
 
 // TestPrint prints the technicians' test page and returns its preview.
 func (p *receiptPrinter) TestPrint() ([]byte, error) {
-	info := "file://" + p.dir
-	if p.dev != nil {
-		info = p.dev.Config().URI
-	}
-	b, err := escpos.TestPage(p.profile, info, nil)
+	prof, l := p.layout()
+	p.mu.Lock()
+	info := p.info
+	p.mu.Unlock()
+	b, err := escpos.TestPage(prof, info, l)
 	if err != nil {
 		return nil, err
 	}
 	if err := p.send(b, "test"); err != nil {
 		return nil, err
 	}
-	return render(b, p.profile)
+	return render(b, prof)
 }
 
 // quiet makes the printer lay out receipts but not send them (the smoke

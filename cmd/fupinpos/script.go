@@ -1,3 +1,5 @@
+//go:build demo
+
 package main
 
 import (
@@ -35,7 +37,7 @@ func script(ctx context.Context, dir string, d *terminal, shell *ui.Shell) error
 	}
 	settle := func() { fyne.DoAndWait(func() {}); time.Sleep(150 * time.Millisecond) }
 	shot("00-login")
-	if d.codes == nil {
+	if demo.codes == nil {
 		return fmt.Errorf("the scripted session needs --codes (voucherd issue --out codes.csv)")
 	}
 	if err := login(shell, d.store, demoCashier, demoCashierPIN); err != nil {
@@ -52,7 +54,7 @@ func script(ctx context.Context, dir string, d *terminal, shell *ui.Shell) error
 		return err
 	}
 	scan := func(text string, until func() bool) error {
-		if err := d.scan(text); err != nil {
+		if err := demo.scan(text); err != nil {
 			return err
 		}
 		if !waitFor(5*time.Second, until) {
@@ -74,7 +76,7 @@ func script(ctx context.Context, dir string, d *terminal, shell *ui.Shell) error
 	}
 
 	// 1. A valid voucher pays part of a basket.
-	valid := d.codes.Next(pos.Yuan(100))
+	valid := demo.codes.Next(pos.Yuan(100))
 	if err := scan(cat.Products[0].EAN, lines(1)); err != nil {
 		return err
 	}
@@ -94,7 +96,7 @@ func script(ctx context.Context, dir string, d *terminal, shell *ui.Shell) error
 	if err := scan(cat.Products[2].EAN, lines(1)); err != nil {
 		return err
 	}
-	if err := scan(d.codes.Forge(), verdict(ui.VerdictRefused)); err != nil {
+	if err := scan(demo.codes.Forge(), verdict(ui.VerdictRefused)); err != nil {
 		return err
 	}
 	shot("03-forged-voucher")
@@ -113,7 +115,7 @@ func script(ctx context.Context, dir string, d *terminal, shell *ui.Shell) error
 	// 4. Offline: the network is unplugged (the sync client's transport is
 	// switched off); the sale is recorded and waits in the queue, then
 	// syncs when the network is back.
-	d.net.down.Store(true)
+	demo.net.down.Store(true)
 	if c := d.syncClient(); c != nil {
 		c.Sync(ctx)
 	}
@@ -121,7 +123,7 @@ func script(ctx context.Context, dir string, d *terminal, shell *ui.Shell) error
 	if err := scan(cat.Products[4].EAN, lines(1)); err != nil {
 		return err
 	}
-	if err := scan(d.codes.Next(pos.Yuan(50)), verdict(ui.VerdictOK)); err != nil {
+	if err := scan(demo.codes.Next(pos.Yuan(50)), verdict(ui.VerdictOK)); err != nil {
 		return err
 	}
 	if err := complete(); err != nil {
@@ -130,7 +132,7 @@ func script(ctx context.Context, dir string, d *terminal, shell *ui.Shell) error
 	shell.SetStatus(d.status())
 	settle()
 	shot("05-offline-sale")
-	d.net.down.Store(false)
+	demo.net.down.Store(false)
 	if c := d.syncClient(); c != nil {
 		if err := c.Sync(ctx); err != nil {
 			return fmt.Errorf("sync after the network came back: %w", err)

@@ -1,3 +1,5 @@
+//go:build demo
+
 package main
 
 import (
@@ -74,7 +76,7 @@ func cashierOf(shell *ui.Shell) (*ui.Cashier, error) {
 
 func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell *ui.Shell, a fyne.App) error {
 	var res SmokeResult
-	if d.codes == nil || d.sim == nil {
+	if demo.codes == nil || demo.sim == nil {
 		return fmt.Errorf("the smoke run needs --codes and --sim-scanner")
 	}
 	if err := login(shell, d.store, demoCashier, demoCashierPIN); err != nil {
@@ -97,16 +99,16 @@ func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell 
 	}
 	sess := c.Session()
 	if !waitFor(5*time.Second, func() bool { return d.status().Scanner == "ok" }) {
-		return fmt.Errorf("scanner reader never connected to %s", d.sim.Path())
+		return fmt.Errorf("scanner reader never connected to %s", demo.sim.Path())
 	}
 	cat, _ := d.store.Catalogue()
-	if err := d.scan(cat.Products[0].EAN); err != nil {
+	if err := demo.scan(cat.Products[0].EAN); err != nil {
 		return err
 	}
 	if !waitFor(5*time.Second, func() bool { return len(sess.Lines()) == 1 }) {
 		return fmt.Errorf("product scanned through the pty never reached the basket")
 	}
-	if err := d.scan(d.codes.Next(pos.Yuan(30))); err != nil {
+	if err := demo.scan(demo.codes.Next(pos.Yuan(30))); err != nil {
 		return err
 	}
 	if !waitFor(5*time.Second, func() bool { return sess.Verdict().Kind == ui.VerdictOK }) {
@@ -145,7 +147,7 @@ func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell 
 	const n = 1000
 	for i := 0; i < n; i++ {
 		sess.Scan(eligible[i%len(eligible)])
-		code := d.codes.Next(pos.Yuan(10))
+		code := demo.codes.Next(pos.Yuan(10))
 		if code == "" {
 			return fmt.Errorf("bulk sale %d: no ¥10 code left in --codes", i)
 		}

@@ -20,17 +20,33 @@ var _ ui.Tech = tech{}
 
 func (x tech) Config() (*pos.TerminalConfig, error) { return x.t.db.Config() }
 
+// SetConfig saves c (the store audits it) and puts the printer, the
+// receipt language and the wedge setting to use at once.
 func (x tech) SetConfig(c *pos.TerminalConfig, actor string) error {
-	return x.t.db.SetConfig(*c, actor)
+	if err := x.t.db.SetConfig(*c, actor); err != nil {
+		return err
+	}
+	x.t.applyConfig(c)
+	return nil
 }
 
 // Ports lists the serial ports, the simulator's link among them in demos.
 func (x tech) Ports() ([]scanner.PortInfo, error) {
-	if x.t.sim != nil {
-		return scanner.Ports(x.t.sim.Path())
-	}
-	return scanner.Ports()
+	return scanner.Ports(x.t.ports...)
 }
+
+// TestPrint prints the test page on a printer opened for uri alone (the
+// technician's field, saved or not), in receiptLang.
+func (x tech) TestPrint(uri, receiptLang string) ([]byte, error) {
+	p := newReceiptPrinter(uri, receiptLang)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return p.TestPrint()
+}
+
+// DeviceStates says how the devices and saved settings stand.
+func (x tech) DeviceStates() []ui.DeviceState { return x.t.states() }
 
 // Enroll registers this terminal with the server, once the technician has
 // confirmed the root key fingerprint, and starts syncing.
@@ -39,7 +55,7 @@ func (x tech) Enroll(ctx context.Context, server, code string, confirm func(stri
 	if err != nil {
 		cfg = &pos.TerminalConfig{}
 	}
-	if _, err := client.Enroll(ctx, x.t.db, server, code, *cfg, confirm, client.Options{Transport: x.t.net}); err != nil {
+	if _, err := client.Enroll(ctx, x.t.db, server, code, *cfg, confirm, client.Options{Transport: x.t.transport}); err != nil {
 		return err
 	}
 	if x.t.syncClient() == nil {

@@ -6,13 +6,10 @@ import (
 	"log"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
-	"fupinpos/device/escpos"
 	"fupinpos/device/scanner"
-	"fupinpos/device/sim"
 	"fupinpos/pos"
 	"fupinpos/pos/bolt"
 	"fupinpos/pos/ui"
@@ -20,31 +17,50 @@ import (
 )
 
 // terminal is the counter terminal as the app runs it: the database, the
-// sync pump, the printer, the scanner (a real port, or the pty simulator
-// in demos) and, in demos, the voucher codes to "scan".
+// sync pump, the printer and the scanner. A saved setting that cannot be
+// used (a printer URI of an unknown scheme, a scanner URI with a typo, a
+// bad wedge setting, language or server) never stops the app: the device
+// is marked bad_config on the status bar and the technician screen says
+// which setting is wrong and why.
 type terminal struct {
-	dir     string // receipts, screenshots and logs of demo and smoke runs
+	dir     string // receipts, screenshots and logs of demo and smoke runs (demo build)
 	db      *bolt.DB
 	store   *boltStore
-	net     *netSwitch
 	printer *receiptPrinter
-	sim     *sim.ScannerSim
 	reader  *scanner.Reader
-	codes   *codeBook
 	failed  bool
+	// transport carries the sync client's requests (the demo build
+	// replaces it with one whose network can be unplugged).
+	transport http.RoundTripper
+	// ports are serial ports listed besides the system's (the demo's
+	// simulated scanner).
+	ports []string
+	// wedge is the keyboard-wedge setting (defaults when the saved one is bad).
+	wedge scanner.WedgeConfig
 
-	mu      sync.Mutex
-	client  *client.Client
-	scanner string
-	stop    context.CancelFunc
-	pumpCtx context.Context
+	// feed starts reading a scanner (set by run; nil in tests).
+	feed func(r *scanner.Reader) (stop func())
+
+	mu         sync.Mutex
+	client     *client.Client
+	scanner    string
+	scannerURI string // the URI the reader was opened for
+	stopFeed   func()
+	scannerErr error // the saved scanner URI could not be used
+	wedgeErr   error // the saved wedge setting could not be used
+	serverErr  error // the sync client could not be set up
+	langErr    error // the saved language is not one the app speaks
+	stop       context.CancelFunc
+	pumpCtx    context.Context
 }
 
 // openTerminal opens the database named by --db and the devices of its
-// configuration (or of the flags, which win).
+// configuration (or of the flags, which win). It fails only when there is
+// no usable database; a device setting that cannot be used is recorded on
+// the terminal (see status and states) and the app starts without it.
 func openTerminal(o options) (*terminal, error) {
 	if o.db == "" {
-		return nil, fmt.Errorf("no terminal database: give --db FILE (made by posctl provision or posctl enroll), or run make demo")
+		return nil, fmt.Errorf("no terminal database: give --db FILE (made by posctl provision or posctl enroll)")
 	}
 	if _, err := os.Stat(o.db); err != nil {
 		return nil, fmt.Errorf("terminal database %s: %w", o.db, err)
@@ -53,7 +69,7 @@ func openTerminal(o options) (*terminal, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &terminal{dir: o.dir(), db: db, scanner: "unknown", net: &netSwitch{base: http.DefaultTransport}}
+	t := &terminal{db: db, scanner: "unknown", transport: http.DefaultTransport}
 	t.store = &boltStore{DB: db, wake: t.wake}
 	t.pumpCtx, t.stop = context.WithCancel(context.Background())
 	if err := t.open(o); err != nil {
@@ -66,53 +82,29 @@ func openTerminal(o options) (*terminal, error) {
 func (t *terminal) open(o options) error {
 	cfg, err := t.db.Config()
 	if err != nil {
-		return err
+		log.Printf("terminal configuration: %v", err)
+		cfg = &pos.TerminalConfig{}
 	}
-	if t.dir != "" {
-		if err := os.MkdirAll(filepath.Join(t.dir, "receipts"), 0o755); err != nil {
+	// The demo build's simulated devices, demo codes and output folder.
+	defPrinter := ""
+	if ext.open != nil {
+		if defPrinter, err = ext.open(t, o, cfg); err != nil {
 			return err
 		}
-	}
-	puri := firstOf(o.printer, cfg.Printer)
-	if puri == "" && t.dir != "" {
-		puri = "file://" + filepath.Join(t.dir, "receipts") + "?paper=80"
 	}
 	// Without a printer the counter still sells: each print fails with
 	// EPRINTEROFFLINE and the receipt can be reprinted once one is set up.
-	t.printer = &receiptPrinter{profile: escpos.Paper80, state: "offline"}
-	if puri != "" {
-		if t.printer, err = newReceiptPrinter(puri); err != nil {
-			return err
-		}
+	t.printer = newReceiptPrinter(firstOf(o.printer, cfg.Printer, defPrinter), cfg.ReceiptLang)
+	if err := t.printer.Err(); err != nil {
+		log.Printf("printer: %v (the app starts without it; fix it on the technician screen)", err)
 	}
-	suri := firstOf(o.scanner, cfg.Scanner)
-	if o.simScanner {
-		link := filepath.Join(firstOf(t.dir, os.TempDir()), "scanner")
-		os.Remove(link)
-		if t.sim, err = sim.NewScannerSim(link, 115200, scanner.TermCR); err != nil {
-			return err
-		}
-		suri = "serial://" + link + "?baud=115200&term=cr"
-		if cfg.Scanner != suri { // so the technician screen shows what is read
-			cfg.Scanner = suri
-			if err := t.db.SetConfig(*cfg, "demo"); err != nil {
-				return err
-			}
-		}
+	t.openScanner(firstOf(o.scanner, cfg.Scanner))
+	t.wedge, t.wedgeErr = parseWedge(cfg.Wedge)
+	if t.wedgeErr != nil {
+		log.Printf("keyboard-wedge setting: %v (using the defaults)", t.wedgeErr)
 	}
-	if suri != "" {
-		sc, err := scanner.ParseURI(suri)
-		if err != nil {
-			return err
-		}
-		if t.reader, err = scanner.NewReader(sc); err != nil {
-			return err
-		}
-	}
-	if o.codes != "" {
-		if t.codes, err = readCodeBook(o.codes); err != nil {
-			return err
-		}
+	if cfg.Lang != "" && cfg.Lang != "zh_Hans" && cfg.Lang != "en" {
+		t.langErr = pos.Errorf(pos.EINVALID, "language %q: want zh_Hans or en", cfg.Lang)
 	}
 	if cfg.Server != "" {
 		t.startPump()
@@ -120,17 +112,49 @@ func (t *terminal) open(o options) error {
 	return nil
 }
 
+// openScanner sets up the serial scanner reader for uri ("" = none). A URI
+// that does not parse leaves no reader and the scanner in bad_config.
+func (t *terminal) openScanner(uri string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.scannerErr, t.scannerURI, t.scanner = nil, uri, "unknown"
+	if uri == "" {
+		return
+	}
+	sc, err := scanner.ParseURI(uri)
+	if err == nil {
+		t.reader, err = scanner.NewReader(sc)
+	}
+	if err != nil {
+		t.reader, t.scanner, t.scannerErr = nil, "bad_config", err
+		log.Printf("scanner: %v (the app starts without it; fix it on the technician screen)", err)
+	}
+}
+
+// parseWedge reads the keyboard-wedge setting; a bad one gives the
+// defaults and the error.
+func parseWedge(s string) (scanner.WedgeConfig, error) {
+	w, err := scanner.ParseWedge(s)
+	if err != nil {
+		return scanner.WedgeConfig{}, err
+	}
+	return w, nil
+}
+
 // startPump starts syncing with the configured server in the background.
 func (t *terminal) startPump() {
-	c, err := client.New(t.db, client.Options{Transport: t.net, Interval: 15 * time.Second, Timeout: 10 * time.Second,
+	c, err := client.New(t.db, client.Options{Transport: t.transport, Interval: 15 * time.Second, Timeout: 10 * time.Second,
 		Logger: log.New(os.Stderr, "", log.Ltime)})
+	t.mu.Lock()
+	t.serverErr = err
+	if err == nil {
+		t.client = c
+	}
+	t.mu.Unlock()
 	if err != nil {
 		log.Printf("sync: %v", err)
 		return
 	}
-	t.mu.Lock()
-	t.client = c
-	t.mu.Unlock()
 	go c.Run(t.pumpCtx)
 }
 
@@ -156,14 +180,20 @@ func (t *terminal) syncClient() *client.Client {
 	return t.client
 }
 
-// Close stops the pump, the reader and the simulator and closes the database.
+// closers are closed with the terminal (the demo's simulators).
+var closers []func()
+
+// Close stops the pump, the reader and the simulators and closes the database.
 func (t *terminal) Close() {
 	t.stop()
-	if t.reader != nil {
-		t.reader.Close()
+	t.mu.Lock()
+	r := t.reader
+	t.mu.Unlock()
+	if r != nil {
+		r.Close()
 	}
-	if t.sim != nil {
-		t.sim.Close()
+	for _, c := range closers {
+		c()
 	}
 	t.db.Close()
 }
@@ -185,11 +215,76 @@ func (t *terminal) status() ui.Status {
 	return st
 }
 
-// scan sends text through the simulated scanner, as a customer's QR code
-// under the real scanner would.
-func (t *terminal) scan(text string) error {
-	if t.sim == nil {
-		return pos.Errorf(pos.ESCANNERGONE, "no simulated scanner (a real one is configured)")
+// states says how each device and saved setting stands, for the
+// technician screen.
+func (t *terminal) states() []ui.DeviceState {
+	st := t.status()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return []ui.DeviceState{
+		{Field: ui.FieldPrinter, State: st.Printer, Err: t.printer.Err()},
+		{Field: ui.FieldScanner, State: st.Scanner, Err: t.scannerErr},
+		{Field: ui.FieldWedge, State: stateOfErr(t.wedgeErr), Err: t.wedgeErr},
+		{Field: ui.FieldServer, State: stateOfErr(t.serverErr), Err: t.serverErr},
+		{Field: ui.FieldLang, State: stateOfErr(t.langErr), Err: t.langErr},
 	}
-	return t.sim.Scan(text)
+}
+
+func stateOfErr(err error) string {
+	if err != nil {
+		return "bad_config"
+	}
+	return "ok"
+}
+
+// startScanner starts feeding the reader's scans (if there is a reader
+// and run has set feed).
+func (t *terminal) startScanner() {
+	t.mu.Lock()
+	r, feed := t.reader, t.feed
+	t.mu.Unlock()
+	if r == nil || feed == nil {
+		return
+	}
+	stop := feed(r)
+	t.mu.Lock()
+	t.stopFeed = stop
+	t.mu.Unlock()
+}
+
+// reopenScanner replaces the serial scanner with the one of uri.
+func (t *terminal) reopenScanner(uri string) {
+	t.mu.Lock()
+	old, stop := t.reader, t.stopFeed
+	t.reader, t.stopFeed = nil, nil
+	t.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+	if old != nil {
+		old.Close()
+	}
+	t.openScanner(uri)
+	t.startScanner()
+}
+
+// applyConfig puts a saved configuration to use at once: the printer (URI
+// and receipt language), the serial scanner and the wedge setting (the
+// window's key router takes a new wedge setting at the next start). The
+// screen language is applied by the technician screen's OnLanguage.
+func (t *terminal) applyConfig(cfg *pos.TerminalConfig) {
+	t.printer.configure(cfg.Printer, cfg.ReceiptLang)
+	t.mu.Lock()
+	changed := cfg.Scanner != t.scannerURI
+	t.mu.Unlock()
+	if changed {
+		t.reopenScanner(cfg.Scanner)
+	}
+	w, err := parseWedge(cfg.Wedge)
+	t.mu.Lock()
+	t.wedge, t.wedgeErr = w, err
+	if cfg.Lang == "" || cfg.Lang == "zh_Hans" || cfg.Lang == "en" {
+		t.langErr = nil
+	}
+	t.mu.Unlock()
 }

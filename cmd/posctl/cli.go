@@ -13,8 +13,10 @@ import (
 )
 
 // defaultLockWait is how long posctl waits for the app to release the
-// database file before giving up with a clear error.
-const defaultLockWait = 5 * time.Second
+// database file before giving up with pos.EBUSY. bbolt locks the file
+// exclusively for as long as the app has it open, so waiting longer only
+// delays the answer.
+const defaultLockWait = time.Second
 
 // actor names who ran a posctl command in the audit log.
 const actor = "posctl"

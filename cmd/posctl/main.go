@@ -33,6 +33,7 @@ Terminal:
   trust install --db FILE --bundle FILE        install a newer signed trust bundle
   user add  --db FILE --id ID --name NAME --role cashier|manager|technician --pin PIN
   user list --db FILE
+  user unlock --db FILE --id ID --manager ID --pin PIN   clear a PIN lockout (manager's PIN)
 
 Vouchers and sales:
   check     --db FILE [--json] CODE            exit 0 only when redeemable, 1 refused (reason code printed)
@@ -40,6 +41,7 @@ Vouchers and sales:
   receipt   --db FILE --no N [--printer URI] [--png FILE]   reprint (marked, audited) or preview a receipt
 
 Records:
+  ledger list   --db FILE [--date YYYY-MM-DD] [--json]   one line per sale or void
   ledger verify --db FILE [--json]             walk the signed hash chain of sales and the audit log
   ledger void   --db FILE --receipt NO --manager ID --pin PIN --reason TEXT
   report day    --db FILE [--date YYYY-MM-DD] [--json|--csv]
@@ -56,6 +58,7 @@ Sync with the central server:
   incidents --db FILE [--json]                 sales the server found in conflict or rejected
 
 Run "posctl COMMAND --help" for a command's flags. Messages follow LANG (Chinese unless en*).
+Commands that open --db FILE fail with db_busy while the cashier app has it open: quit the app first.
 `
 
 // errUsage marks a usage error: exit status 2.
@@ -73,10 +76,10 @@ func commands() map[string]command {
 		"provision": cmdProvision,
 		"status":    cmdStatus,
 		"trust":     sub("trust", map[string]command{"install": cmdTrustInstall}),
-		"user":      sub("user", map[string]command{"add": cmdUserAdd, "list": cmdUserList}),
+		"user":      sub("user", map[string]command{"add": cmdUserAdd, "list": cmdUserList, "unlock": cmdUserUnlock}),
 		"check":     cmdCheck,
 		"redeem":    cmdRedeem,
-		"ledger":    sub("ledger", map[string]command{"verify": cmdLedgerVerify, "void": cmdVoid}),
+		"ledger":    sub("ledger", map[string]command{"verify": cmdLedgerVerify, "void": cmdVoid, "list": cmdLedgerList}),
 		"report":    sub("report", map[string]command{"day": cmdReportDay}),
 		"enroll":    cmdEnroll,
 		"sync":      cmdSync,

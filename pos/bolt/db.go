@@ -12,6 +12,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"fupinpos/pos"
 )
@@ -33,9 +34,10 @@ var (
 	bucketIncidents = []byte("incidents")
 	bucketAudit     = []byte("audit")
 	bucketUsers     = []byte("users")
+	bucketHeld      = []byte("held")
 
 	allBuckets = [][]byte{bucketMeta, bucketConfig, bucketTrust, bucketCatalogue, bucketStatus,
-		bucketHolders, bucketRedeemed, bucketVoids, bucketLedger, bucketAcks, bucketAudit, bucketUsers, bucketIncidents}
+		bucketHolders, bucketRedeemed, bucketVoids, bucketLedger, bucketAcks, bucketAudit, bucketUsers, bucketIncidents, bucketHeld}
 
 	keySchema       = []byte("schema")
 	keyTerminalKey  = []byte("terminal_key")
@@ -54,7 +56,9 @@ type Options struct {
 	// Now is the terminal's clock; tests set a fake one. Default time.Now.
 	Now func() time.Time
 	// Timeout is how long Open waits for another process to release the
-	// file lock; zero waits forever.
+	// file lock; zero waits forever. When it runs out Open fails with
+	// pos.EBUSY: bbolt holds an exclusive lock on the file while it is open
+	// (the terminal app keeps it open all day).
 	Timeout time.Duration
 }
 
@@ -95,6 +99,9 @@ func Open(path string, mode os.FileMode, opts *Options) (*DB, error) {
 		opts = &Options{}
 	}
 	b, err := bolt.Open(path, mode, &bolt.Options{Timeout: opts.Timeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, pos.WrapError(pos.EBUSY, err, "%s is locked by another process (the terminal app?)", path).With("path", path)
+	}
 	if err != nil {
 		return nil, pos.WrapError(pos.ESTORAGE, err, "open %s", path)
 	}

@@ -35,6 +35,7 @@
 //	incidents  id              pos.Incident as JSON: a record the server found in conflict or rejected
 //	audit      seq             entry as in ledger (without the running total), body pos.AuditEvent
 //	users      user id         JSON: pos.User plus salt and scrypt hash of the PIN
+//	held       id              pos.HeldSale as JSON: a parked basket (挂单); ids from the bucket sequence
 //
 // A redemption writes two buckets: the ledger (its record and the head,
 // on the same rightmost page) and the redemption marks. The outbox is the

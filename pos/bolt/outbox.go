@@ -3,6 +3,7 @@ package bolt
 import (
 	"encoding/json"
 	"strconv"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -100,21 +101,41 @@ func (db *DB) Ack(answers []Answer) error {
 	})
 }
 
+// AddIncident records an incident the server reported outside an upload
+// answer (or a test sets up): in.ID is assigned, a zero in.Time is now.
+func (db *DB) AddIncident(in pos.Incident) (pos.Incident, error) {
+	err := db.update("record incident", func(tx *bolt.Tx) (err error) {
+		in, err = db.putIncident(tx, in)
+		return err
+	})
+	return in, err
+}
+
 func (db *DB) addIncident(tx *bolt.Tx, in pos.Incident) error {
+	in.Time = time.Time{}
+	_, err := db.putIncident(tx, in)
+	return err
+}
+
+func (db *DB) putIncident(tx *bolt.Tx, in pos.Incident) (pos.Incident, error) {
 	b := tx.Bucket(bucketIncidents)
 	id, err := b.NextSequence()
 	if err != nil {
-		return err
+		return in, err
 	}
-	in.ID, in.Time = id, db.timestamp()
+	in.ID = id
+	if in.Time.IsZero() {
+		in.Time = db.timestamp()
+	}
 	v, err := json.Marshal(in)
 	if err != nil {
-		return pos.WrapError(pos.EINTERNAL, err, "encode incident")
+		return in, pos.WrapError(pos.EINTERNAL, err, "encode incident")
 	}
 	if err := b.Put(u64(id), v); err != nil {
-		return err
+		return in, err
 	}
-	return db.audit(tx, "server", "incident", map[string]string{
+	in.Time = in.Time.In(pos.CST)
+	return in, db.audit(tx, "server", "incident", map[string]string{
 		"receipt": in.Receipt, "result": string(in.Result), "reason": in.Reason, "id": strconv.FormatUint(id, 10)})
 }
 

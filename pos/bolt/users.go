@@ -180,7 +180,7 @@ func (db *DB) Login(id, pin string) (*pos.User, error) {
 		cur.Failures++
 		detail := map[string]string{"failures": strconv.Itoa(cur.Failures)}
 		action := pos.AuditLoginFailed
-		result = pos.Errorf(pos.EBADPIN, "wrong user or PIN").With("left", strconv.Itoa(max(0, pos.MaxPINFailures-cur.Failures)))
+		result = pos.Errorf(pos.EBADPIN, "wrong user or PIN").With("remaining", strconv.Itoa(max(0, pos.MaxPINFailures-cur.Failures)))
 		if cur.Failures >= pos.MaxPINFailures {
 			cur.Failures = 0
 			cur.LockedUntil = now.Add(pos.LockoutDuration)

@@ -5,10 +5,27 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"fupinpos/assets"
 )
 
 // Translate returns the user-facing text for a translation key.
 type Translate func(key string) string
+
+// Lang returns the Translate of a language ("zh_Hans", "en", a LANG value),
+// from the shipped translation files; anything unknown gets Chinese.
+func Lang(lang string) Translate {
+	m := assets.For(lang)
+	return func(key string) string { return m.T(key, nil) }
+}
+
+// or returns t, or Chinese when t is nil.
+func (t Translate) or() Translate {
+	if t == nil {
+		return Lang("zh_Hans")
+	}
+	return t
+}
 
 // section pairs a breakdown with its translation key.
 func (d *Day) sections() []struct {
@@ -109,18 +126,42 @@ func displayWidth(s string) int {
 	return n
 }
 
-// WriteCSV writes d as CSV: one row per breakdown line, section first,
-// amounts in yuan with two decimals, for the settlement spreadsheet.
-func WriteCSV(w io.Writer, d *Day) error {
+// BOM is the UTF-8 byte order mark that makes Excel read a CSV file as
+// UTF-8 (without it, Chinese text shows as mojibake on a Chinese Windows).
+const BOM = "\ufeff"
+
+// WriteCSV writes d's summary as CSV in Chinese with a BOM: the same as
+// WriteSummaryCSV(w, d, nil).
+func WriteCSV(w io.Writer, d *Day) error { return WriteSummaryCSV(w, d, nil) }
+
+// WriteSummaryCSV writes d as CSV for a spreadsheet: a UTF-8 BOM, a header
+// row in t's language (nil: Chinese), the day's total row, then one row per
+// breakdown line with its id and name side by side; counts and amounts as
+// SummaryTable gives them, amounts in yuan with two decimals.
+func WriteSummaryCSV(w io.Writer, d *Day, t Translate) error {
+	head, rows := SummaryTable(d, t)
+	return writeCSV(w, head, rows)
+}
+
+// WriteTransactionsCSV writes one row per ledger record of a day (see
+// TransactionTable), with a UTF-8 BOM and a header in t's language.
+func WriteTransactionsCSV(w io.Writer, txs []Tx, t Translate) error {
+	head, rows := TransactionTable(txs, t)
+	return writeCSV(w, head, rows)
+}
+
+func writeCSV(w io.Writer, head []string, rows [][]Cell) error {
+	if _, err := io.WriteString(w, BOM); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"day", "section", "key", "label", "count", "qty", "amount", "voucher", "forfeited", "self_paid"})
-	cw.Write([]string{d.Day, "total", "", "", strconv.Itoa(d.Sales - d.Voids), "", d.Total.Plain(), d.VoucherAmount.Plain(), d.Forfeited.Plain(), d.SelfPaid.Plain()})
-	names := []string{"unit", "product", "county", "cashier", "hour", "method"}
-	for i, s := range d.sections() {
-		for _, r := range s.rows {
-			cw.Write([]string{d.Day, names[i], r.Key, r.Label, strconv.Itoa(r.Count), strconv.FormatInt(r.Qty, 10),
-				r.Amount.Plain(), r.Voucher.Plain(), r.Forfeited.Plain(), r.SelfPaid.Plain()})
+	cw.Write(head)
+	for _, r := range rows {
+		rec := make([]string, len(r))
+		for i, c := range r {
+			rec[i] = c.String()
 		}
+		cw.Write(rec)
 	}
 	cw.Flush()
 	return cw.Error()

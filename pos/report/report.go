@@ -7,33 +7,59 @@ package report
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"fupinpos/pos"
 )
 
-// Row is one line of a breakdown. What Count and Qty count depends on the
-// breakdown: vouchers for work units, sales for cashiers and hours, units
-// sold for products.
+// Row is one line of a breakdown. What it counts depends on the breakdown:
+// vouchers for work units, sales for cashiers, hours and methods, basket
+// lines for products and counties (Qty counts units sold).
+//
+// The meaning is the same everywhere (screen, CSV, xlsx, Z report): Sales
+// counts what the day's sale records added, Voids what the day's void
+// records took back, Count = Sales − Voids, and every amount is net of the
+// day's voids. Amount is the figure a chart or a printed line shows:
+// applied voucher value for work units (Face keeps the face value), goods
+// value for products and counties, sale total for cashiers and hours,
+// self-paid amount for methods.
 type Row struct {
 	Key       string    `json:"key"`
 	Label     string    `json:"label"`
 	Count     int       `json:"count"`
+	Sales     int       `json:"sales,omitempty"`
+	Voids     int       `json:"voids,omitempty"`
 	Qty       int64     `json:"qty,omitempty"`
-	Amount    pos.Money `json:"amount"`              // goods value (products) or total (sales)
+	Amount    pos.Money `json:"amount"`
+	Face      pos.Money `json:"face,omitempty"`      // face value (work units only)
 	Voucher   pos.Money `json:"voucher,omitempty"`   // voucher value applied
 	Forfeited pos.Money `json:"forfeited,omitempty"` // voucher value forfeited under no-change
 	SelfPaid  pos.Money `json:"self_paid,omitempty"`
 }
 
+// add counts one sale (sign 1) or one void (sign -1) in r.
+func (r *Row) add(sign int) {
+	r.Count += sign
+	if sign > 0 {
+		r.Sales++
+	} else {
+		r.Voids++
+	}
+}
+
 // Day is the report of one CST day. Voids count on the day they were made,
-// as negative amounts, so a closed day's report never changes.
+// as negative amounts, so a closed day's report never changes. Sales is
+// the number of sale records of the day, Voids the number of void records,
+// Net = Sales − Voids; the amounts are net of the voids. Every output (the
+// manager screen, CSV, xlsx, the Z report) shows these same three counts.
 type Day struct {
 	Day           string    `json:"day"`
 	Store         string    `json:"store"`
 	Terminal      string    `json:"terminal"`
 	Sales         int       `json:"sales"`
 	Voids         int       `json:"voids"`
+	Net           int       `json:"net"`
 	Vouchers      int       `json:"vouchers"`
 	Total         pos.Money `json:"total"`
 	VoucherAmount pos.Money `json:"voucher_amount"`
@@ -50,7 +76,32 @@ type Day struct {
 // Names turns ids into the labels a report shows.
 type Names struct {
 	Unit    func(id uint32) string
-	Cashier func(id string) string
+	Cashier func(id string) string // a user's name (cashiers and managers)
+}
+
+// Tx is one ledger record of a day as the transactions sheet shows it. A
+// void carries the amounts of the sale it cancels, negated, so the column
+// sums of a day's transactions equal the Day's totals.
+type Tx struct {
+	Seq           uint64         `json:"seq"`
+	Time          time.Time      `json:"time"`
+	Receipt       string         `json:"receipt"`
+	Kind          pos.RecordKind `json:"kind"`
+	Voids         string         `json:"voids,omitempty"` // the receipt a void cancels
+	Cashier       string         `json:"cashier"`
+	CashierName   string         `json:"cashier_name"`
+	Mode          pos.EntryMode  `json:"mode,omitempty"`
+	Manager       string         `json:"manager,omitempty"`
+	ManagerName   string         `json:"manager_name,omitempty"`
+	Reason        string         `json:"reason,omitempty"`
+	Vouchers      int            `json:"vouchers"` // vouchers used (negative on a void)
+	Units         string         `json:"units"`    // issuing work units of the vouchers, by name
+	Goods         string         `json:"goods"`    // the basket: name ×qty; …
+	Total         pos.Money      `json:"total"`
+	VoucherAmount pos.Money      `json:"voucher_amount"`
+	SelfPaid      pos.Money      `json:"self_paid"`
+	Forfeited     pos.Money      `json:"forfeited"`
+	Method        pos.PayMethod  `json:"method,omitempty"`
 }
 
 // Builder accumulates records into day reports. Feed it every record of the
@@ -64,6 +115,7 @@ type Builder struct {
 type acc struct {
 	d                                        Day
 	unit, product, county, cashier, hour, pm map[string]*Row
+	txs                                      []Tx
 }
 
 // NewBuilder returns an empty Builder.
@@ -83,11 +135,60 @@ func (b *Builder) Add(r *pos.Record) {
 	case pos.KindSale:
 		b.sales[r.Seq] = r
 		b.account(r.Time, r, r, 1)
+		b.tx(r, r, 1)
 	case pos.KindVoid:
 		if s, ok := b.sales[r.Voids]; ok {
 			b.account(r.Time, r, s, -1)
+			b.tx(r, s, -1)
 		}
 	}
+}
+
+// tx adds the transaction row of record r (s is the sale itself or the one
+// the void r cancels).
+func (b *Builder) tx(r, s *pos.Record, sign int) {
+	a := b.day(r.Time, r)
+	m := pos.Money(sign)
+	x := Tx{Seq: r.Seq, Time: r.Time, Receipt: r.Receipt, Kind: r.Kind, Cashier: r.Cashier, CashierName: b.names.Cashier(r.Cashier),
+		Mode: s.Mode, Manager: r.Manager, Reason: r.Reason, Vouchers: sign * len(s.Vouchers),
+		Total: m * s.Total, VoucherAmount: m * s.VoucherAmount, SelfPaid: m * s.SelfPaid, Forfeited: m * s.Forfeited, Method: s.Method}
+	if r.Kind == pos.KindVoid {
+		x.Voids = s.Receipt
+	}
+	if x.Manager != "" {
+		x.ManagerName = b.names.Cashier(x.Manager)
+	}
+	var units, goods []string
+	seen := map[uint32]bool{}
+	for _, v := range s.Vouchers {
+		if !seen[v.Unit] {
+			seen[v.Unit] = true
+			units = append(units, b.unitName(v.Unit))
+		}
+	}
+	for _, l := range s.Lines {
+		goods = append(goods, fmt.Sprintf("%s×%d", l.Name, l.Qty))
+	}
+	x.Units, x.Goods = strings.Join(units, "、"), strings.Join(goods, "; ")
+	a.txs = append(a.txs, x)
+}
+
+func (b *Builder) unitName(id uint32) string {
+	if label := b.names.Unit(id); label != "" {
+		return label
+	}
+	return fmt.Sprintf("#%d", id)
+}
+
+// Transactions returns the records of day (2006-01-02, CST) in ledger
+// order: one row per sale and per void, counted on the day the record was
+// made, as Day counts them.
+func (b *Builder) Transactions(day string) []Tx {
+	a, ok := b.days[day]
+	if !ok {
+		return []Tx{}
+	}
+	return append([]Tx{}, a.txs...)
 }
 
 func (b *Builder) day(t time.Time, r *pos.Record) *acc {
@@ -122,25 +223,23 @@ func (b *Builder) account(t time.Time, r, s *pos.Record, sign int) {
 	} else {
 		d.Voids++
 	}
+	d.Net = d.Sales - d.Voids
 	d.Vouchers += sign * len(s.Vouchers)
 	d.Total += m * s.Total
 	d.VoucherAmount += m * s.VoucherAmount
 	d.Forfeited += m * s.Forfeited
 	d.SelfPaid += m * s.SelfPaid
 	for _, v := range s.Vouchers {
-		label := b.names.Unit(v.Unit)
-		if label == "" {
-			label = fmt.Sprintf("#%d", v.Unit)
-		}
-		u := row(a.unit, fmt.Sprint(v.Unit), label)
-		u.Count += sign
-		u.Amount += m * v.Face
+		u := row(a.unit, fmt.Sprint(v.Unit), b.unitName(v.Unit))
+		u.add(sign)
+		u.Amount += m * v.Applied
+		u.Face += m * v.Face
 		u.Voucher += m * v.Applied
 		u.Forfeited += m * v.Forfeited
 	}
 	for _, l := range s.Lines {
 		p := row(a.product, l.SKU, l.Name)
-		p.Count += sign
+		p.add(sign)
 		p.Qty += int64(sign) * l.Qty
 		p.Amount += m * l.Amount()
 		county := l.County
@@ -148,7 +247,7 @@ func (b *Builder) account(t time.Time, r, s *pos.Record, sign int) {
 			county = "-"
 		}
 		c := row(a.county, county, county)
-		c.Count += sign
+		c.add(sign)
 		c.Qty += int64(sign) * l.Qty
 		c.Amount += m * l.Amount()
 	}
@@ -159,7 +258,7 @@ func (b *Builder) account(t time.Time, r, s *pos.Record, sign int) {
 		method = "none"
 	}
 	for _, x := range []*Row{c, h} {
-		x.Count += sign
+		x.add(sign)
 		x.Amount += m * s.Total
 		x.Voucher += m * s.VoucherAmount
 		x.Forfeited += m * s.Forfeited
@@ -167,7 +266,8 @@ func (b *Builder) account(t time.Time, r, s *pos.Record, sign int) {
 	}
 	if s.SelfPaid > 0 {
 		pm := row(a.pm, method, method)
-		pm.Count += sign
+		pm.add(sign)
+		pm.Amount += m * s.SelfPaid
 		pm.SelfPaid += m * s.SelfPaid
 	}
 }

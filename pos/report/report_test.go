@@ -92,7 +92,10 @@ func TestDay(t *testing.T) {
 	if err := WriteCSV(&csvb, d); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(csvb.String(), "2020-08-02,total,,,1,,207.80,129.80,20.20,78.00") {
+	if !strings.HasPrefix(csvb.String(), BOM+"日期,分类,编号,名称,销售笔数,作废笔数,净笔数,") {
+		t.Errorf("csv header not Chinese with a BOM:\n%s", csvb.String())
+	}
+	if !strings.Contains(csvb.String(), "2020-08-02,合计,T01,S1,2,1,1,1,,207.80,,129.80,20.20,78.00") {
 		t.Errorf("csv:\n%s", csvb.String())
 	}
 	if err := WriteText(&txt, d, func(k string) string { return k }); err != nil {
@@ -100,5 +103,79 @@ func TestDay(t *testing.T) {
 	}
 	if !strings.Contains(txt.String(), "￥207.80") || !strings.Contains(txt.String(), "岳西翠兰") {
 		t.Errorf("text:\n%s", txt.String())
+	}
+}
+
+// TestOneMeaning: sales, voids and net count the same way at every level,
+// and a work unit's amount is the applied voucher value (what the Z report
+// prints), not the face value.
+func TestOneMeaning(t *testing.T) {
+	pear := pos.Line{SKU: "PEAR", Name: "砀山酥梨", County: "砀山县", Price: 3990, Qty: 1, Eligible: true}
+	b := NewBuilder(Names{Cashier: func(id string) string { return map[string]string{"c1": "张三", "m1": "李店长"}[id] }})
+	for i := 1; i <= 6; i++ {
+		b.Add(sale(uint64(i), "2020-08-20 10:00:00", "c1", pos.PayCash, []pos.Line{pear},
+			pos.AppliedVoucher{Unit: 7, Face: 5000, Applied: 3990, Forfeited: 1010}))
+	}
+	b.Add(&pos.Record{Seq: 7, Kind: pos.KindVoid, Time: at("2020-08-20 11:00:00"), Voids: 2, Cashier: "m1", Manager: "m1", Receipt: "T01-000007"})
+	d := b.Day("2020-08-20")
+	if d.Sales != 6 || d.Voids != 1 || d.Net != 5 || d.Total != 5*3990 {
+		t.Fatalf("day: sales %d voids %d net %d total %s", d.Sales, d.Voids, d.Net, d.Total)
+	}
+	for _, s := range d.Sections() {
+		for _, r := range s.Rows {
+			if r.Count != r.Sales-r.Voids {
+				t.Errorf("%s %s: count %d != sales %d - voids %d", s.Key, r.Key, r.Count, r.Sales, r.Voids)
+			}
+		}
+	}
+	u := d.ByUnit[0]
+	if u.Amount != 5*3990 || u.Voucher != u.Amount || u.Face != 5*5000 || u.Sales != 6 || u.Voids != 1 {
+		t.Errorf("unit row = %+v, want amount = applied ￥199.50, face ￥250.00", u)
+	}
+	txs := b.Transactions("2020-08-20")
+	if len(txs) != 7 || txs[6].Kind != pos.KindVoid || txs[6].Total != -3990 || txs[6].ManagerName != "李店长" || txs[0].CashierName != "张三" {
+		t.Fatalf("transactions = %+v", txs)
+	}
+	var sum pos.Money
+	for _, x := range txs {
+		sum += x.Total
+	}
+	if sum != d.Total {
+		t.Errorf("transactions sum to %s, day total %s", sum, d.Total)
+	}
+}
+
+// TestCSVLanguage: headers follow the language; names sit next to ids.
+func TestCSVLanguage(t *testing.T) {
+	b := NewBuilder(Names{Unit: func(uint32) string { return "总工会" }, Cashier: func(string) string { return "张三" }})
+	b.Add(sale(1, "2020-08-20 10:00:00", "c1", pos.PayWeChat, []pos.Line{{SKU: "PEAR", Name: "砀山酥梨", Price: 3990, Qty: 2}},
+		pos.AppliedVoucher{Unit: 1001, Face: 5000, Applied: 5000}))
+	d := b.Day("2020-08-20")
+	if m := d.ByMethod[0]; m.Amount != 2980 || m.SelfPaid != 2980 {
+		t.Errorf("method row = %+v, want amount = self-paid ￥29.80", m)
+	}
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		{"zh_Hans", []string{BOM + "日期,分类", "按发券单位,1001,总工会,1,0,1,1,,50.00,50.00,50.00,0.00,", "按收银员,c1,张三,", "按商品,PEAR,砀山酥梨,", "自付方式,wechat,微信,"}},
+		{"en", []string{BOM + "Day,Section,ID,Name,", ",c1,张三,"}},
+	} {
+		var buf bytes.Buffer
+		if err := WriteSummaryCSV(&buf, d, Lang(tc.lang)); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(buf.String(), w) {
+				t.Errorf("%s: csv lacks %q:\n%s", tc.lang, w, buf.String())
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteTransactionsCSV(&buf, b.Transactions("2020-08-20"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "2020-08-20 10:00:00,,销售,,c1,张三,,,,,1,总工会,砀山酥梨×2,79.80,50.00,29.80,0.00,微信") {
+		t.Errorf("transactions csv:\n%s", buf.String())
 	}
 }

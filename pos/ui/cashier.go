@@ -2,22 +2,26 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 	"strconv"
+	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fupinpos/device/scanner"
 	"fupinpos/pos"
 )
 
 // Cashier is the cashier screen: verdict banner on top, basket and product
 // tiles on the left, vouchers, totals and actions on the right, status bar
-// at the bottom. Every action has a key (see Shortcuts).
+// at the bottom. Every action has a key; keyboard input reaches the screen
+// through the window's KeyRouter (see Target).
 type Cashier struct {
 	tr      Tr
 	sess    *Session
@@ -27,56 +31,72 @@ type Cashier struct {
 	basket  *fyne.Container
 	vouch   *fyne.Container
 	totals  map[string]*widget.Label
-	method  *widget.RadioGroup
+	methods []*widget.Button
 	Done    *widget.Button
 	Cancel  *widget.Button
 	Reprint *widget.Button
+	Manual  *widget.Button
+	Lock    *widget.Button
 	Status  *StatusBar
 	tiles   fyne.CanvasObject
 	root    fyne.CanvasObject
+
+	// done is the message of the sale just completed, shown until the
+	// cashier acknowledges it (a key, a tap, the next scan).
+	done     *doneMsg
+	refusals int // counts red banners, so a timer clears only its own
+
+	// RefusalTimeout returns a red banner to idle after this long (8 s).
+	RefusalTimeout time.Duration
 	// OnLogout is called when the cashier locks the screen.
 	OnLogout func()
+	// OnActivity is called on every tap and action (the idle lock).
+	OnActivity func()
 }
+
+type doneMsg struct {
+	color            color.Color
+	headline, reason string
+}
+
+// DefaultRefusalTimeout is how long a red banner stays up.
+const DefaultRefusalTimeout = 8 * time.Second
 
 var methods = []pos.PayMethod{pos.PayCash, pos.PayWeChat, pos.PayAlipay, pos.PayCard}
 
 // NewCashier builds the screen for sess in win (dialogs open in win).
 func NewCashier(tr Tr, sess *Session, store Store, win fyne.Window) *Cashier {
-	c := &Cashier{tr: tr, sess: sess, store: store, win: win, Banner: NewBanner(), totals: map[string]*widget.Label{}}
+	c := &Cashier{tr: tr, sess: sess, store: store, win: win, Banner: NewBanner(), totals: map[string]*widget.Label{},
+		RefusalTimeout: DefaultRefusalTimeout}
 	c.basket = container.NewVBox()
 	c.vouch = container.NewVBox()
-	opts := make([]string, len(methods))
-	for i, m := range methods {
-		opts[i] = tr.Method(m)
-	}
-	c.method = widget.NewRadioGroup(opts, func(s string) {
-		for i, o := range opts {
-			if o == s && sess.Method() != methods[i] {
-				sess.SetMethod(methods[i])
+	for _, m := range methods {
+		m := m
+		b := widget.NewButton(tr.Method(m), func() {
+			c.activity()
+			if sess.Method() != m {
+				sess.SetMethod(m)
 			}
-		}
-	})
-	c.method.Horizontal = true
-	c.method.Required = true
-	c.Done = widget.NewButtonWithIcon(tr.T("ui.cashier.complete")+"  [F12]", theme.ConfirmIcon(), c.complete)
+		})
+		c.methods = append(c.methods, b)
+	}
+	c.Done = widget.NewButtonWithIcon(tr.T("ui.cashier.complete")+" [F12]", theme.ConfirmIcon(), c.tap(c.complete))
 	c.Done.Importance = widget.HighImportance
-	c.Cancel = widget.NewButtonWithIcon(tr.T("ui.cashier.cancel")+"  [Esc]", theme.CancelIcon(), c.cancel)
+	c.Cancel = widget.NewButtonWithIcon(tr.T("ui.cashier.cancel")+" [Esc]", theme.CancelIcon(), c.tap(c.cancel))
 	c.Cancel.Importance = widget.DangerImportance
-	c.Reprint = widget.NewButtonWithIcon(tr.T("ui.cashier.reprint")+"  [F9]", theme.DocumentPrintIcon(), c.reprint)
-	lock := widget.NewButtonWithIcon(tr.T("ui.cashier.lock")+"  [F4]", theme.LogoutIcon(), func() {
-		if c.OnLogout != nil {
-			c.OnLogout()
-		}
-	})
-	manual := widget.NewButtonWithIcon(tr.T("ui.cashier.manual")+"  [F8]", theme.ContentAddIcon(), c.manualEntry)
+	c.Reprint = widget.NewButtonWithIcon(tr.T("ui.cashier.reprint")+" [F9]", theme.DocumentPrintIcon(), c.tap(c.reprint))
+	c.Lock = widget.NewButtonWithIcon(tr.T("ui.cashier.lock")+" [F4]", theme.LogoutIcon(), c.tap(c.lock))
+	c.Manual = widget.NewButtonWithIcon(tr.T("ui.cashier.manual_short")+" [F8]", theme.ContentAddIcon(), c.tap(func() { c.ManualEntry("") }))
 	c.Status = NewStatusBar(tr)
+	if u := sess.Cashier(); u != nil {
+		c.Status.SetUser(u.Name)
+	}
 
-	form := container.New(layout.NewFormLayout())
-	for _, k := range []string{"label.total", "label.voucher_amount", "label.forfeited", "label.self_paid"} {
+	form := container.NewGridWithColumns(2)
+	for _, k := range []string{"label.total", "label.self_paid", "label.voucher_amount", "label.forfeited"} {
 		v := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 		c.totals[k] = v
-		form.Add(widget.NewLabel(tr.T(k)))
-		form.Add(v)
+		form.Add(container.NewBorder(nil, nil, widget.NewLabel(tr.T(k)), nil, v))
 	}
 	c.totals["error"] = widget.NewLabel("")
 	c.totals["error"].Wrapping = fyne.TextWrapWord
@@ -88,15 +108,18 @@ func NewCashier(tr Tr, sess *Session, store Store, win fyne.Window) *Cashier {
 		container.NewBorder(heading(tr.T("ui.cashier.products")), nil, nil, nil, c.tiles),
 	)
 	left.Offset = 0.55
+	methodRow := container.NewGridWithColumns(len(c.methods))
+	for _, b := range c.methods {
+		methodRow.Add(b)
+	}
 	right := container.NewBorder(
-		container.NewVBox(heading(tr.T("ui.cashier.vouchers"))),
-		container.NewVBox(widget.NewSeparator(), form, c.totals["error"],
-			widget.NewLabel(tr.T("ui.cashier.method")), c.method,
+		heading(tr.T("ui.cashier.vouchers")),
+		container.NewVBox(widget.NewSeparator(), form, c.totals["error"], methodRow,
 			container.NewGridWithColumns(2, c.Cancel, c.Done),
-			container.NewGridWithColumns(3, manual, c.Reprint, lock)),
+			container.NewGridWithColumns(3, c.Manual, c.Reprint, c.Lock)),
 		nil, nil, container.NewVScroll(c.vouch))
 	body := container.NewHSplit(left, right)
-	body.Offset = 0.58
+	body.Offset = 0.5
 	c.root = container.NewBorder(c.Banner.Object, c.Status.Object, nil, nil, body)
 	sess.OnChange(func() { fyne.Do(c.Refresh) })
 	c.Refresh()
@@ -110,18 +133,36 @@ func heading(s string) fyne.CanvasObject {
 	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
 
+// tap wraps a button action: it counts as activity, acknowledges the
+// message of the last sale and takes the focus off any widget.
+func (c *Cashier) tap(f func()) func() {
+	return func() {
+		c.activity()
+		f()
+	}
+}
+
+func (c *Cashier) activity() {
+	if c.win != nil {
+		c.win.Canvas().Unfocus()
+	}
+	if c.OnActivity != nil {
+		c.OnActivity()
+	}
+}
+
 func (c *Cashier) productTiles() fyne.CanvasObject {
 	cat, err := c.store.Catalogue()
 	if err != nil || cat == nil {
 		return widget.NewLabel(c.tr.Err(err))
 	}
-	grid := container.NewGridWrap(fyne.NewSize(190, 84))
+	grid := container.NewGridWrap(fyne.NewSize(170, 76))
 	for i := range cat.Products {
 		p := &cat.Products[i]
 		if !p.Eligible {
 			continue
 		}
-		b := widget.NewButton("", func() { c.sess.Add(p, 1) })
+		b := widget.NewButton("", c.tap(func() { c.ack(); c.sess.Add(p, 1) }))
 		name := widget.NewLabelWithStyle(c.tr.ProductName(p), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 		name.Truncation = fyne.TextTruncateEllipsis
 		price := widget.NewLabelWithStyle(p.Price.String()+"/"+p.Unit, fyne.TextAlignCenter, fyne.TextStyle{})
@@ -132,7 +173,6 @@ func (c *Cashier) productTiles() fyne.CanvasObject {
 
 // Refresh redraws the screen from the session. Call it on the UI goroutine.
 func (c *Cashier) Refresh() {
-	c.showVerdict(c.sess.Verdict())
 	c.basket.RemoveAll()
 	cat, _ := c.store.Catalogue()
 	for i, l := range c.sess.Lines() {
@@ -146,15 +186,15 @@ func (c *Cashier) Refresh() {
 		name := widget.NewLabel(text)
 		name.Truncation = fyne.TextTruncateEllipsis
 		qty := widget.NewLabelWithStyle(strconv.FormatInt(l.Qty, 10)+" "+l.Unit, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-		minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { c.sess.SetQty(i, l.Qty-1) })
-		plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { c.sess.SetQty(i, l.Qty+1) })
-		del := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { c.sess.SetQty(i, 0) })
+		minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), c.tap(func() { c.sess.SetQty(i, l.Qty-1) }))
+		plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), c.tap(func() { c.sess.SetQty(i, l.Qty+1) }))
+		del := widget.NewButtonWithIcon("", theme.DeleteIcon(), c.tap(func() { c.sess.SetQty(i, 0) }))
 		amount := widget.NewLabelWithStyle(l.Amount().String(), fyne.TextAlignTrailing, fyne.TextStyle{})
 		c.basket.Add(container.NewVBox(container.NewBorder(nil, nil, nil, amount, name),
 			container.NewHBox(minus, qty, plus, layout.NewSpacer(), del), widget.NewSeparator()))
 	}
 	if len(c.sess.Lines()) == 0 {
-		c.basket.Add(widget.NewLabel(c.tr.T("ui.cashier.basket_empty")))
+		c.basket.Add(wrapped(c.tr.T("ui.cashier.basket_empty")))
 	}
 	c.vouch.RemoveAll()
 	trust, _ := c.store.Trust()
@@ -164,12 +204,13 @@ func (c *Cashier) Refresh() {
 		if trust != nil {
 			unit = trust.UnitName(v.Unit)
 		}
-		lbl := widget.NewLabel(fmt.Sprintf("%s %s  %s\n%s", c.tr.T("label.voucher"), maskID(v), v.Value, unit))
-		del := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { c.sess.RemoveVoucher(i) })
+		lbl := widget.NewLabel(fmt.Sprintf("%s %s  %s\n%s", c.tr.T("label.voucher"), v.ID().String(), v.Value, unit))
+		lbl.Truncation = fyne.TextTruncateEllipsis
+		del := widget.NewButtonWithIcon("", theme.DeleteIcon(), c.tap(func() { c.sess.RemoveVoucher(i) }))
 		c.vouch.Add(container.NewBorder(nil, nil, nil, del, lbl))
 	}
 	if len(c.sess.Vouchers()) == 0 {
-		c.vouch.Add(widget.NewLabel(c.tr.T("ui.cashier.scan_hint")))
+		c.vouch.Add(wrapped(c.tr.T("ui.cashier.scan_hint")))
 	}
 	st, err := c.sess.Settlement()
 	c.totals["label.total"].SetText(st.Total.String())
@@ -178,46 +219,164 @@ func (c *Cashier) Refresh() {
 	c.totals["label.self_paid"].SetText(st.SelfPaid.String())
 	if err != nil && len(c.sess.Lines()) > 0 {
 		c.totals["error"].SetText(c.tr.Err(err))
+		c.totals["error"].Show()
 		c.Done.Disable()
 	} else {
 		c.totals["error"].SetText("")
+		c.totals["error"].Hide()
 		if len(c.sess.Lines()) == 0 {
 			c.Done.Disable()
 		} else {
 			c.Done.Enable()
 		}
 	}
-	c.method.SetSelected(c.tr.Method(c.sess.Method()))
-	if st.SelfPaid == 0 {
-		c.method.Disable()
-	} else {
-		c.method.Enable()
+	for i, b := range c.methods {
+		if methods[i] == c.sess.Method() {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.MediumImportance
+		}
+		if st.SelfPaid == 0 {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+		b.Refresh()
 	}
 	if r, _ := c.sess.Last(); r == nil {
 		c.Reprint.Disable()
 	} else {
 		c.Reprint.Enable()
 	}
+	c.showVerdict(c.sess.Verdict(), st)
 	c.basket.Refresh()
 	c.vouch.Refresh()
 }
 
-func maskID(v *pos.Voucher) string { return fmt.Sprintf("%d-%06d", v.Campaign, v.Serial) }
+func wrapped(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
 
-func (c *Cashier) showVerdict(v Verdict) {
+func (c *Cashier) showVerdict(v Verdict, st pos.Settlement) {
+	if c.done != nil {
+		c.Banner.Show(c.done.color, c.done.headline, c.done.reason)
+		return
+	}
 	switch v.Kind {
-	case VerdictOK:
-		c.Banner.Show(ColorOK, c.tr.T("verdict.ok")+"  "+v.Voucher.Value.String(), c.tr.T("ui.verdict.ok_detail", "serial", maskID(v.Voucher)))
-	case VerdictProduct:
-		c.Banner.Show(ColorIdle, c.tr.ProductName(v.Product)+"  "+v.Product.Price.String(), c.tr.T("ui.verdict.product_added"))
 	case VerdictRefused:
 		c.Banner.Show(ColorRefused, c.tr.T("verdict.refused"), c.tr.Err(v.Err))
+		c.refusals++
+		n := c.refusals
+		if d := c.RefusalTimeout; d > 0 {
+			time.AfterFunc(d, func() {
+				fyne.Do(func() {
+					if c.refusals == n {
+						c.sess.ClearRefusal()
+					}
+				})
+			})
+		}
+		return
+	}
+	if st.Forfeited > 0 {
+		c.Banner.Show(ColorWarn, c.tr.T("ui.cashier.forfeit_warn", "amount", st.Forfeited.String()), c.tr.T("ui.cashier.forfeit_detail"))
+		return
+	}
+	switch v.Kind {
+	case VerdictOK:
+		c.Banner.Show(ColorOK, c.tr.T("verdict.ok")+"  "+v.Voucher.Value.String(), c.tr.T("ui.verdict.ok_detail", "serial", v.Voucher.ID().String()))
+	case VerdictProduct:
+		c.Banner.Show(ColorIdle, c.tr.ProductName(v.Product)+"  "+v.Product.Price.String(), c.tr.T("ui.verdict.product_added"))
 	default:
 		c.Banner.Show(ColorIdle, c.tr.T("ui.verdict.idle"), c.tr.T("ui.verdict.idle_detail"))
 	}
 }
 
+// AwaitingAck reports whether the message of a completed sale is shown and
+// not yet acknowledged (the idle lock waits for it).
+func (c *Cashier) AwaitingAck() bool { return c.done != nil }
+
+// ack clears the message of the last sale.
+func (c *Cashier) ack() {
+	if c.done != nil {
+		c.done = nil
+		c.Refresh()
+	}
+}
+
+// Scan takes a scan from either scanner (call on the UI goroutine).
+func (c *Cashier) Scan(text string) {
+	if ModalOpen(c.win) {
+		return
+	}
+	c.ack()
+	c.sess.Scan(text)
+}
+
+// Target is the cashier screen's keyboard input: scans go to the sale,
+// typed codes to manual entry, F12 completes, Esc cancels, F9 reprints, F8
+// opens manual entry, F4 locks, Enter acknowledges the last sale.
+func (c *Cashier) Target() Target {
+	return Target{
+		Scan: c.Scan,
+		Typed: func(text string) {
+			// A code typed by hand needs a manager; a key or two and Enter
+			// is a slip, not a code.
+			if len([]rune(text)) >= scanner.DefaultWedgeMinLen {
+				c.ManualEntry(text)
+			}
+		},
+		Refused: func(err error) {
+			c.ack()
+			c.sess.Refuse(err)
+		},
+		Key: c.key,
+	}
+}
+
+func (c *Cashier) key(k fyne.KeyName) {
+	switch k {
+	case fyne.KeyF12:
+		c.complete()
+	case fyne.KeyEscape:
+		if c.done != nil {
+			c.ack()
+			return
+		}
+		c.cancel()
+	case fyne.KeyF9:
+		c.reprint()
+	case fyne.KeyF8:
+		c.ManualEntry("")
+	case fyne.KeyF4:
+		c.lock()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		c.ack()
+	}
+}
+
+func (c *Cashier) lock() {
+	if c.OnLogout != nil {
+		c.OnLogout()
+	}
+}
+
 func (c *Cashier) complete() {
+	if c.Done.Disabled() || ModalOpen(c.win) {
+		return
+	}
+	st, err := c.sess.Settlement()
+	if err == nil && st.Forfeited > 0 {
+		Confirm(c.tr, c.win, "cashier.forfeit", c.tr.T("ui.cashier.complete"),
+			c.tr.T("ui.cashier.forfeit_confirm", "amount", st.Forfeited.String()), c.commit)
+		return
+	}
+	c.commit()
+}
+
+func (c *Cashier) commit() {
 	if c.Done.Disabled() {
 		return
 	}
@@ -225,45 +384,27 @@ func (c *Cashier) complete() {
 	go func() {
 		rc, err := c.sess.Complete()
 		fyne.Do(func() {
-			c.Refresh()
 			switch {
 			case rc != nil && err != nil:
-				c.Banner.Show(ColorWarn, c.tr.T("ui.cashier.done_unprinted", "receipt", rc.Number), c.tr.Err(err))
+				c.done = &doneMsg{ColorWarn, c.tr.T("ui.cashier.done_unprinted", "receipt", rc.Number), c.tr.Err(err)}
 			case err != nil:
+				c.Refresh()
 				c.Banner.Show(ColorRefused, c.tr.T("ui.cashier.not_recorded"), c.tr.Err(err))
+				return
 			default:
-				c.Banner.Show(ColorOK, c.tr.T("ui.cashier.done", "receipt", rc.Number), c.tr.T("ui.cashier.done_detail", "self_paid", rc.SelfPaid.String()))
+				c.done = &doneMsg{ColorOK, c.tr.T("ui.cashier.done", "receipt", rc.Number), c.tr.T("ui.cashier.done_detail", "self_paid", rc.SelfPaid.String())}
 			}
+			c.Refresh()
 		})
 	}()
 }
 
 func (c *Cashier) cancel() {
-	if len(c.sess.Lines()) == 0 && len(c.sess.Vouchers()) == 0 {
+	if c.sess.Empty() {
 		c.sess.Cancel()
 		return
 	}
-	dialog.ShowConfirm(c.tr.T("ui.cashier.cancel"), c.tr.T("ui.cashier.cancel_confirm"), func(ok bool) {
-		if ok {
-			c.sess.Cancel()
-		}
-	}, c.win)
-}
-
-// ManagerPIN asks for a manager's id and PIN, then calls f with them.
-func ManagerPIN(tr Tr, win fyne.Window, title string, f func(id, pin string)) {
-	id := widget.NewEntry()
-	id.SetPlaceHolder(tr.T("ui.login.user"))
-	pin := widget.NewPasswordEntry()
-	pin.SetPlaceHolder(tr.T("ui.login.pin"))
-	dialog.ShowForm(title, tr.T("ui.ok"), tr.T("ui.cashier.cancel"), []*widget.FormItem{
-		widget.NewFormItem(tr.T("ui.login.manager"), id),
-		widget.NewFormItem(tr.T("ui.login.pin"), pin),
-	}, func(ok bool) {
-		if ok {
-			f(id.Text, pin.Text)
-		}
-	}, win)
+	Confirm(c.tr, c.win, "cashier.cancel", c.tr.T("ui.cashier.cancel"), c.tr.T("ui.cashier.cancel_confirm"), c.sess.Cancel)
 }
 
 func (c *Cashier) reprint() {
@@ -284,53 +425,44 @@ func (c *Cashier) reprint() {
 	})
 }
 
-// manualEntry lets a manager type a voucher code by hand (the scanner
-// cannot read it). It is logged by the store as a manual entry.
-func (c *Cashier) manualEntry() {
-	code := widget.NewEntry()
-	code.SetPlaceHolder(c.tr.T("ui.cashier.manual_hint"))
-	dialog.ShowForm(c.tr.T("ui.cashier.manual"), c.tr.T("ui.ok"), c.tr.T("ui.cashier.cancel"),
-		[]*widget.FormItem{widget.NewFormItem(c.tr.T("label.voucher"), code)}, func(ok bool) {
-			if ok && code.Text != "" {
-				c.sess.Scan(code.Text)
-			}
-		}, c.win)
-}
-
-// Shortcuts binds the screen's keys on cv: F12/Enter-less Complete, Esc
-// Cancel, F9 reprint, F8 manual code, F4 lock, and digits followed by Enter
-// from a keyboard-wedge scanner as a scan.
-func (c *Cashier) Shortcuts(cv fyne.Canvas) {
-	var wedge []rune
-	cv.SetOnTypedRune(func(r rune) {
-		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' {
-			if len(wedge) < 1024 {
-				wedge = append(wedge, r)
-			}
+// ManualEntry opens the manual-entry dialog (F8, or keyboard input too
+// slow to be a scanner), prefilled with code. The code, a manager's id and
+// PIN are asked in the same dialog; the code is applied only once the
+// manager is authorized, and the sale is recorded as a manual entry.
+func (c *Cashier) ManualEntry(code string) {
+	if ModalOpen(c.win) {
+		return
+	}
+	c.ack()
+	e := NewKeyEntry(c.win)
+	e.SetPlaceHolder(c.tr.T("ui.cashier.manual_hint"))
+	e.SetText(code)
+	id := NewKeyEntry(c.win)
+	id.SetPlaceHolder(c.tr.T("ui.login.user"))
+	pin := NewKeyEntry(c.win)
+	pin.Password = true
+	pin.SetPlaceHolder(c.tr.T("ui.login.pin"))
+	d := FormModal(c.tr, c.win, "cashier.manual", c.tr.T("ui.cashier.manual"), []*widget.FormItem{
+		widget.NewFormItem(c.tr.T("label.voucher"), e),
+		widget.NewFormItem(c.tr.T("ui.login.manager"), id),
+		widget.NewFormItem(c.tr.T("ui.login.pin"), pin),
+	}, func() string {
+		if strings.TrimSpace(e.Text) == "" {
+			return c.tr.T("ui.cashier.manual_hint")
 		}
-	})
-	cv.SetOnTypedKey(func(k *fyne.KeyEvent) {
-		switch k.Name {
-		case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyTab:
-			if len(wedge) > 0 {
-				c.sess.Scan(string(wedge))
-				wedge = wedge[:0]
-			}
-		case fyne.KeyF12:
-			c.complete()
-		case fyne.KeyEscape:
-			wedge = wedge[:0]
-			c.cancel()
-		case fyne.KeyF9:
-			c.reprint()
-		case fyne.KeyF8:
-			c.manualEntry()
-		case fyne.KeyF4:
-			if c.OnLogout != nil {
-				c.OnLogout()
-			}
+		if _, err := c.sess.ScanManual(e.Text, id.Text, pin.Text); err != nil {
+			pin.SetText("")
+			return c.tr.Err(err)
 		}
+		return ""
 	})
+	if d != nil && c.win != nil {
+		if code == "" {
+			c.win.Canvas().Focus(e)
+		} else {
+			c.win.Canvas().Focus(id)
+		}
+	}
 }
 
 // StatusBar is the bottom line: online/offline, pending uploads, cache age,
@@ -338,17 +470,29 @@ func (c *Cashier) Shortcuts(cv fyne.Canvas) {
 type StatusBar struct {
 	tr     Tr
 	label  *widget.Label
+	user   *widget.Label
 	dot    *canvas.Circle
 	Object fyne.CanvasObject
 }
 
 // NewStatusBar returns an empty status bar.
 func NewStatusBar(tr Tr) *StatusBar {
-	s := &StatusBar{tr: tr, label: widget.NewLabel(""), dot: canvas.NewCircle(ColorIdle)}
+	s := &StatusBar{tr: tr, label: widget.NewLabel(""), user: widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}),
+		dot: canvas.NewCircle(ColorIdle)}
+	s.label.Truncation = fyne.TextTruncateEllipsis
 	dot := container.NewGridWrap(fyne.NewSize(16, 16), s.dot)
-	s.Object = container.NewVBox(widget.NewSeparator(), container.NewHBox(container.NewCenter(dot), s.label))
+	s.Object = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, container.NewCenter(dot), s.user, s.label))
 	return s
 }
+
+// SetUser shows who is logged in.
+func (s *StatusBar) SetUser(name string) { s.user.SetText(s.tr.T("ui.status.user", "name", name)) }
+
+// User returns the text naming the logged-in user.
+func (s *StatusBar) User() string { return s.user.Text }
+
+// Text returns the status line.
+func (s *StatusBar) Text() string { return s.label.Text }
 
 // Set shows st (call on the UI goroutine).
 func (s *StatusBar) Set(st Status) {
@@ -367,5 +511,11 @@ func (s *StatusBar) Set(st Status) {
 // Session returns the sale the screen shows.
 func (c *Cashier) Session() *Session { return c.sess }
 
-// Complete taps Complete (the smoke run and the demo script use it).
-func (c *Cashier) Complete() { c.complete() }
+// Complete completes the sale as the scripted runs (smoke, demo script)
+// need it: a forfeit is committed without the confirmation the F12 key and
+// the button ask for.
+func (c *Cashier) Complete() {
+	if !ModalOpen(c.win) {
+		c.commit()
+	}
+}

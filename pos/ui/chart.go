@@ -13,7 +13,9 @@ import (
 
 // BarChart draws a breakdown as horizontal bars, one per row, longest
 // amount full width: drawn with canvas rectangles so it needs no image
-// library and scales with the window.
+// library and scales with the window. Each bar is the row's Amount, the
+// figure report.Row defines for its breakdown (applied voucher value for
+// work units, as the Z report prints), net of the day's voids.
 func BarChart(rows []report.Row, empty string) fyne.CanvasObject {
 	if len(rows) == 0 {
 		return widget.NewLabel(empty)

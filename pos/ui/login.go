@@ -16,11 +16,15 @@ import (
 type Login struct {
 	tr      Tr
 	store   Store
+	win     fyne.Window
 	User    *widget.Select
-	PIN     *widget.Entry
+	PIN     *KeyEntry
 	Message *widget.Label
-	ids     []string
-	root    fyne.CanvasObject
+	// Unlock opens the manager's unlock dialog.
+	Unlock *widget.Button
+	ids    []string
+	names  []string
+	root   fyne.CanvasObject
 	// OnLogin receives the logged-in user.
 	OnLogin func(*pos.User)
 }
@@ -37,12 +41,13 @@ func NewLogin(tr Tr, store Store, title string) *Login {
 		l.ids = append(l.ids, u.ID)
 		names = append(names, u.Name+" ("+tr.T("ui.role."+string(u.Role))+")")
 	}
-	l.User = widget.NewSelect(names, nil)
+	l.names = names
+	l.User = widget.NewSelect(names, func(string) { l.focusPIN() })
 	l.User.PlaceHolder = tr.T("ui.login.user")
 	if err != nil {
 		l.Message.SetText(tr.Err(err))
 	}
-	l.PIN = widget.NewPasswordEntry()
+	l.PIN = NewPasswordKeyEntry(nil)
 	l.PIN.SetPlaceHolder(tr.T("ui.login.pin"))
 	l.PIN.OnSubmitted = func(string) { l.Submit() }
 	pad := container.NewGridWithColumns(3)
@@ -71,10 +76,42 @@ func NewLogin(tr Tr, store Store, title string) *Login {
 	t.Alignment = fyne.TextAlignCenter
 	l.Message.Importance = widget.DangerImportance
 	l.Message.Alignment = fyne.TextAlignCenter
+	l.Message.Wrapping = fyne.TextWrapWord
+	l.Unlock = widget.NewButton(tr.T("ui.login.unlock"), l.ShowUnlock)
 	form := container.NewVBox(t, widget.NewLabelWithStyle(tr.T("ui.login.title"), fyne.TextAlignCenter, fyne.TextStyle{}),
-		l.User, l.PIN, container.NewGridWrap(fyne.NewSize(360, 300), pad), l.Message)
+		l.User, l.PIN, container.NewGridWrap(fyne.NewSize(360, 240), pad), l.Message, l.Unlock)
 	l.root = container.NewCenter(container.NewVBox(form, layout.NewSpacer()))
 	return l
+}
+
+// SetWindow puts the screen in win: the unlock dialog opens there and the
+// PIN entry shows its keys to win's KeyRouter, so a scan typed into it is
+// recognised as a scan (not a PIN attempt).
+func (l *Login) SetWindow(win fyne.Window) {
+	l.win = win
+	l.PIN.win = win
+	l.PIN.Observe = true
+}
+
+// Target is the login screen's keyboard input: a scan says "please log in
+// first" and is never a PIN attempt; Enter after typing submits the PIN.
+func (l *Login) Target() Target {
+	return Target{
+		Scan:    func(string) { l.ScanRefused() },
+		Refused: func(error) { l.ScanRefused() },
+		Typed:   func(string) { l.Submit() },
+		Key: func(k fyne.KeyName) {
+			if k == fyne.KeyReturn || k == fyne.KeyEnter {
+				l.Submit()
+			}
+		},
+	}
+}
+
+func (l *Login) focusPIN() {
+	if l.win != nil {
+		l.win.Canvas().Focus(l.PIN)
+	}
 }
 
 // Content returns the screen's root object.
@@ -96,14 +133,79 @@ func (l *Login) Submit() {
 		l.Message.SetText(l.tr.T("ui.login.pick_user"))
 		return
 	}
+	if l.PIN.Text == "" {
+		l.focusPIN()
+		return
+	}
 	u, err := l.store.Login(l.ids[i], l.PIN.Text)
 	l.PIN.SetText("")
 	if err != nil {
-		l.Message.SetText(l.tr.Err(err))
+		l.Message.SetText(l.loginError(err))
 		return
 	}
 	l.Message.SetText("")
 	if l.OnLogin != nil {
 		l.OnLogin(u)
+	}
+}
+
+// loginError says why a login failed: a wrong PIN with the tries left, a
+// lockout with its end.
+func (l *Login) loginError(err error) string {
+	p := pos.ErrorParams(err)
+	switch pos.ErrorCode(err) {
+	case pos.ELOCKED:
+		if p["until"] != "" {
+			return l.tr.T("ui.login.locked_until", "until", p["until"])
+		}
+	case pos.EBADPIN:
+		if n := p["remaining"]; n != "" {
+			return l.tr.Err(err) + "，" + l.tr.T("ui.login.remaining", "n", n)
+		}
+	}
+	return l.tr.Err(err)
+}
+
+// ScanRefused answers a scan at the login screen: please log in first. It
+// is not a PIN attempt.
+func (l *Login) ScanRefused() {
+	l.PIN.SetText("")
+	l.Message.SetText(l.tr.T("ui.login.scan_first"))
+}
+
+// ShowUnlock opens the manager's unlock dialog: the user to unlock (the
+// selected one by default), the manager's id and PIN.
+func (l *Login) ShowUnlock() {
+	if l.win == nil {
+		return
+	}
+	user := widget.NewSelect(l.names, nil)
+	user.OnChanged = func(string) { l.win.Canvas().Unfocus() }
+	if i := l.User.SelectedIndex(); i >= 0 {
+		user.SetSelectedIndex(i)
+	}
+	id := NewKeyEntry(l.win)
+	id.SetPlaceHolder(l.tr.T("ui.login.user"))
+	pin := NewKeyEntry(l.win)
+	pin.Password = true
+	pin.SetPlaceHolder(l.tr.T("ui.login.pin"))
+	d := FormModal(l.tr, l.win, "login.unlock", l.tr.T("ui.login.unlock"), []*widget.FormItem{
+		widget.NewFormItem(l.tr.T("ui.login.unlock_user"), user),
+		widget.NewFormItem(l.tr.T("ui.login.manager"), id),
+		widget.NewFormItem(l.tr.T("ui.login.pin"), pin),
+	}, func() string {
+		i := user.SelectedIndex()
+		if i < 0 {
+			return l.tr.T("ui.login.pick_user")
+		}
+		if err := l.store.Unlock(l.ids[i], id.Text, pin.Text); err != nil {
+			pin.SetText("")
+			return l.tr.Err(err)
+		}
+		l.Message.SetText(l.tr.T("ui.login.unlocked", "user", l.names[i]))
+		return ""
+	})
+	if d != nil {
+		l.win.Canvas().Focus(id)
 	}
 }

@@ -3,15 +3,16 @@ package ui
 import (
 	"bytes"
 	"fmt"
+	"image"
+	_ "image/png" // receipt previews are PNG
 	"os"
-	"path/filepath"
+	"sort"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,9 +21,12 @@ import (
 )
 
 // Manager is the manager screen: a day's totals (today by default, any day
-// on the ledger), split by work unit, product, county, cashier and hour with
-// bar charts; the day's sales with receipt preview and void; CSV export and
-// the Z report.
+// on the ledger), split by work unit, product, county, cashier, hour and
+// self-paid method with bar charts; the day's sales with receipt preview
+// and void; the users with their PIN lockouts and an unlock; the incidents
+// the server reported; exports (.xlsx or CSV, to a USB stick or the home
+// folder) and the Z report. The figures come from report.Builder, the same
+// as the exports and the Z report, so they never disagree.
 type Manager struct {
 	tr      Tr
 	store   Store
@@ -32,26 +36,47 @@ type Manager struct {
 	days    *widget.Select
 	body    *fyne.Container
 	Message *widget.Label
+	// Logout is the toolbar's log-out button (always visible, also at 800×600).
+	Logout  *widget.Button
+	builder *report.Builder
 	day     *report.Day
+	txs     []report.Tx
 	records []*pos.Record
+	voided  map[uint64]bool
+	names   map[string]string
+	users   []pos.User
 	root    fyne.CanvasObject
 	// Now is the clock (tests set it).
 	Now func() time.Time
-	// ExportDir is where CSV exports go.
-	ExportDir string
+	// MountRoots are where USB sticks are looked for; Home is the home
+	// folder offered after them; IsMount tells a mount point (nil: the
+	// system's mount table). Tests point them at temp dirs.
+	MountRoots []MountRoot
+	Home       string
+	IsMount    func(string) bool
+
+	tab          int
+	exportDlg    *dialog.ConfirmDialog
+	exportPick   func(int)
+	exportFormat func(string)
 }
 
 // NewManager builds the manager screen for u.
 func NewManager(tr Tr, store Store, dev Devices, win fyne.Window, u *pos.User, logout func()) *Manager {
-	m := &Manager{tr: tr, store: store, dev: dev, win: win, user: u, body: container.NewStack(), Message: widget.NewLabel(""), Now: time.Now}
-	m.ExportDir, _ = os.UserHomeDir()
+	m := &Manager{tr: tr, store: store, dev: dev, win: win, user: u, body: container.NewStack(), Message: widget.NewLabel(""),
+		Now: time.Now, MountRoots: DefaultMountRoots}
+	m.Message.Wrapping = fyne.TextWrapWord
+	m.Home, _ = os.UserHomeDir()
 	m.days = widget.NewSelect(nil, func(string) { m.show() })
 	refresh := widget.NewButtonWithIcon(tr.T("ui.manager.refresh"), theme.ViewRefreshIcon(), m.Load)
-	csv := widget.NewButtonWithIcon(tr.T("ui.manager.csv"), theme.DocumentSaveIcon(), m.exportCSV)
+	export := widget.NewButtonWithIcon(tr.T("ui.manager.export"), theme.DocumentSaveIcon(), m.ExportDialog)
 	z := widget.NewButtonWithIcon(tr.T("ui.manager.zreport"), theme.DocumentPrintIcon(), m.printZ)
-	lock := widget.NewButtonWithIcon(tr.T("ui.cashier.lock"), theme.LogoutIcon(), logout)
-	top := container.NewHBox(heading(tr.T("ui.manager.title")+" · "+u.Name), widget.NewLabel(tr.T("ui.manager.day")), m.days, refresh, layout.NewSpacer(), csv, z, lock)
-	m.root = container.NewBorder(top, m.Message, nil, nil, m.body)
+	m.Logout = widget.NewButtonWithIcon(tr.T("ui.cashier.lock"), theme.LogoutIcon(), logout)
+	// Two short rows instead of one long one: at 800×600 everything,
+	// the log-out button first of all, stays on screen.
+	title := container.NewBorder(nil, nil, nil, m.Logout, heading(tr.T("ui.manager.title")+" · "+u.Name))
+	tools := container.NewHBox(widget.NewLabel(tr.T("ui.manager.day")), m.days, refresh, export, z)
+	m.root = container.NewBorder(container.NewVBox(title, tools), m.Message, nil, nil, m.body)
 	m.Load()
 	return m
 }
@@ -59,34 +84,41 @@ func NewManager(tr Tr, store Store, dev Devices, win fyne.Window, u *pos.User, l
 // Content returns the screen's root object.
 func (m *Manager) Content() fyne.CanvasObject { return m.root }
 
-// Load reads the ledger again and shows the selected day.
+// Load reads the ledger again (one pass) and shows the selected day.
 func (m *Manager) Load() {
-	b := report.NewBuilder(report.Names{Unit: m.unitName, Cashier: func(id string) string { return id }})
+	m.users, _ = m.store.Users()
+	m.names = map[string]string{}
+	for _, u := range m.users {
+		m.names[u.ID] = u.Name
+	}
+	b := report.NewBuilder(report.Names{Unit: m.unitName, Cashier: m.userName})
 	m.records = nil
+	m.voided = map[uint64]bool{}
 	if err := m.store.Records(func(r *pos.Record) error {
 		b.Add(r)
+		if r.Kind == pos.KindVoid {
+			m.voided[r.Voids] = true
+		}
 		m.records = append(m.records, r)
 		return nil
 	}); err != nil {
 		m.Message.SetText(m.tr.Err(err))
 	}
+	m.builder = b
 	today := pos.DayOf(m.Now())
 	days := b.Days()
-	has := false
-	for _, d := range days {
-		has = has || d == today
-	}
-	if !has {
+	if i := sort.SearchStrings(days, today); i == len(days) || days[i] != today {
 		days = append(days, today)
+		sort.Strings(days)
 	}
 	sel := m.days.Selected
-	m.days.Options = days
 	if sel == "" {
 		sel = today
 	}
+	m.days.Options = days
 	m.days.Selected = sel
 	m.days.Refresh()
-	m.day = b.Day(sel)
+	m.day = nil
 	m.show()
 }
 
@@ -97,29 +129,61 @@ func (m *Manager) unitName(id uint32) string {
 	return fmt.Sprint(id)
 }
 
+func (m *Manager) userName(id string) string {
+	if n := m.names[id]; n != "" {
+		return n
+	}
+	return id
+}
+
 // Day returns the report shown.
 func (m *Manager) Day() *report.Day { return m.day }
 
-func (m *Manager) show() {
-	if m.day == nil || m.day.Day != m.days.Selected {
-		if m.days.Selected != "" && m.day != nil {
-			m.reload(m.days.Selected)
-		}
-	}
+// Transactions returns the records of the day shown, as the export's
+// transactions sheet lists them.
+func (m *Manager) Transactions() []report.Tx { return m.txs }
+
+// Figures are the day's headline numbers in screen order, as label/value
+// pairs: sales, voids, net count, total, voucher amount, forfeited,
+// self-paid (the same as the exports and the Z report).
+func (m *Manager) Figures() [][2]string {
 	d := m.day
 	if d == nil {
-		return
+		return nil
 	}
-	sum := container.NewGridWithColumns(6)
-	for _, kv := range [][2]string{
+	return [][2]string{
 		{m.tr.T("report.sales"), fmt.Sprint(d.Sales)}, {m.tr.T("report.voids"), fmt.Sprint(d.Voids)},
+		{m.tr.T("report.net"), fmt.Sprint(d.Net)},
 		{m.tr.T("label.total"), d.Total.String()}, {m.tr.T("label.voucher_amount"), d.VoucherAmount.String()},
 		{m.tr.T("label.forfeited"), d.Forfeited.String()}, {m.tr.T("label.self_paid"), d.SelfPaid.String()},
-	} {
+	}
+}
+
+func (m *Manager) show() {
+	if m.builder == nil {
+		return
+	}
+	sel := m.days.Selected
+	if m.day == nil || m.day.Day != sel {
+		m.day = m.builder.Day(sel)
+		m.txs = m.builder.Transactions(sel)
+	}
+	d := m.day
+	// One row of seven compact figures: fits 800 px, and is the same
+	// height at every width.
+	sum := container.NewGridWithColumns(7)
+	for _, kv := range m.Figures() {
+		k := canvas.NewText(kv[0], theme.Color(theme.ColorNamePlaceHolder))
+		k.TextSize = theme.TextSize() * 0.9
 		v := canvas.NewText(kv[1], theme.Color(theme.ColorNameForeground))
-		v.TextSize = theme.TextSize() * 1.6
+		v.TextSize = theme.TextSize() * 1.25
 		v.TextStyle.Bold = true
-		sum.Add(container.NewVBox(widget.NewLabel(kv[0]), v))
+		sum.Add(container.NewVBox(k, v))
+	}
+	methods := make([]report.Row, len(d.ByMethod))
+	for i, r := range d.ByMethod {
+		r.Label = report.MethodName(func(k string) string { return m.tr.T(k) }, r.Key)
+		methods[i] = r
 	}
 	none := m.tr.T("ui.manager.none")
 	tabs := container.NewAppTabs(
@@ -128,10 +192,17 @@ func (m *Manager) show() {
 		container.NewTabItem(m.tr.T("report.by_county"), container.NewVScroll(BarChart(d.ByCounty, none))),
 		container.NewTabItem(m.tr.T("report.by_cashier"), container.NewVScroll(BarChart(d.ByCashier, none))),
 		container.NewTabItem(m.tr.T("report.by_hour"), container.NewVScroll(BarChart(d.ByHour, none))),
-		container.NewTabItem(m.tr.T("ui.manager.sales"), container.NewVScroll(m.salesList(d.Day))),
+		container.NewTabItem(m.tr.T("report.by_method"), container.NewVScroll(BarChart(methods, none))),
+		container.NewTabItem(m.tr.T("ui.manager.sales"), container.NewVScroll(m.salesList())),
 		container.NewTabItem(m.incidentsTitle(), container.NewVScroll(m.incidentsList())),
+		container.NewTabItem(m.tr.T("ui.manager.users"), container.NewVScroll(m.usersList())),
 	)
-	m.body.Objects = []fyne.CanvasObject{container.NewBorder(sum, nil, nil, nil, tabs)}
+	// Keep the tab the manager was on across a reload (a void, an unlock).
+	if m.tab > 0 && m.tab < len(tabs.Items) {
+		tabs.SelectIndex(m.tab)
+	}
+	tabs.OnSelected = func(*container.TabItem) { m.tab = tabs.SelectedIndex() }
+	m.body.Objects = []fyne.CanvasObject{container.NewBorder(container.NewPadded(sum), nil, nil, nil, tabs)}
 	m.body.Refresh()
 }
 
@@ -169,38 +240,33 @@ func (m *Manager) incidentsList() fyne.CanvasObject {
 	return list
 }
 
-func (m *Manager) reload(day string) {
-	b := report.NewBuilder(report.Names{Unit: m.unitName, Cashier: func(id string) string { return id }})
-	for _, r := range m.records {
-		b.Add(r)
-	}
-	m.day = b.Day(day)
-}
-
-func (m *Manager) salesList(day string) fyne.CanvasObject {
+// salesList shows the day's records (the transactions sheet's rows) with
+// preview and void.
+func (m *Manager) salesList() fyne.CanvasObject {
 	list := container.NewVBox()
-	voided := map[uint64]bool{}
+	byseq := map[uint64]*pos.Record{}
 	for _, r := range m.records {
-		if r.Kind == pos.KindVoid {
-			voided[r.Voids] = true
-		}
+		byseq[r.Seq] = r
 	}
-	for _, r := range m.records {
-		if pos.DayOf(r.Time) != day {
+	for _, x := range m.txs {
+		r := byseq[x.Seq]
+		if r == nil {
 			continue
 		}
-		r := r
-		text := fmt.Sprintf("%s  %s  %s  %s %s", r.Time.In(pos.CST).Format("15:04:05"), r.Receipt, r.Total, m.tr.T("label.voucher_amount"), r.VoucherAmount)
-		if r.Kind == pos.KindVoid {
-			text += "  " + m.tr.T("ui.manager.void_record")
+		text := fmt.Sprintf("%s  %s  %s  %s  %s  %s %s", x.Time.In(pos.CST).Format("15:04:05"), x.Receipt,
+			m.tr.T("report.kind."+string(x.Kind)), x.CashierName, x.Total, m.tr.T("label.voucher_amount"), x.VoucherAmount)
+		if x.Kind == pos.KindVoid {
+			text += "  " + m.tr.T("receipt.voids") + " " + x.Voids
 		}
+		label := widget.NewLabel(text)
+		label.Truncation = fyne.TextTruncateEllipsis
 		preview := widget.NewButtonWithIcon(m.tr.T("ui.manager.preview"), theme.VisibilityIcon(), func() { m.Preview(r.Seq) })
 		void := widget.NewButtonWithIcon(m.tr.T("ui.manager.void"), theme.DeleteIcon(), func() { m.askVoid(r) })
 		void.Importance = widget.DangerImportance
-		if r.Kind != pos.KindSale || voided[r.Seq] {
+		if r.Kind != pos.KindSale || m.voided[r.Seq] {
 			void.Disable()
 		}
-		list.Add(container.NewBorder(nil, nil, nil, container.NewHBox(preview, void), widget.NewLabel(text)))
+		list.Add(container.NewBorder(nil, nil, nil, container.NewHBox(preview, void), label))
 	}
 	if len(list.Objects) == 0 {
 		list.Add(widget.NewLabel(m.tr.T("ui.manager.none")))
@@ -208,7 +274,75 @@ func (m *Manager) salesList(day string) fyne.CanvasObject {
 	return list
 }
 
-// Preview shows record seq's receipt as the printer would print it.
+// UserState says in words whether u can log in now: locked until when,
+// how many wrong PINs so far, disabled, or fine.
+func (m *Manager) UserState(u pos.User) string {
+	switch {
+	case u.Disabled:
+		return m.tr.T("ui.manager.user_disabled")
+	case u.LockedUntil.After(m.Now()):
+		return m.tr.T("ui.manager.locked_until", "time", u.LockedUntil.In(pos.CST).Format("15:04:05"))
+	case u.Failures > 0:
+		return m.tr.T("ui.manager.failures", "n", fmt.Sprint(u.Failures))
+	}
+	return m.tr.T("ui.manager.user_ok")
+}
+
+// usersList shows every user with role and lock state, and an unlock
+// button for a user locked out or with wrong PINs counted.
+func (m *Manager) usersList() fyne.CanvasObject {
+	list := container.NewVBox()
+	for _, u := range m.users {
+		u := u
+		state := m.UserState(u)
+		text := fmt.Sprintf("%s (%s)  %s  %s", u.Name, u.ID, m.tr.T("ui.role."+string(u.Role)), state)
+		label := widget.NewLabel(text)
+		label.Truncation = fyne.TextTruncateEllipsis
+		unlock := widget.NewButtonWithIcon(m.tr.T("ui.manager.unlock"), theme.AccountIcon(), func() { m.askUnlock(u) })
+		if u.Failures == 0 && u.LockedUntil.IsZero() {
+			unlock.Disable()
+		}
+		list.Add(container.NewBorder(nil, nil, nil, unlock, label))
+	}
+	if len(list.Objects) == 0 {
+		list.Add(widget.NewLabel(m.tr.T("ui.manager.none")))
+	}
+	return list
+}
+
+func (m *Manager) askUnlock(u pos.User) {
+	id := NewKeyEntry(m.win)
+	id.SetText(m.user.ID)
+	pin := NewKeyEntry(m.win)
+	pin.Password = true
+	d := FormModal(m.tr, m.win, "manager-unlock", m.tr.T("ui.manager.unlock")+" "+u.Name, []*widget.FormItem{
+		widget.NewFormItem(m.tr.T("ui.login.manager"), id),
+		widget.NewFormItem(m.tr.T("ui.login.pin"), pin),
+	}, func() string {
+		if err := m.Unlock(u.ID, id.Text, pin.Text); err != nil {
+			return m.Message.Text
+		}
+		return ""
+	})
+	if d != nil && m.win != nil {
+		m.win.Canvas().Focus(pin)
+	}
+}
+
+// Unlock clears userID's PIN lockout with a manager's approval (id + PIN),
+// says so and reloads the users.
+func (m *Manager) Unlock(userID, managerID, managerPIN string) error {
+	if err := m.store.Unlock(userID, managerID, managerPIN); err != nil {
+		m.Message.SetText(m.tr.Err(err))
+		return err
+	}
+	m.Load()
+	m.Message.SetText(m.tr.T("ui.manager.unlocked", "user", m.userName(userID)))
+	return nil
+}
+
+// Preview shows record seq's receipt as the printer would print it, in a
+// dialog sized to the window (at most 480×640), scrollable.
 func (m *Manager) Preview(seq uint64) {
 	rc, err := m.store.Receipt(seq, false, m.user.ID)
 	if err != nil {
@@ -220,31 +354,52 @@ func (m *Manager) Preview(seq uint64) {
 		m.Message.SetText(m.tr.Err(err))
 		return
 	}
-	showImage(m.win, m.tr.T("ui.manager.preview")+" "+rc.Number, png, m.tr.T("ui.close"))
+	showImage(m.win, "manager-preview", m.tr.T("ui.manager.preview")+" "+rc.Number, png, m.tr.T("ui.close"))
 }
 
-func showImage(win fyne.Window, title string, png []byte, closeText string) {
-	img := canvas.NewImageFromReader(bytes.NewReader(png), title+".png")
-	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSize(420, 560))
-	dialog.ShowCustom(title, closeText, container.NewVScroll(img), win)
+// PreviewSize is the largest receipt preview dialog.
+var PreviewSize = fyne.NewSize(480, 640)
+
+func showImage(win fyne.Window, key, title string, png []byte, closeText string) {
+	size := dialogSize(win, PreviewSize)
+	var content fyne.CanvasObject
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(png)); err == nil && cfg.Width > 0 {
+		img := canvas.NewImageFromReader(bytes.NewReader(png), title+".png")
+		img.FillMode = canvas.ImageFillContain
+		img.ScaleMode = canvas.ImageScalePixels
+		// Full dialog width (the receipt's own width when narrower), the
+		// height that keeps the aspect: long receipts scroll.
+		w := min(float32(cfg.Width), size.Width-2*theme.Padding()-24)
+		img.SetMinSize(fyne.NewSize(w, w*float32(cfg.Height)/float32(cfg.Width)))
+		content = container.NewCenter(img)
+	} else {
+		content = widget.NewLabel("-")
+	}
+	d := dialog.NewCustom(title, closeText, container.NewVScroll(content), win)
+	d.Resize(size)
+	ShowModal(win, key, d, d.Hide)
 }
 
 func (m *Manager) askVoid(r *pos.Record) {
-	reason := widget.NewEntry()
+	reason := NewKeyEntry(m.win)
 	reason.SetPlaceHolder(m.tr.T("ui.manager.void_reason"))
-	id := widget.NewEntry()
+	id := NewKeyEntry(m.win)
 	id.SetText(m.user.ID)
-	pin := widget.NewPasswordEntry()
-	dialog.ShowForm(m.tr.T("ui.manager.void")+" "+r.Receipt, m.tr.T("ui.manager.void"), m.tr.T("ui.cashier.cancel"), []*widget.FormItem{
+	pin := NewKeyEntry(m.win)
+	pin.Password = true
+	d := FormModal(m.tr, m.win, "manager-void", m.tr.T("ui.manager.void")+" "+r.Receipt, []*widget.FormItem{
 		widget.NewFormItem(m.tr.T("ui.manager.void_reason"), reason),
 		widget.NewFormItem(m.tr.T("ui.login.manager"), id),
 		widget.NewFormItem(m.tr.T("ui.login.pin"), pin),
-	}, func(ok bool) {
-		if ok {
-			m.Void(r.Seq, id.Text, pin.Text, reason.Text)
+	}, func() string {
+		if err := m.Void(r.Seq, id.Text, pin.Text, reason.Text); err != nil {
+			return m.Message.Text
 		}
-	}, m.win)
+		return ""
+	})
+	if d != nil && m.win != nil {
+		m.win.Canvas().Focus(reason)
+	}
 }
 
 // Void cancels sale seq after checking the manager's PIN, prints the void
@@ -260,33 +415,15 @@ func (m *Manager) Void(seq uint64, id, pin, reason string) error {
 		m.Message.SetText(m.tr.Err(err))
 		return err
 	}
-	m.Message.SetText(m.tr.T("ui.manager.voided", "receipt", rc.Voids))
+	msg := m.tr.T("ui.manager.voided", "receipt", rc.Voids)
 	if m.dev != nil {
 		if err := m.dev.PrintReceipt(rc); err != nil {
-			m.Message.SetText(m.tr.T("ui.manager.voided", "receipt", rc.Voids) + " · " + m.tr.Err(err))
+			msg += " · " + m.tr.Err(err)
 		}
 	}
 	m.Load()
+	m.Message.SetText(msg)
 	return nil
-}
-
-// ExportCSV writes the day's report to dir and returns the file.
-func (m *Manager) ExportCSV(dir string) (string, error) {
-	var b bytes.Buffer
-	if err := report.WriteCSV(&b, m.day); err != nil {
-		return "", err
-	}
-	name := filepath.Join(dir, "fupinpos-"+m.day.Day+".csv")
-	return name, os.WriteFile(name, b.Bytes(), 0o644)
-}
-
-func (m *Manager) exportCSV() {
-	name, err := m.ExportCSV(m.ExportDir)
-	if err != nil {
-		m.Message.SetText(err.Error())
-		return
-	}
-	m.Message.SetText(m.tr.T("ui.manager.exported", "file", name))
 }
 
 func (m *Manager) printZ() {

@@ -40,6 +40,10 @@ func (tech) Enroll(context.Context, string, string, func(string) bool) error { r
 func (tech) SyncNow(context.Context, func(int, int)) error                   { return nil }
 func (tech) VerifyLedger(context.Context, func(int, int)) (string, error)    { return "ok", nil }
 func (tech) Diagnostics() []ui.Diag                                          { return []ui.Diag{{Name: "Go", Value: "go1.26"}} }
+func (tech) TestPrint(string, string) ([]byte, error)                        { return nil, nil }
+func (tech) DeviceStates() []ui.DeviceState {
+	return []ui.DeviceState{{Field: ui.FieldPrinter, State: "ok"}, {Field: ui.FieldScanner, State: "ok"}}
+}
 
 func TestVoidNeedsManagerPIN(t *testing.T) {
 	f := newCashier(t, "zh_Hans")
@@ -83,12 +87,12 @@ func TestVoidNeedsManagerPIN(t *testing.T) {
 		t.Errorf("voucher not released by the void: %+v", v)
 	}
 	dir := t.TempDir()
-	name, err := m.ExportCSV(dir)
-	if err != nil || filepath.Dir(name) != dir {
-		t.Fatalf("export %s: %v", name, err)
+	names, err := m.Export(dir, ui.FormatCSV)
+	if err != nil || len(names) != 2 || filepath.Dir(names[0]) != dir {
+		t.Fatalf("export %v: %v", names, err)
 	}
-	if b, _ := os.ReadFile(name); len(b) == 0 {
-		t.Error("empty CSV")
+	if b, _ := os.ReadFile(names[0]); !strings.Contains(string(b), "作废笔数") {
+		t.Errorf("summary CSV:\n%s", b)
 	}
 }
 
@@ -119,21 +123,36 @@ func TestTechnicianRefusesBadValues(t *testing.T) {
 		{"baud not a number", func(x *ui.Technician) { x.Port.SetText("/dev/ttyUSB0"); x.Baud.SetText("fast") }, false},
 		{"bad parity", func(x *ui.Technician) { x.Port.SetText("/dev/ttyUSB0"); x.Parity.SetText("maybe") }, false},
 		{"bad terminator", func(x *ui.Technician) { x.Port.SetText("/dev/ttyUSB0"); x.Term.SetText("semicolon") }, false},
-		{"printer without port", func(x *ui.Technician) { x.PrinterURI.SetText("tcp://192.168.1.50") }, false},
+		{"printer default port", func(x *ui.Technician) { x.PrinterURI.SetText("tcp://192.168.1.50") }, true}, // 9100, as the app opens it
 		{"printer ok", func(x *ui.Technician) { x.PrinterURI.SetText("tcp://192.168.1.50:9100") }, true},
+		// One parser: device/printer's. usb:// was accepted here and refused at start.
+		{"printer usb scheme", func(x *ui.Technician) { x.PrinterURI.SetText("usb://foo") }, false},
+		{"printer unknown option", func(x *ui.Technician) { x.PrinterURI.SetText("tcp://192.168.1.50:9100?speed=1") }, false},
+		{"printer file relative", func(x *ui.Technician) { x.PrinterURI.SetText("file://lp0") }, false},
+		{"printer usb device", func(x *ui.Technician) { x.PrinterURI.SetText("file:///dev/usb/lp0") }, true},
+		{"printer serial", func(x *ui.Technician) { x.PrinterURI.SetText("serial:///dev/ttyS0?baud=19200") }, true},
+		{"printer 58 raster", func(x *ui.Technician) {
+			x.PrinterURI.SetText("tcp://192.168.1.50:9100")
+			x.Paper.SetSelected("58")
+			x.QRMode.SetSelected("raster")
+		}, true},
+		{"wedge not a wedge URI", func(x *ui.Technician) { x.Wedge.SetText("prefix=]Q1") }, false},
+		{"wedge bad gap", func(x *ui.Technician) { x.Wedge.SetText("wedge:?gap=fast") }, false},
+		{"wedge prefix", func(x *ui.Technician) { x.Wedge.SetText("wedge:?prefix=%5DQ1") }, true},
+		{"receipt in English", func(x *ui.Technician) { x.ReceiptLang.SetSelected("en") }, true},
 		{"server not a URL", func(x *ui.Technician) { x.Server.SetText("voucher server") }, false},
 		{"server ok", func(x *ui.Technician) { x.Server.SetText("https://voucher.example.cn") }, true},
 		{"kiosk mode", func(x *ui.Technician) { x.Kiosk.SetChecked(true) }, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := len(store.Audit)
+			before := len(store.AuditLog())
 			x := newTech()
 			tc.set(x)
 			err := x.Save()
 			if (err == nil) != tc.ok {
 				t.Fatalf("Save() = %v, want ok=%v", err, tc.ok)
 			}
-			if audited := len(store.Audit) > before; audited != tc.ok {
+			if audited := len(store.AuditLog()) > before; audited != tc.ok {
 				t.Errorf("audited=%v after save ok=%v", audited, tc.ok)
 			}
 			if !tc.ok && x.Message.Text == "" {
@@ -141,8 +160,19 @@ func TestTechnicianRefusesBadValues(t *testing.T) {
 			}
 		})
 	}
-	if cfg, _ := store.Config(); !cfg.Kiosk {
+	cfg, _ := store.Config()
+	if !cfg.Kiosk {
 		t.Error("the kiosk setting was not saved")
+	}
+	// The last good printer, wedge and receipt language are what was saved.
+	for _, c := range []struct{ name, got, want string }{
+		{"printer", cfg.Printer, "tcp://192.168.1.50:9100?paper=58&qr=raster"},
+		{"wedge", cfg.Wedge, "wedge:?prefix=%5DQ1"},
+		{"receipt language", cfg.ReceiptLang, "en"},
+	} {
+		if c.got != c.want {
+			t.Errorf("saved %s %q, want %q", c.name, c.got, c.want)
+		}
 	}
 }
 

@@ -41,6 +41,7 @@ type Session struct {
 	lines    []pos.Line
 	vouchers []*pos.Voucher
 	codes    []string
+	manual   map[string]string // code typed by hand -> approving manager
 	method   pos.PayMethod
 	verdict  Verdict
 	last     *pos.Receipt
@@ -64,6 +65,74 @@ func (s *Session) changed() {
 	if f != nil {
 		f()
 	}
+}
+
+// ScanManual handles a code typed by hand (the F8 dialog, or keyboard input
+// too slow to be a scanner). It is accepted only once managerID has
+// approved it with managerPIN: the sale is then recorded as a manual entry
+// with that manager. An authorization failure is returned and changes
+// nothing; a refused code is returned as the verdict, as for a scan.
+func (s *Session) ScanManual(code, managerID, managerPIN string) (Verdict, error) {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return Verdict{}, pos.Errorf(pos.EINVALID, "empty code")
+	}
+	m, err := s.store.Authorize(managerID, managerPIN, pos.RoleManager)
+	if err != nil {
+		return Verdict{}, err
+	}
+	v := s.Scan(code)
+	if v.Kind == VerdictOK {
+		s.mu.Lock()
+		if s.manual == nil {
+			s.manual = map[string]string{}
+		}
+		s.manual[code] = m.ID
+		s.mu.Unlock()
+	}
+	return v, nil
+}
+
+// Manual reports whether a voucher in the sale was typed by hand, and the
+// manager who approved the last one.
+func (s *Session) Manual() (bool, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mgr := ""
+	for _, c := range s.codes {
+		if m, ok := s.manual[c]; ok {
+			mgr = m
+		}
+	}
+	return mgr != "", mgr
+}
+
+// Refuse shows err as the verdict (a refused wedge burst).
+func (s *Session) Refuse(err error) {
+	s.mu.Lock()
+	s.verdict = refusal(err)
+	s.mu.Unlock()
+	s.changed()
+}
+
+// ClearRefusal puts a refused verdict back to idle (the red banner times
+// out); other verdicts are kept.
+func (s *Session) ClearRefusal() {
+	s.mu.Lock()
+	if s.verdict.Kind != VerdictRefused {
+		s.mu.Unlock()
+		return
+	}
+	s.verdict = Verdict{}
+	s.mu.Unlock()
+	s.changed()
+}
+
+// Empty reports whether the sale has neither goods nor vouchers.
+func (s *Session) Empty() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.lines) == 0 && len(s.vouchers) == 0
 }
 
 func refusal(err error) Verdict {
@@ -255,6 +324,7 @@ func (s *Session) Complete() (*pos.Receipt, error) {
 		sale.Cashier = s.cashier.ID
 	}
 	s.mu.Unlock()
+	sale.Manual, sale.Manager = s.Manual()
 	if len(sale.Lines) == 0 {
 		return nil, ErrEmpty
 	}
@@ -271,7 +341,7 @@ func (s *Session) Complete() (*pos.Receipt, error) {
 	}
 	s.mu.Lock()
 	s.last, s.lastSeq = rc, seq
-	s.lines, s.vouchers, s.codes = nil, nil, nil
+	s.lines, s.vouchers, s.codes, s.manual = nil, nil, nil, nil
 	s.verdict = Verdict{}
 	s.method = pos.PayCash
 	s.mu.Unlock()
@@ -290,7 +360,7 @@ var ErrPrint = errors.New("sale recorded, receipt not printed")
 // Cancel empties the sale; nothing is recorded.
 func (s *Session) Cancel() {
 	s.mu.Lock()
-	s.lines, s.vouchers, s.codes = nil, nil, nil
+	s.lines, s.vouchers, s.codes, s.manual = nil, nil, nil, nil
 	s.verdict = Verdict{}
 	s.mu.Unlock()
 	s.changed()

@@ -5,23 +5,32 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 
+	"fupinpos/device/scanner"
 	"fupinpos/pos"
 )
 
 // Shell owns the window's content: the login screen, then the screen of the
 // logged-in user's role, back to login on lock or after IdleLock without
-// input. Scans from the serial scanner are routed to whatever screen wants
-// them.
+// input. It installs the window's one KeyRouter, so keyboard-wedge scans,
+// F-keys and typing reach whatever screen is shown, and routes scans from
+// the serial scanner the same way.
 type Shell struct {
 	Tr      Tr
 	Store   Store
 	Printer Printer
 	Win     fyne.Window
 	Title   string
-	// IdleLock locks the screen after this long without a scan or tap
+	// IdleLock locks the screen after this long without a key, tap or scan
 	// (0 = never).
 	IdleLock time.Duration
+	// Wedge tells keyboard-wedge scans from typing (scanner.ParseWedge of
+	// pos.TerminalConfig.Wedge); zero is the defaults.
+	Wedge scanner.WedgeConfig
+	// Now is the clock (nil: time.Now); tests set it.
+	Now func() time.Time
 	// Manager and Technician build those screens; nil shows the cashier
 	// screen to every role.
 	Manager    func(u *pos.User, logout func()) fyne.CanvasObject
@@ -30,22 +39,58 @@ type Shell struct {
 	// run's timing point).
 	OnCashierReady func(*Cashier)
 
-	mu      sync.Mutex
-	cashier *Cashier
-	scanTo  func(text string)
-	status  Status
-	last    time.Time
+	mu       sync.Mutex
+	router   *KeyRouter
+	login    *Login
+	cashier  *Cashier
+	user     *pos.User
+	scanTo   func(text string)
+	status   Status
+	last     time.Time
+	kept     map[string]*Session        // open baskets kept across the lock, by cashier id
+	wedged   bool                       // a wedge scan has been seen
+	seen     map[fyne.CanvasObject]bool // widgets instrumented on the shown screen
+	seenRoot fyne.CanvasObject
+}
+
+func (s *Shell) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Router returns the window's key router, installing it on first use.
+func (s *Shell) Router() *KeyRouter {
+	if s.router == nil {
+		s.router = NewKeyRouter(s.Win, s.Wedge, s.now)
+		s.router.OnInput = s.touch
+		s.router.OnWedge = s.sawWedge
+		s.router.Install()
+	}
+	return s.router
 }
 
 // ShowLogin shows the login screen. Call on the UI goroutine.
 func (s *Shell) ShowLogin() {
+	s.touch()
+	CloseModals(s.Win)
 	s.mu.Lock()
-	s.cashier, s.scanTo = nil, nil
+	if c := s.cashier; c != nil && !c.sess.Empty() && s.user != nil {
+		if s.kept == nil {
+			s.kept = map[string]*Session{}
+		}
+		s.kept[s.user.ID] = c.sess
+	}
+	s.cashier, s.scanTo, s.user = nil, nil, nil
 	s.mu.Unlock()
 	l := NewLogin(s.Tr, s.Store, s.Title)
 	l.OnLogin = s.Enter
-	s.Win.Canvas().SetOnTypedKey(nil)
-	s.Win.Canvas().SetOnTypedRune(nil)
+	l.SetWindow(s.Win)
+	s.mu.Lock()
+	s.login = l
+	s.mu.Unlock()
+	s.Router().SetTarget(l.Target())
 	s.Win.SetContent(l.Content())
 	s.Win.Canvas().Focus(l.PIN)
 }
@@ -53,50 +98,85 @@ func (s *Shell) ShowLogin() {
 // Enter shows u's screen.
 func (s *Shell) Enter(u *pos.User) {
 	s.touch()
+	r := s.Router()
+	s.mu.Lock()
+	s.user, s.login = u, nil
+	s.mu.Unlock()
 	switch {
 	case u.Role == pos.RoleManager && s.Manager != nil:
+		r.SetTarget(Target{})
 		s.Win.SetContent(s.Manager(u, s.ShowLogin))
 	case u.Role == pos.RoleTechnician && s.Technician != nil:
+		r.SetTarget(Target{})
 		s.Win.SetContent(s.Technician(u, s.ShowLogin))
 	default:
-		sess := NewSession(s.Store, s.Printer, u)
+		s.mu.Lock()
+		sess := s.kept[u.ID]
+		delete(s.kept, u.ID)
+		s.mu.Unlock()
+		if sess == nil {
+			sess = NewSession(s.Store, s.Printer, u)
+		}
 		c := NewCashier(s.Tr, sess, s.Store, s.Win)
 		c.OnLogout = s.ShowLogin
-		c.Shortcuts(s.Win.Canvas())
+		c.OnActivity = s.touch
 		s.mu.Lock()
 		s.cashier = c
-		s.scanTo = func(text string) { sess.Scan(text) }
+		s.scanTo = c.Scan
 		st := s.status
 		s.mu.Unlock()
 		c.Status.Set(st)
+		r.SetTarget(c.Target())
 		s.Win.SetContent(c.Content())
+		s.Win.Canvas().Unfocus()
 		if s.OnCashierReady != nil {
 			s.OnCashierReady(c)
 		}
 	}
+	s.instrument()
 }
 
 // Cashier returns the cashier screen if it is shown.
 func (s *Shell) Cashier() *Cashier { s.mu.Lock(); defer s.mu.Unlock(); return s.cashier }
 
-// RouteScans sends scans to f (the technician's live scan test) until it is
-// called with nil.
-func (s *Shell) RouteScans(f func(string)) { s.mu.Lock(); s.scanTo = f; s.mu.Unlock() }
+// Login returns the login screen if it is shown.
+func (s *Shell) Login() *Login { s.mu.Lock(); defer s.mu.Unlock(); return s.login }
+
+// RouteScans sends scans, from the serial scanner and the keyboard wedge,
+// to f (the technician's live scan test) until it is called with nil.
+func (s *Shell) RouteScans(f func(string)) {
+	s.mu.Lock()
+	s.scanTo = f
+	s.mu.Unlock()
+	if f == nil {
+		s.Router().SetTarget(Target{})
+		return
+	}
+	s.Router().SetTarget(Target{Scan: f})
+}
 
 // Scan delivers a scan from the serial scanner; safe from any goroutine.
 func (s *Shell) Scan(text string) {
 	s.touch()
-	s.mu.Lock()
-	f := s.scanTo
-	s.mu.Unlock()
-	if f != nil {
-		f(text)
-	}
+	fyne.Do(func() {
+		s.mu.Lock()
+		f, l := s.scanTo, s.login
+		s.mu.Unlock()
+		switch {
+		case l != nil:
+			l.ScanRefused()
+		case f != nil && !ModalOpen(s.Win):
+			f(text)
+		}
+	})
 }
 
 // SetStatus updates the status bar; safe from any goroutine.
 func (s *Shell) SetStatus(st Status) {
 	s.mu.Lock()
+	if s.wedged && (st.Scanner == "" || st.Scanner == "unknown") {
+		st.Scanner = "wedge"
+	}
 	s.status = st
 	c := s.cashier
 	s.mu.Unlock()
@@ -105,19 +185,133 @@ func (s *Shell) SetStatus(st Status) {
 	}
 }
 
-func (s *Shell) touch() { s.mu.Lock(); s.last = time.Now(); s.mu.Unlock() }
-
-// CheckIdle locks the screen when IdleLock has passed since the last
-// activity and the cashier's basket is empty; call it from a ticker.
-func (s *Shell) CheckIdle(now time.Time) {
+// sawWedge marks the scanner as a keyboard wedge on the status bar.
+func (s *Shell) sawWedge() {
 	s.mu.Lock()
-	c, last := s.cashier, s.last
+	seen := s.wedged
+	s.wedged = true
+	st := s.status
 	s.mu.Unlock()
-	if s.IdleLock <= 0 || c == nil || now.Sub(last) < s.IdleLock {
+	if !seen {
+		s.SetStatus(st)
+	}
+}
+
+func (s *Shell) touch() { s.mu.Lock(); s.last = s.now(); s.mu.Unlock() }
+
+// Touch counts as activity for the idle lock (a tap on a screen the Shell
+// does not build).
+func (s *Shell) Touch() { s.touch() }
+
+// CheckIdle locks the screen when IdleLock has passed since the last key,
+// tap or scan; call it from a ticker. Any screen but login locks. The
+// message of a completed sale is never hidden: the lock waits until it is
+// acknowledged. An open basket is kept for its cashier, who gets it back
+// on the next login.
+func (s *Shell) CheckIdle(now time.Time) {
+	fyne.Do(func() {
+		s.mu.Lock()
+		c, last, u := s.cashier, s.last, s.user
+		s.mu.Unlock()
+		s.instrument()
+		if s.IdleLock <= 0 || u == nil || now.Sub(last) < s.IdleLock {
+			return
+		}
+		if c != nil && c.AwaitingAck() {
+			return
+		}
+		s.ShowLogin()
+	})
+}
+
+// instrument makes every button, select, radio and check of the shown
+// screen count as activity for the idle lock and give the keyboard focus
+// back to the router after a change (DESIGN §7: a focused widget takes
+// every key). Widgets already instrumented are skipped.
+func (s *Shell) instrument() {
+	if s.Win == nil || s.Win.Content() == nil || s.Cashier() != nil {
+		return // the cashier screen reports its own taps
+	}
+	if s.seen == nil || s.seenRoot != s.Win.Content() {
+		s.seen, s.seenRoot = map[fyne.CanvasObject]bool{}, s.Win.Content()
+	}
+	instrumented := func(o fyne.CanvasObject) bool { return s.seen[o] }
+	markInstrumented := func(o fyne.CanvasObject) { s.seen[o] = true }
+	walk(s.Win.Content(), func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Button:
+			if f := w.OnTapped; f != nil && !instrumented(w) {
+				w.OnTapped = func() { s.touch(); f() }
+				markInstrumented(w)
+			}
+		case *widget.Select:
+			if !instrumented(w) {
+				f := w.OnChanged
+				w.OnChanged = func(v string) {
+					s.touch()
+					s.Win.Canvas().Unfocus()
+					if f != nil {
+						f(v)
+					}
+				}
+				markInstrumented(w)
+			}
+		case *widget.RadioGroup:
+			if !instrumented(w) {
+				f := w.OnChanged
+				w.OnChanged = func(v string) {
+					s.touch()
+					s.Win.Canvas().Unfocus()
+					if f != nil {
+						f(v)
+					}
+				}
+				markInstrumented(w)
+			}
+		case *widget.Check:
+			if !instrumented(w) {
+				f := w.OnChanged
+				w.OnChanged = func(v bool) {
+					s.touch()
+					s.Win.Canvas().Unfocus()
+					if f != nil {
+						f(v)
+					}
+				}
+				markInstrumented(w)
+			}
+		}
+	})
+}
+
+// walk visits o and the objects it contains (containers, scrolls, splits,
+// tabs; not the insides of other widgets).
+func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
+	if o == nil {
 		return
 	}
-	if len(c.sess.Lines()) > 0 || len(c.sess.Vouchers()) > 0 {
-		return
+	f(o)
+	switch c := o.(type) {
+	case *fyne.Container:
+		for _, x := range c.Objects {
+			walk(x, f)
+		}
+	case *container.Scroll:
+		walk(c.Content, f)
+	case *container.Split:
+		walk(c.Leading, f)
+		walk(c.Trailing, f)
+	case *container.AppTabs:
+		for _, it := range c.Items {
+			walk(it.Content, f)
+		}
+	case *container.DocTabs:
+		for _, it := range c.Items {
+			walk(it.Content, f)
+		}
+	case *widget.Form:
+		for _, it := range c.Items {
+			walk(it.Widget, f)
+		}
 	}
-	fyne.Do(s.ShowLogin)
 }

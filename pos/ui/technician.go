@@ -1,19 +1,21 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"fupinpos/device/escpos"
+	"fupinpos/device/printer"
 	"fupinpos/device/scanner"
 	"fupinpos/pos"
 )
@@ -21,12 +23,33 @@ import (
 // Diag is one line of the technician's diagnostics.
 type Diag struct{ Name, Value string }
 
+// Settings named by DeviceState.Field.
+const (
+	FieldPrinter = "printer"
+	FieldScanner = "scanner"
+	FieldWedge   = "wedge"
+	FieldServer  = "server"
+	FieldLang    = "lang"
+)
+
+// DeviceState is how one device or setting of the terminal stands, for the
+// technician: Field is FieldPrinter, FieldScanner, FieldWedge, FieldServer
+// or FieldLang; State is the status bar's word (ok, offline, disconnected,
+// unknown, bad_config, ...); Err says why a saved setting could not be used
+// (nil when it could).
+type DeviceState struct {
+	Field string
+	State string
+	Err   error
+}
+
 // Tech is what the technician screen needs besides the store: the terminal
 // configuration, the serial ports, the sync client and the checks. cmd/fupinpos
 // implements it over pos/bolt, device/* and sync/client.
 type Tech interface {
 	Config() (*pos.TerminalConfig, error)
-	// SetConfig validates, saves and audits cfg under actor.
+	// SetConfig validates, saves and audits cfg under actor, and applies
+	// what can be applied at once (printer, receipt language).
 	SetConfig(cfg *pos.TerminalConfig, actor string) error
 	Ports() ([]scanner.PortInfo, error)
 	// Enroll registers the terminal with the server at url using a
@@ -40,6 +63,13 @@ type Tech interface {
 	// VerifyLedger walks the ledger and says what it found.
 	VerifyLedger(ctx context.Context, progress func(done, total int)) (string, error)
 	Diagnostics() []Diag
+	// TestPrint prints the test page on the printer named by uri (the
+	// field's URI, saved or not) in language receiptLang and returns the
+	// page's preview (PNG). It is called off the UI goroutine.
+	TestPrint(uri, receiptLang string) ([]byte, error)
+	// DeviceStates says how the printer, the scanner and the other saved
+	// settings stand, including why a saved setting could not be used.
+	DeviceStates() []DeviceState
 }
 
 // Router lets the technician's live scan test take the scanner's output.
@@ -47,11 +77,68 @@ type Router interface {
 	RouteScans(f func(text string))
 }
 
-// Technician is the technician screen: scanner (port, line settings, live
-// scan test), printer (transport, paper, QR mode, test print with
-// preview), server and enrollment, sync now, diagnostics, language. Every
-// change is validated before it is saved, and saved through SetConfig,
-// which audits it.
+// Choice is a row of buttons of which one is selected: what a Select or a
+// RadioGroup shows, without taking the keyboard focus when tapped (a
+// focused widget gets every key, and scans would be lost, DESIGN §7).
+type Choice struct {
+	Options  []string // the values, as saved
+	Labels   []string // what the buttons say (Options when nil)
+	Selected string
+	// OnChanged is called when a button changes the selection.
+	OnChanged func(string)
+	buttons   []*widget.Button
+	box       *fyne.Container
+}
+
+// NewChoice returns a choice of options labelled labels (nil: the options).
+func NewChoice(options, labels []string, selected string) *Choice {
+	c := &Choice{Options: options, Labels: labels, Selected: selected, box: container.NewHBox()}
+	for i, o := range options {
+		text := o
+		if i < len(labels) {
+			text = labels[i]
+		}
+		b := widget.NewButton(text, func() {
+			if c.Selected != o {
+				c.SetSelected(o)
+				if c.OnChanged != nil {
+					c.OnChanged(o)
+				}
+			}
+		})
+		c.buttons = append(c.buttons, b)
+		c.box.Add(b)
+	}
+	c.SetSelected(selected)
+	return c
+}
+
+// SetSelected selects option s (ignored when s is not an option).
+func (c *Choice) SetSelected(s string) {
+	found := false
+	for i, o := range c.Options {
+		imp := widget.MediumImportance
+		if o == s {
+			imp, found = widget.HighImportance, true
+		}
+		c.buttons[i].Importance = imp
+		c.buttons[i].Refresh()
+	}
+	if found {
+		c.Selected = s
+	}
+}
+
+// Content returns the row of buttons.
+func (c *Choice) Content() fyne.CanvasObject { return c.box }
+
+// Technician is the technician screen: scanner (port, line settings,
+// keyboard-wedge setting, live scan test), printer (URI, paper, QR mode,
+// receipt language, test print with preview), server and enrollment, sync
+// now, diagnostics, language. Every change is validated before it is saved
+// (with the same parsers the app uses at start), and saved through
+// SetConfig, which audits it. The state of each device is shown, with the
+// reason when a saved setting could not be used.
 type Technician struct {
 	tr      Tr
 	tech    Tech
@@ -60,25 +147,31 @@ type Technician struct {
 	user    *pos.User
 	router  Router
 	Message *widget.Label
+	// States shows the printer's and the scanner's current state and any
+	// saved setting the terminal could not use.
+	States *widget.Label
 
 	Port, Baud, Parity, Term *widget.SelectEntry
+	Wedge                    *widget.Entry
 	ScanTest                 *widget.Label
 	PrinterURI               *widget.Entry
-	Paper, QRMode            *widget.Select
+	Paper, QRMode            *Choice
+	ReceiptLang              *Choice
 	Server, Code             *widget.Entry
-	Lang                     *widget.Select
+	Lang                     *Choice
 	Kiosk                    *widget.Check
 	Progress                 *widget.ProgressBar
 	diags                    *fyne.Container
 	root                     fyne.CanvasObject
-	// OnLanguage is called after the language setting was saved.
+	// OnLanguage is called after a new screen language was saved.
 	OnLanguage func(code string)
 }
 
 // NewTechnician builds the technician screen for u.
 func NewTechnician(tr Tr, tech Tech, dev Devices, win fyne.Window, u *pos.User, router Router, logout func()) *Technician {
-	t := &Technician{tr: tr, tech: tech, dev: dev, win: win, user: u, router: router, Message: widget.NewLabel(""), Progress: widget.NewProgressBar()}
+	t := &Technician{tr: tr, tech: tech, dev: dev, win: win, user: u, router: router, Message: widget.NewLabel(""), States: widget.NewLabel(""), Progress: widget.NewProgressBar()}
 	t.Message.Wrapping = fyne.TextWrapWord
+	t.States.Wrapping = fyne.TextWrapWord
 	cfg, err := tech.Config()
 	if err != nil || cfg == nil {
 		cfg = &pos.TerminalConfig{}
@@ -104,6 +197,9 @@ func NewTechnician(tr Tr, tech Tech, dev Devices, win fyne.Window, u *pos.User, 
 	t.Parity.SetText(sc.Parity.String())
 	t.Term = widget.NewSelectEntry([]string{"cr", "crlf", "lf", "tab", "none"})
 	t.Term.SetText(sc.Framing.Terminator.String())
+	t.Wedge = widget.NewEntry()
+	t.Wedge.SetText(cfg.Wedge)
+	t.Wedge.SetPlaceHolder("wedge:?prefix=%5DQ1")
 	t.ScanTest = widget.NewLabel(tr.T("ui.tech.scan_test_hint"))
 	t.ScanTest.Wrapping = fyne.TextWrapBreak
 	t.ScanTest.TextStyle.Monospace = true
@@ -113,33 +209,32 @@ func NewTechnician(tr Tr, tech Tech, dev Devices, win fyne.Window, u *pos.User, 
 
 	t.PrinterURI = widget.NewEntry()
 	t.PrinterURI.SetPlaceHolder("tcp://192.168.1.50:9100")
-	t.Paper = widget.NewSelect([]string{"58", "80", "80-180"}, nil)
-	t.QRMode = widget.NewSelect([]string{"native", "raster"}, nil)
+	paper, qr := printer.DefaultPaper, "native"
 	if pu, err := url.Parse(cfg.Printer); err == nil && cfg.Printer != "" {
 		q := pu.Query()
-		t.Paper.SetSelected(or(q.Get("paper"), "80"))
-		t.QRMode.SetSelected(or(q.Get("qr"), "native"))
+		paper, qr = or(q.Get("paper"), paper), or(q.Get("qr"), qr)
 		q.Del("paper")
 		q.Del("qr")
 		pu.RawQuery = q.Encode()
 		t.PrinterURI.SetText(pu.String())
 	} else {
-		t.Paper.SetSelected("80")
-		t.QRMode.SetSelected("native")
+		t.PrinterURI.SetText(cfg.Printer)
 	}
+	unfocus := func(string) { t.unfocus() }
+	t.Paper = NewChoice([]string{"58", "80", "80-180"}, []string{"58 mm", "80 mm", "80 mm/180 dpi"}, paper)
+	t.QRMode = NewChoice([]string{"native", "raster"}, []string{tr.T("ui.tech.qr_native"), tr.T("ui.tech.qr_raster")}, qr)
+	t.ReceiptLang = NewChoice([]string{"zh_Hans", "en"}, []string{"中文", "English"}, or(cfg.ReceiptLang, "zh_Hans"))
 	t.Server = widget.NewEntry()
 	t.Server.SetText(cfg.Server)
 	t.Server.SetPlaceHolder("https://voucher.example.cn")
 	t.Code = widget.NewEntry()
 	t.Code.SetPlaceHolder(tr.T("ui.tech.enroll_code"))
-	t.Lang = widget.NewSelect([]string{"中文", "English"}, nil)
-	if cfg.Lang == "en" {
-		t.Lang.SetSelected("English")
-	} else {
-		t.Lang.SetSelected("中文")
+	t.Lang = NewChoice([]string{"zh_Hans", "en"}, []string{"中文", "English"}, or(cfg.Lang, "zh_Hans"))
+	for _, c := range []*Choice{t.Paper, t.QRMode, t.ReceiptLang, t.Lang} {
+		c.OnChanged = unfocus
 	}
-
-	t.Kiosk = widget.NewCheck(tr.T("ui.tech.kiosk"), nil)
+	// A tapped Check takes the focus; give it back to the window at once.
+	t.Kiosk = widget.NewCheck(tr.T("ui.tech.kiosk"), func(bool) { t.unfocus() })
 	t.Kiosk.SetChecked(cfg.Kiosk)
 
 	save := widget.NewButtonWithIcon(tr.T("ui.save"), theme.DocumentSaveIcon(), func() { t.Save() })
@@ -160,16 +255,18 @@ func NewTechnician(tr Tr, tech Tech, dev Devices, win fyne.Window, u *pos.User, 
 		widget.NewFormItem(tr.T("ui.tech.baud"), t.Baud),
 		widget.NewFormItem(tr.T("ui.tech.parity"), t.Parity),
 		widget.NewFormItem(tr.T("ui.tech.term"), t.Term),
+		widget.NewFormItem(tr.T("ui.tech.wedge"), t.Wedge),
 	)
 	prn := widget.NewForm(
 		widget.NewFormItem(tr.T("ui.tech.printer"), t.PrinterURI),
-		widget.NewFormItem(tr.T("ui.tech.paper"), t.Paper),
-		widget.NewFormItem(tr.T("ui.tech.qr"), t.QRMode),
+		widget.NewFormItem(tr.T("ui.tech.paper"), t.Paper.Content()),
+		widget.NewFormItem(tr.T("ui.tech.qr"), t.QRMode.Content()),
+		widget.NewFormItem(tr.T("ui.tech.receipt_lang"), t.ReceiptLang.Content()),
 	)
 	srv := widget.NewForm(
 		widget.NewFormItem(tr.T("ui.tech.server"), t.Server),
 		widget.NewFormItem(tr.T("ui.tech.enroll_code"), t.Code),
-		widget.NewFormItem(tr.T("ui.tech.lang"), t.Lang),
+		widget.NewFormItem(tr.T("ui.tech.lang"), t.Lang.Content()),
 		widget.NewFormItem("", t.Kiosk),
 	)
 	t.diags = container.NewVBox()
@@ -177,18 +274,29 @@ func NewTechnician(tr Tr, tech Tech, dev Devices, win fyne.Window, u *pos.User, 
 	tabs := container.NewAppTabs(
 		container.NewTabItem(tr.T("ui.tech.scanner"), container.NewBorder(scan, nil, nil, nil,
 			container.NewBorder(heading(tr.T("ui.tech.scan_test")), nil, nil, nil, container.NewVScroll(t.ScanTest)))),
-		container.NewTabItem(tr.T("ui.tech.printer_tab"), container.NewVBox(prn, testPrint)),
-		container.NewTabItem(tr.T("ui.tech.server_tab"), container.NewVBox(srv, container.NewHBox(enroll, syncNow))),
-		container.NewTabItem(tr.T("ui.tech.diagnostics"), container.NewBorder(nil, verify, nil, nil, container.NewVScroll(t.diags))),
+		container.NewTabItem(tr.T("ui.tech.printer_tab"), container.NewVScroll(container.NewVBox(prn, container.NewHBox(testPrint)))),
+		container.NewTabItem(tr.T("ui.tech.server_tab"), container.NewVScroll(container.NewVBox(srv, container.NewHBox(enroll, syncNow)))),
+		container.NewTabItem(tr.T("ui.tech.diagnostics"), container.NewBorder(nil, container.NewHBox(verify), nil, nil, container.NewVScroll(t.diags))),
 	)
-	top := container.NewHBox(heading(tr.T("ui.tech.title")+" · "+u.Name), layout.NewSpacer(), save, lock)
+	// Switching tabs leaves no entry focused, so the live scan test sees a
+	// keyboard-wedge scanner's keys.
+	tabs.OnSelected = func(*container.TabItem) { t.unfocus() }
+	title := heading(tr.T("ui.tech.title") + " · " + u.Name)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(save, lock), title)
 	t.Progress.Hide()
-	t.root = container.NewBorder(top, container.NewVBox(t.Progress, t.Message), nil, nil, tabs)
+	t.refreshStates()
+	t.root = container.NewBorder(container.NewVBox(top, t.States), container.NewVBox(t.Progress, t.Message), nil, nil, tabs)
 	return t
 }
 
 // Content returns the screen's root object.
 func (t *Technician) Content() fyne.CanvasObject { return t.root }
+
+func (t *Technician) unfocus() {
+	if t.win != nil {
+		t.win.Canvas().Unfocus()
+	}
+}
 
 func or(s, def string) string {
 	if s == "" {
@@ -197,19 +305,93 @@ func or(s, def string) string {
 	return s
 }
 
+// showScan shows a scan in the live scan test; safe from any goroutine
+// (serial scans arrive on the reader's, wedge scans on the UI goroutine).
 func (t *Technician) showScan(text string) {
 	kind := scanner.Classify(text)
 	show := text
-	if len(show) > 80 {
-		show = show[:40] + "…" + show[len(show)-20:]
+	if r := []rune(show); len(r) > 80 {
+		show = string(r[:40]) + "…" + string(r[len(r)-20:])
 	}
-	fyne.Do(func() {
-		t.ScanTest.SetText(t.tr.T("ui.tech.scan_result", "kind", kind.String(), "len", strconv.Itoa(len(text)), "text", show))
-	})
+	msg := t.tr.T("ui.tech.scan_result", "kind", kind.String(), "len", strconv.Itoa(len(text)), "text", show)
+	fyne.Do(func() { t.ScanTest.SetText(msg) })
+}
+
+// refreshStates shows the printer's and the scanner's state, and names
+// each saved setting the terminal could not use, with the reason.
+func (t *Technician) refreshStates() {
+	states := t.tech.DeviceStates()
+	var dev, bad []string
+	for _, s := range states {
+		switch s.Field {
+		case FieldPrinter, FieldScanner:
+			dev = append(dev, t.tr.T("ui.tech.state", "device", t.deviceName(s.Field), "state", t.tr.T("ui.status.dev."+or(s.State, "unknown"))))
+		}
+		if s.Err != nil {
+			bad = append(bad, t.tr.T("ui.tech.invalid", "field", t.fieldName(s.Field), "reason", t.reason(s.Err)))
+		}
+	}
+	text := strings.Join(dev, "　")
+	if len(bad) > 0 {
+		text += "\n" + strings.Join(bad, "\n")
+		t.States.Importance = widget.DangerImportance
+	} else {
+		t.States.Importance = widget.MediumImportance
+	}
+	t.States.SetText(text)
+}
+
+// deviceName names the printer or the scanner as the status bar does.
+func (t *Technician) deviceName(f string) string {
+	if f == FieldPrinter {
+		return t.tr.T("ui.tech.printer_tab")
+	}
+	return t.fieldName(f)
+}
+
+// fieldName names the setting f as its field on this screen.
+func (t *Technician) fieldName(f string) string {
+	switch f {
+	case FieldPrinter:
+		return t.tr.T("ui.tech.printer")
+	case FieldScanner:
+		return t.tr.T("ui.tech.scanner")
+	case FieldWedge:
+		return t.tr.T("ui.tech.wedge")
+	case FieldServer:
+		return t.tr.T("ui.tech.server")
+	case FieldLang:
+		return t.tr.T("ui.tech.lang")
+	}
+	return f
+}
+
+// printerURI is the printer field's URI with the paper and QR choices, checked
+// by device/printer's parser (the one the app opens the printer with);
+// "" when the field is empty.
+func (t *Technician) printerURI() (string, error) {
+	p := strings.TrimSpace(t.PrinterURI.Text)
+	if p == "" {
+		return "", nil
+	}
+	field := t.tr.T("ui.tech.printer")
+	u, err := url.Parse(p)
+	if err != nil {
+		return "", pos.WrapError(pos.EINVALID, err, "printer URI %q", p).With("field", field)
+	}
+	q := u.Query()
+	q.Set("paper", t.Paper.Selected)
+	q.Set("qr", t.QRMode.Selected)
+	u.RawQuery = q.Encode()
+	if _, err := printer.ParseURI(u.String()); err != nil {
+		return "", withField(err, field)
+	}
+	return u.String(), nil
 }
 
 // Form builds the configuration the fields describe, validating every
-// value; the error names the first bad field.
+// value with the parsers the app uses at start; the error names the first
+// bad field.
 func (t *Technician) Form() (*pos.TerminalConfig, error) {
 	cfg, err := t.tech.Config()
 	if err != nil {
@@ -225,20 +407,18 @@ func (t *Technician) Form() (*pos.TerminalConfig, error) {
 			return nil, withField(err, t.tr.T("ui.tech.scanner"))
 		}
 		c.Scanner = u.String()
+	} else {
+		c.Scanner = ""
 	}
-	if p := strings.TrimSpace(t.PrinterURI.Text); p != "" {
-		u, err := url.Parse(p)
-		if err != nil || u.Scheme == "" || (u.Scheme == "tcp" && u.Port() == "") || (u.Scheme != "tcp" && u.Scheme != "serial" && u.Scheme != "usb" && u.Scheme != "file") {
-			return nil, pos.Errorf(pos.EINVALID, "printer %q", p).With("field", t.tr.T("ui.tech.printer"))
+	w := strings.TrimSpace(t.Wedge.Text)
+	if w != "" {
+		if _, err := scanner.ParseWedge(w); err != nil {
+			return nil, withField(err, t.tr.T("ui.tech.wedge"))
 		}
-		if _, err := escpos.ProfileByName(t.Paper.Selected); err != nil {
-			return nil, withField(err, t.tr.T("ui.tech.paper"))
-		}
-		q := u.Query()
-		q.Set("paper", t.Paper.Selected)
-		q.Set("qr", t.QRMode.Selected)
-		u.RawQuery = q.Encode()
-		c.Printer = u.String()
+	}
+	c.Wedge = w
+	if c.Printer, err = t.printerURI(); err != nil {
+		return nil, err
 	}
 	if s := strings.TrimSpace(t.Server.Text); s != "" {
 		u, err := url.Parse(s)
@@ -247,10 +427,8 @@ func (t *Technician) Form() (*pos.TerminalConfig, error) {
 		}
 		c.Server = s
 	}
-	c.Lang = "zh_Hans"
-	if t.Lang.Selected == "English" {
-		c.Lang = "en"
-	}
+	c.Lang = t.Lang.Selected
+	c.ReceiptLang = t.ReceiptLang.Selected
 	c.Kiosk = t.Kiosk.Checked
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -265,39 +443,83 @@ func withField(err error, field string) error {
 	return pos.WrapError(pos.EINVALID, err, "%s", field).With("field", field)
 }
 
-// Save validates and saves the settings; the store audits the change.
+// fail shows err in the message line, naming its field.
+func (t *Technician) fail(err error) {
+	field := pos.ErrorParams(err)["field"]
+	t.Message.Importance = widget.DangerImportance
+	if field == "" {
+		t.Message.SetText(t.tr.Err(err))
+		return
+	}
+	t.Message.SetText(t.tr.T("ui.tech.invalid", "field", field, "reason", t.reason(err)))
+}
+
+// reason says why a setting is refused: the translated error and, for a
+// technician, the parser's detail (which part of the URI, what it wants).
+func (t *Technician) reason(err error) string {
+	var pe *pos.Error
+	if errors.As(err, &pe) && pe.Code == pos.EINVALID && pe.Message != "" {
+		return t.tr.Err(err) + "（" + pe.Message + "）"
+	}
+	return t.tr.Err(err)
+}
+
+// Save validates and saves the settings; the store audits the change. A new
+// screen language is applied through OnLanguage.
 func (t *Technician) Save() error {
+	t.unfocus()
 	old, _ := t.tech.Config()
 	c, err := t.Form()
 	if err == nil {
 		err = t.tech.SetConfig(c, t.user.ID)
 	}
 	if err != nil {
-		field := pos.ErrorParams(err)["field"]
-		t.Message.Importance = widget.DangerImportance
-		t.Message.SetText(t.tr.T("ui.tech.invalid", "field", field, "reason", t.tr.Err(err)))
+		t.fail(err)
 		return err
 	}
 	t.Message.Importance = widget.SuccessImportance
 	t.Message.SetText(t.tr.T("ui.saved"))
-	if old != nil && old.Lang != c.Lang && t.OnLanguage != nil {
+	t.refreshStates()
+	if old != nil && or(old.Lang, "zh_Hans") != c.Lang && t.OnLanguage != nil {
 		t.OnLanguage(c.Lang)
 	}
 	return nil
 }
 
+// TestPrint prints the test page on the printer the field names (saved or
+// not) and shows its preview; off the UI goroutine.
 func (t *Technician) testPrint() {
-	if err := t.Save(); err != nil {
+	t.unfocus()
+	uri, err := t.printerURI()
+	if err == nil && uri == "" {
+		err = pos.Errorf(pos.EINVALID, "no printer URI").With("field", t.tr.T("ui.tech.printer"))
+	}
+	if err != nil {
+		t.fail(err)
 		return
 	}
+	rl := t.ReceiptLang.Selected
 	t.busy(func(ctx context.Context) (string, error) {
-		png, err := t.dev.TestPrint()
+		png, err := t.tech.TestPrint(uri, rl)
 		if err != nil {
 			return "", err
 		}
-		fyne.Do(func() { showImage(t.win, t.tr.T("ui.tech.test_print"), png, t.tr.T("ui.close")) })
+		fyne.Do(func() { t.showPreview(png) })
 		return t.tr.T("ui.tech.printed"), nil
 	})
+}
+
+// showPreview shows the test page's image in a dialog that fits 800×600.
+func (t *Technician) showPreview(png []byte) {
+	if len(png) == 0 {
+		return
+	}
+	title := t.tr.T("ui.tech.test_print")
+	img := canvas.NewImageFromReader(bytes.NewReader(png), "test.png")
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(320, 400))
+	d := dialog.NewCustom(title, t.tr.T("ui.close"), container.NewVScroll(img), t.win)
+	ShowModal(t.win, "tech-test-print", d, d.Hide)
 }
 
 func (t *Technician) enroll() {
@@ -318,12 +540,17 @@ func (t *Technician) enroll() {
 }
 
 // confirmRoot asks the technician whether fp is the root key fingerprint
-// on the deployment sheet, and waits for the answer.
+// on the deployment sheet, and waits for the answer. Esc says no.
 func (t *Technician) confirmRoot(fp string) bool {
 	answer := make(chan bool, 1)
 	fyne.Do(func() {
-		dialog.ShowConfirm(t.tr.T("ui.tech.confirm_root_title"), t.tr.T("ui.tech.confirm_root", "fingerprint", fp),
+		d := dialog.NewConfirm(t.tr.T("ui.tech.confirm_root_title"), t.tr.T("ui.tech.confirm_root", "fingerprint", fp),
 			func(ok bool) { answer <- ok }, t.win)
+		d.SetConfirmText(t.tr.T("ui.yes"))
+		d.SetDismissText(t.tr.T("ui.no"))
+		if !ShowModal(t.win, "tech-confirm-root", d, d.Confirm) {
+			answer <- false
+		}
 	})
 	return <-answer
 }
@@ -360,13 +587,13 @@ func (t *Technician) busy(f func(ctx context.Context) (string, error)) {
 		fyne.Do(func() {
 			t.Progress.SetValue(1)
 			if err != nil {
-				t.Message.Importance = widget.DangerImportance
-				t.Message.SetText(t.tr.Err(err))
+				t.fail(err)
 			} else {
 				t.Message.Importance = widget.SuccessImportance
 				t.Message.SetText(msg)
 			}
 			t.refreshDiags()
+			t.refreshStates()
 		})
 	}()
 }
@@ -374,7 +601,9 @@ func (t *Technician) busy(f func(ctx context.Context) (string, error)) {
 func (t *Technician) refreshDiags() {
 	t.diags.RemoveAll()
 	for _, d := range t.tech.Diagnostics() {
-		t.diags.Add(container.NewGridWithColumns(2, widget.NewLabelWithStyle(d.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel(d.Value)))
+		v := widget.NewLabel(d.Value)
+		v.Wrapping = fyne.TextWrapBreak
+		t.diags.Add(container.NewBorder(nil, nil, widget.NewLabelWithStyle(d.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, v))
 	}
 	t.diags.Refresh()
 }

@@ -5,10 +5,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"fupinpos/device/scanner"
 	"fupinpos/pos"
 	"fupinpos/pos/ui"
 	"fupinpos/pos/ui/uitest"
@@ -174,8 +176,16 @@ func TestReprintNeedsManagerPIN(t *testing.T) {
 
 func TestKeyboardWedgeScan(t *testing.T) {
 	f := newCashier(t, "zh_Hans")
-	f.screen.Shortcuts(f.win.Canvas())
-	test.TypeOnCanvas(f.win.Canvas(), f.ean(0))
+	clk := newClock()
+	r := ui.NewKeyRouter(f.win, scanner.WedgeConfig{}, clk.now)
+	r.AfterFunc = func(time.Duration, func()) {}
+	r.Install()
+	r.SetTarget(f.screen.Target())
+	for _, ch := range f.ean(0) {
+		clk.add(2 * time.Millisecond)
+		f.win.Canvas().(interface{ OnTypedRune() func(rune) }).OnTypedRune()(ch)
+	}
+	clk.add(2 * time.Millisecond)
 	f.win.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if n := len(f.sess.Lines()); n != 1 {
 		t.Fatalf("basket has %d lines after a wedge scan", n)

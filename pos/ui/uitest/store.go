@@ -1,47 +1,46 @@
-// Package uitest is an in-memory terminal store and demo deployment for the
-// screens' tests and for the app's --demo/--smoke runs while no bolt file is
-// provisioned. It applies the same rules as the real store (pos/voucher for
-// the signature, pos.Evaluate and pos.Settle for the rest) but keeps nothing
-// on disk and holds PINs in memory: never use it on a real counter.
+// Package uitest gives the screens' tests a real terminal: the pos/bolt
+// database on a temporary file, provisioned like `posctl provision` does
+// for a pos/postest deployment (the demo campaign around DemoNow, the demo
+// catalogue, three users), behind the same ui.Store adapter the app uses
+// (pos/ui/boltstore). The tests therefore see the counter's rules — the
+// catalogue re-prices every line, voids are records of their own on the
+// same CST day only, PINs lock after repeated failures — not a copy of them.
+// Never use it on a real counter: its keys are fixed test keys.
 package uitest
 
 import (
-	"crypto/ed25519"
-	"crypto/rand"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
+	"testing"
 	"time"
 
-	"fupinpos/assets"
 	"fupinpos/pos"
-	"fupinpos/pos/ui"
+	"fupinpos/pos/bolt"
+	"fupinpos/pos/postest"
+	"fupinpos/pos/ui/boltstore"
 	"fupinpos/pos/voucher"
 )
 
-// Store is an in-memory ui.Store.
+// Store is the demo terminal: a provisioned bolt database behind
+// boltstore.Store, so it is a ui.Store.
 type Store struct {
-	mu        sync.Mutex
-	incidents []pos.Incident
-	Now       func() time.Time
-	Online    bool
-	trust     *pos.TrustList
-	cat       *pos.Catalogue
-	cfg       pos.TerminalConfig
-	users     []pos.User
-	pins      map[string]string
-	redeemed  map[pos.VoucherID]*pos.Redeemed
-	records   []*pos.Record
-	voided    map[uint64]bool
-	// Audit holds every audited action as "actor action detail".
-	Audit []string
+	*boltstore.Store
+	// Now is the terminal clock (bolt.Options.Now); tests may replace it.
+	// It starts at DemoNow.
+	Now func() time.Time
+
+	dir     string // removed by Close when NewDemo made it
+	closeMu sync.Mutex
+	closed  bool
 }
 
-// Deployment is a demo issuer: its key signs vouchers the Store accepts.
+// Deployment is the demo issuer: its key signs vouchers the Store accepts.
 type Deployment struct {
-	Key      ed25519.PrivateKey
-	Campaign *pos.Campaign
-	Units    []pos.WorkUnit
-	serial   uint32
+	*postest.Deployment
 }
 
 // Demo users: id, PIN, role.
@@ -54,62 +53,161 @@ const (
 // DemoNow is a time inside the demo campaign's redemption window.
 var DemoNow = time.Date(2020, 9, 15, 10, 30, 0, 0, pos.CST)
 
-// NewDemo returns a store with the demo campaign, catalogue and users, and
-// the deployment that issues its vouchers.
-func NewDemo() (*Store, *Deployment, error) {
-	camp, err := assets.DemoCampaign()
+// DemoConfig is the demo terminal's configuration.
+var DemoConfig = pos.TerminalConfig{Store: "S001", StoreName: "合肥百大扶贫专区", Counter: "1", Terminal: "T01", Lang: "zh_Hans"}
+
+// demoUsers are the users NewDemo adds, with their PINs.
+var demoUsers = []struct {
+	u   pos.User
+	pin string
+}{
+	{pos.User{ID: CashierID, Name: "王芳", Role: pos.RoleCashier}, CashierPIN},
+	{pos.User{ID: ManagerID, Name: "李强", Role: pos.RoleManager}, ManagerPIN},
+	{pos.User{ID: TechnicianID, Name: "张工", Role: pos.RoleTechnician}, TechnicianPIN},
+}
+
+// actor is who the setup is audited under.
+const actor = "uitest"
+
+// New returns the demo terminal in tb's temporary directory, closed when
+// the test ends, and the deployment that issues its vouchers.
+func New(tb testing.TB) (*Store, *Deployment) {
+	tb.Helper()
+	s, d, err := build(tb, tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s, d
+}
+
+// NewDemo is New without a test: the database lives in a new directory
+// under os.TempDir that Close removes. Prefer New in tests.
+func NewDemo() (s *Store, d *Deployment, err error) {
+	dir, err := os.MkdirTemp("", "uitest-")
 	if err != nil {
 		return nil, nil, err
 	}
-	cat, err := assets.DemoCatalogue()
+	defer func() {
+		if p := recover(); p != nil {
+			f, ok := p.(tbFatal)
+			if !ok {
+				panic(p)
+			}
+			s, d, err = nil, nil, fmt.Errorf("uitest: %s", string(f))
+		}
+		if err != nil {
+			os.RemoveAll(dir)
+		}
+	}()
+	s, d, err = build(fatalTB{}, dir)
+	if err == nil {
+		s.dir = dir
+	}
+	return s, d, err
+}
+
+// build provisions a terminal database in dir as posctl provision does.
+func build(tb testing.TB, dir string) (*Store, *Deployment, error) {
+	dep := postest.NewDeployment(tb, DemoNow)
+	bundle := dep.Bundle(tb)
+	s := &Store{Now: func() time.Time { return DemoNow }}
+	db, err := bolt.Open(filepath.Join(dir, "terminal.db"), 0o600, &bolt.Options{
+		Now: func() time.Time { return s.Now() }, Timeout: 2 * time.Second})
 	if err != nil {
 		return nil, nil, err
 	}
-	units, err := assets.DemoUnits()
+	s.Store = boltstore.New(db, nil)
+	err = func() error {
+		if _, err := db.Provision(DemoConfig, dep.RootPublic(), actor); err != nil {
+			return err
+		}
+		tl, _, err := db.InstallBundle(bundle, actor)
+		if err != nil {
+			return err
+		}
+		if _, err := db.RecordSync(tl.IssuedAt); err != nil {
+			return err
+		}
+		for _, u := range demoUsers {
+			if err := db.AddUser(u.u, u.pin, actor); err != nil {
+				return err
+			}
+		}
+		return nil
+	}()
 	if err != nil {
+		db.Close()
 		return nil, nil, err
 	}
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	db.SetOnline(true)
+	return s, &Deployment{dep}, nil
+}
+
+// Close closes the database and removes the directory NewDemo made.
+func (s *Store) Close() error {
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	err := s.DB.Close()
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
+	}
+	return err
+}
+
+// SetConfig saves cfg (validated and audited under actor by the store), in
+// the form the technician screen calls.
+func (s *Store) SetConfig(cfg *pos.TerminalConfig, actor string) error {
+	return s.DB.SetConfig(*cfg, actor)
+}
+
+// AddIncident records an incident as the sync client would after a
+// conflicting upload; it keeps in.Time when set. It panics when the store
+// refuses, which only a broken test setup causes.
+func (s *Store) AddIncident(in pos.Incident) {
+	if _, err := s.DB.AddIncident(in); err != nil {
+		panic(err)
+	}
+}
+
+// AuditLog returns the audit log, oldest first, one event a line as
+// "actor action key=value ..." with the keys sorted.
+func (s *Store) AuditLog() []string {
+	var out []string
+	err := s.AuditEvents(0, func(ev *pos.AuditEvent) error {
+		parts := []string{ev.Actor, ev.Action}
+		keys := make([]string, 0, len(ev.Detail))
+		for k := range ev.Detail {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			parts = append(parts, k+"="+ev.Detail[k])
+		}
+		out = append(out, strings.Join(parts, " "))
+		return nil
+	})
 	if err != nil {
-		return nil, nil, err
+		panic(err)
 	}
-	trust := &pos.TrustList{
-		Seq: 1, IssuedAt: DemoNow.Add(-time.Hour), Expires: DemoNow.Add(7 * 24 * time.Hour),
-		Keys:      []pos.IssuerKey{{ID: pos.KeyIDOf(pub), Public: pub, Campaigns: []uint16{camp.ID}, IssueFrom: camp.IssueFrom, IssueUntil: camp.IssueUntil}},
-		Campaigns: []pos.Campaign{*camp}, Units: units,
-	}
-	s := &Store{
-		Now: func() time.Time { return DemoNow }, Online: true, trust: trust, cat: cat,
-		cfg: pos.TerminalConfig{Store: "S001", StoreName: "合肥百大扶贫专区", Counter: "1", Terminal: "T01", Lang: "zh_Hans"},
-		users: []pos.User{
-			{ID: CashierID, Name: "王芳", Role: pos.RoleCashier},
-			{ID: ManagerID, Name: "李强", Role: pos.RoleManager},
-			{ID: TechnicianID, Name: "张工", Role: pos.RoleTechnician},
-		},
-		pins:     map[string]string{CashierID: CashierPIN, ManagerID: ManagerPIN, TechnicianID: TechnicianPIN},
-		redeemed: map[pos.VoucherID]*pos.Redeemed{},
-		voided:   map[uint64]bool{},
-	}
-	return s, &Deployment{Key: priv, Campaign: camp, Units: units}, nil
+	return out
 }
 
 // Issue signs a voucher of value for member, valid for the whole campaign.
 func (d *Deployment) Issue(value pos.Money, member string) string {
-	d.serial++
-	v := &pos.Voucher{
-		Version: voucher.Version, KeyID: pos.KeyIDOf(d.Key.Public().(ed25519.PublicKey)),
-		Campaign: d.Campaign.ID, Serial: d.serial, Holder: voucher.HolderOf([]byte("demo"), member),
-		Unit: d.Units[0].ID, Value: value, NotBefore: d.Campaign.RedeemFrom, NotAfter: d.Campaign.RedeemUntil,
-		IssuedAt: d.Campaign.IssueFrom.Add(time.Hour), Flags: pos.FlagNoChange,
-	}
-	code, err := voucher.Encode(v, d.Key)
+	code, err := voucher.Encode(d.Voucher(member, value), d.Issuer)
 	if err != nil {
 		panic(err)
 	}
 	return code
 }
 
-// Forge returns a code signed by a key nobody trusts with the same key id.
+// Forge returns a code of the deployment's key id whose signature does not
+// verify: one digit of a genuine code changed.
 func (d *Deployment) Forge(value pos.Money) string {
 	code := d.Issue(value, "forger")
 	b := []byte(code)
@@ -117,204 +215,16 @@ func (d *Deployment) Forge(value pos.Money) string {
 	return string(b)
 }
 
-func (s *Store) audit(actor, action, detail string) {
-	s.Audit = append(s.Audit, actor+" "+action+" "+detail)
-}
+// tbFatal is what fatalTB panics with; NewDemo turns it into an error.
+type tbFatal string
 
-// Check gives the offline verdict on code.
-func (s *Store) Check(code string) (*pos.Voucher, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.check(code)
-}
+// fatalTB lets NewDemo use pos/postest without a test: Fatal panics with
+// tbFatal. Only Helper and Fatal(f) are implemented; postest uses no more.
+type fatalTB struct{ testing.TB }
 
-func (s *Store) check(code string) (*pos.Voucher, error) {
-	v, err := voucher.Verify(code, s.trust)
-	if err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	env := &pos.Env{Now: now, Trust: s.trust, Config: &s.cfg, Online: s.Online, RedeemedHere: s.redeemed[v.ID()],
-		Clock: pos.ClockState{Floor: now.Add(-time.Hour), LastSync: now.Add(-10 * time.Minute)}}
-	if err := pos.Evaluate(v, env); err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
-// Commit records the sale in memory.
-func (s *Store) Commit(sale ui.Sale) (uint64, *pos.Receipt, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var vs []*pos.Voucher
-	for _, c := range sale.Codes {
-		v, err := s.check(c)
-		if err != nil {
-			return 0, nil, err
-		}
-		vs = append(vs, v)
-	}
-	st, err := pos.Settle(sale.Lines, vs, s.trust)
-	if err != nil {
-		return 0, nil, err
-	}
-	for i := range st.Vouchers {
-		st.Vouchers[i].Code = sale.Codes[i]
-	}
-	seq := uint64(len(s.records) + 1)
-	r := &pos.Record{Seq: seq, Kind: pos.KindSale, Time: s.Now(), Store: s.cfg.Store, Terminal: s.cfg.Terminal,
-		Receipt: pos.ReceiptNumber(s.cfg.Terminal, seq), Cashier: sale.Cashier, Mode: pos.EntryScan, Lines: sale.Lines,
-		Total: st.Total, Eligible: st.Eligible, Vouchers: st.Vouchers, VoucherAmount: st.VoucherAmount,
-		Forfeited: st.Forfeited, SelfPaid: st.SelfPaid, Method: sale.Method}
-	if st.SelfPaid == 0 {
-		r.Method = pos.PayNone
-	}
-	s.records = append(s.records, r)
-	for _, v := range vs {
-		s.redeemed[v.ID()] = &pos.Redeemed{Seq: seq, Time: r.Time, Receipt: r.Receipt}
-	}
-	s.audit(sale.Cashier, "sale", r.Receipt)
-	return seq, pos.NewReceipt(r, pos.Hash{}, &s.cfg, s.trust, s.name(sale.Cashier), ""), nil
-}
-
-func (s *Store) name(id string) string {
-	for _, u := range s.users {
-		if u.ID == id {
-			return u.Name
-		}
-	}
-	return ""
-}
-
-// Login checks a PIN.
-func (s *Store) Login(id, pin string) (*pos.User, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i := range s.users {
-		if s.users[i].ID == id && s.pins[id] == pin {
-			s.audit(id, "login", "ok")
-			u := s.users[i]
-			return &u, nil
-		}
-	}
-	s.audit(id, "login", "failed")
-	return nil, pos.Errorf(pos.EBADPIN, "bad user or PIN")
-}
-
-// Authorize checks a PIN of a user with one of roles.
-func (s *Store) Authorize(id, pin string, roles ...pos.Role) (*pos.User, error) {
-	u, err := s.Login(id, pin)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range roles {
-		if u.Role == r {
-			return u, nil
-		}
-	}
-	return nil, pos.Errorf(pos.EFORBIDDEN, "%s may not approve this", id)
-}
-
-// Void cancels sale seq with a manager's approval.
-func (s *Store) Void(seq uint64, managerID, managerPIN, reason string) (*pos.Receipt, error) {
-	if _, err := s.Authorize(managerID, managerPIN, pos.RoleManager); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if seq == 0 || seq > uint64(len(s.records)) || s.records[seq-1].Kind != pos.KindSale {
-		return nil, pos.Errorf(pos.ENOTFOUND, "no sale %d", seq)
-	}
-	if s.voided[seq] {
-		return nil, pos.Errorf(pos.ECONFLICT, "sale %d already voided", seq)
-	}
-	sale := s.records[seq-1]
-	n := uint64(len(s.records) + 1)
-	r := &pos.Record{Seq: n, Kind: pos.KindVoid, Time: s.Now(), Store: s.cfg.Store, Terminal: s.cfg.Terminal,
-		Receipt: pos.ReceiptNumber(s.cfg.Terminal, n), Cashier: managerID, Voids: seq, Manager: managerID, Reason: reason,
-		Total: -sale.Total, VoucherAmount: -sale.VoucherAmount, SelfPaid: -sale.SelfPaid}
-	s.records = append(s.records, r)
-	s.voided[seq] = true
-	for _, v := range sale.Vouchers {
-		delete(s.redeemed, v.ID)
-	}
-	s.audit(managerID, "void", sale.Receipt+" "+reason)
-	return pos.NewReceipt(r, pos.Hash{}, &s.cfg, s.trust, s.name(managerID), sale.Receipt), nil
-}
-
-// Receipt returns record seq's receipt, marked and audited if reprint.
-func (s *Store) Receipt(seq uint64, reprint bool, actor string) (*pos.Receipt, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if seq == 0 || seq > uint64(len(s.records)) {
-		return nil, pos.Errorf(pos.ENOTFOUND, "no record %d", seq)
-	}
-	r := s.records[seq-1]
-	rc := pos.NewReceipt(r, pos.Hash{}, &s.cfg, s.trust, s.name(r.Cashier), "")
-	if reprint {
-		rc.Reprint = true
-		s.audit(actor, "reprint", r.Receipt)
-	}
-	return rc, nil
-}
-
-// Users lists the users.
-func (s *Store) Users() ([]pos.User, error) { return append([]pos.User(nil), s.users...), nil }
-
-// Catalogue returns the demo catalogue.
-func (s *Store) Catalogue() (*pos.Catalogue, error) { return s.cat, nil }
-
-// Trust returns the demo trust list.
-func (s *Store) Trust() (*pos.TrustList, error) { return s.trust, nil }
-
-// Incidents returns what AddIncident added.
-func (s *Store) Incidents() ([]pos.Incident, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]pos.Incident(nil), s.incidents...), nil
-}
-
-// AddIncident records an incident as the sync client would after a
-// conflicting upload.
-func (s *Store) AddIncident(in pos.Incident) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in.ID = uint64(len(s.incidents) + 1)
-	s.incidents = append(s.incidents, in)
-}
-
-// Records calls fn for each ledger record in order.
-func (s *Store) Records(fn func(*pos.Record) error) error {
-	s.mu.Lock()
-	rs := append([]*pos.Record(nil), s.records...)
-	s.mu.Unlock()
-	for _, r := range rs {
-		if err := fn(r); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// Config returns the terminal configuration.
-func (s *Store) Config() (*pos.TerminalConfig, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.cfg
-	return &c, nil
-}
-
-// SetConfig validates and saves cfg, audited under actor.
-func (s *Store) SetConfig(cfg *pos.TerminalConfig, actor string) error {
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.cfg = *cfg
-	s.audit(actor, "config", fmt.Sprintf("%+v", *cfg))
-	return nil
-}
+func (fatalTB) Helper()                           {}
+func (fatalTB) Fatal(args ...any)                 { panic(tbFatal(fmt.Sprint(args...))) }
+func (fatalTB) Fatalf(format string, args ...any) { panic(tbFatal(fmt.Sprintf(format, args...))) }
 
 // Printer is a ui.Printer that keeps what it was asked to print.
 type Printer struct {

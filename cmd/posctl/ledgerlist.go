@@ -1,0 +1,161 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/pos/bolt"
+)
+
+// ListedRecord is one ledger record as posctl ledger list --json prints it.
+// Amounts are integers in fen; a void carries the totals of the sale it
+// cancels and Voids names that sale's receipt. The keys are stable: scripts
+// and tests read them.
+type ListedRecord struct {
+	Seq           uint64   `json:"seq"`
+	Receipt       string   `json:"receipt"`
+	Kind          string   `json:"kind"` // sale or void
+	Time          string   `json:"time"` // RFC 3339, China Standard Time
+	Cashier       string   `json:"cashier"`
+	CashierName   string   `json:"cashier_name"`
+	Mode          string   `json:"mode"` // scan, manual or cli; empty for a void
+	Manager       string   `json:"manager"`
+	Vouchers      []string `json:"vouchers"` // pos.VoucherID.String()
+	Total         int64    `json:"total"`
+	VoucherAmount int64    `json:"voucher_amount"`
+	SelfPaid      int64    `json:"self_paid"`
+	Forfeited     int64    `json:"forfeited"`
+	Method        string   `json:"method"`
+	Voids         string   `json:"voids"` // for a void: the receipt of the sale it cancels
+}
+
+func cmdLedgerList(args []string, stdout io.Writer) error {
+	fs := newFlags("ledger list", stdout)
+	dbPath := fs.String("db", "", "terminal database `FILE`")
+	date := fs.String("date", "", "only records of CST day `YYYY-MM-DD` (default all)")
+	asJSON := fs.Bool("json", false, "print a JSON array")
+	if err := parse(fs, args, false); err != nil {
+		return err
+	}
+	if err := require(fs, "db"); err != nil {
+		return err
+	}
+	if *date != "" {
+		if _, err := pos.ParseDay(*date); err != nil {
+			return fmt.Errorf("%w: --date: %v", errUsage, err)
+		}
+	}
+	db, err := openDB(*dbPath, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	list, err := listRecords(db, *date)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(stdout, list)
+	}
+	return writeRecords(stdout, list)
+}
+
+// listRecords returns the ledger's records (of CST day, when not empty)
+// in sequence order.
+func listRecords(db *bolt.DB, day string) ([]ListedRecord, error) {
+	users, err := db.Users()
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, u := range users {
+		names[u.ID] = u.Name
+	}
+	receipts := map[uint64]string{}
+	list := []ListedRecord{}
+	err = db.Records(0, func(s *bolt.Sale) error {
+		r := s.Record
+		receipts[r.Seq] = r.Receipt
+		if day != "" && pos.DayOf(r.Time) != day {
+			return nil
+		}
+		l := ListedRecord{
+			Seq: r.Seq, Receipt: r.Receipt, Kind: string(r.Kind), Time: r.Time.In(pos.CST).Format(time.RFC3339),
+			Cashier: r.Cashier, CashierName: names[r.Cashier], Mode: string(r.Mode), Manager: r.Manager,
+			Vouchers: []string{}, Total: int64(r.Total), VoucherAmount: int64(r.VoucherAmount),
+			SelfPaid: int64(r.SelfPaid), Forfeited: int64(r.Forfeited), Method: string(r.Method),
+		}
+		for _, v := range r.Vouchers {
+			l.Vouchers = append(l.Vouchers, v.ID.String())
+		}
+		if r.Kind == pos.KindVoid {
+			l.Voids = receipts[r.Voids]
+			if l.Voids == "" {
+				l.Voids = pos.ReceiptNumber(r.Terminal, r.Voids)
+			}
+		}
+		list = append(list, l)
+		return nil
+	})
+	return list, err
+}
+
+// writeRecords prints one record a line under translated headers.
+func writeRecords(w io.Writer, list []ListedRecord) error {
+	m := msgs()
+	t := func(k string) string { return m.T(k, nil) }
+	if len(list) == 0 {
+		_, err := fmt.Fprintln(w, t("ledger.list.empty"))
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join([]string{t("label.receipt"), t("report.kind"), t("report.time"), t("report.cashier_id"),
+		t("ledger.list.cashier_name"), t("report.mode"), t("report.manager_id"), t("ledger.list.vouchers"), t("label.total"),
+		t("label.voucher_amount"), t("label.self_paid"), t("label.forfeited"), t("ledger.list.method"), t("ledger.list.voids")}, "\t"))
+	for _, l := range list {
+		mode := dash(l.Mode)
+		if l.Mode != "" {
+			mode = t("report.mode." + l.Mode)
+		}
+		fmt.Fprintln(tw, strings.Join([]string{l.Receipt, t("report.kind." + l.Kind), cst(mustTime(l.Time)), l.Cashier,
+			dash(l.CashierName), mode, dash(l.Manager), dash(strings.Join(l.Vouchers, ",")), pos.Money(l.Total).String(),
+			pos.Money(l.VoucherAmount).String(), pos.Money(l.SelfPaid).String(), pos.Money(l.Forfeited).String(),
+			payLabel(pos.PayMethod(l.Method)), dash(l.Voids)}, "\t"))
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// mustTime parses the RFC 3339 time listRecords wrote.
+func mustTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339, s)
+	return t
+}
+
+func cmdUserUnlock(args []string, stdout io.Writer) error {
+	fs := newFlags("user unlock", stdout)
+	dbPath := fs.String("db", "", "terminal database `FILE`")
+	id := fs.String("id", "", "the locked user's `ID`")
+	manager := fs.String("manager", "", "approving manager's user `ID`")
+	pin := fs.String("pin", "", "the manager's `PIN`")
+	db, err := parseOpen(fs, args, false, dbPath, "id", "manager", "pin")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Unlock(*id, *manager, *pin); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, msgs().T("user.unlocked", map[string]string{"user": *id, "manager": *manager}))
+	return nil
+}

@@ -1,0 +1,638 @@
+package ui_test
+
+import (
+	"fmt"
+	"image/color"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"fupinpos/pos"
+	"fupinpos/pos/ui"
+	"fupinpos/pos/ui/uitest"
+)
+
+// clock is a synthetic clock: the key router reads it, tests move it.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time      { return c.t }
+func (c *clock) add(d time.Duration) { c.t = c.t.Add(d) }
+func newClock() *clock               { return &clock{t: time.Date(2026, 11, 30, 9, 0, 0, 0, pos.CST)} }
+
+// spyStore records what the screens ask of the store, and can make Login
+// fail with a given error.
+type spyStore struct {
+	ui.Store
+	mu       sync.Mutex
+	sales    []ui.Sale
+	unlocks  [][3]string
+	logins   int
+	loginErr error
+}
+
+func (s *spyStore) Commit(sale ui.Sale) (uint64, *pos.Receipt, error) {
+	s.mu.Lock()
+	s.sales = append(s.sales, sale)
+	s.mu.Unlock()
+	return s.Store.Commit(sale)
+}
+
+func (s *spyStore) Login(id, pin string) (*pos.User, error) {
+	s.mu.Lock()
+	s.logins++
+	err := s.loginErr
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Login(id, pin)
+}
+
+func (s *spyStore) Unlock(userID, managerID, managerPIN string) error {
+	s.mu.Lock()
+	s.unlocks = append(s.unlocks, [3]string{userID, managerID, managerPIN})
+	s.mu.Unlock()
+	return s.Store.Unlock(userID, managerID, managerPIN)
+}
+
+func (s *spyStore) committed() []ui.Sale {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]ui.Sale(nil), s.sales...)
+}
+
+// desk is a terminal window driven through the Shell, as the app runs it.
+type desk struct {
+	t     *testing.T
+	store *spyStore
+	dep   *uitest.Deployment
+	shell *ui.Shell
+	win   fyne.Window
+	clk   *clock
+}
+
+func newDesk(t *testing.T, size fyne.Size) *desk {
+	t.Helper()
+	a := newApp(t)
+	st, dep, err := uitest.NewDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &desk{t: t, store: &spyStore{Store: st}, dep: dep, clk: newClock()}
+	d.win = a.NewWindow("desk")
+	d.win.Resize(size)
+	t.Cleanup(d.win.Close)
+	d.shell = &ui.Shell{Tr: ui.NewTr("zh_Hans"), Store: d.store, Printer: &uitest.Printer{}, Win: d.win,
+		Title: "扶贫专区", IdleLock: 5 * time.Minute, Now: d.clk.now}
+	d.shell.Router().AfterFunc = func(time.Duration, func()) {}
+	d.shell.ShowLogin()
+	return d
+}
+
+// login logs id in through the login screen.
+func (d *desk) login(id, pin string) {
+	d.t.Helper()
+	l := d.shell.Login()
+	if l == nil {
+		d.t.Fatal("login screen not shown")
+	}
+	l.Select(id)
+	l.PIN.SetText(pin)
+	l.Submit()
+	if d.shell.Login() != nil {
+		d.t.Fatalf("login %s failed: %q", id, l.Message.Text)
+	}
+}
+
+func (d *desk) cashier() *ui.Cashier {
+	d.t.Helper()
+	c := d.shell.Cashier()
+	if c == nil {
+		d.t.Fatal("cashier screen not shown")
+	}
+	return c
+}
+
+// rune delivers r as Fyne does: to the focused widget, else the canvas.
+func (d *desk) rune(r rune) {
+	if f := d.win.Canvas().Focused(); f != nil {
+		f.TypedRune(r)
+		return
+	}
+	d.win.Canvas().(interface{ OnTypedRune() func(rune) }).OnTypedRune()(r)
+}
+
+// key delivers a key as Fyne does.
+func (d *desk) key(k fyne.KeyName) {
+	ev := &fyne.KeyEvent{Name: k}
+	if f := d.win.Canvas().Focused(); f != nil {
+		f.TypedKey(ev)
+		return
+	}
+	d.win.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(ev)
+}
+
+// typeAt types text, gap apart, then Enter gap later.
+func (d *desk) typeAt(text string, gap time.Duration) {
+	for i, r := range text {
+		if i > 0 {
+			d.clk.add(gap)
+		}
+		d.rune(r)
+	}
+	d.clk.add(gap)
+	d.key(fyne.KeyReturn)
+}
+
+// scan is a wedge scanner: 2 ms a key.
+func (d *desk) scan(text string) { d.typeAt(text, 2*time.Millisecond) }
+
+func (d *desk) ean(i int) string {
+	cat, _ := d.store.Catalogue()
+	return cat.Products[i].EAN
+}
+
+func (d *desk) overlays() int { return len(d.win.Canvas().Overlays().List()) }
+
+// all returns the objects of type T inside o, renderers included.
+func all[T any](o fyne.CanvasObject) []T {
+	var out []T
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil {
+			return
+		}
+		if v, ok := o.(T); ok {
+			out = append(out, v)
+		}
+		switch x := o.(type) {
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return out
+}
+
+// dialogEntries returns the entries of the top dialog.
+func (d *desk) dialogEntries() []*ui.KeyEntry {
+	top := d.win.Canvas().Overlays().Top()
+	if top == nil {
+		d.t.Fatal("no dialog open")
+	}
+	return all[*ui.KeyEntry](top)
+}
+
+func (d *desk) dialogTexts() string {
+	top := d.win.Canvas().Overlays().Top()
+	if top == nil {
+		return ""
+	}
+	var sb strings.Builder
+	for _, b := range all[*widget.Button](top) {
+		sb.WriteString("[" + b.Text + "]")
+	}
+	for _, l := range all[*widget.Label](top) {
+		sb.WriteString(l.Text + "|")
+	}
+	return sb.String()
+}
+
+// enter presses Enter well after the last rune (a person confirming).
+func (d *desk) enter() { d.clk.add(time.Second); d.key(fyne.KeyReturn) }
+
+func (d *desk) waitSales(n int) []ui.Sale {
+	d.t.Helper()
+	for i := 0; i < 200; i++ {
+		if s := d.store.committed(); len(s) >= n {
+			time.Sleep(10 * time.Millisecond)
+			return s
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	d.t.Fatalf("want %d sales, have %d", n, len(d.store.committed()))
+	return nil
+}
+
+// Defect 1: a code typed by hand (F8) is accepted only after a manager's
+// id and PIN in the same dialog, and the sale is recorded as manual.
+func TestManualEntryNeedsManager(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	d.scan(d.ean(0))
+	code := d.dep.Issue(pos.Yuan(5), "member-m1")
+	d.key(fyne.KeyF8)
+	if !ui.ModalOpen(d.win) {
+		t.Fatal("F8 opened no dialog")
+	}
+	es := d.dialogEntries()
+	if len(es) != 3 {
+		t.Fatalf("manual entry dialog has %d fields, want code, manager, PIN", len(es))
+	}
+	es[0].SetText(code)
+	for _, tc := range []struct {
+		name, id, pin string
+	}{
+		{"no manager", "", ""},
+		{"cashier", uitest.CashierID, uitest.CashierPIN},
+		{"wrong PIN", uitest.ManagerID, "0000"},
+	} {
+		es[1].SetText(tc.id)
+		es[2].SetText(tc.pin)
+		d.enter()
+		if n := len(c.Session().Vouchers()); n != 0 {
+			t.Fatalf("%s: code accepted (%d vouchers)", tc.name, n)
+		}
+		if !ui.ModalOpen(d.win) {
+			t.Fatalf("%s: dialog closed", tc.name)
+		}
+	}
+	es[1].SetText(uitest.ManagerID)
+	es[2].SetText(uitest.ManagerPIN)
+	d.enter()
+	if ui.ModalOpen(d.win) {
+		t.Fatalf("dialog still open after the manager's PIN: %s", d.dialogTexts())
+	}
+	if n := len(c.Session().Vouchers()); n != 1 {
+		t.Fatalf("%d vouchers after manager approval, want 1", n)
+	}
+	d.key(fyne.KeyF12)
+	sales := d.waitSales(1)
+	if !sales[0].Manual || sales[0].Manager != uitest.ManagerID {
+		t.Errorf("sale recorded Manual=%v Manager=%q, want manual by %s", sales[0].Manual, sales[0].Manager, uitest.ManagerID)
+	}
+}
+
+// Defect 1: keyboard input too slow for a scanner opens manual entry with
+// the code, never a scan; the same code at wedge speed is a scan.
+func TestSlowTypingIsManualEntry(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		gap    time.Duration
+		stray  bool
+		dialog bool
+	}{
+		{"person at 120 ms", 120 * time.Millisecond, false, true},
+		{"person at 250 ms", 250 * time.Millisecond, false, true},
+		{"wedge at 2 ms", 2 * time.Millisecond, false, false},
+		{"wedge at 15 ms", 15 * time.Millisecond, false, false},
+		{"stray key then wedge", 2 * time.Millisecond, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDesk(t, fyne.NewSize(1024, 768))
+			d.login(uitest.CashierID, uitest.CashierPIN)
+			c := d.cashier()
+			d.scan(d.ean(0))
+			code := d.dep.Issue(pos.Yuan(5), "member-s")
+			if tc.stray {
+				d.clk.add(time.Second)
+				d.rune('7')
+				d.clk.add(400 * time.Millisecond)
+			}
+			d.clk.add(time.Second)
+			d.typeAt(code, tc.gap)
+			if got := ui.ModalOpen(d.win); got != tc.dialog {
+				t.Fatalf("dialog open = %v, want %v (banner %q)", got, tc.dialog, c.Banner.Reason())
+			}
+			vs := len(c.Session().Vouchers())
+			if tc.dialog {
+				if vs != 0 {
+					t.Fatal("typed code applied without a manager")
+				}
+				if es := d.dialogEntries(); es[0].Text != code {
+					t.Errorf("manual entry prefilled with %.20q…, want the typed code", es[0].Text)
+				}
+			} else if vs != 1 {
+				t.Fatalf("scan not applied: banner %q / %q", c.Banner.Headline(), c.Banner.Reason())
+			}
+		})
+	}
+}
+
+// Defect 2: with a dialog open, no shortcut or scan acts on the screen
+// below; Esc closes it, Enter confirms it; no two of the same dialog.
+func TestKeysDoNotActBehindDialogs(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	d.scan(d.ean(0))
+	d.key(fyne.KeyEscape)
+	if d.overlays() != 1 {
+		t.Fatalf("Esc opened %d overlays, want the cancel dialog", d.overlays())
+	}
+	if txt := d.dialogTexts(); !strings.Contains(txt, "[是]") || !strings.Contains(txt, "[否]") {
+		t.Errorf("cancel dialog buttons %q, want 是/否", txt)
+	}
+	d.key(fyne.KeyF12)
+	d.key(fyne.KeyF8)
+	d.key(fyne.KeyF9)
+	d.clk.add(time.Second)
+	d.scan(d.ean(1)) // its Enter comes 2 ms after a rune: not a confirmation
+	time.Sleep(50 * time.Millisecond)
+	if n := len(d.store.committed()); n != 0 {
+		t.Fatalf("F12 behind the dialog committed %d sales", n)
+	}
+	if n := len(c.Session().Lines()); n != 1 {
+		t.Fatalf("scan behind the dialog changed the basket: %d lines", n)
+	}
+	if d.overlays() != 1 || !ui.ModalOpen(d.win) {
+		t.Fatalf("%d overlays after keys behind the dialog, want 1", d.overlays())
+	}
+	if ui.Confirm(ui.NewTr("zh_Hans"), d.win, "cashier.cancel", "x", "y", nil) {
+		t.Error("a second cancel dialog was shown")
+	}
+	d.clk.add(time.Second)
+	d.key(fyne.KeyEscape)
+	if ui.ModalOpen(d.win) {
+		t.Fatal("Esc did not close the dialog")
+	}
+	if n := len(c.Session().Lines()); n != 1 {
+		t.Fatal("Esc on the dialog cancelled the sale")
+	}
+	d.key(fyne.KeyEscape)
+	d.enter()
+	if ui.ModalOpen(d.win) || len(c.Session().Lines()) != 0 {
+		t.Fatalf("Enter did not confirm the cancel (open %v, lines %d)", ui.ModalOpen(d.win), len(c.Session().Lines()))
+	}
+}
+
+// Defect 3: tapping a payment method does not take the keyboard: F12 and
+// scans still reach the screen.
+func TestPaymentTapKeepsKeyboard(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	d.scan(d.ean(0))
+	var wechat *widget.Button
+	for _, b := range all[*widget.Button](d.win.Content()) {
+		if b.Text == "微信" || strings.Contains(b.Text, "微信") {
+			wechat = b
+		}
+	}
+	if wechat == nil {
+		t.Fatal("no WeChat button")
+	}
+	test.Tap(wechat)
+	if c.Session().Method() != pos.PayWeChat {
+		t.Fatalf("method %s after tapping WeChat", c.Session().Method())
+	}
+	if f := d.win.Canvas().Focused(); f != nil {
+		t.Fatalf("tap focused %T", f)
+	}
+	if n := len(all[*widget.RadioGroup](d.win.Content())); n != 0 {
+		t.Errorf("cashier screen has %d radio groups", n)
+	}
+	d.clk.add(time.Second)
+	d.scan(d.ean(1))
+	if n := len(c.Session().Lines()); n != 2 {
+		t.Fatalf("scan after the tap: %d lines", n)
+	}
+	d.key(fyne.KeyF12)
+	if s := d.waitSales(1); s[0].Method != pos.PayWeChat {
+		t.Errorf("sale paid by %s", s[0].Method)
+	}
+}
+
+// Defect 5: every key resets the idle lock; the message of a completed
+// sale is not hidden by it; an open basket is kept for its cashier.
+func TestIdleLock(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	d.clk.add(4 * time.Minute)
+	d.key(fyne.KeyF1)
+	d.clk.add(2 * time.Minute)
+	d.shell.CheckIdle(d.clk.now())
+	if d.shell.Cashier() == nil {
+		t.Fatal("locked 2 min after a key press")
+	}
+	d.scan(d.ean(0))
+	d.key(fyne.KeyF12)
+	d.waitSales(1)
+	c := d.cashier()
+	if !strings.Contains(c.Banner.Reason(), "请收取自付金额") {
+		t.Fatalf("no self-paid message: %q", c.Banner.Reason())
+	}
+	d.clk.add(10 * time.Minute)
+	d.shell.CheckIdle(d.clk.now())
+	if d.shell.Cashier() == nil {
+		t.Fatal("the lock hid the completed sale's message")
+	}
+	if !strings.Contains(c.Banner.Reason(), "请收取自付金额") {
+		t.Fatalf("message gone before acknowledgement: %q", c.Banner.Reason())
+	}
+	d.enter()
+	if c.AwaitingAck() {
+		t.Fatal("Enter did not acknowledge")
+	}
+	d.clk.add(6 * time.Minute)
+	d.shell.CheckIdle(d.clk.now())
+	if d.shell.Login() == nil {
+		t.Fatal("not locked 6 min after the acknowledgement")
+	}
+
+	// An open basket survives the lock for its cashier only.
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	d.scan(d.ean(1))
+	d.clk.add(6 * time.Minute)
+	d.shell.CheckIdle(d.clk.now())
+	if d.shell.Login() == nil {
+		t.Fatal("not locked with a basket open")
+	}
+	d.login(uitest.ManagerID, uitest.ManagerPIN) // no manager screen: a cashier screen
+	if n := len(d.cashier().Session().Lines()); n != 0 {
+		t.Fatalf("another user got the kept basket (%d lines)", n)
+	}
+	d.cashier().Content()
+	d.key(fyne.KeyF4)
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	if n := len(d.cashier().Session().Lines()); n != 1 {
+		t.Fatalf("cashier's basket not resumed: %d lines", n)
+	}
+}
+
+// Defect 5: the manager and technician screens lock too.
+func TestIdleLockOtherScreens(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	d.shell.Manager = func(u *pos.User, logout func()) fyne.CanvasObject {
+		return widget.NewButton("x", func() {})
+	}
+	d.login(uitest.ManagerID, uitest.ManagerPIN)
+	d.clk.add(4 * time.Minute)
+	d.key(fyne.KeyF2)
+	d.clk.add(4 * time.Minute)
+	d.shell.CheckIdle(d.clk.now())
+	if d.shell.Login() != nil {
+		t.Fatal("locked 4 min after a key on the manager screen")
+	}
+	d.clk.add(2 * time.Minute)
+	d.shell.CheckIdle(d.clk.now())
+	if d.shell.Login() == nil {
+		t.Fatal("manager screen not locked after 6 idle minutes")
+	}
+}
+
+// Defect 6: a scan at the login screen says "请先登录" and is no PIN try;
+// tries left and the lockout's end are shown; a manager can unlock.
+func TestLoginScanAndLockout(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	l := d.shell.Login()
+	l.Select(uitest.CashierID)
+	for i := 0; i < pos.MaxPINFailures+1; i++ {
+		d.clk.add(time.Second)
+		d.scan(d.ean(0)) // wedge scan into the focused PIN entry
+		d.shell.Scan(d.ean(1))
+	}
+	if d.store.logins != 0 {
+		t.Fatalf("scans at login made %d PIN attempts", d.store.logins)
+	}
+	if l.Message.Text != "请先登录" {
+		t.Errorf("message %q, want 请先登录", l.Message.Text)
+	}
+	if l.PIN.Text != "" {
+		t.Errorf("scan left %q in the PIN", l.PIN.Text)
+	}
+
+	d.store.loginErr = pos.Errorf(pos.EBADPIN, "wrong").With("remaining", "3")
+	l.PIN.SetText("0000")
+	l.Submit()
+	if !strings.Contains(l.Message.Text, "3") || !strings.Contains(l.Message.Text, "还可尝试") {
+		t.Errorf("wrong PIN message %q lacks the tries left", l.Message.Text)
+	}
+	d.store.loginErr = pos.Errorf(pos.ELOCKED, "locked").With("until", "10:35:00")
+	l.PIN.SetText("0000")
+	l.Submit()
+	if !strings.Contains(l.Message.Text, "10:35:00") {
+		t.Errorf("lockout message %q lacks the time", l.Message.Text)
+	}
+	d.store.loginErr = nil
+
+	test.Tap(l.Unlock)
+	if !ui.ModalOpen(d.win) {
+		t.Fatal("unlock opened no dialog")
+	}
+	es := d.dialogEntries()
+	if len(es) != 2 {
+		t.Fatalf("unlock dialog has %d entries", len(es))
+	}
+	es[0].SetText(uitest.ManagerID)
+	es[1].SetText(uitest.ManagerPIN)
+	d.enter()
+	if len(d.store.unlocks) != 1 || d.store.unlocks[0] != [3]string{uitest.CashierID, uitest.ManagerID, uitest.ManagerPIN} {
+		t.Fatalf("unlocks %v", d.store.unlocks)
+	}
+	if ui.ModalOpen(d.win) {
+		t.Errorf("unlock dialog still open: %s", d.dialogTexts())
+	}
+}
+
+// Defect 7: a sale that forfeits change says so in amber and F12 asks
+// once before committing.
+func TestForfeitWarning(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	d.scan(d.ean(0))
+	d.clk.add(time.Second)
+	d.scan(d.dep.Issue(pos.Yuan(100), "member-f"))
+	st, err := c.Session().Settlement()
+	if err != nil || st.Forfeited <= 0 {
+		t.Fatalf("settlement %+v %v: want a forfeit", st, err)
+	}
+	want := "作废 " + st.Forfeited.String()
+	if h := c.Banner.Headline(); !strings.Contains(h, want) || c.Banner.Color() != color.Color(ui.ColorWarn) {
+		t.Errorf("banner %q in %v, want amber with %q", h, c.Banner.Color(), want)
+	}
+	d.key(fyne.KeyF12)
+	if txt := d.dialogTexts(); !strings.Contains(txt, "不找零，"+want+"，确认？") {
+		t.Fatalf("F12 dialog %q", txt)
+	}
+	d.clk.add(time.Second)
+	d.key(fyne.KeyEscape)
+	time.Sleep(30 * time.Millisecond)
+	if n := len(d.store.committed()); n != 0 || ui.ModalOpen(d.win) {
+		t.Fatalf("Esc: %d sales, dialog open %v", n, ui.ModalOpen(d.win))
+	}
+	d.key(fyne.KeyF12)
+	d.enter()
+	if s := d.waitSales(1); len(s[0].Codes) != 1 {
+		t.Errorf("sale %+v", s[0])
+	}
+}
+
+// Defect 11: red banners return to idle; the sale's message does not.
+func TestRefusalBannerTimesOut(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	c.RefusalTimeout = 30 * time.Millisecond
+	d.scan(d.dep.Forge(pos.Yuan(10)))
+	if c.Banner.Color() != color.Color(ui.ColorRefused) {
+		t.Fatalf("forged voucher banner %q", c.Banner.Headline())
+	}
+	time.Sleep(150 * time.Millisecond)
+	if c.Banner.Color() == color.Color(ui.ColorRefused) {
+		t.Fatalf("red banner still up: %q", c.Banner.Headline())
+	}
+}
+
+// Defect 11: at 800×600 everything fits; the cashier's name, the wedge
+// scanner and voucher ids as in codes.csv are shown.
+func TestCashierAt800x600(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(800, 600))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	d.scan(d.ean(0))
+	d.clk.add(time.Second)
+	d.scan(d.dep.Issue(pos.Yuan(5), "member-z"))
+	if ms := d.win.Content().MinSize(); ms.Width > 800 || ms.Height > 600 {
+		t.Errorf("cashier screen MinSize %v exceeds 800×600", ms)
+	}
+	if u := c.Status.User(); !strings.Contains(u, "收银员") {
+		t.Errorf("status bar user %q", u)
+	}
+	d.shell.SetStatus(ui.Status{Scanner: "unknown"})
+	if txt := c.Status.Text(); !strings.Contains(txt, "键盘扫码枪") {
+		t.Errorf("status %q after wedge scans, want 键盘扫码枪", txt)
+	}
+	v := c.Session().Vouchers()[0]
+	found := false
+	for _, l := range all[*widget.Label](d.win.Content()) {
+		if strings.Contains(l.Text, v.ID().String()) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("voucher id %s not shown", v.ID())
+	}
+	for _, b := range []*widget.Button{c.Done, c.Cancel, c.Reprint, c.Manual, c.Lock} {
+		p := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+		if p.X+b.Size().Width > 800 || p.Y+b.Size().Height > 600 || b.Size().Width == 0 {
+			t.Errorf("button %q at %v size %v is off screen", b.Text, p, b.Size())
+		}
+	}
+}
+
+func TestCashierGoldens(t *testing.T) {
+	for _, sz := range []fyne.Size{{Width: 800, Height: 600}, {Width: 1024, Height: 768}, {Width: 1366, Height: 768}, {Width: 1920, Height: 1080}} {
+		d := newDesk(t, sz)
+		d.login(uitest.CashierID, uitest.CashierPIN)
+		d.shell.SetStatus(ui.Status{Online: true, CacheAge: time.Minute, Printer: "ok", Scanner: "ok"})
+		d.scan(d.ean(0))
+		name := "cashier_" + sizeName(sz) + ".xml"
+		test.AssertRendersToMarkup(t, name, d.win.Canvas())
+	}
+}
+
+func sizeName(s fyne.Size) string { return fmt.Sprintf("%dx%d", int(s.Width), int(s.Height)) }
