@@ -8,7 +8,7 @@ export LANG ?= C.UTF-8
 # Debian packages the tests and the demo need; installed only when missing.
 APT_PKGS := gcc libc6-dev unifont fonts-droid-fallback libgl1-mesa-dev xorg-dev xvfb xauth imagemagick xdotool
 
-.PHONY: demo demo-cli smoke app demo-app test bench deps build vet fuzz clean
+.PHONY: demo demo-cli smoke xtest app demo-app test bench deps build vet fuzz clean
 
 deps:
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -40,6 +40,7 @@ test: deps vet
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory smoke
+	$(MAKE) --no-print-directory xtest
 
 # The product app; the demo build (-tags demo: the pty scanner simulator,
 # the demo panel, the scripted session, the smoke run) is a separate binary
@@ -55,6 +56,14 @@ demo-app:
 # Chinese, a product and a voucher scanned, the sale completed and its
 # receipt printed, then 1,000 more sales; timings in smoke.json.
 SMOKE := $(CURDIR)/smoke-out
+# The real-X test: the product binary under Xvfb driven with xdotool as a
+# cashier drives it (wedge-speed scans, a code typed by hand, keys with a
+# dialog open, a tap then a scan, an 800x600 screen); assertions on
+# posctl ledger list --json, the printer simulator's transcripts and
+# screenshots. XTEST_SHOTS=DIR keeps the screenshots.
+xtest: deps
+	$(GO) test -count=1 -tags realx -timeout 15m ./cmd/fupinpos/xtest/
+
 smoke: deps build demo-app
 	@rm -rf $(SMOKE) && mkdir -p $(SMOKE)/xdg
 	@set -e; cd $(SMOKE); \

@@ -59,7 +59,8 @@ type rig struct {
 	display  string
 	printer  string
 	receipts string
-	codes    map[string][]string // voucher codes by member
+	codes    map[string]string // voucher code by member
+	ids      map[string]string // voucher id (as codes.csv and the ledger print it) by member
 	app      *exec.Cmd
 	appLog   *bytes.Buffer
 	shots    int
@@ -75,7 +76,7 @@ const (
 func newRig(t *testing.T, w, h int) *rig {
 	t.Helper()
 	dir := t.TempDir()
-	r := &rig{t: t, dir: dir, db: filepath.Join(dir, "terminal.db"), w: w, h: h, receipts: filepath.Join(dir, "receipts"), codes: map[string][]string{}}
+	r := &rig{t: t, dir: dir, db: filepath.Join(dir, "terminal.db"), w: w, h: h, receipts: filepath.Join(dir, "receipts"), codes: map[string]string{}, ids: map[string]string{}}
 	srv := filepath.Join(dir, "server")
 	r.run("voucherd", "init", "--data", srv, "--demo")
 	members := "member,unit,value_fen,count\n" +
@@ -90,7 +91,7 @@ func newRig(t *testing.T, w, h int) *rig {
 	f.Close()
 	must(t, err)
 	for _, row := range rows[1:] {
-		r.codes[row[1]] = append(r.codes[row[1]], row[4])
+		r.ids[row[1]], r.codes[row[1]] = row[0], row[4]
 	}
 	bundle := filepath.Join(dir, "bundle.json")
 	r.run("voucherd", "trust", "--data", srv, "--out", bundle)
@@ -236,7 +237,9 @@ func (r *rig) wedge(text string) {
 // typeSlowly types text as a person does, then Enter.
 func (r *rig) typeSlowly(text string) {
 	r.t.Helper()
-	r.mustXdo("type", "--delay", "150", text)
+	if out, err := r.xdoTimeout(3*time.Minute, "type", "--delay", "150", text); err != nil {
+		r.t.Fatalf("%v\n%s", err, out)
+	}
 	r.mustXdo("key", "Return")
 	r.settle()
 }
@@ -245,6 +248,7 @@ func (r *rig) typeSlowly(text string) {
 func (r *rig) typeText(text string) {
 	r.t.Helper()
 	r.mustXdo("type", "--delay", "60", text)
+	time.Sleep(300 * time.Millisecond) // a person's pause before the next key
 }
 
 // key presses keys (xdotool names: Return, Escape, F12, Tab).
@@ -321,7 +325,20 @@ func (r *rig) ledger() []record {
 	return recs
 }
 
-// audit returns the audit actions of the ledger verify / status output.
+// printed returns the transcripts of every job the printer simulator
+// interpreted.
+func (r *rig) printed() string {
+	r.t.Helper()
+	files, _ := filepath.Glob(filepath.Join(r.receipts, "*.txt"))
+	var b strings.Builder
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		must(r.t, err)
+		b.Write(data)
+	}
+	return b.String()
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {

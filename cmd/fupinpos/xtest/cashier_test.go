@@ -1,0 +1,195 @@
+//go:build realx
+
+package xtest
+
+import (
+	"image"
+	"image/color"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// Colours of the verdict banner (pos/ui/theme.go); the test does not
+// import pos/ui, which would pull Fyne into a test that only drives X.
+var (
+	bannerOK      = color.NRGBA{R: 0x1b, G: 0x7f, B: 0x3a, A: 0xff}
+	bannerRefused = color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
+	bannerIdle    = color.NRGBA{R: 0x45, G: 0x5a, B: 0x64, A: 0xff}
+	bannerWarn    = color.NRGBA{R: 0xe6, G: 0x8a, B: 0x00, A: 0xff}
+)
+
+// Demo catalogue barcodes (assets/demo/catalogue.json).
+const (
+	eanPear   = "6937777001005" // 砀山酥梨 ￥39.90
+	eanCuilan = "6937777001029" // 岳西翠兰 ￥128.00
+	eanHuang  = "6937777001036" // 霍山黄芽 ￥88.00
+)
+
+// screen is where things are on the screen of one size, found from
+// screenshots of the real app.
+type screen struct {
+	w, h        int
+	userSelect  image.Point // the login screen's user list
+	firstUser   image.Point // its first entry (the cashier, added first)
+	wechat      image.Point // the WeChat payment button
+	banner      image.Rectangle
+	dialogProbe image.Point // a point of the banner a dialog's shadow covers
+}
+
+var screens = map[string]screen{
+	"1024x768": {w: 1024, h: 768, userSelect: image.Pt(512, 236), firstUser: image.Pt(400, 278),
+		wechat: image.Pt(705, 586), banner: image.Rect(20, 10, 1000, 100), dialogProbe: image.Pt(60, 30)},
+}
+
+// login logs the cashier in the way a cashier does: pick the name, type
+// the PIN, Enter.
+func (r *rig) login(sc screen, pin string) {
+	r.t.Helper()
+	r.click(sc.userSelect.X, sc.userSelect.Y)
+	r.click(sc.firstUser.X, sc.firstUser.Y)
+	r.mustXdo("type", "--delay", "150", pin)
+	r.key("Return")
+}
+
+// bannerIs fails unless most of the banner is c.
+func (r *rig) bannerIs(img image.Image, sc screen, c color.NRGBA, what string) {
+	r.t.Helper()
+	if s := share(img, sc.banner, c); s < 0.5 {
+		r.t.Errorf("%s: banner is %v only over %.0f%% (screenshot %d in %s)", what, c, s*100, r.shots, r.dir)
+	}
+}
+
+// dialogOpen reports whether a dialog's shadow darkens the banner.
+func dialogOpen(img image.Image, sc screen) bool {
+	return !near(img.At(sc.dialogProbe.X, sc.dialogProbe.Y), bannerIdle, 12) &&
+		!near(img.At(sc.dialogProbe.X, sc.dialogProbe.Y), bannerOK, 12) &&
+		!near(img.At(sc.dialogProbe.X, sc.dialogProbe.Y), bannerWarn, 12) &&
+		!near(img.At(sc.dialogProbe.X, sc.dialogProbe.Y), bannerRefused, 12)
+}
+
+// TestCashierAtTheKeyboard is the cashier's morning: wedge scans, a tap on
+// a payment method, a code typed by hand that needs the manager, and keys
+// pressed while a dialog is open. The ledger must hold exactly the two
+// sales completed, each as it happened.
+func TestCashierAtTheKeyboard(t *testing.T) {
+	sc := screens["1024x768"]
+	r := newRig(t, sc.w, sc.h)
+	r.start()
+	r.login(sc, cashierPIN)
+
+	// A wedge scanner types a product and a ¥100 voucher at 3 ms a key.
+	r.wedge(eanCuilan)
+	r.wedge(r.codes["m-100a"])
+	r.bannerIs(r.shot("voucher-scanned"), sc, bannerOK, "voucher scanned at wedge speed")
+
+	// The cashier taps WeChat, then scans another product and completes
+	// with F12: the tap must not take the keyboard away.
+	r.click(sc.wechat.X, sc.wechat.Y)
+	r.wedge(eanPear)
+	r.key("F12")
+	r.bannerIs(r.shot("sale-done"), sc, bannerOK, "sale completed after a tap on WeChat")
+	r.key("Return") // acknowledge the message
+
+	// A code typed slowly by a person is manual entry: a dialog asks for
+	// the manager; the sale is recorded as manual with the manager.
+	r.wedge(eanHuang)
+	r.typeSlowly(r.codes["m-100b"])
+	img := r.shot("typed-by-hand")
+	if !dialogOpen(img, sc) {
+		t.Fatalf("a code typed by hand opened no dialog (screenshot in %s)", r.dir)
+	}
+	r.typeText(managerID)
+	r.key("Tab")
+	r.typeText(managerPIN)
+	r.key("Return")
+	img = r.shot("manual-accepted")
+	if dialogOpen(img, sc) {
+		t.Fatalf("the manager's PIN did not close the manual-entry dialog (screenshot in %s)", r.dir)
+	}
+	// ¥100 on ¥88 forfeits ¥12: amber before F12, one confirmation.
+	r.bannerIs(img, sc, bannerWarn, "forfeit warning")
+	r.key("F12")
+	if !dialogOpen(r.shot("forfeit-confirm"), sc) {
+		t.Fatalf("F12 on a forfeiting sale asked nothing (screenshot in %s)", r.dir)
+	}
+	r.key("Return")
+	r.bannerIs(r.shot("manual-sale-done"), sc, bannerOK, "manual sale completed")
+	r.key("Return")
+
+	// Keys behind a dialog: with "clear this sale?" open, F12 must not
+	// complete the sale behind it, and a second Esc closes the dialog
+	// instead of stacking another.
+	r.wedge(eanPear)
+	r.wedge(r.codes["m-050a"])
+	r.key("Escape")
+	if !dialogOpen(r.shot("cancel-asked"), sc) {
+		t.Fatalf("Esc with a basket asked nothing (screenshot in %s)", r.dir)
+	}
+	r.key("F12")
+	r.key("Escape")
+	if dialogOpen(r.shot("after-second-esc"), sc) {
+		t.Errorf("a second Esc left a dialog open (stacked dialogs?) (screenshot in %s)", r.dir)
+	}
+	r.key("Escape")
+	r.key("Return") // yes, clear it
+	r.bannerIs(r.shot("cleared"), sc, bannerIdle, "sale cleared")
+
+	recs := r.ledger()
+	var sales []record
+	for _, x := range recs {
+		if x.Kind == "sale" {
+			sales = append(sales, x)
+		}
+		for _, v := range x.Vouchers {
+			if v == r.ids["m-050a"] {
+				t.Errorf("the voucher of the cleared sale was recorded in %s (F12 acted behind the dialog)", x.Receipt)
+			}
+		}
+	}
+	if len(sales) != 2 {
+		t.Fatalf("ledger holds %d sales, want 2: %+v", len(sales), recs)
+	}
+	want := []record{
+		{Mode: "scan", Method: "wechat", Vouchers: []string{r.ids["m-100a"]}, Total: 12800 + 3990, VoucherAmount: 10000, SelfPaid: 6790},
+		{Mode: "manual", Manager: managerID, Vouchers: []string{r.ids["m-100b"]}, Total: 8800, VoucherAmount: 8800, Forfeited: 1200},
+	}
+	for i, w := range want {
+		g := sales[i]
+		if g.Mode != w.Mode || g.Manager != w.Manager || strings.Join(g.Vouchers, ",") != strings.Join(w.Vouchers, ",") ||
+			g.Total != w.Total || g.VoucherAmount != w.VoucherAmount || g.SelfPaid != w.SelfPaid || g.Forfeited != w.Forfeited ||
+			(w.Method != "" && g.Method != w.Method) || g.Cashier != cashierID {
+			t.Errorf("sale %d = %+v\nwant %+v", i+1, g, w)
+		}
+	}
+	// Each sale reached the printer: its receipt number is in what the
+	// printer simulator read back from the ESC/POS bytes.
+	printed := r.printed()
+	for _, s := range sales {
+		if !strings.Contains(printed, s.Receipt) {
+			t.Errorf("receipt %s never reached the printer; printed:\n%s", s.Receipt, printed)
+		}
+	}
+}
+
+// TestSmallScreen runs the app on an 800×600 screen: the window must not
+// be larger than the screen, and a sale made with keys alone completes.
+func TestSmallScreen(t *testing.T) {
+	r := newRig(t, 800, 600)
+	r.start()
+	out, err := r.xdo("search", "--onlyvisible", "--name", "扶贫专区收银", "getwindowgeometry", "--shell")
+	if err != nil {
+		t.Fatal(err)
+	}
+	geo := map[string]int{}
+	for _, l := range strings.Split(out, "\n") {
+		if k, v, ok := strings.Cut(l, "="); ok {
+			geo[k], _ = strconv.Atoi(v)
+		}
+	}
+	if geo["WIDTH"] > 800 || geo["HEIGHT"] > 600 || geo["WIDTH"] == 0 {
+		t.Errorf("window is %dx%d on an 800x600 screen", geo["WIDTH"], geo["HEIGHT"])
+	}
+	_ = exec.Command
+}
