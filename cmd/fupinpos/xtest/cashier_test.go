@@ -5,7 +5,6 @@ package xtest
 import (
 	"image"
 	"image/color"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -41,6 +40,8 @@ type screen struct {
 var screens = map[string]screen{
 	"1024x768": {w: 1024, h: 768, userSelect: image.Pt(512, 236), firstUser: image.Pt(400, 278),
 		wechat: image.Pt(705, 586), banner: image.Rect(20, 10, 1000, 100), dialogProbe: image.Pt(60, 30)},
+	"800x600": {w: 800, h: 600, userSelect: image.Pt(392, 150), firstUser: image.Pt(300, 192),
+		banner: image.Rect(20, 8, 780, 70), dialogProbe: image.Pt(40, 20)},
 }
 
 // login logs the cashier in the way a cashier does: pick the name, type
@@ -173,10 +174,12 @@ func TestCashierAtTheKeyboard(t *testing.T) {
 	}
 }
 
-// TestSmallScreen runs the app on an 800×600 screen: the window must not
-// be larger than the screen, and a sale made with keys alone completes.
+// TestSmallScreen runs the app on an 800×600 screen: the window is not
+// larger than the screen, the status bar is on it, and a sale made with
+// keys alone completes.
 func TestSmallScreen(t *testing.T) {
-	r := newRig(t, 800, 600)
+	sc := screens["800x600"]
+	r := newRig(t, sc.w, sc.h)
 	r.start()
 	out, err := r.xdo("search", "--onlyvisible", "--name", "扶贫专区收银", "getwindowgeometry", "--shell")
 	if err != nil {
@@ -188,8 +191,23 @@ func TestSmallScreen(t *testing.T) {
 			geo[k], _ = strconv.Atoi(v)
 		}
 	}
-	if geo["WIDTH"] > 800 || geo["HEIGHT"] > 600 || geo["WIDTH"] == 0 {
-		t.Errorf("window is %dx%d on an 800x600 screen", geo["WIDTH"], geo["HEIGHT"])
+	if geo["WIDTH"] > sc.w || geo["HEIGHT"] > sc.h || geo["WIDTH"] == 0 {
+		t.Errorf("window is %dx%d on an %dx%d screen", geo["WIDTH"], geo["HEIGHT"], sc.w, sc.h)
 	}
-	_ = exec.Command
+	r.login(sc, cashierPIN)
+	r.wedge(eanHuang)
+	r.wedge(r.codes["m-100c"])
+	img := r.shot("scanned")
+	r.bannerIs(img, sc, bannerWarn, "forfeit warning at 800x600")
+	// The status bar's offline dot is on the screen, bottom left.
+	if s := share(img, image.Rect(0, sc.h-40, 40, sc.h), bannerWarn); s == 0 {
+		t.Errorf("no status bar at the bottom of the 800x600 screen (screenshot in %s)", r.dir)
+	}
+	r.key("F12")
+	r.key("Return")
+	r.bannerIs(r.shot("done"), sc, bannerOK, "sale completed at 800x600")
+	recs := r.ledger()
+	if len(recs) != 1 || recs[0].Kind != "sale" || recs[0].Mode != "scan" || recs[0].Total != 8800 || recs[0].Forfeited != 1200 {
+		t.Errorf("ledger = %+v, want one scanned sale of 8800 fen forfeiting 1200", recs)
+	}
 }

@@ -14,7 +14,13 @@ func TestProbe(t *testing.T) {
 	if os.Getenv("XTEST_PROBE") == "" {
 		t.Skip("probe only")
 	}
-	r := newRig(t, 1024, 768)
+	w, h := 1024, 768
+	if sz := os.Getenv("XTEST_SIZE"); sz != "" {
+		a, b, _ := strings.Cut(sz, "x")
+		w, _ = strconv.Atoi(a)
+		h, _ = strconv.Atoi(b)
+	}
+	r := newRig(t, w, h)
 	r.start()
 	r.shot("start")
 	for i, c := range strings.Split(os.Getenv("XTEST_PROBE"), ";") {
