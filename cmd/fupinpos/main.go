@@ -20,14 +20,17 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"fupinpos/assets"
 	"fupinpos/device/scanner"
 	"fupinpos/pos"
 	"fupinpos/pos/ui"
@@ -71,9 +74,23 @@ func main() {
 	}
 	log.SetFlags(log.Ltime | log.Lmicroseconds)
 	if err := run(o, start); err != nil {
-		log.Printf("fupinpos: %v", err)
-		os.Exit(1)
+		os.Exit(failed(os.Stderr, err, o.lang))
 	}
+}
+
+// failed says on w why the app could not run and returns the exit status
+// (1). The app starts whatever device setting is saved; the one start-up
+// failure is a database it cannot open, above all one another process
+// holds (pos.EBUSY: a second fupinpos, or posctl): that is said in the
+// language of --lang, else of LANG, with the error code, since the
+// database's saved language cannot be read.
+func failed(w io.Writer, err error, flagLang string) int {
+	if pos.ErrorCode(err) == pos.EBUSY {
+		m := assets.For(firstOf(flagLang, os.Getenv("LANG")))
+		fmt.Fprintf(w, "fupinpos: %s [%s]\n", m.Error(err), pos.EBUSY)
+	}
+	fmt.Fprintf(w, "fupinpos: %v\n", err)
+	return 1
 }
 
 // parseFlags reads the command line into options.
@@ -81,7 +98,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (options, error) {
 	var o options
 	fs.StringVar(&o.db, "db", "", "terminal database `FILE` (made by posctl provision or posctl enroll)")
 	fs.StringVar(&o.lang, "lang", "", "screen language, zh_Hans or en (default: the saved setting, else zh_Hans)")
-	fs.StringVar(&o.font, "font", ui.DefaultFontPath, "single-face CJK .ttf font")
+	fs.StringVar(&o.font, "font", "", "single-face CJK .ttf `FILE` (default: "+SubsetFont+" beside the program, made by make font, else "+ui.DefaultFontPath+")")
 	fs.BoolVar(&o.fullscreen, "fullscreen", false, "kiosk mode: full screen (also the technician's kiosk setting)")
 	fs.StringVar(&o.size, "size", "1024x768", "window size when not full screen (never larger than the screen)")
 	fs.StringVar(&o.scanner, "scanner", "", "scanner URI, e.g. serial:///dev/ttyUSB0?baud=9600&term=cr (default: the saved setting)")
@@ -114,8 +131,48 @@ func windowSize(s string) fyne.Size {
 	return fyne.NewSize(wd, ht)
 }
 
+// SubsetFont is the GB2312 subset of the CJK font that make font writes
+// beside the app's binary: a quarter of the full face's size and about
+// 30 MB less memory. Characters it lacks are drawn from the system's full
+// face (Fyne falls back per character).
+const SubsetFont = "fupinpos-gb2312.ttf"
+
+// fontPath is the font to load: --font when given, else SubsetFont in
+// dir (the program's folder) when it is there, else the full face.
+func fontPath(flagFont, dir string) string {
+	if flagFont != "" {
+		return flagFont
+	}
+	if dir != "" {
+		p := filepath.Join(dir, SubsetFont)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p
+		}
+	}
+	return ui.DefaultFontPath
+}
+
+// programDir is the folder of the running binary ("" if unknown).
+func programDir() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	if p, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = p
+	}
+	return filepath.Dir(exe)
+}
+
 func run(o options, start time.Time) error {
-	th, err := ui.LoadTheme(o.font)
+	font := fontPath(o.font, programDir())
+	th, err := ui.LoadTheme(font)
+	if err != nil && o.font == "" && font != ui.DefaultFontPath {
+		log.Printf("font: %v (using %s)", err, ui.DefaultFontPath)
+		font = ui.DefaultFontPath
+		th, err = ui.LoadTheme(font)
+	}
+	log.Printf("font: %s", font)
 	if err != nil {
 		return err
 	}
@@ -144,7 +201,14 @@ func run(o options, start time.Time) error {
 	// the monitor and shrink the window, or go full screen on a small one.
 	a.Lifecycle().SetOnStarted(func() { fitWindow(w, want, o.fullscreen) })
 
-	shell := &ui.Shell{Tr: tr, Store: d.store, Printer: d.printer, Win: w, Title: tr.T("ui.app.title"), IdleLock: o.idle, Wedge: d.wedge}
+	// The saved wedge setting (the defaults when it is bad: the status
+	// bar and the technician screen say so, see terminal.open).
+	shell := &ui.Shell{Tr: tr, Store: d.store, Printer: d.printer, Win: w, Title: tr.T("ui.app.title"), IdleLock: o.idle}
+	shell.SetWedge(d.wedge)
+	// A wedge setting the technician saves applies at once.
+	d.mu.Lock()
+	d.onWedge = func(c scanner.WedgeConfig) { fyne.Do(func() { shell.SetWedge(c) }) }
+	d.mu.Unlock()
 	shell.Manager = func(u *pos.User, logout func()) fyne.CanvasObject {
 		m := ui.NewManager(shell.Tr, d.store, d.printer, w, u, logout)
 		m.SelectDay(pos.DayOf(time.Now()))
@@ -160,9 +224,7 @@ func run(o options, start time.Time) error {
 				log.Printf("language %s: %v", code, err)
 				return
 			}
-			shell.Tr, shell.Title = tr, tr.T("ui.app.title")
-			w.SetTitle(shell.Title)
-			shell.Enter(u)
+			shell.SetLanguage(tr)
 		}
 		return t.Content()
 	}

@@ -13,6 +13,7 @@ import (
 	"fupinpos/pos"
 	"fupinpos/pos/bolt"
 	"fupinpos/pos/ui"
+	"fupinpos/pos/ui/boltstore"
 	"fupinpos/sync/client"
 )
 
@@ -25,7 +26,7 @@ import (
 type terminal struct {
 	dir     string // receipts, screenshots and logs of demo and smoke runs (demo build)
 	db      *bolt.DB
-	store   *boltStore
+	store   *boltstore.Store
 	printer *receiptPrinter
 	reader  *scanner.Reader
 	failed  bool
@@ -37,6 +38,9 @@ type terminal struct {
 	ports []string
 	// wedge is the keyboard-wedge setting (defaults when the saved one is bad).
 	wedge scanner.WedgeConfig
+	// onWedge puts a newly saved wedge setting to use in the window's key
+	// router (set by run; nil in tests).
+	onWedge func(scanner.WedgeConfig)
 
 	// feed starts reading a scanner (set by run; nil in tests).
 	feed func(r *scanner.Reader) (stop func())
@@ -54,6 +58,10 @@ type terminal struct {
 	pumpCtx    context.Context
 }
 
+// dbTimeout is how long openTerminal waits for a database file that
+// another process holds before it gives up with pos.EBUSY.
+var dbTimeout = 5 * time.Second
+
 // openTerminal opens the database named by --db and the devices of its
 // configuration (or of the flags, which win). It fails only when there is
 // no usable database; a device setting that cannot be used is recorded on
@@ -65,12 +73,12 @@ func openTerminal(o options) (*terminal, error) {
 	if _, err := os.Stat(o.db); err != nil {
 		return nil, fmt.Errorf("terminal database %s: %w", o.db, err)
 	}
-	db, err := bolt.Open(o.db, 0o600, &bolt.Options{Timeout: 5 * time.Second})
+	db, err := bolt.Open(o.db, 0o600, &bolt.Options{Timeout: dbTimeout})
 	if err != nil {
-		return nil, err
+		return nil, err // pos.EBUSY when another process holds the file
 	}
 	t := &terminal{db: db, scanner: "unknown", transport: http.DefaultTransport}
-	t.store = &boltStore{DB: db, wake: t.wake}
+	t.store = boltstore.New(db, t.wake)
 	t.pumpCtx, t.stop = context.WithCancel(context.Background())
 	if err := t.open(o); err != nil {
 		t.Close()
@@ -211,6 +219,11 @@ func (t *terminal) status() ui.Status {
 	st.Printer = t.printer.State()
 	t.mu.Lock()
 	st.Scanner = t.scanner
+	if t.wedgeErr != nil && st.Scanner == "unknown" {
+		// No serial scanner: the scanner is the keyboard wedge, whose
+		// saved setting cannot be used (the defaults apply meanwhile).
+		st.Scanner = "bad_config"
+	}
 	t.mu.Unlock()
 	return st
 }
@@ -223,7 +236,7 @@ func (t *terminal) states() []ui.DeviceState {
 	defer t.mu.Unlock()
 	return []ui.DeviceState{
 		{Field: ui.FieldPrinter, State: st.Printer, Err: t.printer.Err()},
-		{Field: ui.FieldScanner, State: st.Scanner, Err: t.scannerErr},
+		{Field: ui.FieldScanner, State: t.scanner, Err: t.scannerErr},
 		{Field: ui.FieldWedge, State: stateOfErr(t.wedgeErr), Err: t.wedgeErr},
 		{Field: ui.FieldServer, State: stateOfErr(t.serverErr), Err: t.serverErr},
 		{Field: ui.FieldLang, State: stateOfErr(t.langErr), Err: t.langErr},
@@ -269,9 +282,10 @@ func (t *terminal) reopenScanner(uri string) {
 }
 
 // applyConfig puts a saved configuration to use at once: the printer (URI
-// and receipt language), the serial scanner and the wedge setting (the
-// window's key router takes a new wedge setting at the next start). The
-// screen language is applied by the technician screen's OnLanguage.
+// and receipt language), the serial scanner and the wedge setting (through
+// onWedge, in the window's key router; the defaults when the saved one is
+// bad). The screen language is applied by the technician screen's
+// OnLanguage.
 func (t *terminal) applyConfig(cfg *pos.TerminalConfig) {
 	t.printer.configure(cfg.Printer, cfg.ReceiptLang)
 	t.mu.Lock()
@@ -286,5 +300,12 @@ func (t *terminal) applyConfig(cfg *pos.TerminalConfig) {
 	if cfg.Lang == "" || cfg.Lang == "zh_Hans" || cfg.Lang == "en" {
 		t.langErr = nil
 	}
+	apply := t.onWedge
 	t.mu.Unlock()
+	if err != nil {
+		log.Printf("keyboard-wedge setting: %v (using the defaults)", err)
+	}
+	if apply != nil {
+		apply(w)
+	}
 }

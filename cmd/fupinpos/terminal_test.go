@@ -69,7 +69,7 @@ func TestBadSettingsStillStart(t *testing.T) {
 		}, "unknown", "bad_config", []string{ui.FieldScanner}},
 		{"bad wedge and server", func(c *pos.TerminalConfig) {
 			c.Wedge, c.Server = "prefix=]Q1", "ftp://nowhere"
-		}, "offline", "unknown", []string{ui.FieldWedge}},
+		}, "offline", "bad_config", []string{ui.FieldWedge}},
 		{"printer option typo", func(c *pos.TerminalConfig) { c.Printer = "tcp://10.0.0.1:9100?papr=80" }, "bad_config", "unknown", []string{ui.FieldPrinter}},
 		{"all good", func(c *pos.TerminalConfig) {
 			c.Printer, c.Scanner, c.Wedge = "file:///dev/null", "serial:///dev/ttyS0?baud=9600", "wedge:?prefix=%5DQ1"

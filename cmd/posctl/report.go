@@ -15,7 +15,7 @@ func cmdReportDay(args []string, stdout io.Writer) error {
 	dbPath := fs.String("db", "", "terminal database `FILE`")
 	date := fs.String("date", "", "CST day `YYYY-MM-DD` (default today)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	asCSV := fs.Bool("csv", false, "print CSV (one row per breakdown line)")
+	asCSV := fs.Bool("csv", false, "print CSV for a spreadsheet: UTF-8 BOM, headers in the language of LANG, one row per breakdown line")
 	if err := parse(fs, args, false); err != nil {
 		return err
 	}
@@ -44,9 +44,15 @@ func cmdReportDay(args []string, stdout io.Writer) error {
 	case *asJSON:
 		return printJSON(stdout, d)
 	case *asCSV:
-		return report.WriteCSV(stdout, d)
+		return report.WriteSummaryCSV(stdout, d, translate())
 	}
-	return report.WriteText(stdout, d, func(k string) string { return msgs().T(k, nil) })
+	return report.WriteText(stdout, d, translate())
+}
+
+// translate is the report's Translate in the language of LANG.
+func translate() report.Translate {
+	m := msgs()
+	return func(k string) string { return m.T(k, nil) }
 }
 
 // dayReport builds the report of one CST day from the whole ledger (a void

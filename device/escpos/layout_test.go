@@ -196,4 +196,39 @@ func TestZReport(t *testing.T) {
 			t.Errorf("%q missing from\n%s", want, text)
 		}
 	}
+	// The counts, in both languages: the net count follows the voids.
+	d.Sales, d.Voids, d.Net = 7, 2, 5
+	for _, tc := range []struct {
+		lang  string
+		lines []string
+	}{
+		{"zh_Hans", []string{"销售笔数", "7", "作废笔数", "2", "净笔数", "5"}},
+		{"en", []string{"Sales", "7", "Voids", "2", "Net count", "5"}},
+	} {
+		b, err := ZReport(d, Paper58, assets.For(tc.lang))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := Interpret(b, Paper58)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := -1
+		for i, l := range doc.Lines {
+			if strings.HasPrefix(l, tc.lines[0]) {
+				at = i
+				break
+			}
+		}
+		if at < 0 || at+3 > len(doc.Lines) {
+			t.Fatalf("%s: no %q line in\n%s", tc.lang, tc.lines[0], doc.Text())
+		}
+		for j := 0; j < 3; j++ {
+			f := strings.Fields(doc.Lines[at+j])
+			name, n := strings.Join(f[:len(f)-1], " "), f[len(f)-1]
+			if name != tc.lines[2*j] || n != tc.lines[2*j+1] {
+				t.Errorf("%s: line %d %q, want %s … %s", tc.lang, at+j, doc.Lines[at+j], tc.lines[2*j], tc.lines[2*j+1])
+			}
+		}
+	}
 }

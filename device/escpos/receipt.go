@@ -15,7 +15,9 @@ const TimeLayout = "2006-01-02 15:04:05"
 // (store, counter, terminal, receipt number, CST time, cashier), each line
 // (name, origin county, quantity × price, amount), totals, each voucher
 // (masked id, issuing unit, face and applied value), the forfeited amount,
-// the self-paid amount and method, the campaign's no-change notice and the
+// the self-paid amount and method, the cash tendered and the change (实收,
+// 找零) when the cashier keyed the cash in (Tendered > 0; the change is only
+// ever on the self-paid part), the campaign's no-change notice and the
 // audit QR code. Reprints carry "重印 REPRINT"; a void slip (Kind void)
 // says what it cancels and shows the amounts taken back. With a cash
 // self-paid part on a sale, a profile with Drawer kicks the cash drawer.
@@ -110,6 +112,10 @@ func Receipt(r *pos.Receipt, p Profile, labels Labels) ([]byte, error) {
 	w.Bold(true)
 	w.Lines(LeftRight(paid, (sign * r.SelfPaid).String(), cols))
 	w.Bold(false)
+	if r.Tendered > 0 && !void {
+		w.Lines(LeftRight(tr(l, "label.tendered"), r.Tendered.String(), cols))
+		w.Lines(LeftRight(tr(l, "label.change"), r.Change.String(), cols))
+	}
 
 	if len(r.Vouchers) > 0 || r.VoucherAmount != 0 {
 		w.Line(rule(cols))

@@ -9,7 +9,7 @@ import (
 )
 
 // ZReport lays out the closing report of one CST day for profile p: the
-// day's counts and totals (sales, voids, vouchers, voucher value applied
+// day's counts and totals (sales, voids, net count, vouchers, voucher value applied
 // and forfeited, self-paid), then each breakdown — issuing work unit,
 // product, origin county, cashier, hour, self-paid method — one row per
 // key with its count and amount right-aligned. labels translates the fixed
@@ -42,6 +42,7 @@ func ZReport(d *report.Day, p Profile, labels Labels) ([]byte, error) {
 	}{
 		{"report.sales", strconv.Itoa(d.Sales)},
 		{"report.voids", strconv.Itoa(d.Voids)},
+		{"report.net", strconv.Itoa(d.Net)},
 		{"label.total", d.Total.String()},
 		{"receipt.voucher_count", strconv.Itoa(d.Vouchers)},
 		{"label.voucher_amount", d.VoucherAmount.String()},

@@ -10,14 +10,6 @@ import (
 	"fupinpos/pos"
 )
 
-// Audit actions of the parked baskets and of a manager's unlock. They are
-// spelled here until pos declares them.
-const (
-	auditHold     = "hold"      // a basket was parked (挂单)
-	auditTakeHeld = "take_held" // a parked basket was taken back (取单)
-	auditUnlock   = "unlock"    // a manager cleared a user's PIN lockout
-)
-
 // HoldSale parks a basket (挂单) durably: it survives a restart until
 // TakeHeld. It returns h with its id (increasing, never reused) and the
 // time it was parked. At most pos.MaxHeldSales baskets are kept (ECONFLICT
@@ -49,7 +41,7 @@ func (db *DB) HoldSale(h pos.HeldSale) (pos.HeldSale, error) {
 		if err := b.Put(u64(id), v); err != nil {
 			return err
 		}
-		return db.audit(tx, h.Cashier, auditHold, heldDetail(&h))
+		return db.audit(tx, h.Cashier, pos.AuditHold, heldDetail(&h))
 	})
 	if err != nil {
 		return pos.HeldSale{}, err
@@ -90,7 +82,7 @@ func (db *DB) TakeHeld(id uint64) (*pos.HeldSale, error) {
 		if err := b.Delete(u64(id)); err != nil {
 			return err
 		}
-		return db.audit(tx, h.Cashier, auditTakeHeld, heldDetail(h))
+		return db.audit(tx, h.Cashier, pos.AuditTakeHeld, heldDetail(h))
 	})
 	if err != nil {
 		return nil, err
@@ -138,6 +130,6 @@ func (db *DB) Unlock(userID, managerID, managerPIN string) error {
 		if err := putUser(tx, su); err != nil {
 			return err
 		}
-		return db.audit(tx, managerID, auditUnlock, detail)
+		return db.audit(tx, managerID, pos.AuditUnlock, detail)
 	})
 }

@@ -27,6 +27,12 @@ type SaleRequest struct {
 	// manager whose PIN the caller has checked with Authorize.
 	Mode    pos.EntryMode
 	Manager string
+	// Tendered is the cash the customer handed over for the self-paid
+	// part (实收), when the cashier keyed it in; 0 when not. It is only
+	// for a cash payment with a self-paid part: the record then carries
+	// it and the change (pos.Change). Vouchers never give change, so a
+	// sale the vouchers pay in full refuses a tendered amount.
+	Tendered pos.Money
 }
 
 // Sale is a committed ledger record and the hash of its entry, which the
@@ -39,7 +45,9 @@ type Sale struct {
 // Redeem validates every code, settles the basket (vouchers on eligible
 // lines only, no change, no cash), checks the per-member cap, and records
 // the sale in one transaction: voucher marks, ledger record, outbox entry
-// and clock floor together. When it returns nil the sale is on disk; when it
+// and clock floor together. A cash Tendered amount is checked against the
+// self-paid part inside the transaction (pos.Change) and recorded with the
+// change. When it returns nil the sale is on disk; when it
 // returns an error nothing of it is (a failed write has code pos.ESTORAGE).
 // Print the receipt only after it returns.
 func (db *DB) Redeem(req SaleRequest) (*Sale, error) {
@@ -51,6 +59,10 @@ func (db *DB) Redeem(req SaleRequest) (*Sale, error) {
 	}
 	if !req.Method.Valid() {
 		return nil, pos.Errorf(pos.EINVALID, "unknown payment method %q", req.Method)
+	}
+	if req.Tendered != 0 && req.Method != pos.PayCash {
+		return nil, pos.Errorf(pos.EINVALID, "cash tendered (%s) with payment by %s: only a cash payment takes a tendered amount", req.Tendered, req.Method).
+			With("tendered", req.Tendered.String())
 	}
 	var sale *Sale
 	err := db.update("record sale", func(tx *bolt.Tx) error {
@@ -102,6 +114,18 @@ func (db *DB) Redeem(req SaleRequest) (*Sale, error) {
 		case method == pos.PayNone:
 			return pos.Errorf(pos.EINVALID, "%s is left to pay: choose cash, WeChat, Alipay or card", s.SelfPaid).With("amount", s.SelfPaid.String())
 		}
+		var change pos.Money
+		if req.Tendered != 0 {
+			if s.SelfPaid == 0 {
+				// The vouchers pay it all: there is no cash to take, and a
+				// voucher's excess is never paid out as change.
+				return pos.Errorf(pos.EINVALID, "cash tendered (%s) but nothing is left to pay: vouchers give no change", req.Tendered).
+					With("tendered", req.Tendered.String())
+			}
+			if change, err = pos.Change(s.SelfPaid, req.Tendered); err != nil {
+				return err
+			}
+		}
 		for i := range s.Vouchers {
 			s.Vouchers[i].Code = req.Codes[i]
 		}
@@ -109,7 +133,7 @@ func (db *DB) Redeem(req SaleRequest) (*Sale, error) {
 			Kind: pos.KindSale, Time: st.now, Store: st.cfg.Store, Terminal: st.cfg.Terminal,
 			Cashier: req.Cashier, Mode: req.Mode, Lines: lines, Total: s.Total, Eligible: s.Eligible,
 			Vouchers: s.Vouchers, VoucherAmount: s.VoucherAmount, Forfeited: s.Forfeited, SelfPaid: s.SelfPaid,
-			Method: method,
+			Method: method, Tendered: req.Tendered, Change: change,
 		}
 		if req.Mode == pos.EntryManual {
 			rec.Manager = req.Manager

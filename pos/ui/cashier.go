@@ -16,6 +16,7 @@ import (
 
 	"fupinpos/device/scanner"
 	"fupinpos/pos"
+	"fupinpos/pos/search"
 )
 
 // Cashier is the cashier screen: verdict banner on top, basket and product
@@ -37,9 +38,19 @@ type Cashier struct {
 	Reprint *widget.Button
 	Manual  *widget.Button
 	Lock    *widget.Button
-	Status  *StatusBar
-	tiles   fyne.CanvasObject
-	root    fyne.CanvasObject
+	// Search (F2) finds a product by name, pinyin or barcode; Hold (F5)
+	// parks the sale (挂单); Resume (F6) takes a parked one back (取单).
+	Search *widget.Button
+	Hold   *widget.Button
+	Resume *widget.Button
+	Status *StatusBar
+	tiles  fyne.CanvasObject
+	root   fyne.CanvasObject
+
+	// idx is the product search index, built once from the catalogue and
+	// again only when the installed catalogue's version changes.
+	idx        *search.Index
+	idxVersion uint32
 
 	// done is the message of the sale just completed, shown until the
 	// cashier acknowledges it (a key, a tap, the next scan).
@@ -52,11 +63,19 @@ type Cashier struct {
 	OnLogout func()
 	// OnActivity is called on every tap and action (the idle lock).
 	OnActivity func()
+	// OnCommitted, when set, is called on the UI goroutine once the
+	// outcome of a sale committed by F12, the button or Complete is shown
+	// (err: not recorded, or recorded and not printed).
+	OnCommitted func(rc *pos.Receipt, err error)
 }
 
+// doneMsg is a message that stays up until the cashier acknowledges it:
+// the outcome of a sale (sale: the idle lock waits for it), of a hold or
+// of a resume. A red one returns to idle after RefusalTimeout.
 type doneMsg struct {
 	color            color.Color
 	headline, reason string
+	sale             bool
 }
 
 // DefaultRefusalTimeout is how long a red banner stays up.
@@ -87,6 +106,9 @@ func NewCashier(tr Tr, sess *Session, store Store, win fyne.Window) *Cashier {
 	c.Reprint = widget.NewButtonWithIcon(tr.T("ui.cashier.reprint")+" [F9]", theme.DocumentPrintIcon(), c.tap(c.reprint))
 	c.Lock = widget.NewButtonWithIcon(tr.T("ui.cashier.lock")+" [F4]", theme.LogoutIcon(), c.tap(c.lock))
 	c.Manual = widget.NewButtonWithIcon(tr.T("ui.cashier.manual_short")+" [F8]", theme.ContentAddIcon(), c.tap(func() { c.ManualEntry("") }))
+	c.Search = widget.NewButtonWithIcon(tr.T("ui.search.button")+" [F2]", theme.SearchIcon(), c.tap(c.SearchProduct))
+	c.Hold = widget.NewButtonWithIcon(tr.T("ui.hold.hold")+" [F5]", theme.MediaPauseIcon(), c.tap(c.HoldSale))
+	c.Resume = widget.NewButtonWithIcon(tr.T("ui.hold.resume")+" [F6]", theme.MediaPlayIcon(), c.tap(c.ResumeHeld))
 	c.Status = NewStatusBar(tr)
 	if u := sess.Cashier(); u != nil {
 		c.Status.SetUser(u.Name)
@@ -116,14 +138,32 @@ func NewCashier(tr Tr, sess *Session, store Store, win fyne.Window) *Cashier {
 		heading(tr.T("ui.cashier.vouchers")),
 		container.NewVBox(widget.NewSeparator(), form, c.totals["error"], methodRow,
 			container.NewGridWithColumns(2, c.Cancel, c.Done),
+			container.NewGridWithColumns(3, c.Search, c.Hold, c.Resume),
 			container.NewGridWithColumns(3, c.Manual, c.Reprint, c.Lock)),
 		nil, nil, container.NewVScroll(c.vouch))
 	body := container.NewHSplit(left, right)
 	body.Offset = 0.5
 	c.root = container.NewBorder(c.Banner.Object, c.Status.Object, nil, nil, body)
+	c.index()
 	sess.OnChange(func() { fyne.Do(c.Refresh) })
 	c.Refresh()
 	return c
+}
+
+// index returns the product search index, built again when the installed
+// catalogue's version has changed since it was built.
+func (c *Cashier) index() *search.Index {
+	cat, err := c.store.Catalogue()
+	if err != nil || cat == nil {
+		if c.idx == nil {
+			c.idx = search.New(&pos.Catalogue{})
+		}
+		return c.idx
+	}
+	if c.idx == nil || cat.Version != c.idxVersion {
+		c.idx, c.idxVersion = search.New(cat), cat.Version
+	}
+	return c.idx
 }
 
 // Content returns the screen's root object.
@@ -248,6 +288,11 @@ func (c *Cashier) Refresh() {
 	} else {
 		c.Reprint.Enable()
 	}
+	if c.sess.Empty() {
+		c.Hold.Disable()
+	} else {
+		c.Hold.Enable()
+	}
 	c.showVerdict(c.sess.Verdict(), st)
 	c.basket.Refresh()
 	c.vouch.Refresh()
@@ -296,7 +341,24 @@ func (c *Cashier) showVerdict(v Verdict, st pos.Settlement) {
 
 // AwaitingAck reports whether the message of a completed sale is shown and
 // not yet acknowledged (the idle lock waits for it).
-func (c *Cashier) AwaitingAck() bool { return c.done != nil }
+func (c *Cashier) AwaitingAck() bool { return c.done != nil && c.done.sale }
+
+// note shows a message that stays up until acknowledged; a red one goes
+// back to idle after RefusalTimeout, like a refused scan.
+func (c *Cashier) note(m *doneMsg) {
+	c.done = m
+	c.Refresh()
+	if m.color != ColorRefused || c.RefusalTimeout <= 0 {
+		return
+	}
+	time.AfterFunc(c.RefusalTimeout, func() {
+		fyne.Do(func() {
+			if c.done == m {
+				c.ack()
+			}
+		})
+	})
+}
 
 // ack clears the message of the last sale.
 func (c *Cashier) ack() {
@@ -316,8 +378,10 @@ func (c *Cashier) Scan(text string) {
 }
 
 // Target is the cashier screen's keyboard input: scans go to the sale,
-// typed codes to manual entry, F12 completes, Esc cancels, F9 reprints, F8
-// opens manual entry, F4 locks, Enter acknowledges the last sale.
+// typed codes to manual entry, F12 completes (through the tender dialog
+// for cash), Esc cancels, F2 searches a product, F5 holds the sale, F6
+// resumes a held one, F9 reprints, F8 opens manual entry, F4 locks, Enter
+// acknowledges the last sale.
 func (c *Cashier) Target() Target {
 	return Target{
 		Scan: c.Scan,
@@ -350,6 +414,12 @@ func (c *Cashier) key(k fyne.KeyName) {
 		c.reprint()
 	case fyne.KeyF8:
 		c.ManualEntry("")
+	case fyne.KeyF2:
+		c.SearchProduct()
+	case fyne.KeyF5:
+		c.HoldSale()
+	case fyne.KeyF6:
+		c.ResumeHeld()
 	case fyne.KeyF4:
 		c.lock()
 	case fyne.KeyReturn, fyne.KeyEnter:
@@ -363,6 +433,10 @@ func (c *Cashier) lock() {
 	}
 }
 
+// complete is F12 and the 完成 button: a forfeit is confirmed first
+// (defect 7), then a cash self-paid part opens the tender dialog, whose
+// confirmation commits the sale with the cash tendered; a sale paid
+// otherwise, or by vouchers alone, commits at once.
 func (c *Cashier) complete() {
 	if c.Done.Disabled() || ModalOpen(c.win) {
 		return
@@ -370,33 +444,113 @@ func (c *Cashier) complete() {
 	st, err := c.sess.Settlement()
 	if err == nil && st.Forfeited > 0 {
 		Confirm(c.tr, c.win, "cashier.forfeit", c.tr.T("ui.cashier.complete"),
-			c.tr.T("ui.cashier.forfeit_confirm", "amount", st.Forfeited.String()), c.commit)
+			c.tr.T("ui.cashier.forfeit_confirm", "amount", st.Forfeited.String()), c.tender)
 		return
 	}
-	c.commit()
+	c.tender()
 }
 
-func (c *Cashier) commit() {
+// tender opens the cash tender dialog (实收/找零) when the self-paid part
+// is paid in cash, and commits the sale with what it reports; otherwise it
+// commits at once.
+func (c *Cashier) tender() {
+	st, err := c.sess.Settlement()
+	if err != nil || c.sess.Method() != pos.PayCash || st.SelfPaid <= 0 {
+		c.commit(0)
+		return
+	}
+	d, onEnter := NewTenderDialog(c.tr, c.win, st.SelfPaid, func(tendered, _ pos.Money) { c.commit(tendered) })
+	ShowModal(c.win, "tender", d, onEnter)
+}
+
+// commit records the sale with the cash tendered (0: none keyed in) and
+// shows its outcome until acknowledged: the change to give when there is
+// any (实收 ￥100.00，找零 ￥12.30), else the self-paid amount to collect.
+func (c *Cashier) commit(tendered pos.Money) {
 	if c.Done.Disabled() {
 		return
 	}
 	c.Done.Disable()
 	go func() {
-		rc, err := c.sess.Complete()
+		rc, err := c.sess.CompleteCash(tendered)
 		fyne.Do(func() {
 			switch {
 			case rc != nil && err != nil:
-				c.done = &doneMsg{ColorWarn, c.tr.T("ui.cashier.done_unprinted", "receipt", rc.Number), c.tr.Err(err)}
+				c.done = &doneMsg{ColorWarn, c.tr.T("ui.cashier.done_unprinted", "receipt", rc.Number), c.tr.Err(err), true}
 			case err != nil:
 				c.Refresh()
 				c.Banner.Show(ColorRefused, c.tr.T("ui.cashier.not_recorded"), c.tr.Err(err))
+				c.committed(rc, err)
 				return
+			case rc.Change > 0:
+				c.done = &doneMsg{ColorOK, c.tr.T("ui.cashier.done", "receipt", rc.Number),
+					c.tr.T("ui.tender.done", "tendered", rc.Tendered.String(), "change", rc.Change.String()), true}
 			default:
-				c.done = &doneMsg{ColorOK, c.tr.T("ui.cashier.done", "receipt", rc.Number), c.tr.T("ui.cashier.done_detail", "self_paid", rc.SelfPaid.String())}
+				c.done = &doneMsg{ColorOK, c.tr.T("ui.cashier.done", "receipt", rc.Number), c.tr.T("ui.cashier.done_detail", "self_paid", rc.SelfPaid.String()), true}
 			}
 			c.Refresh()
+			c.committed(rc, err)
 		})
 	}()
+}
+
+func (c *Cashier) committed(rc *pos.Receipt, err error) {
+	if c.OnCommitted != nil {
+		c.OnCommitted(rc, err)
+	}
+}
+
+// SearchProduct opens the product search dialog (F2): the product found
+// goes into the basket with the quantity keyed in.
+func (c *Cashier) SearchProduct() {
+	if ModalOpen(c.win) {
+		return
+	}
+	c.ack()
+	d, onEnter := NewSearchDialog(c.tr, c.win, c.index(), c.sess.Add)
+	ShowModal(c.win, "search", d, onEnter)
+}
+
+// HoldSale parks the sale in progress (F5, 挂单) and says so, with the
+// held sale's number, until acknowledged; a refusal (empty basket, too
+// many held) is shown in red.
+func (c *Cashier) HoldSale() {
+	if ModalOpen(c.win) {
+		return
+	}
+	c.ack()
+	h, err := c.sess.Hold()
+	if err != nil {
+		c.note(&doneMsg{color: ColorRefused, headline: c.tr.T("ui.hold.hold"), reason: HoldMessage(c.tr, err)})
+		return
+	}
+	c.note(&doneMsg{color: ColorOK, headline: c.tr.T("ui.hold.held", "id", strconv.FormatUint(h.ID, 10))})
+}
+
+// ResumeHeld takes a parked sale back (F6, 取单): with the basket empty it
+// lists the held sales; the one picked is resumed, and what was dropped
+// on the way (a voucher spent meanwhile, a product no longer catalogued)
+// is said in amber. With a sale in progress it says to finish it first.
+func (c *Cashier) ResumeHeld() {
+	if ModalOpen(c.win) {
+		return
+	}
+	c.ack()
+	if !c.sess.Empty() {
+		c.note(&doneMsg{color: ColorRefused, headline: c.tr.T("ui.hold.resume"), reason: HoldMessage(c.tr, ErrBasketBusy)})
+		return
+	}
+	d, onEnter := NewHeldDialog(c.tr, c.win, c.store, func(id uint64) {
+		if err := c.sess.Resume(id); err != nil {
+			c.note(&doneMsg{color: ColorRefused, headline: c.tr.T("ui.hold.resume"), reason: HoldMessage(c.tr, err)})
+			return
+		}
+		if v := c.sess.Verdict(); v.Kind == VerdictRefused {
+			c.sess.ClearRefusal()
+			c.note(&doneMsg{color: ColorWarn, headline: c.tr.T("ui.hold.dropped", "dropped", v.Params["dropped"]), reason: c.tr.Err(v.Err)})
+		}
+	})
+	ShowModal(c.win, "held", d, onEnter)
 }
 
 func (c *Cashier) cancel() {
@@ -512,10 +666,17 @@ func (s *StatusBar) Set(st Status) {
 func (c *Cashier) Session() *Session { return c.sess }
 
 // Complete completes the sale as the scripted runs (smoke, demo script)
-// need it: a forfeit is committed without the confirmation the F12 key and
-// the button ask for.
+// need it, without any dialog: a forfeit is committed without the
+// confirmation the F12 key and the button ask for, and a cash self-paid
+// part is taken as tendered exactly (实收 = 应收, no change), as if the
+// cashier had pressed Enter in the tender dialog without keying an amount.
 func (c *Cashier) Complete() {
-	if !ModalOpen(c.win) {
-		c.commit()
+	if ModalOpen(c.win) {
+		return
 	}
+	var tendered pos.Money
+	if st, err := c.sess.Settlement(); err == nil && c.sess.Method() == pos.PayCash && st.SelfPaid > 0 {
+		tendered = st.SelfPaid
+	}
+	c.commit(tendered)
 }

@@ -540,3 +540,21 @@ func TestHeldKeptAcrossRestart(t *testing.T) {
 		t.Errorf("%d held after resuming one, want 4", len(left))
 	}
 }
+
+// The cashier screen, with its F2/F5/F6 buttons, fits 800×600 in both
+// languages (English labels are the wider).
+func TestCashierMinSizeBothLanguages(t *testing.T) {
+	for _, lang := range []string{"zh_Hans", "en"} {
+		f := newCashier(t, lang)
+		f.sess.Scan(f.ean(0))
+		f.sess.Scan(f.dep.Issue(pos.Yuan(5), "member-min"))
+		if ms := f.win.Content().MinSize(); ms.Width > 800 || ms.Height > 600 {
+			t.Errorf("%s: cashier screen MinSize %v exceeds 800×600", lang, ms)
+		}
+		for _, b := range []*widget.Button{f.screen.Search, f.screen.Hold, f.screen.Resume} {
+			if !strings.HasSuffix(b.Text, "]") || !strings.Contains(b.Text, "[F") {
+				t.Errorf("%s: button %q has no shortcut label", lang, b.Text)
+			}
+		}
+	}
+}

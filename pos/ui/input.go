@@ -91,6 +91,15 @@ func (r *KeyRouter) Install() {
 // SetTarget makes t the screen that gets input and drops pending keys.
 func (r *KeyRouter) SetTarget(t Target) { r.target = t; r.wedge.Reset() }
 
+// SetWedge replaces the wedge framer by one with settings cfg; keys
+// pending in the old one are dropped.
+func (r *KeyRouter) SetWedge(cfg scanner.WedgeConfig) {
+	if r.timer != nil {
+		r.timer.Stop()
+	}
+	r.wedge = scanner.NewWedge(cfg)
+}
+
 // Wedge returns the router's wedge framer.
 func (r *KeyRouter) Wedge() *scanner.Wedge { return r.wedge }
 

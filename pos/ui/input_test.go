@@ -3,6 +3,7 @@ package ui_test
 import (
 	"fmt"
 	"image/color"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -74,6 +75,7 @@ type desk struct {
 	shell *ui.Shell
 	win   fyne.Window
 	clk   *clock
+	shown chan error // the outcome of each sale, once the screen shows it
 }
 
 func newDesk(t *testing.T, size fyne.Size) *desk {
@@ -83,7 +85,7 @@ func newDesk(t *testing.T, size fyne.Size) *desk {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &desk{t: t, store: &spyStore{Store: st}, dep: dep, clk: newClock()}
+	d := &desk{t: t, store: &spyStore{Store: st}, dep: dep, clk: newClock(), shown: make(chan error, 16)}
 	d.win = a.NewWindow("desk")
 	d.win.Resize(size)
 	t.Cleanup(d.win.Close)
@@ -115,7 +117,24 @@ func (d *desk) cashier() *ui.Cashier {
 	if c == nil {
 		d.t.Fatal("cashier screen not shown")
 	}
+	if c.OnCommitted == nil {
+		c.OnCommitted = func(_ *pos.Receipt, err error) { d.shown <- err }
+	}
 	return c
+}
+
+// waitShown waits until the screen shows the outcome of the next sale
+// (d.cashier must have been called before the sale). Receiving it orders
+// the test after the screen's updates: no data race on the banner.
+func (d *desk) waitShown() error {
+	d.t.Helper()
+	select {
+	case err := <-d.shown:
+		return err
+	case <-time.After(5 * time.Second):
+		d.t.Fatal("no sale outcome shown")
+		return nil
+	}
 }
 
 // rune delivers r as Fyne does: to the focused widget, else the canvas.
@@ -269,7 +288,9 @@ func TestManualEntryNeedsManager(t *testing.T) {
 		t.Fatalf("%d vouchers after manager approval, want 1", n)
 	}
 	d.key(fyne.KeyF12)
+	d.enter() // the tender dialog: exact cash
 	sales := d.waitSales(1)
+	d.waitShown()
 	if !sales[0].Manual || sales[0].Manager != uitest.ManagerID {
 		t.Errorf("sale recorded Manual=%v Manager=%q, want manual by %s", sales[0].Manual, sales[0].Manager, uitest.ManagerID)
 	}
@@ -400,8 +421,9 @@ func TestPaymentTapKeepsKeyboard(t *testing.T) {
 		t.Fatalf("scan after the tap: %d lines", n)
 	}
 	d.key(fyne.KeyF12)
-	if s := d.waitSales(1); s[0].Method != pos.PayWeChat {
-		t.Errorf("sale paid by %s", s[0].Method)
+	d.waitShown()
+	if s := d.store.committed(); len(s) != 1 || s[0].Method != pos.PayWeChat {
+		t.Errorf("sales %+v, want one paid by WeChat", s)
 	}
 }
 
@@ -417,10 +439,12 @@ func TestIdleLock(t *testing.T) {
 	if d.shell.Cashier() == nil {
 		t.Fatal("locked 2 min after a key press")
 	}
+	c := d.cashier()
 	d.scan(d.ean(0))
 	d.key(fyne.KeyF12)
+	d.enter() // the tender dialog: exact cash
 	d.waitSales(1)
-	c := d.cashier()
+	d.waitShown()
 	if !strings.Contains(c.Banner.Reason(), "请收取自付金额") {
 		t.Fatalf("no self-paid message: %q", c.Banner.Reason())
 	}
@@ -566,8 +590,9 @@ func TestForfeitWarning(t *testing.T) {
 	}
 	d.key(fyne.KeyF12)
 	d.enter()
-	if s := d.waitSales(1); len(s[0].Codes) != 1 {
-		t.Errorf("sale %+v", s[0])
+	d.waitShown()
+	if s := d.store.committed(); len(s) != 1 || len(s[0].Codes) != 1 {
+		t.Errorf("sales %+v", s)
 	}
 }
 
@@ -616,7 +641,7 @@ func TestCashierAt800x600(t *testing.T) {
 	if !found {
 		t.Errorf("voucher id %s not shown", v.ID())
 	}
-	for _, b := range []*widget.Button{c.Done, c.Cancel, c.Reprint, c.Manual, c.Lock} {
+	for _, b := range []*widget.Button{c.Done, c.Cancel, c.Reprint, c.Manual, c.Lock, c.Search, c.Hold, c.Resume} {
 		p := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
 		if p.X+b.Size().Width > 800 || p.Y+b.Size().Height > 600 || b.Size().Width == 0 {
 			t.Errorf("button %q at %v size %v is off screen", b.Text, p, b.Size())
@@ -636,3 +661,243 @@ func TestCashierGoldens(t *testing.T) {
 }
 
 func sizeName(s fyne.Size) string { return fmt.Sprintf("%dx%d", int(s.Width), int(s.Height)) }
+
+// typeSlow types text as a person does, 150 ms a key, into what has the
+// focus (a dialog's field).
+func (d *desk) typeSlow(text string) {
+	for _, r := range text {
+		d.clk.add(150 * time.Millisecond)
+		d.rune(r)
+	}
+}
+
+// lastRecord returns the last ledger record of the desk's store.
+func (d *desk) lastRecord() *pos.Record {
+	d.t.Helper()
+	var last *pos.Record
+	if err := d.store.Records(func(r *pos.Record) error { last = r; return nil }); err != nil {
+		d.t.Fatal(err)
+	}
+	if last == nil {
+		d.t.Fatal("no record")
+	}
+	return last
+}
+
+// F12 on a cash sale with a self-paid part opens the tender dialog; the
+// cash keyed in is recorded with its change, printed, and the change is
+// said in the banner. Other methods, and sales the vouchers pay in full,
+// complete at once; Esc in the dialog records nothing.
+func TestTenderOnF12(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		products []int
+		voucher  pos.Money
+		method   pos.PayMethod
+		forfeit  bool   // a confirmation comes first
+		dialog   bool   // the tender dialog opens
+		typed    string // in the tender dialog
+		escape   bool
+		tendered pos.Money
+		change   pos.Money
+		banner   string
+	}{
+		{"a 100 note", []int{0}, 0, pos.PayCash, false, true, "100", false, 10000, 6010, "实收 ￥100.00，找零 ￥60.10"},
+		{"exact on Enter", []int{0}, 0, pos.PayCash, false, true, "", false, 3990, 0, "请收取自付金额 ￥39.90"},
+		{"voucher and cash", []int{1}, pos.Yuan(20), pos.PayCash, false, true, "50", false, 5000, 1200, "找零 ￥12.00"},
+		{"forfeit confirmed, then cash for the bag", []int{0, 11}, pos.Yuan(50), pos.PayCash, true, true, "10", false, 1000, 800, "找零 ￥8.00"},
+		{"WeChat: no dialog", []int{0}, 0, pos.PayWeChat, false, false, "", false, 0, 0, "请收取自付金额 ￥39.90"},
+		{"vouchers pay all: no dialog", []int{5}, pos.Yuan(20), pos.PayCash, true, false, "", false, 0, 0, "请收取自付金额 ￥0.00"},
+		{"Esc: nothing recorded", []int{0}, 0, pos.PayCash, false, true, "100", true, 0, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDesk(t, fyne.NewSize(1024, 768))
+			d.login(uitest.CashierID, uitest.CashierPIN)
+			c := d.cashier()
+			for _, i := range tc.products {
+				d.clk.add(time.Second)
+				d.scan(d.ean(i))
+			}
+			if tc.voucher != 0 {
+				d.clk.add(time.Second)
+				d.scan(d.dep.Issue(tc.voucher, "member-t"))
+			}
+			c.Session().SetMethod(tc.method)
+			d.clk.add(time.Second)
+			d.key(fyne.KeyF12)
+			if tc.forfeit {
+				if txt := d.dialogTexts(); !strings.Contains(txt, "不找零") {
+					t.Fatalf("F12: %q, want the forfeit confirmation", txt)
+				}
+				d.enter()
+			}
+			if txt := d.dialogTexts(); strings.Contains(txt, "现金收款") != tc.dialog {
+				t.Fatalf("tender dialog shown %v, want %v: %q", !tc.dialog, tc.dialog, txt)
+			}
+			if tc.dialog {
+				d.typeSlow(tc.typed)
+				if tc.escape {
+					d.clk.add(time.Second)
+					d.key(fyne.KeyEscape)
+					time.Sleep(50 * time.Millisecond)
+					if n := len(d.store.committed()); n != 0 || ui.ModalOpen(d.win) {
+						t.Fatalf("Esc: %d sales, dialog open %v", n, ui.ModalOpen(d.win))
+					}
+					if len(c.Session().Lines()) != len(tc.products) {
+						t.Fatal("Esc emptied the basket")
+					}
+					return
+				}
+				d.enter()
+			}
+			s := d.waitSales(1)
+			if err := d.waitShown(); err != nil {
+				t.Fatal(err)
+			}
+			if s[0].Tendered != tc.tendered || s[0].Method != tc.method {
+				t.Errorf("sale tendered %s method %s, want %s %s", s[0].Tendered, s[0].Method, tc.tendered, tc.method)
+			}
+			if r := c.Banner.Reason(); !strings.Contains(r, tc.banner) {
+				t.Errorf("banner %q / %q, want %q", c.Banner.Headline(), r, tc.banner)
+			}
+			if r := d.lastRecord(); r.Tendered != tc.tendered || r.Change != tc.change {
+				t.Errorf("record tendered %s change %s, want %s %s", r.Tendered, r.Change, tc.tendered, tc.change)
+			}
+			p := d.shell.Printer.(*uitest.Printer)
+			if len(p.Printed) != 1 || p.Printed[0].Tendered != tc.tendered || p.Printed[0].Change != tc.change {
+				t.Errorf("printed %+v", p.Printed)
+			}
+		})
+	}
+}
+
+// Cashier.Complete (smoke run, demo script) opens no dialog: a cash sale
+// is recorded as tendered exactly.
+func TestCompleteWithoutDialogs(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	d.scan(d.ean(1))
+	c.Complete()
+	s := d.waitSales(1)
+	d.waitShown()
+	if ui.ModalOpen(d.win) || s[0].Tendered != 5800 {
+		t.Fatalf("dialog open %v, tendered %s, want none and ￥58.00", ui.ModalOpen(d.win), s[0].Tendered)
+	}
+	if r := d.lastRecord(); r.Tendered != 5800 || r.Change != 0 {
+		t.Errorf("record tendered %s change %s", r.Tendered, r.Change)
+	}
+}
+
+// F2 finds a product and adds it with the quantity typed after '*'.
+func TestSearchOnF2(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(800, 600))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	d.key(fyne.KeyF2)
+	if txt := d.dialogTexts(); !strings.Contains(txt, "查找商品") {
+		t.Fatalf("F2: %q", txt)
+	}
+	d.key(fyne.KeyF12) // nothing behind the dialog
+	d.typeSlow("dsl*2")
+	d.enter()
+	if ui.ModalOpen(d.win) {
+		t.Fatalf("dialog still open: %q", d.dialogTexts())
+	}
+	ls := c.Session().Lines()
+	if len(ls) != 1 || ls[0].SKU != "DS-PEAR-5" || ls[0].Qty != 2 {
+		t.Fatalf("basket %+v, want 2 × DS-PEAR-5", ls)
+	}
+	if n := len(d.store.committed()); n != 0 {
+		t.Fatalf("F12 behind the dialog recorded %d sales", n)
+	}
+	test.Tap(c.Search)
+	if txt := d.dialogTexts(); !strings.Contains(txt, "查找商品") {
+		t.Fatalf("the search button: %q", txt)
+	}
+}
+
+// F5 holds the sale and says so; F6 with a sale in progress refuses,
+// with the basket empty lists the held sales and Enter resumes one.
+func TestHoldAndResumeKeys(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(800, 600))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	d.key(fyne.KeyF5)
+	if h := c.Banner.Headline() + c.Banner.Reason(); !strings.Contains(h, "购物篮为空") {
+		t.Errorf("F5 on an empty basket: %q", h)
+	}
+	d.scan(d.ean(0))
+	d.clk.add(time.Second)
+	d.scan(d.ean(1))
+	d.clk.add(time.Second)
+	d.key(fyne.KeyF5)
+	if !c.Session().Empty() {
+		t.Fatal("F5 did not empty the basket")
+	}
+	held, err := d.store.HeldSales()
+	if err != nil || len(held) != 1 {
+		t.Fatalf("held %v %v", held, err)
+	}
+	if h := c.Banner.Headline(); !strings.Contains(h, "已挂单") || !strings.Contains(h, strconv.FormatUint(held[0].ID, 10)) {
+		t.Errorf("banner after F5: %q", h)
+	}
+	d.clk.add(time.Second)
+	d.scan(d.ean(2))
+	d.clk.add(time.Second)
+	d.key(fyne.KeyF6)
+	if ui.ModalOpen(d.win) || !strings.Contains(c.Banner.Reason(), "请先完成或挂单") {
+		t.Fatalf("F6 with a sale in progress: open %v, banner %q", ui.ModalOpen(d.win), c.Banner.Reason())
+	}
+	c.Session().Cancel()
+	d.key(fyne.KeyF6)
+	if txt := d.dialogTexts(); !strings.Contains(txt, "取单") {
+		t.Fatalf("F6: %q", txt)
+	}
+	d.enter()
+	if ui.ModalOpen(d.win) {
+		t.Fatal("held dialog still open")
+	}
+	if ls := c.Session().Lines(); len(ls) != 2 || ls[0].SKU != "DS-PEAR-5" || ls[1].SKU != "JZ-KIWI-12" {
+		t.Fatalf("resumed basket %+v", ls)
+	}
+	if left, _ := d.store.HeldSales(); len(left) != 0 {
+		t.Errorf("%d still held", len(left))
+	}
+}
+
+// F6 says which vouchers of a resumed sale were dropped: one spent at the
+// counter while the sale was held.
+func TestResumeShowsDropped(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	code := d.dep.Issue(pos.Yuan(10), "member-r")
+	d.scan(d.ean(0))
+	d.clk.add(time.Second)
+	d.scan(code)
+	d.clk.add(time.Second)
+	d.key(fyne.KeyF5)
+	d.clk.add(time.Second)
+	d.scan(d.ean(1))
+	d.clk.add(time.Second)
+	d.scan(code)
+	c.Complete()
+	d.waitSales(1)
+	d.waitShown()
+	d.enter() // acknowledge
+	d.key(fyne.KeyF6)
+	d.enter()
+	if ui.ModalOpen(d.win) {
+		t.Fatal("held dialog still open")
+	}
+	if h := c.Banner.Headline(); !strings.Contains(h, "已取单") || !strings.Contains(h, "1 项已失效") {
+		t.Errorf("banner %q / %q", h, c.Banner.Reason())
+	}
+	if c.Banner.Color() != color.Color(ui.ColorWarn) {
+		t.Errorf("banner colour %v, want amber", c.Banner.Color())
+	}
+	if len(c.Session().Vouchers()) != 0 || len(c.Session().Lines()) != 1 {
+		t.Errorf("resumed %d vouchers, %d lines", len(c.Session().Vouchers()), len(c.Session().Lines()))
+	}
+}

@@ -21,6 +21,9 @@ type Sale struct {
 	Method  pos.PayMethod
 	Manual  bool // a code typed by hand: needs Manager
 	Manager string
+	// Tendered is the cash handed over for a cash self-paid part (实收),
+	// 0 when not keyed in; the store records it with the change.
+	Tendered pos.Money
 }
 
 // Store is the terminal storage the screens need. cmd/fupinpos adapts

@@ -98,7 +98,7 @@ func TestVoidNeedsManagerPIN(t *testing.T) {
 
 func TestTechnicianRefusesBadValues(t *testing.T) {
 	a := newApp(t)
-	store, _, _ := uitest.NewDemo()
+	store, _ := uitest.New(t)
 	w := a.NewWindow("tech")
 	defer w.Close()
 	u, _ := store.Login(uitest.TechnicianID, uitest.TechnicianPIN)

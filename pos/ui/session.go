@@ -316,10 +316,19 @@ var ErrEmpty = pos.Errorf(pos.EINVALID, "empty basket")
 
 // Complete commits the sale, then prints its receipt. A print failure does
 // not undo the sale: it is returned with the receipt so the cashier can
-// reprint.
-func (s *Session) Complete() (*pos.Receipt, error) {
+// reprint. No cash tendered is recorded (see CompleteCash).
+func (s *Session) Complete() (*pos.Receipt, error) { return s.CompleteCash(0) }
+
+// CompleteCash is Complete with the cash the customer handed over for the
+// self-paid part (实收, from the tender dialog): the store checks it covers
+// the self-paid part and records it with the change (找零), which the
+// receipt prints. tendered is for this sale only: the session keeps no
+// tendered amount, so nothing of it survives a cancel, a hold or the sale.
+// tendered 0 records none; a tendered amount with a non-cash method, or
+// on a sale the vouchers pay in full, is refused by the store.
+func (s *Session) CompleteCash(tendered pos.Money) (*pos.Receipt, error) {
 	s.mu.Lock()
-	sale := Sale{Lines: append([]pos.Line(nil), s.lines...), Codes: append([]string(nil), s.codes...), Method: s.method}
+	sale := Sale{Lines: append([]pos.Line(nil), s.lines...), Codes: append([]string(nil), s.codes...), Method: s.method, Tendered: tendered}
 	if s.cashier != nil {
 		sale.Cashier = s.cashier.ID
 	}

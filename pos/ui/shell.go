@@ -136,6 +136,44 @@ func (s *Shell) Enter(u *pos.User) {
 	s.instrument()
 }
 
+// SetLanguage makes tr the language of the screens at once: the title
+// follows it, and the screen shown is built again in it (the logged-in
+// user's screen, with the cashier's open basket kept, or the login). The
+// caller sets Fyne's own language first (SetLanguage in tr.go). Call on
+// the UI goroutine.
+func (s *Shell) SetLanguage(tr Tr) {
+	s.mu.Lock()
+	s.Tr, s.Title = tr, tr.T("ui.app.title")
+	u, c := s.user, s.cashier
+	if c != nil && u != nil && !c.sess.Empty() {
+		if s.kept == nil {
+			s.kept = map[string]*Session{}
+		}
+		s.kept[u.ID] = c.sess
+	}
+	s.mu.Unlock()
+	if s.Win != nil {
+		s.Win.SetTitle(s.Title)
+	}
+	CloseModals(s.Win)
+	if u != nil {
+		s.Enter(u)
+		return
+	}
+	s.ShowLogin()
+}
+
+// SetWedge makes cfg the keyboard-wedge setting (scanner.ParseWedge of
+// the saved one) at once: the router tells scans from typing by it from
+// the next key, without a restart. Keys pending in the old framer are
+// dropped. Call on the UI goroutine.
+func (s *Shell) SetWedge(cfg scanner.WedgeConfig) {
+	s.Wedge = cfg
+	if s.router != nil {
+		s.router.SetWedge(cfg)
+	}
+}
+
 // Cashier returns the cashier screen if it is shown.
 func (s *Shell) Cashier() *Cashier { s.mu.Lock(); defer s.mu.Unlock(); return s.cashier }
 

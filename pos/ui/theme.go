@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"os"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -31,6 +32,10 @@ type Theme struct {
 
 // LoadTheme reads the font at path (DefaultFontPath when empty). It fails
 // with a message naming the missing package rather than showing boxes.
+// The font may be a subset (the app's GB2312 subset, make font): Fyne
+// draws each character the theme font lacks from the system's fonts
+// (fonts-droid-fallback has the full face), so a rare character in a name
+// still shows (TestSubsetFontFallsBack).
 func LoadTheme(path string) (*Theme, error) {
 	if path == "" {
 		path = DefaultFontPath
@@ -42,7 +47,7 @@ func LoadTheme(path string) (*Theme, error) {
 	if len(b) >= 4 && string(b[:4]) == "ttcf" {
 		return nil, fmt.Errorf("font %s is a .ttc collection; Fyne v2.7.1 needs a single-face .ttf", path)
 	}
-	return &Theme{font: fyne.NewStaticResource("DroidSansFallbackFull.ttf", b), scale: 1.25}, nil
+	return &Theme{font: fyne.NewStaticResource(filepath.Base(path), b), scale: 1.25}, nil
 }
 
 // Color returns the default light colours.

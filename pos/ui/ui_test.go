@@ -48,10 +48,7 @@ type fixture struct {
 func newCashier(t *testing.T, lang string) *fixture {
 	t.Helper()
 	a := newApp(t)
-	store, dep, err := uitest.NewDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, dep := uitest.New(t)
 	f := &fixture{store: store, dep: dep, printer: &uitest.Printer{}}
 	u, err := store.Login(uitest.CashierID, uitest.CashierPIN)
 	if err != nil {
@@ -203,7 +200,7 @@ func TestLanguageSwitch(t *testing.T) {
 
 func TestLoginByPIN(t *testing.T) {
 	a := newApp(t)
-	store, _, _ := uitest.NewDemo()
+	store, _ := uitest.New(t)
 	w := a.NewWindow("login")
 	defer w.Close()
 	l := ui.NewLogin(ui.NewTr("zh_Hans"), store, "扶贫专区")

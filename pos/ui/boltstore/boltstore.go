@@ -25,9 +25,10 @@ func New(db *bolt.DB, wake func()) *Store { return &Store{DB: db, Wake: wake} }
 
 // Request maps what the cashier asks to commit to a storage request: SKUs
 // and quantities only (the catalogue prices the lines again), and a
-// hand-typed code as EntryManual with its approving manager.
+// hand-typed code as EntryManual with its approving manager, and the cash
+// tendered as it is (bolt checks it against the self-paid part).
 func Request(sale ui.Sale) bolt.SaleRequest {
-	req := bolt.SaleRequest{Cashier: sale.Cashier, Codes: sale.Codes, Method: sale.Method, Mode: pos.EntryScan}
+	req := bolt.SaleRequest{Cashier: sale.Cashier, Codes: sale.Codes, Method: sale.Method, Mode: pos.EntryScan, Tendered: sale.Tendered}
 	for _, l := range sale.Lines {
 		req.Items = append(req.Items, bolt.Item{SKU: l.SKU, Qty: l.Qty})
 	}

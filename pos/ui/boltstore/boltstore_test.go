@@ -117,3 +117,37 @@ func TestVoidRules(t *testing.T) {
 		})
 	}
 }
+
+// TestCommitTendered: the cash tendered reaches the record and the
+// receipt with its change; too little cash is refused and records nothing.
+func TestCommitTendered(t *testing.T) {
+	demo, _ := uitest.New(t)
+	s := boltstore.New(demo.DB, nil)
+	cat, _ := s.Catalogue()
+	p := cat.Products[0]
+	sale := ui.Sale{Cashier: uitest.CashierID, Lines: []pos.Line{{SKU: p.SKU, Qty: 1}}, Method: pos.PayCash}
+	if req := boltstore.Request(ui.Sale{Tendered: 12345}); req.Tendered != 12345 {
+		t.Fatalf("request tendered %s", req.Tendered)
+	}
+	short := sale
+	short.Tendered = p.Price - 1
+	if _, _, err := s.Commit(short); pos.ErrorCode(err) != pos.EINVALID {
+		t.Fatalf("short tender: %v", err)
+	}
+	paid := sale
+	paid.Tendered = p.Price + 1230
+	seq, rc, err := s.Commit(paid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.Record(seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seq != 1 || rec.Record.Tendered != paid.Tendered || rec.Record.Change != 1230 {
+		t.Errorf("record %d tendered %s change %s", seq, rec.Record.Tendered, rec.Record.Change)
+	}
+	if rc.Tendered != paid.Tendered || rc.Change != 1230 {
+		t.Errorf("receipt tendered %s change %s", rc.Tendered, rc.Change)
+	}
+}

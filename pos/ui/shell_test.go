@@ -1,0 +1,143 @@
+package ui_test
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/widget"
+
+	"fupinpos/device/scanner"
+	"fupinpos/pos/ui"
+	"fupinpos/pos/ui/uitest"
+)
+
+// shellDesk is a Shell on a test window with a clock the test moves.
+type shellDesk struct {
+	t     *testing.T
+	shell *ui.Shell
+	store *uitest.Store
+	win   fyne.Window
+	now   time.Time
+}
+
+func newShellDesk(t *testing.T) *shellDesk {
+	t.Helper()
+	a := newApp(t)
+	st, _ := uitest.New(t)
+	d := &shellDesk{t: t, store: st, now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+	d.win = a.NewWindow("shell")
+	d.win.Resize(fyne.NewSize(1024, 768))
+	t.Cleanup(d.win.Close)
+	tr := ui.NewTr("zh_Hans")
+	d.shell = &ui.Shell{Tr: tr, Store: st, Printer: &uitest.Printer{}, Win: d.win,
+		Title: tr.T("ui.app.title"), Now: func() time.Time { return d.now }}
+	d.shell.Router().AfterFunc = func(time.Duration, func()) {}
+	d.shell.ShowLogin()
+	return d
+}
+
+// typeAt types text on the window's canvas, gap apart, then Enter.
+func (d *shellDesk) typeAt(text string, gap time.Duration) {
+	cv := d.win.Canvas()
+	cv.Unfocus()
+	for _, r := range text {
+		d.now = d.now.Add(gap)
+		cv.OnTypedRune()(r)
+	}
+	d.now = d.now.Add(gap)
+	cv.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+}
+
+// texts lists the texts of the labels and canvas texts on the window.
+func (d *shellDesk) texts() map[string]bool {
+	out := map[string]bool{}
+	for _, l := range all[*widget.Label](d.win.Content()) {
+		out[l.Text] = true
+	}
+	for _, c := range all[*canvas.Text](d.win.Content()) {
+		out[c.Text] = true
+	}
+	return out
+}
+
+// TestShellSetWedge: a new wedge setting changes how the router tells a
+// scan from typing at once, without a new Shell or router.
+func TestShellSetWedge(t *testing.T) {
+	d := newShellDesk(t)
+	var scans []string
+	d.shell.RouteScans(func(s string) { scans = append(scans, s) })
+	// 60 ms a key: too slow for the default 35 ms median gap.
+	const slow = 60 * time.Millisecond
+	for _, step := range []struct {
+		name  string
+		set   *scanner.WedgeConfig
+		text  string
+		gap   time.Duration
+		scans []string
+	}{
+		{"defaults: a prefixed code at 60 ms is typing", nil, "]Q1600123", slow, nil},
+		{"defaults: 2 ms a key is a scan", nil, "600123", 2 * time.Millisecond, []string{"600123"}},
+		{"prefix set: the prefix settles 60 ms as a scan", &scanner.WedgeConfig{Prefix: "]Q1"}, "]Q1600124", slow, []string{"600124"}},
+		{"gap 1 ms: 2 ms a key is typing now", &scanner.WedgeConfig{Gap: time.Millisecond}, "600125", 2 * time.Millisecond, nil},
+		{"back to the defaults", &scanner.WedgeConfig{}, "600126", 2 * time.Millisecond, []string{"600126"}},
+	} {
+		if step.set != nil {
+			d.shell.SetWedge(*step.set)
+			if got := d.shell.Router().Wedge().Config(); got.String() != step.set.String() {
+				t.Fatalf("%s: router config %+v, want %+v", step.name, got, *step.set)
+			}
+		}
+		scans = nil
+		d.typeAt(step.text, step.gap)
+		if len(scans) != len(step.scans) || (len(scans) > 0 && scans[0] != step.scans[0]) {
+			t.Errorf("%s: scans %q, want %q", step.name, scans, step.scans)
+		}
+		d.now = d.now.Add(time.Second)
+	}
+}
+
+// TestShellSetLanguage: the language applies at once to the screen shown,
+// the login or the logged-in cashier's (whose open basket is kept), and to
+// the window title.
+func TestShellSetLanguage(t *testing.T) {
+	d := newShellDesk(t)
+	en := ui.NewTr("en")
+	if !d.texts()["请选择姓名并输入密码"] {
+		t.Fatalf("login not in Chinese: %v", d.texts())
+	}
+	d.shell.SetLanguage(en)
+	if l := d.shell.Login(); l == nil {
+		t.Fatal("login not shown after the language change")
+	}
+	if got := d.texts(); !got["Pick your name and enter your PIN"] || !got[en.T("ui.app.title")] || got["请选择姓名并输入密码"] {
+		t.Errorf("login after SetLanguage(en): %v", got)
+	}
+	if d.shell.Title != en.T("ui.app.title") || d.win.Title() != en.T("ui.app.title") {
+		t.Errorf("title %q, window %q", d.shell.Title, d.win.Title())
+	}
+
+	l := d.shell.Login()
+	l.Select(uitest.CashierID)
+	l.PIN.SetText(uitest.CashierPIN)
+	l.Submit()
+	c := d.shell.Cashier()
+	if c == nil {
+		t.Fatalf("cashier not shown: %q", l.Message.Text)
+	}
+	cat, _ := d.store.Catalogue()
+	c.Session().Add(&cat.Products[0], 2)
+	zh := ui.NewTr("zh_Hans")
+	d.shell.SetLanguage(zh)
+	c2 := d.shell.Cashier()
+	if c2 == nil || c2 == c {
+		t.Fatalf("cashier screen not rebuilt: %p %p", c, c2)
+	}
+	if lines := c2.Session().Lines(); len(lines) != 1 || lines[0].Qty != 2 {
+		t.Errorf("basket after the language change: %+v", lines)
+	}
+	if got := d.texts(); !got[zh.T("ui.cashier.basket")] || got[en.T("ui.cashier.basket")] || d.win.Title() != zh.T("ui.app.title") {
+		t.Errorf("cashier after SetLanguage(zh): title %q, texts %v", d.win.Title(), got)
+	}
+}
