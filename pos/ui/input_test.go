@@ -81,10 +81,7 @@ type desk struct {
 func newDesk(t *testing.T, size fyne.Size) *desk {
 	t.Helper()
 	a := newApp(t)
-	st, dep, err := uitest.NewDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, dep := uitest.New(t)
 	d := &desk{t: t, store: &spyStore{Store: st}, dep: dep, clk: newClock(), shown: make(chan error, 16)}
 	d.win = a.NewWindow("desk")
 	d.win.Resize(size)
@@ -899,5 +896,19 @@ func TestResumeShowsDropped(t *testing.T) {
 	}
 	if len(c.Session().Vouchers()) != 0 || len(c.Session().Lines()) != 1 {
 		t.Errorf("resumed %d vouchers, %d lines", len(c.Session().Vouchers()), len(c.Session().Lines()))
+	}
+}
+
+// A PIN typed at a scanner's pace (a quick typist, or a tool) is still a
+// PIN: only codes and barcodes are refused at the login screen.
+func TestLoginQuickPIN(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	d.shell.Login().Select(uitest.CashierID)
+	d.scan(uitest.CashierPIN)
+	if d.store.logins != 1 {
+		t.Fatalf("a quick PIN made %d login attempts, want 1", d.store.logins)
+	}
+	if d.shell.Cashier() == nil {
+		t.Errorf("a quick PIN did not log the cashier in (message %q)", d.shell.Login().Message.Text)
 	}
 }

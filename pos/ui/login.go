@@ -97,7 +97,7 @@ func (l *Login) SetWindow(win fyne.Window) {
 // first" and is never a PIN attempt; Enter after typing submits the PIN.
 func (l *Login) Target() Target {
 	return Target{
-		Scan:    func(string) { l.ScanRefused() },
+		Scan:    l.scan,
 		Refused: func(error) { l.ScanRefused() },
 		Typed:   func(string) { l.Submit() },
 		Key: func(k fyne.KeyName) {
@@ -164,6 +164,25 @@ func (l *Login) loginError(err error) string {
 		}
 	}
 	return l.tr.Err(err)
+}
+
+// scan takes a burst the router judged to come from a scanner. A code or
+// a product barcode is refused; a short run of digits is a PIN typed by
+// someone quick at the keys (or by a tool), and is submitted as one, since
+// no scanner label at a counter looks like a 4–12 digit PIN.
+func (l *Login) scan(text string) {
+	pin := len(text) >= pos.MinPINLength && len(text) <= pos.MaxPINLength
+	for _, r := range text {
+		pin = pin && r >= '0' && r <= '9'
+	}
+	if !pin {
+		l.ScanRefused()
+		return
+	}
+	if l.PIN.Text == "" {
+		l.PIN.SetText(text)
+	}
+	l.Submit()
 }
 
 // ScanRefused answers a scan at the login screen: please log in first. It

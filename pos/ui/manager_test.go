@@ -35,7 +35,6 @@ type mgrDevices struct {
 }
 
 func (d *mgrDevices) PrintZReport(day *report.Day) error { d.z = append(d.z, day); return nil }
-func (d *mgrDevices) TestPrint() ([]byte, error)         { return nil, nil }
 func (d *mgrDevices) PreviewReceipt(*pos.Receipt) ([]byte, error) {
 	img := image.NewGray(image.Rect(0, 0, 384, 1200))
 	for i := range img.Pix {

@@ -72,14 +72,13 @@ type Printer interface {
 	PrintReceipt(r *pos.Receipt) error
 }
 
-// Devices is the printer side the manager and technician screens use:
-// Z report, previews and a test page. Previews are PNG images of exactly
+// Devices is the printer side the manager screen uses: the Z report and
+// receipt previews (the technician's test page goes through Tech). Previews are PNG images of exactly
 // the bytes the printer gets, rendered by the ESC/POS interpreter.
 type Devices interface {
 	Printer
 	PrintZReport(d *report.Day) error
 	PreviewReceipt(r *pos.Receipt) ([]byte, error)
-	TestPrint() ([]byte, error)
 }
 
 // Status is what the status bar shows; cmd/fupinpos fills it from the sync

@@ -28,7 +28,6 @@ type devices struct {
 
 func (d *devices) PrintZReport(*report.Day) error                { d.z++; return nil }
 func (d *devices) PreviewReceipt(r *pos.Receipt) ([]byte, error) { return nil, nil }
-func (d *devices) TestPrint() ([]byte, error)                    { return nil, nil }
 
 // tech is a ui.Tech over the demo store.
 type tech struct{ *uitest.Store }

@@ -9,8 +9,6 @@
 package uitest
 
 import (
-	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -33,7 +31,6 @@ type Store struct {
 	// It starts at DemoNow.
 	Now func() time.Time
 
-	dir     string // removed by Close when NewDemo made it
 	closeMu sync.Mutex
 	closed  bool
 }
@@ -56,7 +53,7 @@ var DemoNow = time.Date(2020, 9, 15, 10, 30, 0, 0, pos.CST)
 // DemoConfig is the demo terminal's configuration.
 var DemoConfig = pos.TerminalConfig{Store: "S001", StoreName: "合肥百大扶贫专区", Counter: "1", Terminal: "T01", Lang: "zh_Hans"}
 
-// demoUsers are the users NewDemo adds, with their PINs.
+// demoUsers are the users New adds, with their PINs.
 var demoUsers = []struct {
 	u   pos.User
 	pin string
@@ -79,32 +76,6 @@ func New(tb testing.TB) (*Store, *Deployment) {
 	}
 	tb.Cleanup(func() { s.Close() })
 	return s, d
-}
-
-// NewDemo is New without a test: the database lives in a new directory
-// under os.TempDir that Close removes. Prefer New in tests.
-func NewDemo() (s *Store, d *Deployment, err error) {
-	dir, err := os.MkdirTemp("", "uitest-")
-	if err != nil {
-		return nil, nil, err
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			f, ok := p.(tbFatal)
-			if !ok {
-				panic(p)
-			}
-			s, d, err = nil, nil, fmt.Errorf("uitest: %s", string(f))
-		}
-		if err != nil {
-			os.RemoveAll(dir)
-		}
-	}()
-	s, d, err = build(fatalTB{}, dir)
-	if err == nil {
-		s.dir = dir
-	}
-	return s, d, err
 }
 
 // build provisions a terminal database in dir as posctl provision does.
@@ -153,9 +124,6 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	err := s.DB.Close()
-	if s.dir != "" {
-		os.RemoveAll(s.dir)
-	}
 	return err
 }
 
@@ -214,17 +182,6 @@ func (d *Deployment) Forge(value pos.Money) string {
 	b[len(b)-5] = '0' + (b[len(b)-5]-'0'+1)%10
 	return string(b)
 }
-
-// tbFatal is what fatalTB panics with; NewDemo turns it into an error.
-type tbFatal string
-
-// fatalTB lets NewDemo use pos/postest without a test: Fatal panics with
-// tbFatal. Only Helper and Fatal(f) are implemented; postest uses no more.
-type fatalTB struct{ testing.TB }
-
-func (fatalTB) Helper()                           {}
-func (fatalTB) Fatal(args ...any)                 { panic(tbFatal(fmt.Sprint(args...))) }
-func (fatalTB) Fatalf(format string, args ...any) { panic(tbFatal(fmt.Sprintf(format, args...))) }
 
 // Printer is a ui.Printer that keeps what it was asked to print.
 type Printer struct {

@@ -2,7 +2,6 @@ package uitest_test
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,14 +11,10 @@ import (
 	"fupinpos/pos/ui/uitest"
 )
 
-// TestNewDemoIsARealTerminal: NewDemo provisions a bolt file with the demo
-// users and campaign; vouchers the deployment issues redeem, forged ones
-// do not, and Close removes the file.
-func TestNewDemoIsARealTerminal(t *testing.T) {
-	s, dep, err := uitest.NewDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
+// TestNewIsARealTerminal: New provisions a bolt file with the demo users
+// and campaign; vouchers the deployment issues redeem, forged ones do not.
+func TestNewIsARealTerminal(t *testing.T) {
+	s, dep := uitest.New(t)
 	path := s.Path()
 	if _, err := os.Stat(path); err != nil {
 		t.Fatal(err)
@@ -41,12 +36,6 @@ func TestNewDemoIsARealTerminal(t *testing.T) {
 	cfg, _ := s.Config()
 	if cfg.Terminal != "T01" || cfg.StoreName != "合肥百大扶贫专区" {
 		t.Errorf("config %+v", cfg)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Dir(path)); !os.IsNotExist(err) {
-		t.Errorf("temp dir left behind: %v", err)
 	}
 }
 
