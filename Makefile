@@ -72,11 +72,6 @@ $(BIN)/fupinpos-gb2312.ttf: $(FONT_FULL) cmd/fupinpos/fontchars.py $(FONT_SRC)
 	/usr/bin/python3 -m fontTools.subset $(FONT_FULL) --text-file=$(BIN)/fupinpos-gb2312.txt --output-file=$@.tmp
 	@mv $@.tmp $@
 
-# One run of the real app under Xvfb, through the whole loop (voucherd on
-# loopback, enrollment, the pty scanner simulator): the cashier screen in
-# Chinese, a product and a voucher scanned, the sale completed and its
-# receipt printed, then 1,000 more sales; timings in smoke.json.
-SMOKE := $(CURDIR)/smoke-out
 # The real-X test: the product binary under Xvfb driven with xdotool as a
 # cashier drives it (wedge-speed scans, a code typed by hand, keys with a
 # dialog open, a tap then a scan, an 800x600 screen); assertions on
@@ -85,6 +80,11 @@ SMOKE := $(CURDIR)/smoke-out
 xtest: deps
 	$(GO) test -count=1 -tags realx -timeout 15m ./cmd/fupinpos/xtest/
 
+# One run of the real app under Xvfb, through the whole loop (voucherd on
+# loopback, enrollment, the pty scanner simulator): the cashier screen in
+# Chinese, a product and a voucher scanned, the sale completed and its
+# receipt printed, then 1,000 more sales; timings in smoke.json.
+SMOKE := $(CURDIR)/smoke-out
 smoke: deps build demo-app
 	@rm -rf $(SMOKE) && mkdir -p $(SMOKE)/xdg
 	@set -e; cd $(SMOKE); \

@@ -30,7 +30,9 @@ type ListedRecord struct {
 	SelfPaid      int64    `json:"self_paid"`
 	Forfeited     int64    `json:"forfeited"`
 	Method        string   `json:"method"`
-	Voids         string   `json:"voids"` // for a void: the receipt of the sale it cancels
+	Tendered      int64    `json:"tendered"` // cash taken for the self-paid part (0: not recorded)
+	Change        int64    `json:"change"`   // change given from it
+	Voids         string   `json:"voids"`    // for a void: the receipt of the sale it cancels
 }
 
 func cmdLedgerList(args []string, stdout io.Writer) error {
@@ -88,6 +90,7 @@ func listRecords(db *bolt.DB, day string) ([]ListedRecord, error) {
 			Cashier: r.Cashier, CashierName: names[r.Cashier], Mode: string(r.Mode), Manager: r.Manager,
 			Vouchers: []string{}, Total: int64(r.Total), VoucherAmount: int64(r.VoucherAmount),
 			SelfPaid: int64(r.SelfPaid), Forfeited: int64(r.Forfeited), Method: string(r.Method),
+			Tendered: int64(r.Tendered), Change: int64(r.Change),
 		}
 		for _, v := range r.Vouchers {
 			l.Vouchers = append(l.Vouchers, v.ID.String())

@@ -35,8 +35,8 @@ func TestLedgerListJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &raw); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	wantKeys := []string{"cashier", "cashier_name", "forfeited", "kind", "manager", "method", "mode", "receipt", "self_paid",
-		"seq", "time", "total", "voids", "voucher_amount", "vouchers"}
+	wantKeys := []string{"cashier", "cashier_name", "change", "forfeited", "kind", "manager", "method", "mode", "receipt", "self_paid",
+		"seq", "tendered", "time", "total", "voids", "voucher_amount", "vouchers"}
 	for i, obj := range raw {
 		var keys []string
 		for k := range obj {

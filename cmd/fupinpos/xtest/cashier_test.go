@@ -39,7 +39,7 @@ type screen struct {
 
 var screens = map[string]screen{
 	"1024x768": {w: 1024, h: 768, userSelect: image.Pt(512, 236), firstUser: image.Pt(400, 278),
-		wechat: image.Pt(705, 586), banner: image.Rect(20, 10, 1000, 100), dialogProbe: image.Pt(60, 30)},
+		wechat: image.Pt(705, 536), banner: image.Rect(20, 10, 1000, 100), dialogProbe: image.Pt(60, 30)},
 	"800x600": {w: 800, h: 600, userSelect: image.Pt(392, 150), firstUser: image.Pt(300, 192),
 		banner: image.Rect(20, 8, 780, 70), dialogProbe: image.Pt(40, 20)},
 }
@@ -72,8 +72,8 @@ func dialogOpen(img image.Image, sc screen) bool {
 
 // TestCashierAtTheKeyboard is the cashier's morning: wedge scans, a tap on
 // a payment method, a code typed by hand that needs the manager, and keys
-// pressed while a dialog is open. The ledger must hold exactly the two
-// sales completed, each as it happened.
+// pressed while a dialog is open, cash with change. The ledger must hold
+// exactly the three sales completed, each as it happened.
 func TestCashierAtTheKeyboard(t *testing.T) {
 	sc := screens["1024x768"]
 	r := newRig(t, sc.w, sc.h)
@@ -119,6 +119,19 @@ func TestCashierAtTheKeyboard(t *testing.T) {
 	r.bannerIs(r.shot("manual-sale-done"), sc, bannerOK, "manual sale completed")
 	r.key("Return")
 
+	// Cash for the self-paid part: F12 asks what the customer handed over
+	// (实收), typed on the keyboard; the change is given from it only.
+	r.wedge(eanCuilan)
+	r.wedge(r.codes["m-100d"])
+	r.key("F12")
+	if !dialogOpen(r.shot("tender-asked"), sc) {
+		t.Fatalf("F12 on a cash sale asked for no cash (screenshot in %s)", r.dir)
+	}
+	r.typeText("50")
+	r.key("Return")
+	r.bannerIs(r.shot("tender-done"), sc, bannerOK, "cash sale completed")
+	r.key("Return")
+
 	// Keys behind a dialog: with "clear this sale?" open, F12 must not
 	// complete the sale behind it, and a second Esc closes the dialog
 	// instead of stacking another.
@@ -149,18 +162,19 @@ func TestCashierAtTheKeyboard(t *testing.T) {
 			}
 		}
 	}
-	if len(sales) != 2 {
-		t.Fatalf("ledger holds %d sales, want 2: %+v", len(sales), recs)
+	if len(sales) != 3 {
+		t.Fatalf("ledger holds %d sales, want 3: %+v", len(sales), recs)
 	}
 	want := []record{
 		{Mode: "scan", Method: "wechat", Vouchers: []string{r.ids["m-100a"]}, Total: 12800 + 3990, VoucherAmount: 10000, SelfPaid: 6790},
 		{Mode: "manual", Manager: managerID, Vouchers: []string{r.ids["m-100b"]}, Total: 8800, VoucherAmount: 8800, Forfeited: 1200},
+		{Mode: "scan", Method: "cash", Vouchers: []string{r.ids["m-100d"]}, Total: 12800, VoucherAmount: 10000, SelfPaid: 2800, Tendered: 5000, Change: 2200},
 	}
 	for i, w := range want {
 		g := sales[i]
 		if g.Mode != w.Mode || g.Manager != w.Manager || strings.Join(g.Vouchers, ",") != strings.Join(w.Vouchers, ",") ||
 			g.Total != w.Total || g.VoucherAmount != w.VoucherAmount || g.SelfPaid != w.SelfPaid || g.Forfeited != w.Forfeited ||
-			(w.Method != "" && g.Method != w.Method) || g.Cashier != cashierID {
+			(w.Method != "" && g.Method != w.Method) || g.Cashier != cashierID || g.Tendered != w.Tendered || g.Change != w.Change {
 			t.Errorf("sale %d = %+v\nwant %+v", i+1, g, w)
 		}
 	}

@@ -311,6 +311,8 @@ type record struct {
 	SelfPaid      int64    `json:"self_paid"`
 	Forfeited     int64    `json:"forfeited"`
 	Method        string   `json:"method"`
+	Tendered      int64    `json:"tendered"`
+	Change        int64    `json:"change"`
 }
 
 // ledger stops the app and returns the ledger as posctl lists it.
