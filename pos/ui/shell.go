@@ -284,42 +284,34 @@ func (s *Shell) instrument() {
 			}
 		case *widget.Select:
 			if !instrumented(w) {
-				f := w.OnChanged
-				w.OnChanged = func(v string) {
-					s.touch()
-					s.Win.Canvas().Unfocus()
-					if f != nil {
-						f(v)
-					}
-				}
+				w.OnChanged = touchedOf(s, w.OnChanged)
 				markInstrumented(w)
 			}
 		case *widget.RadioGroup:
 			if !instrumented(w) {
-				f := w.OnChanged
-				w.OnChanged = func(v string) {
-					s.touch()
-					s.Win.Canvas().Unfocus()
-					if f != nil {
-						f(v)
-					}
-				}
+				w.OnChanged = touchedOf(s, w.OnChanged)
 				markInstrumented(w)
 			}
 		case *widget.Check:
 			if !instrumented(w) {
-				f := w.OnChanged
-				w.OnChanged = func(v bool) {
-					s.touch()
-					s.Win.Canvas().Unfocus()
-					if f != nil {
-						f(v)
-					}
-				}
+				w.OnChanged = touchedOf(s, w.OnChanged)
 				markInstrumented(w)
 			}
 		}
 	})
+}
+
+// touchedOf wraps a choice widget's OnChanged: the choice counts as
+// activity for the idle lock and gives the keyboard back to the router (a
+// Select, RadioGroup or Check keeps focus after a tap, DESIGN §7).
+func touchedOf[T any](s *Shell, f func(T)) func(T) {
+	return func(v T) {
+		s.touch()
+		s.Win.Canvas().Unfocus()
+		if f != nil {
+			f(v)
+		}
+	}
 }
 
 // walk visits o and the objects it contains (containers, scrolls, splits,
