@@ -94,13 +94,7 @@ func modalOpenKey(win fyne.Window, key string) bool {
 // dismisses it, Enter calls its onEnter. It reports whether a dialog took
 // the key (false when no ShowModal dialog is open or the key is another).
 func DialogKey(win fyne.Window, name fyne.KeyName) bool {
-	modals.Lock()
-	list := modals.open[win]
-	var top *modal
-	if len(list) > 0 {
-		top = list[len(list)-1]
-	}
-	modals.Unlock()
+	top := topModal(win)
 	if top == nil {
 		return false
 	}
@@ -117,16 +111,21 @@ func DialogKey(win fyne.Window, name fyne.KeyName) bool {
 	return false
 }
 
+// topModal returns the dialog of win shown last with ShowModal and still
+// open, or nil.
+func topModal(win fyne.Window) *modal {
+	modals.Lock()
+	defer modals.Unlock()
+	if list := modals.open[win]; len(list) > 0 {
+		return list[len(list)-1]
+	}
+	return nil
+}
+
 // CloseModals dismisses every ShowModal dialog of win (the screen locks).
 func CloseModals(win fyne.Window) {
 	for {
-		modals.Lock()
-		list := modals.open[win]
-		var top *modal
-		if len(list) > 0 {
-			top = list[len(list)-1]
-		}
-		modals.Unlock()
+		top := topModal(win)
 		if top == nil {
 			return
 		}
