@@ -73,24 +73,8 @@ func Evaluate(v *Voucher, env *Env) error {
 		return err
 	}
 	camp := env.Trust.Campaign(v.Campaign)
-	var skew time.Duration
-	if camp != nil {
-		skew = camp.Skew.D()
-	}
-	if env.Now.Before(v.NotBefore.Add(-skew)) {
-		return Errorf(ENOTYETVALID, "voucher %s is valid from %s", v.ID(), fmtCST(v.NotBefore)).With("from", fmtCST(v.NotBefore))
-	}
-	if env.Now.After(v.NotAfter.Add(skew)) {
-		return Errorf(EEXPIRED, "voucher %s expired at %s", v.ID(), fmtCST(v.NotAfter)).With("until", fmtCST(v.NotAfter))
-	}
-
-	// 4. Campaign rules.
-	if camp == nil || !camp.Redeemable(env.Now) {
-		e := Errorf(ECAMPAIGNCLOSED, "campaign %d is not open for redemption", v.Campaign).With("campaign", itoa(int64(v.Campaign)))
-		if camp != nil {
-			e.With("from", fmtCST(camp.RedeemFrom)).With("until", fmtCST(camp.RedeemUntil))
-		}
-		return e
+	if err := CheckValidity(v, camp, env.Now); err != nil {
+		return err
 	}
 	if !env.Config.InScope(v.Scope) {
 		return Errorf(EOUTOFSCOPE, "voucher %s is for scope %d, not this store", v.ID(), v.Scope).With("scope", itoa(int64(v.Scope)))
@@ -135,6 +119,34 @@ func Evaluate(v *Voucher, env *Env) error {
 	if env.Queue.Amount+v.Value > lim.MaxQueueAmount {
 		return Errorf(EOFFLINELIMIT, "%s waits for upload, limit %s", env.Queue.Amount, lim.MaxQueueAmount).
 			With("limit", "queue_amount").With("max", lim.MaxQueueAmount.String())
+	}
+	return nil
+}
+
+// CheckValidity applies the time rules of a voucher at instant t: its own
+// not-before / not-after widened by the campaign's skew, then the
+// campaign's redemption window (camp nil: unknown campaign, closed). Every
+// window counts whole seconds, both ends inclusive (InWindow): a voucher
+// "valid until 2020-10-31 23:59:59" is good at 23:59:59.999 and expired at
+// 2020-11-01 00:00:00. The terminal applies it to its trusted now
+// (Evaluate), the server to the time of the uploaded sale.
+func CheckValidity(v *Voucher, camp *Campaign, t time.Time) error {
+	var skew time.Duration
+	if camp != nil {
+		skew = camp.Skew.D()
+	}
+	if t.Unix() < v.NotBefore.Add(-skew).Unix() {
+		return Errorf(ENOTYETVALID, "voucher %s is valid from %s", v.ID(), fmtCST(v.NotBefore)).With("from", fmtCST(v.NotBefore))
+	}
+	if t.Unix() > v.NotAfter.Add(skew).Unix() {
+		return Errorf(EEXPIRED, "voucher %s expired at %s", v.ID(), fmtCST(v.NotAfter)).With("until", fmtCST(v.NotAfter))
+	}
+	if camp == nil || !camp.Redeemable(t) {
+		e := Errorf(ECAMPAIGNCLOSED, "campaign %d is not open for redemption", v.Campaign).With("campaign", itoa(int64(v.Campaign)))
+		if camp != nil {
+			e.With("from", fmtCST(camp.RedeemFrom)).With("until", fmtCST(camp.RedeemUntil))
+		}
+		return e
 	}
 	return nil
 }

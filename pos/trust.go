@@ -32,8 +32,8 @@ var DefaultOfflineLimits = OfflineLimits{
 	MaxQueueAmount: Yuan(50000),
 }
 
-// Campaign is one voucher campaign: its windows (CST instants, both ends
-// inclusive), its per-person cap and its rules.
+// Campaign is one voucher campaign: its windows (CST instants in whole
+// seconds, both ends inclusive, see InWindow), its per-person cap and its rules.
 type Campaign struct {
 	ID               uint16        `json:"id"`
 	Name             string        `json:"name"`
@@ -49,14 +49,27 @@ type Campaign struct {
 	Skew             Duration      `json:"skew"` // tolerance on voucher validity times for terminal clock error
 }
 
-// Redeemable reports whether t is inside the redemption window.
-func (c *Campaign) Redeemable(t time.Time) bool {
-	return !t.Before(c.RedeemFrom) && !t.After(c.RedeemUntil)
+// InWindow reports whether t falls inside the window from…until counted in
+// whole seconds, both ends inclusive: every instant of the second named by
+// until is still inside (23:59:59.999 is inside a window "until 23:59:59"),
+// and every instant of the second named by from is inside too. Sub-second
+// parts of from and until are ignored, as the voucher code and the trust
+// list carry whole seconds. This one rule applies on the terminal and on the
+// server to voucher validity, campaign issue and redemption windows, issuer
+// key windows and trust list expiry.
+func InWindow(t, from, until time.Time) bool {
+	s := t.Unix() // floor: a Time's nanoseconds are always in [0, 1e9)
+	return s >= from.Unix() && s <= until.Unix()
 }
 
-// Issuable reports whether t is inside the issue window.
+// Redeemable reports whether t is inside the redemption window (InWindow).
+func (c *Campaign) Redeemable(t time.Time) bool {
+	return InWindow(t, c.RedeemFrom, c.RedeemUntil)
+}
+
+// Issuable reports whether t is inside the issue window (InWindow).
 func (c *Campaign) Issuable(t time.Time) bool {
-	return !t.Before(c.IssueFrom) && !t.After(c.IssueUntil)
+	return InWindow(t, c.IssueFrom, c.IssueUntil)
 }
 
 // IssuerKey is a public key allowed to sign vouchers for some campaigns
@@ -69,9 +82,10 @@ type IssuerKey struct {
 	IssueUntil time.Time         `json:"issue_until"`
 }
 
-// Allows reports whether the key may sign a voucher of campaign issued at t.
+// Allows reports whether the key may sign a voucher of campaign issued at t
+// (the key's window in whole seconds, both ends inclusive: InWindow).
 func (k *IssuerKey) Allows(campaign uint16, issued time.Time) bool {
-	if issued.Before(k.IssueFrom) || issued.After(k.IssueUntil) {
+	if !InWindow(issued, k.IssueFrom, k.IssueUntil) {
 		return false
 	}
 	for _, c := range k.Campaigns {
@@ -134,9 +148,11 @@ func (t *TrustList) UnitName(id uint32) string {
 
 // CheckFresh returns ETRUSTEXPIRED when now is past the expiry plus grace.
 // Inside the grace period the list still works (an expired list once took
-// down a whole country's checkers); the UI warns from Expires on.
+// down a whole country's checkers); the UI warns from Expires on. Like every
+// other window, the last second is counted whole: the list works until the
+// end of the second named by Expires+Grace.
 func (t *TrustList) CheckFresh(now time.Time) error {
-	if now.After(t.Expires.Add(t.Grace.D())) {
+	if now.Unix() > t.Expires.Add(t.Grace.D()).Unix() {
 		return Errorf(ETRUSTEXPIRED, "trust list %d expired at %s", t.Seq, t.Expires.In(CST).Format(time.DateTime)).
 			With("expires", t.Expires.In(CST).Format(time.DateTime))
 	}

@@ -16,7 +16,8 @@ import (
 
 const printerUsage = `usage: devsim printer [--listen HOST:PORT | --pty LINK] [--paper 58|80|80-180] [--out DIR]
                       [--status ok|near-end|paper-out|cover-open|offline|error]
-                      [--paper-out-after N] [--no-answer] [--slow DURATION] [--drop-after BYTES]
+                      [--paper-out-after N] [--no-answer] [--never-prints] [--model-id N]
+                      [--slow DURATION] [--drop-after BYTES]
                       [--addr-file FILE]
 
 A receipt printer on TCP (default 127.0.0.1:9100) or on a pty behind LINK.
@@ -35,7 +36,9 @@ func cmdPrinter(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "receipts", "`DIR` for each receipt's PNG and text file")
 	status := fs.String("status", "ok", "status answered to DLE EOT: ok, near-end, paper-out, cover-open, offline, error")
 	paperOutAfter := fs.Int("paper-out-after", 0, "run out of paper after `N` printed lines (0: never)")
-	noAnswer := fs.Bool("no-answer", false, "never answer DLE EOT")
+	noAnswer := fs.Bool("no-answer", false, "never answer DLE EOT (nor GS I): a printer without status")
+	neverPrints := fs.Bool("never-prints", false, "accept the connection or line but never take a byte")
+	modelID := fs.Int("model-id", 0, "answer GS I 1 with `N` (0: the default id, -1: no answer)")
 	slow := fs.Duration("slow", 0, "wait this long before each read and each status answer")
 	dropAfter := fs.Int("drop-after", 0, "cut the connection after `BYTES` of a job (0: never)")
 	addrFile := fs.String("addr-file", "", "also write the address served (HOST:PORT or the link) to `FILE`, for scripts")
@@ -45,7 +48,7 @@ func cmdPrinter(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if fs.NArg() > 0 || *paperOutAfter < 0 || *dropAfter < 0 || *slow < 0 {
+	if fs.NArg() > 0 || *paperOutAfter < 0 || *dropAfter < 0 || *slow < 0 || *modelID < -1 || *modelID > 255 {
 		fmt.Fprintf(stderr, "devsim printer: bad arguments\n%s", printerUsage)
 		return 2
 	}
@@ -60,8 +63,8 @@ func cmdPrinter(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cfg := sim.PrinterConfig{
-		Profile: prof, OutDir: *out, Status: st, Log: stdout,
-		Faults: sim.PrinterFaults{PaperOutAfter: *paperOutAfter, NoAnswer: *noAnswer, Slow: *slow, DropAfter: *dropAfter},
+		Profile: prof, OutDir: *out, Status: st, Log: stdout, ModelID: *modelID,
+		Faults: sim.PrinterFaults{PaperOutAfter: *paperOutAfter, NoAnswer: *noAnswer, NeverPrints: *neverPrints, Slow: *slow, DropAfter: *dropAfter},
 	}
 	var s *sim.PrinterSim
 	if *ptyLink != "" {

@@ -10,6 +10,7 @@ import (
 func TestPrinterFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"--paper", "76"}, {"--status", "jammed"}, {"--paper-out-after", "-1"}, {"extra"},
+		{"--model-id", "256"}, {"--model-id", "-2"}, {"--never-prints=maybe"},
 	} {
 		var out, errb bytes.Buffer
 		if code := cmdPrinter(args, &out, &errb); code != 2 {
@@ -17,7 +18,8 @@ func TestPrinterFlags(t *testing.T) {
 		}
 	}
 	var out, errb bytes.Buffer
-	if code := cmdPrinter([]string{"--help"}, &out, &errb); code != 0 || !bytes.Contains(errb.Bytes(), []byte("devsim printer")) {
+	if code := cmdPrinter([]string{"--help"}, &out, &errb); code != 0 || !bytes.Contains(errb.Bytes(), []byte("devsim printer")) ||
+		!bytes.Contains(errb.Bytes(), []byte("--never-prints")) || !bytes.Contains(errb.Bytes(), []byte("-model-id")) {
 		t.Errorf("--help: exit %d\n%s", code, errb.String())
 	}
 }

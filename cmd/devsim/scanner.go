@@ -23,6 +23,8 @@ commands:
   !replug        plug back in: a new pty behind the same link
   !sleep D       pause for a duration such as 500ms
   !hex HEX       send raw bytes, no terminator (e.g. !hex 39 39 0d)
+  !pause D TEXT  scan TEXT, stopping for D halfway through it, as a
+                 Bluetooth or 2.4 GHz scanner does (e.g. !pause 120ms 96385074)
   !!TEXT         scan the text "!TEXT"
 When the input ends, the scanner stays plugged in until interrupted, unless
 --exit is given.
@@ -41,6 +43,7 @@ func cmdScanner(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	delay := fs.Duration("delay", 0, "pause before each scan")
 	prefix := fs.String("prefix", "", "text sent before each scan, e.g. an AIM identifier ]Q1")
 	exit := fs.Bool("exit", false, "exit when the input ends instead of staying plugged in")
+	pause := fs.Duration("pause", 0, "stop for this long halfway through every scan, as wireless scanners do (e.g. 120ms)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: devsim scanner --link PATH [flags]\n\n")
 		fs.PrintDefaults()
@@ -66,6 +69,9 @@ func cmdScanner(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	case *baud < 0:
 		fmt.Fprintf(stderr, "devsim scanner: --baud %d: must not be negative\n", *baud)
 		return 2
+	case *pause < 0:
+		fmt.Fprintf(stderr, "devsim scanner: --pause %v: must not be negative\n", *pause)
+		return 2
 	}
 	in := stdin
 	if *file != "" {
@@ -83,6 +89,7 @@ func cmdScanner(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return 1
 	}
 	defer s.Close()
+	s.SetPause(*pause)
 	fmt.Fprintf(stdout, "scanner: %s -> %s (%s, term %s)\n", s.Path(), s.TTY(), baudText(*baud), term)
 	fmt.Fprintf(stdout, "uri: serial://%s?baud=%d&term=%s\n", s.Path(), max(*baud, scanner.DefaultBaud), term)
 
@@ -191,8 +198,21 @@ func (a scanAction) do(ctx context.Context, line string) error {
 			return err
 		}
 		fmt.Fprintf(a.out, "sent bytes: % x\n", b)
+	case "pause":
+		ds, text, _ := strings.Cut(strings.TrimSpace(arg), " ")
+		d, err := time.ParseDuration(ds)
+		if err != nil || d < 0 || text == "" {
+			return fmt.Errorf("!pause %q: want a duration and a code, such as !pause 120ms 96385074", arg)
+		}
+		if !sleepCtx(ctx, a.delay) {
+			return nil
+		}
+		if err := a.s.ScanPaused(a.prefix+text, d); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.out, "sent: %s (paused %v inside)\n", text, d)
 	default:
-		return fmt.Errorf("unknown command %q (want !unplug, !replug, !sleep D, !hex HEX or !!TEXT)", line)
+		return fmt.Errorf("unknown command %q (want !unplug, !replug, !sleep D, !hex HEX, !pause D TEXT or !!TEXT)", line)
 	}
 	return nil
 }

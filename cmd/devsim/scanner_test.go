@@ -180,7 +180,8 @@ func TestDevsimUsage(t *testing.T) {
 		{[]string{"scanner", "--link", "/tmp/x", "--term", "etx"}, 2, "terminator"},
 		{[]string{"scanner", "--link", "/tmp/x", "--baud", "-1"}, 2, "negative"},
 		{[]string{"scanner", "--link", "/tmp/x", "extra"}, 2, "unexpected argument"},
-		{[]string{"scanner", "--help"}, 0, "!unplug"},
+		{[]string{"scanner", "--help"}, 0, "!pause D TEXT"},
+		{[]string{"scanner", "--link", "/tmp/x", "--pause", "-1s"}, 2, "--pause -1s: must not be negative"},
 		{[]string{"scanner", "--link", "/tmp/x", "--file", "/nonexistent/scans"}, 1, "no such file"},
 	}
 	for _, tt := range tests {
@@ -189,5 +190,53 @@ func TestDevsimUsage(t *testing.T) {
 		if code != tt.code || !strings.Contains(out.String()+errOut.String(), tt.msg) {
 			t.Errorf("devsim %v: exit %d, output:\n%s%s\nwant exit %d and %q", tt.args, code, out.String(), errOut.String(), tt.code, tt.msg)
 		}
+	}
+}
+
+// TestDevsimScannerPause: the simulator stops 120 ms inside a scan (the
+// !pause command, and --pause for every scan), as a wireless scanner does,
+// and the reader, with its default framing, still reads one scan each time.
+func TestDevsimScannerPause(t *testing.T) {
+	link := filepath.Join(t.TempDir(), "scanner")
+	inR, inW := io.Pipe()
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run([]string{"scanner", "--link", link, "--baud", "9600", "--pause", "120ms", "--exit"}, inR, &out, &errOut)
+	}()
+	waitFor(t, "the served path", func() bool { return strings.Contains(out.String(), "scanner: "+link+" -> /dev/pts/") })
+	cfg, err := scanner.ParseURI("serial://" + link + "?baud=9600&term=cr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := scanner.NewReader(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := make(chan scanner.Event, 16)
+	go r.Run(context.Background(), ev)
+	defer r.Close()
+	nextEvent(t, ev, scanner.EventConnected)
+	start := time.Now()
+	io.WriteString(inW, "6937777001005\n!pause 150ms 96385074\n!pause x\n")
+	for _, want := range []string{"6937777001005", "96385074"} {
+		if f := nextEvent(t, ev, scanner.EventScan).Frame; f.Text != want || f.Err != nil {
+			t.Fatalf("scan %q %q %v, want %q in one frame", f.Text, f.Raw, f.Err, want)
+		}
+	}
+	if d := time.Since(start); d < 270*time.Millisecond {
+		t.Errorf("two scans with 120 ms and 150 ms pauses took %v", d)
+	}
+	inW.Close()
+	select {
+	case code := <-done:
+		if code != 1 || !strings.Contains(errOut.String(), `!pause "x": want a duration and a code`) {
+			t.Errorf("exit %d, stderr:\n%s", code, errOut.String())
+		}
+	case <-time.After(wait):
+		t.Fatal("did not exit")
+	}
+	if !strings.Contains(out.String(), "sent: 96385074 (paused 150ms inside)\n") {
+		t.Errorf("output:\n%s", out.String())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"sync"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"fupinpos/device/escpos"
 	"fupinpos/device/printer"
 	"fupinpos/pos"
+	"fupinpos/pos/bolt"
 	"fupinpos/pos/report"
 )
 
@@ -36,6 +38,15 @@ type receiptPrinter struct {
 
 	stateMu sync.Mutex // apart from mu, so the status bar never waits for a job
 	state   string
+
+	// printed is told of each receipt that reached the printer (the
+	// terminal records it: the next copy is a reprint). nil: not recorded.
+	printed func(r *pos.Receipt)
+	// probed is closed when the start-up probe of the current device ended.
+	probed chan struct{}
+	// noProbe skips the start-up probe (the technician's one-off test
+	// page probes by itself).
+	noProbe bool
 }
 
 // openSink, set by the demo build, opens a demo-only printer URI (a
@@ -49,6 +60,77 @@ func newReceiptPrinter(uri, receiptLang string) *receiptPrinter {
 	p := &receiptPrinter{}
 	p.configure(uri, receiptLang)
 	return p
+}
+
+// recordPrintsIn makes every receipt that reaches the printer recorded in
+// db (bolt.DB.MarkPrinted by the receipt's ledger seq), so that a copy is
+// marked 重印 only when an earlier one printed, and the first copy that
+// prints opens the cash drawer.
+func (p *receiptPrinter) recordPrintsIn(db *bolt.DB) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.printed = func(r *pos.Receipt) {
+		s, err := db.RecordByReceipt(r.Number)
+		if err == nil {
+			err = db.MarkPrinted(s.Record.Seq)
+		}
+		if err != nil {
+			log.Printf("printer: receipt %s printed, but not recorded as printed: %v", r.Number, err)
+		}
+	}
+}
+
+// probeTimeout bounds the start-up probe.
+const probeTimeout = 15 * time.Second
+
+// probe asks dev once, in the background, how it stands (DLE EOT, GS I):
+// a printer that never answers is remembered as "no status" (the
+// technician screen says so) and its jobs go without status queries; a
+// model id that names a profile replaces the default paper. The state is
+// set from the answer unless a job or a new configuration came first.
+func (p *receiptPrinter) probe(dev *printer.Printer, done chan struct{}) {
+	defer close(done)
+	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
+	defer cancel()
+	pr, err := dev.Probe(ctx)
+	p.mu.Lock()
+	current := p.dev == dev
+	if current && err == nil && pr.ModelProfile {
+		p.profile = dev.Profile()
+	}
+	p.mu.Unlock()
+	if !current {
+		return
+	}
+	switch {
+	case err != nil:
+		log.Printf("printer: %v", err)
+		p.setState(stateOf(err, printer.Status{}))
+	case !pr.Answers:
+		log.Printf("printer %s does not answer status queries (DLE EOT): printing without them", dev.Config().Address)
+		p.setState("unknown")
+	default:
+		p.setState(stateOf(nil, pr.Status))
+	}
+}
+
+// NoStatus reports whether the printer was found not to answer status
+// queries: jobs go without them, and its state is unknown.
+func (p *receiptPrinter) NoStatus() bool {
+	p.mu.Lock()
+	dev := p.dev
+	p.mu.Unlock()
+	return dev != nil && dev.NoStatus()
+}
+
+// waitProbe waits for the start-up probe (tests).
+func (p *receiptPrinter) waitProbe() {
+	p.mu.Lock()
+	ch := p.probed
+	p.mu.Unlock()
+	if ch != nil {
+		<-ch
+	}
 }
 
 // configure points the printer at uri with receiptLang's labels; the
@@ -80,11 +162,19 @@ func (p *receiptPrinter) configure(uri, receiptLang string) error {
 	if err != nil {
 		state, dev, sink = "bad_config", nil, nil
 	}
+	var done chan struct{}
+	if dev != nil && !p.noProbe {
+		done = make(chan struct{})
+	}
 	p.mu.Lock()
 	p.dev, p.sink, p.profile, p.err, p.info = dev, sink, prof, err, uri
 	p.labels = labelsFor(receiptLang)
+	p.probed = done
 	p.mu.Unlock()
 	p.setState(state)
+	if done != nil {
+		go p.probe(dev, done)
+	}
 	return err
 }
 
@@ -114,7 +204,16 @@ func (p *receiptPrinter) PrintReceipt(r *pos.Receipt) error {
 	if err != nil {
 		return err
 	}
-	return p.send(b, "receipt-"+r.Number)
+	if err := p.send(b, "receipt-"+r.Number); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	printed, silent := p.printed, p.silent
+	p.mu.Unlock()
+	if printed != nil && !silent {
+		printed(r)
+	}
+	return nil
 }
 
 // State is the printer's last known state for the status bar: ok,

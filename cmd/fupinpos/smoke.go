@@ -32,6 +32,20 @@ type SmokeResult struct {
 	ScreenshotZh  string `json:"screenshot"`      // the cashier screen after the scanned sale
 	FirstReceipt  string `json:"first_receipt"`   // its receipt image
 	BannerHeading string `json:"banner_headline"` // what the cashier read after the voucher scan
+
+	// ScanToVerdict: last byte of a scan written to the pty scanner
+	// simulator → the banner set with its verdict (Banner.OnShow, at the
+	// end of the Cashier's refresh on the UI goroutine); products and vouchers.
+	ScanToVerdict Figure `json:"scan_to_verdict"`
+	// F12ToFirstByte, F12ToLastByte: Cashier.Complete called (as F12 does)
+	// → the receipt's first byte / its cut at the TCP printer simulator.
+	F12ToFirstByte Figure `json:"f12_to_receipt_first_byte"`
+	F12ToLastByte  Figure `json:"f12_to_receipt_last_byte"`
+	// The long session (SMOKE_MINUTES): RSS each minute and at the end.
+	SessionMinutes  int            `json:"session_minutes,omitempty"`
+	SessionSales    int            `json:"session_sales,omitempty"`
+	Session         []MinuteSample `json:"session,omitempty"`
+	RSSSessionEndMB int            `json:"rss_session_end_mb,omitempty"`
 }
 
 // waitFor polls cond until it holds or timeout passes.
@@ -142,9 +156,18 @@ func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell 
 			eligible = append(eligible, p.EAN)
 		}
 	}
+	if res.ScanToVerdict, err = scanToVerdict(c, eligible, 110); err != nil {
+		return err
+	}
+	log.Printf("smoke: scan-to-verdict %+v", res.ScanToVerdict)
+	const f12Sales = 50
+	if res.F12ToFirstByte, res.F12ToLastByte, err = f12ToReceipt(d, c, eligible, f12Sales); err != nil {
+		return err
+	}
+	log.Printf("smoke: F12-to-receipt first byte %+v, last byte %+v", res.F12ToFirstByte, res.F12ToLastByte)
 	d.printer.quiet(true)
 	t0 := time.Now()
-	const n = 1000
+	const n = 1000 - f12Sales
 	for i := 0; i < n; i++ {
 		sess.Scan(eligible[i%len(eligible)])
 		code := demo.codes.Next(pos.Yuan(10))
@@ -159,7 +182,7 @@ func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell 
 		}
 	}
 	fyne.DoAndWait(func() {})
-	res.Sales = n + 1
+	res.Sales = 1 + f12Sales + n
 	res.SaleAvgMS = time.Since(t0).Milliseconds() / n
 	debug.FreeOSMemory()
 	res.RSSAfterMB = rssKB() / 1024
@@ -168,7 +191,7 @@ func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell 
 		f.Close()
 	}
 	runtime.ReadMemStats(&ms)
-	log.Printf("smoke: after %d sales RSS %d MB (Go heap in use %d MB, Go total %d MB)", n+1, res.RSSAfterMB, ms.HeapInuse>>20, ms.Sys>>20)
+	log.Printf("smoke: after %d sales RSS %d MB (Go heap in use %d MB, Go total %d MB)", res.Sales, res.RSSAfterMB, ms.HeapInuse>>20, ms.Sys>>20)
 	// A counter makes 1,000 sales in a day, not in seconds: measure again
 	// once the renderers of widgets no longer shown have expired (Fyne keeps
 	// them for FYNE_CACHE, one minute by default, and cleans at most every
@@ -180,10 +203,32 @@ func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell 
 		runtime.ReadMemStats(&ms)
 		log.Printf("smoke: steady state RSS %d MB (Go heap in use %d MB)", res.RSSSteadyMB, ms.HeapInuse>>20)
 	}
-	b, _ := json.MarshalIndent(res, "", " ")
-	if err := os.WriteFile(filepath.Join(dir, "smoke.json"), b, 0o644); err != nil {
+	save := func() error {
+		b, _ := json.MarshalIndent(res, "", " ")
+		return os.WriteFile(filepath.Join(dir, "smoke.json"), b, 0o644)
+	}
+	if err := save(); err != nil {
 		return err
 	}
+	if m := smokeMinutes(); m > 0 {
+		res.SessionMinutes = m
+		d.printer.quiet(false)
+		log.Printf("smoke: a %d-minute session at a human pace (SMOKE_MINUTES)", m)
+		if err := longSession(d, c, shell.Win, eligible, m, &res, func() { save() }); err != nil {
+			return err
+		}
+		if f, err := os.Create(filepath.Join(dir, "heap-session.pprof")); err == nil {
+			pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+		log.Printf("smoke: session of %d minutes, %d sales, RSS at the end %d MB", m, res.SessionSales, res.RSSSessionEndMB)
+		if err := save(); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("SMOKE figures: scan_to_verdict p50=%.1fms p99=%.1fms n=%d; F12 to receipt first byte p50=%.1fms p99=%.1fms, last byte p50=%.1fms p99=%.1fms n=%d\n",
+		res.ScanToVerdict.P50, res.ScanToVerdict.P99, res.ScanToVerdict.N, res.F12ToFirstByte.P50, res.F12ToFirstByte.P99,
+		res.F12ToLastByte.P50, res.F12ToLastByte.P99, res.F12ToLastByte.N)
 	fmt.Printf("SMOKE OK cold_start_ms=%d rss_ready_mb=%d rss_after_%d_sales_mb=%d rss_steady_mb=%d sale_avg_ms=%d\n",
 		res.ColdStartMS, res.RSSReadyMB, res.Sales, res.RSSAfterMB, res.RSSSteadyMB, res.SaleAvgMS)
 	return nil

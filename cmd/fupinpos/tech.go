@@ -38,15 +38,26 @@ func (x tech) Ports() ([]scanner.PortInfo, error) {
 // TestPrint prints the test page on a printer opened for uri alone (the
 // technician's field, saved or not), in receiptLang.
 func (x tech) TestPrint(uri, receiptLang string) ([]byte, error) {
-	p := newReceiptPrinter(uri, receiptLang)
+	p := &receiptPrinter{noProbe: true} // the test page probes afresh
+	p.configure(uri, receiptLang)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
 	return p.TestPrint()
 }
 
-// DeviceStates says how the devices and saved settings stand.
-func (x tech) DeviceStates() []ui.DeviceState { return x.t.states() }
+// DeviceStates says how the devices and saved settings stand. A printer
+// found not to answer status queries is "no_status": it prints, but
+// nothing tells when it runs out of paper.
+func (x tech) DeviceStates() []ui.DeviceState {
+	states := x.t.states()
+	for i := range states {
+		if states[i].Field == ui.FieldPrinter && states[i].Err == nil && x.t.printer.NoStatus() {
+			states[i].State = "no_status"
+		}
+	}
+	return states
+}
 
 // Enroll registers this terminal with the server, once the technician has
 // confirmed the root key fingerprint, and starts syncing.

@@ -7,13 +7,13 @@ import (
 	"io"
 	"strings"
 
-	"golang.org/x/text/width"
-
 	"fupinpos/device/scanner"
+	"fupinpos/pos/report"
 )
 
-// cmdPorts lists the machine's serial ports with their USB ids, product
-// names, serial numbers and stable /dev/serial/by-id links, then each path
+// cmdPorts lists the machine's serial ports with their USB ids, USB socket,
+// product names, serial numbers and stable /dev/serial/by-id and by-path
+// links, then each path
 // named on the command line (a simulator's symlink, a by-id link) with what
 // it points at, so a technician can tell which port the scanner is on.
 //
@@ -50,22 +50,26 @@ func cmdPorts(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// writePorts prints ports as an aligned table in the operator's language.
+// writePorts prints ports as a table in the operator's language, aligned
+// by display width (report.Table: a Chinese character takes two columns).
+// The stable links column lists the by-id links, then the by-path ones: a
+// CH340 adapter without a serial number has only by-path links, which
+// follow the USB socket shown in the USB port column.
 func writePorts(w io.Writer, ports []scanner.PortInfo) {
 	m := msgs()
 	if len(ports) == 0 {
 		fmt.Fprintln(w, m.T("ports.none", nil))
 		return
 	}
-	rows := [][]string{{m.T("ports.col.path", nil), m.T("ports.col.usb", nil), m.T("ports.col.name", nil),
-		m.T("ports.col.serial", nil), m.T("ports.col.links", nil)}}
+	var tb report.Table
+	tb.Row(m.T("ports.col.path", nil), m.T("ports.col.usb", nil), m.T("ports.col.usbport", nil), m.T("ports.col.name", nil),
+		m.T("ports.col.serial", nil), m.T("ports.col.links", nil))
 	for _, p := range ports {
 		usb := "-"
 		if p.VID != "" {
 			usb = p.VID + ":" + p.PID
 		}
 		name := p.Name()
-		links := strings.Join(p.ByID, " ")
 		switch {
 		case p.Manual && p.Err != "":
 			name = m.T("ports.manual", nil) + ": " + p.Err
@@ -74,50 +78,12 @@ func writePorts(w io.Writer, ports []scanner.PortInfo) {
 		case p.Manual:
 			name = m.T("ports.manual", nil)
 		}
-		rows = append(rows, []string{p.Path, usb, name, orDash(p.SerialNumber), orDash(links)})
+		links := strings.Join(append(append([]string(nil), p.ByID...), p.ByPath...), " ")
+		tb.Row(p.Path, usb, orDash(p.USBPort), name, orDash(p.SerialNumber), orDash(links))
 	}
-	writeColumns(w, rows)
+	tb.Write(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, m.T("ports.hint", nil))
-}
-
-// writeColumns aligns rows in columns by display width (a Chinese character
-// takes two columns), two spaces apart, without trailing space.
-func writeColumns(w io.Writer, rows [][]string) {
-	var widths []int
-	for _, r := range rows {
-		for i, c := range r {
-			if i == len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], cellWidth(c))
-		}
-	}
-	for _, r := range rows {
-		var b strings.Builder
-		for i, c := range r {
-			b.WriteString(c)
-			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-cellWidth(c)+2))
-			}
-		}
-		fmt.Fprintln(w, b.String())
-	}
-}
-
-// cellWidth counts East Asian wide and fullwidth characters as two
-// columns.
-func cellWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
 }
 
 // orDash returns s, or "-" for an empty table cell.

@@ -7,11 +7,46 @@ import (
 	"strconv"
 	"strings"
 
+	"fupinpos/device/escpos"
 	"fupinpos/pos"
 	"fupinpos/pos/voucher"
 )
 
+// provision and user add warn on stderr (exit status 0) about names the
+// printer cannot print as text; they run in the exit-code style for that.
+func init() {
+	exitCommands["provision"] = func(args []string, stdout, stderr io.Writer) int {
+		return exitCode("provision", provision(args, stdout, stderr), stderr)
+	}
+	exitCommands["user"] = func(args []string, stdout, stderr io.Writer) int {
+		if len(args) > 0 && args[0] == "add" {
+			return exitCode("user", userAdd(args[1:], stdout, stderr), stderr)
+		}
+		return exitCode("user", commands()["user"](args, stdout), stderr)
+	}
+}
+
+// warnUnprintable tells the technician, on stderr, which characters of a
+// name printed on receipts (field: the flag) the printer has no font for:
+// the receipt prints that line as an image, which is slower and worth a
+// look on paper. Nothing when every character prints as text.
+func warnUnprintable(stderr io.Writer, field, name string) {
+	bad := escpos.Unprintable(name)
+	if len(bad) == 0 {
+		return
+	}
+	chars := make([]string, len(bad))
+	for i, r := range bad {
+		chars[i] = fmt.Sprintf("%q (U+%04X)", r, r)
+	}
+	fmt.Fprintf(stderr, "posctl: %s\n", msgs().T("setup.unprintable", map[string]string{"field": field, "chars": strings.Join(chars, ", ")}))
+}
+
 func cmdProvision(args []string, stdout io.Writer) error {
+	return provision(args, stdout, io.Discard)
+}
+
+func provision(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("provision", stdout)
 	dbPath := fs.String("db", "", "terminal database `FILE` (created when missing)")
 	trust := fs.String("trust", "", "signed trust bundle `FILE` from voucherd trust")
@@ -78,6 +113,8 @@ func cmdProvision(args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "provisioned %s / %s in %s\n", cfg.Store, cfg.Terminal, *dbPath)
+	warnUnprintable(stderr, "--store-name", cfg.StoreName)
+	warnUnprintable(stderr, "--counter", cfg.Counter)
 	fmt.Fprintf(stdout, "root key:      %s\n", voucher.Fingerprint(root))
 	fmt.Fprintf(stdout, "terminal key:  %s\n", voucher.Fingerprint(pub))
 	fmt.Fprintf(stdout, "trust list:    %d, expires %s\n", tl.Seq, cst(tl.Expires))

@@ -20,8 +20,10 @@ import (
 const printTimeout = 20 * time.Second
 
 // printReceipt prints the receipt of ledger record seq on the printer at
-// uri, in the terminal's language. A reprint is marked on the paper and in
-// the audit log under actor.
+// uri, in the terminal's language. A reprint is audited under actor and
+// marked 重印 on the paper when an earlier copy printed; a copy that
+// printed is recorded in the database (bolt.DB.MarkPrinted), so the first
+// copy to reach the paper is never marked and opens the cash drawer.
 func printReceipt(db *bolt.DB, seq uint64, reprint bool, uri, actor string) error {
 	rc, err := db.Receipt(seq, reprint, actor)
 	if err != nil {
@@ -34,7 +36,10 @@ func printReceipt(db *bolt.DB, seq uint64, reprint bool, uri, actor string) erro
 	defer p.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), printTimeout)
 	defer cancel()
-	return p.PrintReceipt(ctx, rc, receiptLabels(db))
+	if err := p.PrintReceipt(ctx, rc, receiptLabels(db)); err != nil {
+		return err
+	}
+	return db.MarkPrinted(seq)
 }
 
 // receiptLabels are the terminal's language for paper.

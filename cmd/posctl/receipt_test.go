@@ -54,16 +54,49 @@ func TestRedeemPrintsAndReprints(t *testing.T) {
 
 	s.SetStatus(sim.PrinterStatus{PaperOut: true})
 	code, _, errOut := posctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash", "--printer", s.URI())
-	if code != 1 || !strings.Contains(errOut, "["+pos.EPAPEROUT+"]") || !strings.Contains(errOut, "T01-000002") {
-		t.Fatalf("paper out: exit %d %s", code, errOut)
+	if code != exitNotPrinted || !strings.Contains(errOut, "["+pos.EPAPEROUT+"]") || !strings.Contains(errOut, "T01-000002") {
+		t.Fatalf("paper out: exit %d (want %d: recorded, not printed) %s", code, exitNotPrinted, errOut)
 	}
 	if out := mustPosctl(t, "status", "--db", db); !strings.Contains(out, "ledger 2 records") {
 		t.Fatalf("the sale was lost with the paper:\n%s", out)
+	}
+
+	// The cash sale's first copy to reach the paper is not a reprint
+	// and opens the drawer; the next is a reprint and does not. (A
+	// printer simulator per copy: the drawer kick may follow the cut, and
+	// closing the simulator collects every job of the copy.)
+	for i, want := range []struct{ reprint, drawer bool }{{false, true}, {true, false}} {
+		ps, err := sim.NewPrinterTCP("127.0.0.1:0", sim.PrinterConfig{Profile: escpos.Paper80})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustPosctl(t, "receipt", "--db", db, "--no", "T01-000002", "--printer", ps.URI()+"&drawer=1")
+		ps.Close()
+		text, drawer := "", false
+		for _, j := range ps.Jobs() {
+			text += j.Doc.Text()
+			for _, e := range j.Doc.Events {
+				drawer = drawer || e.Kind == escpos.EventDrawer
+			}
+		}
+		if strings.Contains(text, "重印") != want.reprint || drawer != want.drawer || !strings.Contains(text, "T01-000002") {
+			t.Errorf("copy %d after the failed print: 重印 %t drawer %t, want %t %t:\n%s", i+1,
+				strings.Contains(text, "重印"), drawer, want.reprint, want.drawer, text)
+		}
 	}
 
 	png := filepath.Join(t.TempDir(), "r.png")
 	mustPosctl(t, "receipt", "--db", db, "--no", "2", "--png", png, "--paper", "58")
 	if b, err := os.ReadFile(png); err != nil || len(b) < 1000 {
 		t.Fatalf("preview: %d bytes, %v", len(b), err)
+	}
+}
+
+// TestRedeemHelpExitStatus: posctl redeem --help names its exit statuses,
+// 3 among them.
+func TestRedeemHelpExitStatus(t *testing.T) {
+	code, out, _ := posctl(t, "redeem", "--help")
+	if code != 0 || !strings.Contains(out, "3 recorded, but the receipt did not print") || !strings.Contains(out, "--printer") {
+		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

@@ -23,8 +23,39 @@ type SaleResult struct {
 	Printed       string               `json:"printed,omitempty"` // printer URI the receipt went to
 }
 
+// exitNotPrinted is posctl redeem's exit status for a sale that is
+// recorded but whose receipt did not print: a script must not redeem it
+// again, only reprint it (posctl receipt). 1 stays "refused or failed,
+// nothing recorded".
+const exitNotPrinted = 3
+
+// exitStatus is an error with its own exit status; exitCode prints it as
+// any error and exits with ExitCode.
+type exitStatus struct {
+	code int
+	err  error
+}
+
+func (e *exitStatus) Error() string { return e.err.Error() }
+func (e *exitStatus) Unwrap() error { return e.err }
+
+// ExitCode is the process's exit status for this error.
+func (e *exitStatus) ExitCode() int { return e.code }
+
+// redeemExits is the exit status part of posctl redeem --help.
+const redeemExits = `
+Exit status: 0 recorded (and printed, with --printer); 1 refused or failed,
+nothing recorded; 2 usage error; 3 recorded, but the receipt did not print
+(do not redeem again: reprint with posctl receipt --no RECEIPT).
+`
+
 func cmdRedeem(args []string, stdout io.Writer) error {
 	fs := newFlags("redeem", stdout)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: posctl redeem --db FILE --cashier ID --item SKU:QTY... [--method cash|wechat|alipay|card] [--printer URI] [--json] CODE...\n")
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), redeemExits)
+	}
 	dbPath := fs.String("db", "", "terminal database `FILE`")
 	cashier := fs.String("cashier", "", "cashier user `ID`")
 	var items itemsFlag
@@ -76,9 +107,10 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 		}
 	}
 	if printErr != nil {
-		// The sale stands; only the paper failed. Say how to reprint.
-		return fmt.Errorf("sale %s is recorded, but the receipt did not print (reprint with posctl receipt --no %s): %w",
-			r.Receipt, r.Receipt, printErr)
+		// The sale stands; only the paper failed. Say how to reprint, and
+		// exit 3, not 1: the sale must not be redeemed again.
+		return &exitStatus{code: exitNotPrinted, err: fmt.Errorf("sale %s is recorded, but the receipt did not print (reprint with posctl receipt --no %s): %w",
+			r.Receipt, r.Receipt, printErr)}
 	}
 	return nil
 }

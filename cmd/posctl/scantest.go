@@ -37,7 +37,8 @@ var scanTestKeys = []struct{ name, usage string }{
 // its classification, its text and its raw bytes in hex, or why it was
 // refused. It exits 0 when --count scans were read (or, without --count,
 // when --timeout ran out or Ctrl-C was pressed) and none was refused, 1
-// otherwise, 2 on a usage error.
+// otherwise (a port that cannot be opened at the start is 1 at once, with
+// the reason; one that goes away later is waited for), 2 on a usage error.
 //
 //	posctl scan-test --port PATH|URI [--baud N] [--term cr|crlf|lf|tab|none] [--count N] [--timeout D] ...
 func cmdScanTest(args []string, stdout, stderr io.Writer) int {
@@ -91,6 +92,7 @@ func cmdScanTest(args []string, stdout, stderr io.Writer) int {
 	defer reader.Close()
 
 	var n, refused int
+	connected := false
 	for *count == 0 || n < *count {
 		var ev scanner.Event
 		select {
@@ -101,18 +103,28 @@ func cmdScanTest(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintln(stderr, m.T("scan.test.timeout", map[string]string{"timeout": timeout.String(), "n": fmt.Sprint(n), "count": fmt.Sprint(*count)}))
 				return 1
 			}
-			if refused > 0 || (*count > 0 && n < *count) {
+			if refused > 0 || (*count > 0 && n < *count) || !connected {
 				return 1
 			}
 			return 0
 		}
 		switch ev.Kind {
 		case scanner.EventConnected:
+			connected = true
 			fmt.Fprintln(stdout, m.T("scan.test.connected", map[string]string{"port": ev.Path}))
+		case scanner.EventError:
+			if !connected {
+				// Nothing to test: a wrong path, a scanner not plugged in,
+				// no permission. The technician fixes it and runs again.
+				fmt.Fprintf(stderr, "posctl scan-test: %s [%s]\n  %v\n", m.T("scan.test.no_port", map[string]string{"port": ev.Path}), pos.ErrorCode(ev.Err), ev.Err)
+				return 1
+			}
+			fmt.Fprintf(stdout, "%s [%s]\n  %v\n", m.T("scan.test.open_failed", map[string]string{"port": ev.Path}), pos.ErrorCode(ev.Err), ev.Err)
+		case scanner.EventDiscarded:
+			fmt.Fprintf(stdout, "%s [%s]\n", m.T("scan.discarded."+ev.Reason, map[string]string{"n": discardedCount(ev)}), pos.ErrorCode(ev.Err))
+			writeHex(stdout, ev.Raw)
 		case scanner.EventDisconnected:
 			fmt.Fprintf(stdout, "%s [%s]\n  %v\n", m.T("scan.test.disconnected", nil), pos.ErrorCode(ev.Err), ev.Err)
-		case scanner.EventError:
-			fmt.Fprintf(stdout, "%s [%s]\n  %v\n", m.T("scan.test.open_failed", map[string]string{"port": ev.Path}), pos.ErrorCode(ev.Err), ev.Err)
 		case scanner.EventScan:
 			n++
 			if ev.Frame.Err != nil {
@@ -199,6 +211,16 @@ func decodeText(b []byte) (string, string) {
 		return "", ""
 	}
 	return string(s), "GBK"
+}
+
+// discardedCount returns how many bytes an EventDiscarded dropped: its
+// error's "bytes" detail (Raw is capped), else len(Raw).
+func discardedCount(ev scanner.Event) string {
+	var pe *pos.Error
+	if errors.As(ev.Err, &pe) && pe.Params["bytes"] != "" {
+		return pe.Params["bytes"]
+	}
+	return fmt.Sprint(len(ev.Raw))
 }
 
 // writeHex prints b 16 bytes a line with offsets.

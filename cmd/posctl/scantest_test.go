@@ -122,18 +122,103 @@ func TestScanTestURIAndOverride(t *testing.T) {
 }
 
 func TestScanTestTimeout(t *testing.T) {
-	t.Setenv("LANG", "en_US.UTF-8")
-	missing := filepath.Join(t.TempDir(), "no-scanner")
-	var out, errOut bytes.Buffer
-	code := cmdScanTest([]string{"--port", missing, "--count", "1", "--timeout", "300ms"}, &out, &errOut)
-	if code != 1 || !strings.Contains(out.String(), "Cannot open "+missing+"; retrying until it appears [scanner_gone]") ||
-		!strings.Contains(errOut.String(), "Time is up (300ms): 0 of 1 scans read") {
+	_, out, errOut, done := startScanTest(t, scanner.TermCR, "--count", "1", "--timeout", "300ms")
+	if code := exitOf(t, done); code != 1 || !strings.Contains(errOut.String(), "Time is up (300ms): 0 of 1 scans read") {
 		t.Errorf("exit %d\n%s%s", code, out.String(), errOut.String())
 	}
 	// Without --count, running out of time is the normal end.
-	out.Reset()
-	if code := cmdScanTest([]string{"--port", missing, "--timeout", "100ms"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "0 scans: 0 accepted, 0 refused") {
+	_, out, _, done = startScanTest(t, scanner.TermCR, "--timeout", "200ms")
+	if code := exitOf(t, done); code != 0 || !strings.Contains(out.String(), "0 scans: 0 accepted, 0 refused") {
 		t.Errorf("exit %d\n%s", code, out.String())
+	}
+}
+
+// TestScanTestMissingPort is defect 7 of issue 9: a port that cannot be
+// opened is exit 1 at once, with the reason, not "0 scans" and exit 0.
+func TestScanTestMissingPort(t *testing.T) {
+	for _, lang := range []string{"en_US.UTF-8", "zh_CN.UTF-8"} {
+		t.Setenv("LANG", lang)
+		missing := filepath.Join(t.TempDir(), "nonexistent")
+		var out, errOut bytes.Buffer
+		start := time.Now()
+		code := cmdScanTest([]string{"--port", missing, "--timeout", "2s"}, &out, &errOut)
+		want := map[string]string{"en_US.UTF-8": "Cannot open " + missing + ": scan test stopped", "zh_CN.UTF-8": "无法打开 " + missing + "，扫码测试结束"}[lang]
+		if code != 1 || !strings.Contains(errOut.String(), want) || !strings.Contains(errOut.String(), "[scanner_gone]") ||
+			!strings.Contains(errOut.String(), "no such file or directory") {
+			t.Errorf("%s: exit %d\n%s%s", lang, code, out.String(), errOut.String())
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("%s: took %v: a missing port need not wait for --timeout", lang, d)
+		}
+	}
+}
+
+// TestScanTestWirelessPause: a scanner that stops 120 ms inside a code is
+// one good scan with the default settings (term=cr frames it).
+func TestScanTestWirelessPause(t *testing.T) {
+	s, out, errOut, done := startScanTest(t, scanner.TermCR, "--count", "1", "--timeout", "20s")
+	s.SetPause(120 * time.Millisecond)
+	s.Scan("6937777001005")
+	if code := exitOf(t, done); code != 0 || !strings.Contains(out.String(), "#1 Product barcode EAN-13 (13 characters)\n   text: 6937777001005\n") ||
+		!strings.Contains(out.String(), "1 scans: 1 accepted, 0 refused") {
+		t.Errorf("exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+}
+
+// TestScanTestHints is defect 9 of issue 9: STX/ETX-wrapped codes are read
+// (not "wrong baud rate"), and an AIM-prefixed code read with aim=0 is told
+// to set aim=1.
+func TestScanTestHints(t *testing.T) {
+	s, out, errOut, done := startScanTest(t, scanner.TermCR, "--count", "3", "--timeout", "20s")
+	s.WriteRaw([]byte("\x026937777001005\x03\r"))
+	s.Scan("]E096385074")
+	s.WriteRaw([]byte("\x0296385074\r"))
+	if code := exitOf(t, done); code != 1 {
+		t.Errorf("exit %d, want 1 (one refused)", code)
+	}
+	got := out.String()
+	for _, want := range []string{
+		"#1 Product barcode EAN-13 (13 characters)\n   text: 6937777001005\n   0000  02 36",
+		"#2 Unrecognised [unknown_scan] (11 characters)\n   text: ]E096385074\n",
+		"AIM identifier ]E0: set aim=1",
+		"#3 Refused [unknown_scan]",
+		"STX/ETX framing",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s%s", want, got, errOut.String())
+		}
+	}
+	if strings.Contains(got, "baud rate") {
+		t.Errorf("STX/ETX blamed on the baud rate:\n%s", got)
+	}
+}
+
+// TestScanTestStaleInput: bytes that waited in the port before scan-test
+// opened it are dropped, and it says so (a scan is never lost silently).
+func TestScanTestStaleInput(t *testing.T) {
+	t.Setenv("LANG", "en_US.UTF-8")
+	link := filepath.Join(t.TempDir(), "scanner")
+	s, err := sim.NewScannerSim(link, 0, scanner.TermCR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Scan("96385074")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		if n, _ := s.Pending(); n == 9 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the stale scan never reached the pty")
+		}
+	}
+	var out, errOut bytes.Buffer
+	if code := cmdScanTest([]string{"--port", link, "--timeout", "300ms"}, &out, &errOut); code != 0 {
+		t.Errorf("exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	want := "9 bytes that waited in the scanner port before it was opened were dropped (scans made before the app started): scan again [partial_scan]\n   0000  39 36 33 38 35 30 37 34 0d\n"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("output lacks %q:\n%s", want, out.String())
 	}
 }
 

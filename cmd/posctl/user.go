@@ -8,6 +8,12 @@ import (
 )
 
 func cmdUserAdd(args []string, stdout io.Writer) error {
+	return userAdd(args, stdout, io.Discard)
+}
+
+// userAdd adds a user and warns on stderr when the name holds characters
+// the receipt printer cannot print as text.
+func userAdd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("user add", stdout)
 	dbPath := fs.String("db", "", "terminal database `FILE`")
 	id := fs.String("id", "", "user `ID` (the login number)")
@@ -23,6 +29,7 @@ func cmdUserAdd(args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "user %s (%s, %s) added\n", *id, *name, *role)
+	warnUnprintable(stderr, "--name", *name)
 	return nil
 }
 

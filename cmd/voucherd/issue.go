@@ -17,7 +17,7 @@ func cmdIssue(args []string, stdout io.Writer) error {
 	dir := fs.String("data", "", "data `DIR` made by voucherd init")
 	campaign := fs.Uint("campaign", 2020, "campaign `ID`")
 	unit := fs.Uint("unit", 0, "issuing work `UNIT` id")
-	member := fs.String("member", "", "the union's `MEMBER` id (stays on the server; codes carry only a keyed hash)")
+	member := fs.String("member", "", "the union's `MEMBER` id, normalised (NFKC, trimmed, ASCII upper case; stays on the server; codes carry only a keyed hash)")
 	value := fs.Int64("value", 0, "face value in `FEN` (30000 = ￥300.00)")
 	count := fs.Int("count", 1, "how many vouchers of this value")
 	batch := fs.String("batch", "", "CSV `FILE` of members: member,unit,value_fen[,count]")

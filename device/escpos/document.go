@@ -35,6 +35,23 @@ func (e Event) String() string {
 	return fmt.Sprintf("%s(%d) after line %d at byte %d", e.Kind, e.N, e.Line, e.Offset)
 }
 
+// Image is one QR code (Kind "qr", GS ( k) or raster image (Kind
+// "raster", GS v 0) on the paper: Line is the number of text lines printed
+// before it, X and Y its top-left corner in dots on Document.Image, W and
+// H its size in dots (after GS v 0's doubling), Offset its byte position.
+type Image struct {
+	Kind   string
+	Line   int
+	X, Y   int
+	W, H   int
+	Offset int
+}
+
+// String describes i for test output and transcripts.
+func (i Image) String() string {
+	return fmt.Sprintf("%s(%dx%d) after line %d at byte %d", i.Kind, i.W, i.H, i.Line, i.Offset)
+}
+
 // Document is what a printer would have printed from a byte stream: the
 // text lines (GB18030 decoded back to UTF-8), the events, the payloads of
 // native QR codes, the commands it did not understand, and the paper as a
@@ -48,9 +65,12 @@ type Document struct {
 	// wrapped on its own: a layout bug.
 	Overflows []int
 	Events    []Event
-	QRs       []string
-	Unknown   []string
-	Image     *image.Gray
+	// Images lists each QR code and raster image drawn, where and how big:
+	// a line the Writer printed as an image is one of them, not a Line.
+	Images  []Image
+	QRs     []string
+	Unknown []string
+	Image   *image.Gray
 }
 
 // Text returns the lines joined by newlines.
@@ -64,7 +84,7 @@ func (d *Document) Text() string {
 }
 
 // Transcript returns the text lines followed by a section per kind of
-// finding: events, QR payloads and unknown commands. The printer
+// finding: events, images, QR payloads and unknown commands. The printer
 // simulator writes it next to each receipt's PNG; golden files hold it.
 func (d *Document) Transcript() string {
 	var b bytes.Buffer
@@ -84,6 +104,11 @@ func (d *Document) Transcript() string {
 		events[i] = e.String()
 	}
 	section("events", events)
+	images := make([]string, len(d.Images))
+	for i, im := range d.Images {
+		images[i] = im.String()
+	}
+	section("images", images)
 	section("qr", d.QRs)
 	section("unknown", d.Unknown)
 	if len(d.Overflows) > 0 {

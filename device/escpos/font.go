@@ -56,12 +56,25 @@ func loadFont() (font, error) {
 }
 
 func readFont(path string) (font, error) {
+	ft, err := readHex(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(ft) < 1000 || ft['A'] == nil || ft['中'] == nil {
+		return nil, fmt.Errorf("escpos: %s is not a Unifont .hex file (install the Debian package unifont)", path)
+	}
+	return ft, nil
+}
+
+// readHex reads a file in Unifont's .hex format: one glyph a line,
+// "CODEPOINT:BITS" with 32 or 64 hex digits of bits.
+func readHex(path string) (font, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("escpos: receipt font %s: %w (install the Debian package unifont: apt-get install -y unifont)", path, err)
 	}
 	defer f.Close()
-	ft := make(font, 60000)
+	ft := make(font, 1024)
 	sc := bufio.NewScanner(bufio.NewReaderSize(f, 1<<16))
 	for sc.Scan() {
 		line := sc.Bytes()
@@ -89,9 +102,6 @@ func readFont(path string) (font, error) {
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("escpos: read receipt font %s: %w", path, err)
-	}
-	if len(ft) < 1000 || ft['A'] == nil || ft['中'] == nil {
-		return nil, fmt.Errorf("escpos: %s is not a Unifont .hex file (install the Debian package unifont)", path)
 	}
 	return ft, nil
 }

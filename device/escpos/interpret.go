@@ -149,7 +149,11 @@ func (in *interp) do(c Command) {
 	case KindFeedDots:
 		in.event(EventFeed, int(b[2]))
 		in.doc.Events[len(in.doc.Events)-1].Dots = true
-		in.flush(int(b[2]))
+		if len(in.cells) > 0 {
+			in.flush(int(b[2]))
+		} else { // nothing to print: the paper only moves
+			in.y += int(b[2])
+		}
 	case KindSpacing:
 		in.spacing = defaultSpacing
 		if len(b) == 3 {
@@ -354,6 +358,7 @@ func (in *interp) qrPrint() {
 		in.unknown("QR of %d dots at byte %d is wider than the paper", size, in.off)
 	}
 	x0 := in.alignX(size)
+	in.image("qr", x0, size, size)
 	if in.cv.grow(in.y + size) {
 		for my := 0; my < n; my++ {
 			for mx := 0; mx < n; mx++ {
@@ -364,6 +369,13 @@ func (in *interp) qrPrint() {
 		}
 	}
 	in.y += size
+}
+
+// image records a QR code or raster image about to be drawn at in.y.
+func (in *interp) image(kind string, x, w, h int) {
+	if len(in.doc.Images) < maxLines {
+		in.doc.Images = append(in.doc.Images, Image{Kind: kind, Line: len(in.doc.Lines), X: x, Y: in.y, W: w, H: h, Offset: in.off})
+	}
 }
 
 func (in *interp) alignX(w int) int {
@@ -394,6 +406,7 @@ func (in *interp) raster(b []byte) {
 		in.unknown("raster image of %d dots at byte %d is wider than the paper", w, in.off)
 	}
 	x0 := in.alignX(w)
+	in.image("raster", x0, w, yl*sy)
 	data := b[8:]
 	if in.cv.grow(in.y + yl*sy) {
 		for y := 0; y < yl; y++ {

@@ -67,11 +67,12 @@ func fixtureDay() *report.Day {
 	return b.Day(pos.DayOf(r.Time))
 }
 
-// TestLinesWithinColumns interprets every layout and checks that no line
+// TestLinesWithinColumns interprets every layout on every profile of the
+// table (Profiles) and checks that no line
 // uses more columns than the profile has, that the printer never had to
 // wrap a line itself, and that every command was understood.
 func TestLinesWithinColumns(t *testing.T) {
-	for _, p := range profiles {
+	for _, p := range Profiles {
 		for name, b := range layouts(t, p) {
 			doc, err := Interpret(b, p)
 			if err != nil {
@@ -88,8 +89,8 @@ func TestLinesWithinColumns(t *testing.T) {
 			if len(doc.Unknown) > 0 {
 				t.Errorf("%s %s: unknown commands %v", p.Name, name, doc.Unknown)
 			}
-			if doc.Count(EventCut) != 1 {
-				t.Errorf("%s %s: %d cuts, want 1", p.Name, name, doc.Count(EventCut))
+			if want := b2i(p.Cut); doc.Count(EventCut) != want {
+				t.Errorf("%s %s: %d cuts, want %d", p.Name, name, doc.Count(EventCut), want)
 			}
 			if strings.Contains(doc.Text(), "receipt.") || strings.Contains(doc.Text(), "report.") {
 				t.Errorf("%s %s: untranslated label in\n%s", p.Name, name, doc.Text())

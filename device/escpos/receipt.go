@@ -22,9 +22,10 @@ const TimeLayout = "2006-01-02 15:04:05"
 // says what it cancels and shows the amounts taken back. With a cash
 // self-paid part on a sale, a profile with Drawer kicks the cash drawer.
 //
-// labels translates the fixed words (nil: Chinese). Text the printer
-// cannot print (outside GB18030's two-byte repertoire) is an error with
-// code pos.EUNPRINTABLE, never garbage on paper.
+// labels translates the fixed words (nil: Chinese). No character fails a
+// receipt: a line with text the printer cannot print (outside GB18030's
+// two-byte repertoire, e.g. 𠮷 in a name) prints as an image of the text,
+// or with the substitute □ (see Writer.Line), never as garbage on paper.
 func Receipt(r *pos.Receipt, p Profile, labels Labels) ([]byte, error) {
 	if r == nil {
 		return nil, pos.Errorf(pos.EINVALID, "no receipt to print")

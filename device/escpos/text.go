@@ -92,16 +92,18 @@ func Printable(s string) error {
 // off), so printers whose default code page is not Chinese still print
 // Chinese and never garble the ASCII around it.
 func Encode(s string) ([]byte, error) {
-	return appendText(nil, Normalize(s))
+	return appendText(nil, Normalize(s), true)
 }
 
-func appendText(dst []byte, s string) ([]byte, error) {
+// appendText appends s as printer bytes; fs wraps Chinese runs in
+// FS & … FS . (ChineseFS).
+func appendText(dst []byte, s string, fs bool) ([]byte, error) {
 	kanji := false
 	var err error
 	var enc transform.Transformer
 	for _, r := range s {
 		wide := r >= utf8.RuneSelf
-		if wide != kanji {
+		if wide != kanji && fs {
 			if wide {
 				dst = append(dst, FS, '&')
 			} else {
@@ -120,7 +122,7 @@ func appendText(dst []byte, s string) ([]byte, error) {
 			return dst, err
 		}
 	}
-	if kanji {
+	if kanji && fs {
 		dst = append(dst, FS, '.')
 	}
 	return dst, nil

@@ -38,7 +38,16 @@ func (p *Printer) Config() Config { return p.cfg }
 
 // Profile returns the escpos layout profile of the printer (paper width,
 // columns, QR mode, cutter, drawer).
-func (p *Printer) Profile() escpos.Profile { return p.cfg.Profile }
+// Once a probe has named the model (GS I 1) of a printer whose URI gives
+// no paper=, it is the model's profile.
+func (p *Printer) Profile() escpos.Profile {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if pr, ok := p.remembered(); ok && pr.ModelProfile && !p.cfg.PaperSet {
+		p.cfg.Profile = pr.Profile
+	}
+	return p.cfg.Profile
+}
 
 // LastStatus returns the status seen at the end of the last job or query;
 // unknown before the first, or when the printer cannot answer.
@@ -75,6 +84,12 @@ func (p *Printer) Status(ctx context.Context) (Status, error) {
 // out of paper or stopped answering during the job fails the job too: the
 // receipt may be incomplete and must be reprinted. The bytes are written
 // with a deadline of the URI's timeout plus their time on the wire.
+//
+// The first job to a device not probed yet probes it (see Probe): a
+// printer that never answers DLE EOT is remembered as "no status" and its
+// jobs go without queries, now and later; one that answered once and falls
+// silent is offline. Over TCP a job counts only when the printer
+// acknowledged every byte before the deadline.
 func (p *Printer) Print(ctx context.Context, data []byte) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -87,15 +102,30 @@ func (p *Printer) Print(ctx context.Context, data []byte) error {
 	defer stop()
 	ask := p.cfg.Status && l.canAnswer()
 	if ask {
-		st, err := p.query(ctx, l, "before printing")
-		if err != nil {
-			return err
+		pr, known := p.remembered()
+		var st Status
+		switch {
+		case !known:
+			if pr, err = p.probe(ctx, l); err != nil {
+				return err
+			}
+			ask, st = pr.Answers, pr.Status
+		case !pr.Answers:
+			ask = false
+		default:
+			if st, err = p.query(ctx, l, "before printing"); err != nil {
+				return err
+			}
 		}
-		if err := st.Err(); err != nil {
+		if err := st.Err(); ask && err != nil {
 			return err
 		}
 	}
-	deadline := p.deadline(ctx, p.cfg.Timeout+p.cfg.wireTime(len(data)))
+	wire := p.cfg.wireTime(len(data))
+	if t, ok := l.(interface{ jobTime([]byte) time.Duration }); ok {
+		wire = t.jobTime(data)
+	}
+	deadline := p.deadline(ctx, p.cfg.Timeout+wire)
 	if err := l.write(data, deadline); err != nil {
 		return p.fail(ctx, err, "send %d bytes", len(data))
 	}
@@ -120,7 +150,7 @@ func (p *Printer) Print(ctx context.Context, data []byte) error {
 // PrintReceipt lays out r for the printer's profile (labels nil: Chinese)
 // and prints it.
 func (p *Printer) PrintReceipt(ctx context.Context, r *pos.Receipt, labels escpos.Labels) error {
-	b, err := escpos.Receipt(r, p.cfg.Profile, labels)
+	b, err := escpos.Receipt(r, p.Profile(), labels)
 	if err != nil {
 		return err
 	}
@@ -128,9 +158,15 @@ func (p *Printer) PrintReceipt(ctx context.Context, r *pos.Receipt, labels escpo
 }
 
 // TestPage prints the technicians' test page (profile, URI, Chinese sample,
-// column rulers, QR code) and returns its bytes for a preview.
+// column rulers, QR code) and returns its bytes for a preview. It probes
+// the printer afresh first (what was remembered of the device is dropped),
+// so a printer swapped or switched on since is seen as it is now.
 func (p *Printer) TestPage(ctx context.Context, labels escpos.Labels) ([]byte, error) {
-	b, err := escpos.TestPage(p.cfg.Profile, p.cfg.URI, labels)
+	p.Forget()
+	if _, err := p.Probe(ctx); err != nil {
+		return nil, err
+	}
+	b, err := escpos.TestPage(p.Profile(), p.cfg.URI, labels)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +219,7 @@ func (p *Printer) query(ctx context.Context, l link, when string) (Status, error
 		if err != nil {
 			p.setLast(Status{})
 			if errors.Is(err, errNoAnswer) && ctx.Err() == nil {
-				return Status{}, pos.WrapError(pos.EPRINTEROFFLINE, err, "printer %s did not answer DLE EOT %d %s within %s", p.cfg.Address, n, when, p.cfg.Timeout)
+				return Status{}, p.offlineErr(err, n, when)
 			}
 			return Status{}, p.fail(ctx, err, "status answer %s", when)
 		}

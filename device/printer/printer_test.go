@@ -65,6 +65,11 @@ func TestPrintFaults(t *testing.T) {
 		state    State
 		printed  bool // a job reached the paper (whole or not)
 		complete bool
+		// answered: the printer was probed healthy before the fault (it
+		// is known to answer DLE EOT); otherwise this job is the first
+		// contact
+		answered bool
+		noStatus bool // remembered as a printer without status answers
 	}{
 		{name: "online", code: "", state: StateOnline, printed: true, complete: true},
 		{name: "paper near end prints", status: sim.PrinterStatus{PaperNearEnd: true}, state: StatePaperNearEnd, printed: true, complete: true},
@@ -72,19 +77,30 @@ func TestPrintFaults(t *testing.T) {
 		{name: "cover open", status: sim.PrinterStatus{CoverOpen: true}, code: pos.ECOVEROPEN, state: StateCoverOpen},
 		{name: "offline", status: sim.PrinterStatus{Offline: true}, code: pos.EPRINTEROFFLINE, state: StateOffline},
 		{name: "paper runs out mid-job", faults: sim.PrinterFaults{PaperOutAfter: 5}, code: pos.EPAPEROUT, state: StatePaperOut, printed: true},
-		{name: "no answer", faults: sim.PrinterFaults{NoAnswer: true}, code: pos.EPRINTEROFFLINE, state: StateUnknown},
-		{name: "too slow to answer", faults: sim.PrinterFaults{Slow: time.Second}, code: pos.EPRINTEROFFLINE, state: StateUnknown},
+		{name: "never answers: prints without status", faults: sim.PrinterFaults{NoAnswer: true}, state: StateUnknown, printed: true, complete: true, noStatus: true},
+		{name: "answered once, silent now", faults: sim.PrinterFaults{NoAnswer: true}, answered: true, code: pos.EPRINTEROFFLINE, state: StateUnknown},
+		{name: "too slow to answer", faults: sim.PrinterFaults{Slow: time.Second}, answered: true, code: pos.EPRINTEROFFLINE, state: StateUnknown},
 		{name: "connection dropped mid-job", faults: sim.PrinterFaults{DropAfter: 300}, code: pos.EPRINTEROFFLINE, state: StateUnknown, printed: true},
 	}
 	for _, kind := range []string{"tcp", "pty"} {
 		for _, tc := range tests {
 			t.Run(kind+"/"+tc.name, func(t *testing.T) {
-				s := simulator(t, kind, sim.PrinterConfig{Status: tc.status, Faults: tc.faults})
+				cfg := sim.PrinterConfig{Status: tc.status, Faults: tc.faults}
+				if tc.answered {
+					cfg.Faults = sim.PrinterFaults{}
+				}
+				s := simulator(t, kind, cfg)
 				p, err := Open(s.URI() + "&timeout=300ms")
 				if err != nil {
 					t.Fatal(err)
 				}
 				defer p.Close()
+				if tc.answered {
+					if pr, err := p.Probe(context.Background()); err != nil || !pr.Answers {
+						t.Fatalf("probe %+v, %v", pr, err)
+					}
+					s.SetFaults(tc.faults)
+				}
 				r := testReceipt()
 				err = p.PrintReceipt(context.Background(), r, nil)
 				if got := pos.ErrorCode(err); got != tc.code {
@@ -98,6 +114,9 @@ func TestPrintFaults(t *testing.T) {
 				}
 				if st := p.LastStatus().State(); st != tc.state {
 					t.Errorf("last status %s, want %s", st, tc.state)
+				}
+				if p.NoStatus() != tc.noStatus {
+					t.Errorf("NoStatus %t, want %t", p.NoStatus(), tc.noStatus)
 				}
 				// a job the printer took arrives by the time the client
 				// finished; a refused job never does

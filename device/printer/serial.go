@@ -9,7 +9,17 @@ import (
 // serialLink is an RS-232 or USB virtual COM port. Modem lines are never
 // touched (ptys and some adapters refuse them); the write deadline comes
 // from writeAsync, since go.bug.st/serial has none for writes.
-type serialLink struct{ p serial.Port }
+//
+// go.bug.st/serial v1.8.0 has no flow control in its Mode and clears
+// CRTSCTS, IXON and IXOFF when it opens a port; rtscts=1 and xonxoff=1 are
+// set on the open line afterwards where the platform allows (setFlow,
+// Linux). When no flow control is in effect, raster jobs are paced.
+type serialLink struct {
+	p      serial.Port
+	cfg    Config
+	flowOK bool // RTS/CTS or XON/XOFF is in effect on the line
+	sleep  func(time.Duration)
+}
 
 func openSerial(cfg Config) (link, error) {
 	p, err := serial.Open(cfg.Address, &serial.Mode{BaudRate: cfg.Baud, DataBits: 8, Parity: serial.NoParity, StopBits: serial.OneStopBit})
@@ -20,11 +30,29 @@ func openSerial(cfg Config) (link, error) {
 		p.Close()
 		return nil, err
 	}
-	return &serialLink{p: p}, nil
+	l := &serialLink{p: p, cfg: cfg, sleep: time.Sleep}
+	if cfg.RTSCTS || cfg.XonXoff {
+		l.flowOK = setFlow(p, cfg.RTSCTS, cfg.XonXoff) == nil
+	}
+	return l, nil
 }
 
+// jobTime is how long data takes on this line, paced or not.
+func (l *serialLink) jobTime(data []byte) time.Duration {
+	if l.cfg.paced(data, l.flowOK) {
+		return l.pacer().duration(len(data))
+	}
+	return l.cfg.wireTime(len(data))
+}
+
+func (l *serialLink) pacer() pacer { return pacer{baud: l.cfg.Baud, chunk: PaceChunk, sleep: l.sleep} }
+
 func (l *serialLink) write(b []byte, deadline time.Time) error {
+	paced := l.cfg.paced(b, l.flowOK)
 	return writeAsync(func() error {
+		if paced {
+			return l.pacer().write(l.p.Write, b)
+		}
 		for len(b) > 0 {
 			n, err := l.p.Write(b)
 			if err != nil {

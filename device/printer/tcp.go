@@ -3,6 +3,7 @@ package printer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"time"
@@ -26,9 +27,33 @@ func (l *tcpLink) write(p []byte, deadline time.Time) error {
 	if err := l.c.SetWriteDeadline(deadline); err != nil {
 		return err
 	}
-	_, err := l.c.Write(p)
-	return err
+	n, err := l.c.Write(p)
+	if err != nil {
+		return fmt.Errorf("printer took %d of %d bytes: %w", n, len(p), err)
+	}
+	return l.acked(len(p), deadline)
 }
+
+// acked waits until the printer has acknowledged every byte sent (the
+// socket's send queue is empty) or deadline. Write returns once the bytes
+// are in the local send buffer, so without this a printer that accepts a
+// connection but never takes a byte looks like one that printed. Where the
+// platform cannot tell (unsentBytes fails), the bytes count as taken.
+func (l *tcpLink) acked(n int, deadline time.Time) error {
+	for {
+		q, err := unsentBytes(l.c)
+		if err != nil || q == 0 {
+			return nil
+		}
+		if !time.Now().Before(deadline) {
+			return fmt.Errorf("%w: printer took %d of the last %d bytes sent", errNotTaken, max(n-q, 0), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// errNotTaken is a TCP printer that did not acknowledge the bytes in time.
+var errNotTaken = errors.New("printer accepted the connection but not the bytes")
 
 func (l *tcpLink) read(p []byte, deadline time.Time) (int, error) {
 	if err := l.c.SetReadDeadline(deadline); err != nil {

@@ -3,6 +3,7 @@ package printer
 import (
 	"net"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -30,16 +31,29 @@ const (
 type Config struct {
 	URI     string
 	Scheme  string // SchemeTCP, SchemeSerial or SchemeFile
-	Address string // host:port for tcp, a path otherwise
+	Address string // host:port for tcp, a path (or COM3) otherwise
 	Profile escpos.Profile
-	Baud    int           // serial line speed; also paces write deadlines
-	Timeout time.Duration // deadline for a status answer, and the base of a job's write deadline
-	Status  bool          // ask DLE EOT before and after each job
+	// PaperSet says the URI named the paper; without it the profile the
+	// printer's model id (GS I 1) names wins once the printer is probed.
+	PaperSet bool
+	Baud     int           // serial line speed; also paces write deadlines
+	Timeout  time.Duration // deadline for a status answer, and the base of a job's write deadline
+	Status   bool          // ask DLE EOT before and after each job
+	// Serial flow control (rtscts=1, xonxoff=1, dsrdtr=1). RTS/CTS and
+	// XON/XOFF are set on the line where the platform allows (Linux);
+	// DSR/DTR has no termios flag on Linux and is never applied. A serial
+	// link without flow control in effect paces raster jobs at slow baud
+	// rates instead (see Pace).
+	RTSCTS, XonXoff, DSRDTR bool
 }
+
+// comName matches Windows serial port names (COM1 … COM256).
+var comName = regexp.MustCompile(`(?i)^COM[0-9]{1,3}$`)
 
 // ParseURI reads a printer URI (see the package comment). Unknown options
 // are errors, so a typo in the terminal configuration is caught at setup
-// rather than silently ignored.
+// rather than silently ignored. serial://COM3 (and serial:///COM3) name a
+// Windows port.
 func ParseURI(uri string) (Config, error) {
 	bad := func(format string, args ...any) (Config, error) {
 		return Config{}, pos.Errorf(pos.EINVALID, "printer URI %q: "+format, append([]any{uri}, args...)...)
@@ -60,16 +74,23 @@ func ParseURI(uri string) (Config, error) {
 		}
 		c.Status = true
 	case SchemeSerial, SchemeFile:
-		if u.Host != "" || u.Path == "" {
+		switch {
+		case c.Scheme == SchemeSerial && comName.MatchString(u.Host) && (u.Path == "" || u.Path == "/"):
+			c.Address = strings.ToUpper(u.Host)
+		case c.Scheme == SchemeSerial && u.Host == "" && comName.MatchString(strings.TrimPrefix(u.Path, "/")):
+			c.Address = strings.ToUpper(strings.TrimPrefix(u.Path, "/"))
+		case u.Host != "" || u.Path == "":
 			return bad("want %s:///path (three slashes, an absolute path)", c.Scheme)
+		default:
+			c.Address = u.Path
 		}
-		c.Address = u.Path
 		c.Status = c.Scheme == SchemeSerial
 	default:
 		return bad("scheme %q: want tcp, serial or file", u.Scheme)
 	}
 	q := u.Query()
 	paper := q.Get("paper")
+	c.PaperSet = paper != ""
 	if paper == "" {
 		paper = DefaultPaper
 	}
@@ -89,7 +110,7 @@ func ParseURI(uri string) (Config, error) {
 			default:
 				return bad("qr=%s: want native or raster", v)
 			}
-		case "drawer", "cut", "status":
+		case "drawer", "cut", "status", "rtscts", "xonxoff", "dsrdtr":
 			on, err := strconv.ParseBool(v)
 			if err != nil {
 				return bad("%s=%s: want 0 or 1", k, v)
@@ -101,6 +122,12 @@ func ParseURI(uri string) (Config, error) {
 				c.Profile.Cut = on
 			case "status":
 				c.Status = on
+			case "rtscts":
+				c.RTSCTS = on
+			case "xonxoff":
+				c.XonXoff = on
+			case "dsrdtr":
+				c.DSRDTR = on
 			}
 		case "baud":
 			n, err := strconv.Atoi(v)
@@ -115,8 +142,11 @@ func ParseURI(uri string) (Config, error) {
 			}
 			c.Timeout = d
 		default:
-			return bad("unknown option %q (paper, qr, drawer, cut, baud, timeout, status)", k)
+			return bad("unknown option %q (paper, qr, drawer, cut, baud, timeout, status, rtscts, xonxoff, dsrdtr)", k)
 		}
+	}
+	if c.Scheme != SchemeSerial && (c.RTSCTS || c.XonXoff || c.DSRDTR) {
+		return bad("rtscts, xonxoff and dsrdtr are for serial printers")
 	}
 	return c, nil
 }

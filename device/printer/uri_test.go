@@ -36,9 +36,39 @@ func TestParseURI(t *testing.T) {
 	for _, bad := range []string{
 		"lpt://1", "tcp://", "serial://dev/ttyS0", "file://", "tcp://h?paper=76", "tcp://h?qr=laser",
 		"tcp://h?baud=fast", "tcp://h?timeout=-1s", "tcp://h?drawer=maybe", "tcp://h?papr=80", "%zz",
+		"tcp://h?rtscts=1", "file:///dev/usb/lp0?xonxoff=1", "serial:///dev/ttyS0?dsrdtr=yes", "serial://COM", "serial://LPT1", "file://COM3",
 	} {
 		if _, err := ParseURI(bad); pos.ErrorCode(err) != pos.EINVALID {
 			t.Errorf("ParseURI(%q): %v, want %s", bad, err, pos.EINVALID)
+		}
+	}
+}
+
+// TestParseURISerial reads flow control and Windows port names.
+func TestParseURISerial(t *testing.T) {
+	tests := []struct {
+		uri                     string
+		addr                    string
+		baud                    int
+		rtscts, xonxoff, dsrdtr bool
+		paperSet                bool
+	}{
+		{"serial://COM3?baud=9600", "COM3", 9600, false, false, false, false},
+		{"serial://com12?baud=115200&paper=58", "COM12", 115200, false, false, false, true},
+		{"serial:///COM4", "COM4", 9600, false, false, false, false},
+		{"serial:///dev/ttyUSB0?rtscts=1", "/dev/ttyUSB0", 9600, true, false, false, false},
+		{"serial:///dev/ttyS0?xonxoff=1&dsrdtr=1&baud=19200", "/dev/ttyS0", 19200, false, true, true, false},
+		{"serial:///dev/ttyS0?rtscts=0", "/dev/ttyS0", 9600, false, false, false, false},
+	}
+	for _, tc := range tests {
+		c, err := ParseURI(tc.uri)
+		if err != nil {
+			t.Errorf("%s: %v", tc.uri, err)
+			continue
+		}
+		if c.Scheme != SchemeSerial || c.Address != tc.addr || c.Baud != tc.baud || c.RTSCTS != tc.rtscts ||
+			c.XonXoff != tc.xonxoff || c.DSRDTR != tc.dsrdtr || c.PaperSet != tc.paperSet || !c.Status {
+			t.Errorf("%s: %+v", tc.uri, c)
 		}
 	}
 }

@@ -75,6 +75,9 @@ func Check(text string) (Kind, error) {
 	}
 	var why string
 	switch {
+	case len(text) > 3 && text[0] == ']' && isAIMChar(text[1]) && isAIMChar(text[2]) && Classify(text[3:]) != Unknown:
+		// A scanner sending AIM identifiers to a port read with aim=0.
+		why = "it starts with the AIM identifier " + text[:3] + ": set aim=1 for this scanner"
 	case text == "":
 		why = "empty"
 	case !allDigits(text):
@@ -87,6 +90,12 @@ func Check(text string) (Kind, error) {
 		why = "digits of no known barcode length"
 	}
 	return Unknown, pos.Errorf(pos.EUNKNOWNSCAN, "scan of %d characters is neither a voucher nor an EAN-13/EAN-8: %s", len(text), why).With("length", strconv.Itoa(len(text)))
+}
+
+// isAIMChar reports whether c may follow "]" in an AIM symbology
+// identifier (a letter for the symbology, a digit or letter modifier).
+func isAIMChar(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
 }
 
 func allDigits(s string) bool {

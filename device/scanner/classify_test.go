@@ -52,3 +52,22 @@ func TestKindNames(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckHintsAIM(t *testing.T) {
+	v267 := "9901" + strings.Repeat("0123456789", 26) + "123"
+	tests := []struct {
+		text, hint string
+	}{
+		{"]Q1" + v267, "AIM identifier ]Q1: set aim=1"},
+		{"]E06937777001005", "AIM identifier ]E0: set aim=1"},
+		{"]E06937777001006", "not digits only"}, // a bad check digit behind the prefix: no AIM hint
+		{"]Q", "not digits only"},
+		{"ABC", "not digits only"},
+	}
+	for _, tt := range tests {
+		_, err := Check(tt.text)
+		if err == nil || !strings.Contains(err.Error(), tt.hint) {
+			t.Errorf("Check(%.24q) = %v, want %q", tt.text, err, tt.hint)
+		}
+	}
+}

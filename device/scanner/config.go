@@ -62,6 +62,7 @@ func ParseTerminator(s string) (Terminator, error) {
 // per byte, 0.3 s per code).
 const (
 	DefaultIdle        = 50 * time.Millisecond
+	DefaultTermWait    = time.Second
 	DefaultMaxLen      = 1024
 	DefaultDedupWindow = time.Second
 )
@@ -71,10 +72,17 @@ const (
 type Config struct {
 	// Terminator ends each frame.
 	Terminator Terminator
-	// Idle is the longest gap between two bytes of one frame. With a
-	// terminator, a frame cut by Idle is partial and refused; with TermNone
-	// it is how frames end.
+	// Idle is how frames end with TermNone: a gap longer than Idle after
+	// a byte ends the frame. It is a per-port setting (idle=80ms in the
+	// URI) and is not used with a terminator, where the terminator alone
+	// frames a scan: Bluetooth, 2.4 GHz and wireless-base scanners pause
+	// 100 ms and more inside one code.
 	Idle time.Duration
+	// TermWait is, with a terminator, how long a frame may go without a
+	// byte before it is refused as partial (its terminator never came: a
+	// wrong terminator setting, a cut line). It is far longer than any
+	// pause inside one scan.
+	TermWait time.Duration
 	// MaxLen caps a frame's length in bytes, terminator excluded.
 	MaxLen int
 	// AIMPrefix strips a leading 3-character AIM symbology identifier
@@ -89,6 +97,9 @@ type Config struct {
 func (c Config) withDefaults() Config {
 	if c.Idle <= 0 {
 		c.Idle = DefaultIdle
+	}
+	if c.TermWait <= 0 {
+		c.TermWait = DefaultTermWait
 	}
 	if c.MaxLen <= 0 {
 		c.MaxLen = DefaultMaxLen

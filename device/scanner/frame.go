@@ -41,6 +41,8 @@ func firstUnprintable(b []byte) int {
 func garbageError(b []byte, at int) error {
 	hint := "wrong baud rate, parity or interface mode?"
 	switch {
+	case b[at] == stx || b[at] == etx:
+		hint = "STX/ETX framing (0x02 … 0x03): the scanner wraps each code; a code wrapped whole is accepted, so check that its suffix (terminator) comes after the ETX"
 	case hasHigh(b) && utf8.Valid(b):
 		hint = "looks like UTF-8 text, not a voucher or barcode"
 	case hasHigh(b) && looksGBK(b):
@@ -75,10 +77,18 @@ func looksGBK(b []byte) bool {
 	return true
 }
 
-func partialError(raw []byte, t Terminator, idle time.Duration) error {
+// STX and ETX, which some scanners send around each code.
+const (
+	stx = 0x02
+	etx = 0x03
+)
+
+func partialError(raw []byte, t Terminator, wait time.Duration) error {
 	hint := ""
 	if n := len(raw); n > 0 {
 		switch raw[n-1] {
+		case etx:
+			hint = "; it ends with ETX (STX … ETX framing): set term=none, or give the scanner a CR suffix"
 		case '\r':
 			hint = "; it ends with CR: is the scanner set to cr?"
 		case '\n':
@@ -87,7 +97,7 @@ func partialError(raw []byte, t Terminator, idle time.Duration) error {
 			hint = "; it ends with TAB: is the scanner set to tab?"
 		}
 	}
-	return pos.Errorf(pos.EPARTIALSCAN, "scan of %d bytes refused: no %s terminator within %v of its last byte%s", len(raw), t, idle, hint)
+	return pos.Errorf(pos.EPARTIALSCAN, "scan of %d bytes refused: no %s terminator within %v of its last byte%s", len(raw), t, wait, hint)
 }
 
 func tooLongError(maxLen int) error {

@@ -4,8 +4,9 @@ import "time"
 
 // Framer cuts the byte stream of one scanner into frames. One Read is never
 // one scan (a 270-digit code arrives at 9600 baud in many reads over 0.3 s),
-// so frames end at the terminator, and an inter-byte idle timeout catches
-// frames whose terminator never comes. It does no I/O and reads no clock:
+// so frames end at the terminator alone (a pause inside a scan, common with
+// wireless scanners, does not cut it), or with TermNone after an idle gap;
+// a frame whose terminator never comes is refused after TermWait. It does no I/O and reads no clock:
 // the caller passes the time of each call, which makes every rule testable.
 //
 // A Framer is not safe for concurrent use.
@@ -30,7 +31,7 @@ func NewFramer(cfg Config) *Framer {
 func (f *Framer) Config() Config { return f.cfg }
 
 // Feed takes the bytes of one read, received at now, and returns the frames
-// they complete. A frame left pending for longer than Idle before these
+// they complete. A frame left pending for longer than its wait (see Tick) before these
 // bytes is ended first.
 func (f *Framer) Feed(b []byte, now time.Time) []Frame {
 	out := f.Tick(now)
@@ -40,13 +41,24 @@ func (f *Framer) Feed(b []byte, now time.Time) []Frame {
 	return out
 }
 
-// Tick ends the pending frame if no byte has arrived for longer than Idle.
-// Call it when a read times out.
+// Tick ends the pending frame if no byte has arrived for longer than its
+// wait (Idle with TermNone, TermWait with a terminator). Call it when a
+// read times out.
 func (f *Framer) Tick(now time.Time) []Frame {
-	if f.active && now.Sub(f.last) > f.cfg.Idle {
+	if f.active && now.Sub(f.last) > f.wait() {
 		return f.Flush(nil)
 	}
 	return nil
+}
+
+// wait is how long a pending frame lasts without a byte: Idle frames scans
+// with TermNone; with a terminator, TermWait only catches a terminator that
+// never comes.
+func (f *Framer) wait() time.Duration {
+	if f.cfg.Terminator == TermNone {
+		return f.cfg.Idle
+	}
+	return f.cfg.TermWait
 }
 
 // Deadline returns when the pending frame will be ended by Tick, and false
@@ -55,7 +67,7 @@ func (f *Framer) Deadline() (time.Time, bool) {
 	if !f.active {
 		return time.Time{}, false
 	}
-	return f.last.Add(f.cfg.Idle), true
+	return f.last.Add(f.wait()), true
 }
 
 // Flush ends the pending frame now, as the idle timeout would: with a
@@ -75,7 +87,7 @@ func (f *Framer) Flush(out []Frame) []Frame {
 	case f.cfg.Terminator == TermNone:
 		return f.emit(raw, raw, at, out)
 	default:
-		return append(out, Frame{Raw: clone(raw), At: at, Err: partialError(raw, f.cfg.Terminator, f.cfg.Idle)})
+		return append(out, Frame{Raw: clone(raw), At: at, Err: partialError(raw, f.cfg.Terminator, f.cfg.TermWait)})
 	}
 }
 
@@ -137,6 +149,10 @@ func (f *Framer) complete(raw []byte, n int, now time.Time, out []Frame) []Frame
 // it repeats the last accepted one within the dedup window.
 func (f *Framer) emit(raw, content []byte, at time.Time, out []Frame) []Frame {
 	fr := Frame{Raw: clone(raw), At: at}
+	if n := len(content); n >= 2 && content[0] == stx && content[n-1] == etx {
+		// STX … ETX framing, which some scanners add around each code.
+		content = content[1 : n-1]
+	}
 	if i := firstUnprintable(content); i >= 0 {
 		fr.Err = garbageError(content, i)
 		return append(out, fr)

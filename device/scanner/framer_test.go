@@ -83,10 +83,23 @@ func TestFramer(t *testing.T) {
 		{"none two scans apart", Config{Terminator: TermNone}, []step{{0, "ABC"}, {200, "DEF"}}, 400,
 			[]want{{"ABC", "ABC", ""}, {"DEF", "DEF", ""}}},
 		{"two scans in one read", cr, []step{{0, "AAA\rBBB\r"}}, 1000, []want{{"AAA", "AAA\r", ""}, {"BBB", "BBB\r", ""}}},
-		{"partial then good", cr, []step{{0, "123"}, {100, "456\r"}}, 1000,
+		{"pause 120 ms inside a scan is one scan", cr, []step{{0, "123"}, {120, "456\r"}}, 5000,
+			[]want{{"123456", "123456\r", ""}}},
+		{"idle is not used with a terminator", Config{Idle: 20 * time.Millisecond}, []step{{0, "12"}, {300, "34"}, {900, "56\r"}}, 5000,
+			[]want{{"123456", "123456\r", ""}}},
+		{"partial then good", cr, []step{{0, "123"}, {1100, "456\r"}}, 5000,
 			[]want{{"", "123", partial}, {"456", "456\r", ""}}},
-		{"partial at tick", cr, []step{{0, "123"}}, 51, []want{{"", "123", partial}}},
-		{"gap exactly idle is not partial", cr, []step{{0, "123"}, {50, "4\r"}}, 1000, []want{{"1234", "1234\r", ""}}},
+		{"partial at tick", cr, []step{{0, "123"}}, 1001, []want{{"", "123", partial}}},
+		{"not partial before term wait", cr, []step{{0, "123"}}, 1000, nil},
+		{"term wait configurable", Config{TermWait: 200 * time.Millisecond}, []step{{0, "123"}}, 201, []want{{"", "123", partial}}},
+		{"gap exactly term wait is not partial", cr, []step{{0, "123"}, {1000, "4\r"}}, 5000, []want{{"1234", "1234\r", ""}}},
+		{"none idle per port", Config{Terminator: TermNone, Idle: 150 * time.Millisecond}, []step{{0, "ABC"}, {120, "DEF"}}, 271,
+			[]want{{"ABCDEF", "ABCDEF", ""}}},
+		{"stx etx stripped", cr, []step{{0, "\x026937777001005\x03\r"}}, 5000,
+			[]want{{"6937777001005", "\x026937777001005\x03\r", ""}}},
+		{"stx etx with none", Config{Terminator: TermNone}, []step{{0, "\x02AB\x03"}}, 100,
+			[]want{{"AB", "\x02AB\x03", ""}}},
+		{"lone stx is garbage", cr, []step{{0, "\x02AB\r"}}, 5000, []want{{"", "\x02AB\r", unknown}}},
 		{"overlong", Config{MaxLen: 4}, []step{{0, "123456789\rOK\r"}}, 1000,
 			[]want{{"", "12345", long}, {"OK", "OK\r", ""}}},
 		{"max length fits", Config{MaxLen: 4}, []step{{0, "1234\r"}}, 1000, []want{{"1234", "1234\r", ""}}},
@@ -137,7 +150,7 @@ func TestFramerEveryByte(t *testing.T) {
 }
 
 func TestFramerDeadline(t *testing.T) {
-	f := NewFramer(Config{Idle: 20 * time.Millisecond})
+	f := NewFramer(Config{TermWait: 20 * time.Millisecond, Idle: time.Hour})
 	if _, ok := f.Deadline(); ok {
 		t.Fatal("deadline with nothing pending")
 	}
@@ -156,6 +169,13 @@ func TestFramerDeadline(t *testing.T) {
 	if _, ok := f.Deadline(); ok {
 		t.Fatal("deadline after the frame ended")
 	}
+	// With TermNone the deadline is Idle's.
+	f = NewFramer(Config{Terminator: TermNone, Idle: 80 * time.Millisecond, TermWait: time.Hour})
+	f.Feed([]byte("12"), ms(5))
+	if d, ok := f.Deadline(); !ok || !d.Equal(ms(85)) {
+		t.Fatalf("none: deadline %v %v, want %v", d, ok, ms(85))
+	}
+	check(t, f.Tick(ms(86)), []want{{"12", "12", ""}})
 }
 
 func TestFramerFlush(t *testing.T) {
@@ -185,10 +205,12 @@ func TestRefusalHints(t *testing.T) {
 		{"line ending inside", Config{}, []step{{0, "12\n34\r"}}, "terminator"},
 		{"lf setting, cr sent", Config{Terminator: TermLF}, []step{{0, "1234\r"}}, "ends with CR"},
 		{"cr setting, tab sent", Config{}, []step{{0, "1234\t"}}, "ends with TAB"},
+		{"stx etx, no terminator", Config{}, []step{{0, "\x021234\x03"}}, "ends with ETX (STX … ETX framing): set term=none"},
+		{"stx, terminator before etx", Config{}, []step{{0, "\x021234\r"}}, "STX/ETX framing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := run(tt.cfg, tt.steps, 1000)
+			got := run(tt.cfg, tt.steps, 5000)
 			if len(got) != 1 || got[0].Err == nil || !strings.Contains(got[0].Err.Error(), tt.hint) {
 				t.Fatalf("got %v, want a refusal mentioning %q", got, tt.hint)
 			}

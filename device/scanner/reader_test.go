@@ -234,6 +234,12 @@ func TestPtyStaleInputDropped(t *testing.T) {
 	r := startReader(t, scanner.SerialConfig{Path: link})
 	r.sim = s
 	r.next(scanner.EventConnected)
+	// Dropped, but never silently: the event says why and holds the bytes.
+	ev := r.next(scanner.EventDiscarded)
+	if ev.Reason != scanner.DiscardStale || string(ev.Raw) != "STALE-SCAN\r" || pos.ErrorCode(ev.Err) != pos.EPARTIALSCAN ||
+		!strings.Contains(ev.Err.Error(), "11 bytes") {
+		t.Errorf("discarded event: reason %q raw %q err %v", ev.Reason, ev.Raw, ev.Err)
+	}
 	r.scan("FRESH")
 	expect(t, r.frames(1)[0], "FRESH", []byte("FRESH\r"), "")
 }
@@ -377,5 +383,62 @@ func TestReaderStopsCleanly(t *testing.T) {
 			buf := make([]byte, 1<<16)
 			t.Fatalf("%d goroutines before, %d after:\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
 		}
+	}
+}
+
+// TestPtyPauseInsideScan is defect 3 of issue 9: a wireless scanner that
+// stops 120 ms inside one code gives one scan when a terminator frames it,
+// and, with term=none, one scan when the port's idle setting is longer
+// than the pause (two with the 50 ms default, which is why it is a
+// per-port setting).
+func TestPtyPauseInsideScan(t *testing.T) {
+	const code = "6937777001005"
+	tests := []struct {
+		name string
+		term scanner.Terminator
+		uri  string // the query of the reader's URI
+		want []string
+	}{
+		{"cr", scanner.TermCR, "term=cr", []string{code}},
+		{"crlf", scanner.TermCRLF, "term=crlf", []string{code}},
+		{"cr with a short idle set", scanner.TermCR, "term=cr&idle=20ms", []string{code}},
+		{"none idle=200ms", scanner.TermNone, "term=none&idle=200ms", []string{code}},
+		{"none default idle", scanner.TermNone, "term=none", []string{code[:6], code[6:]}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			link := filepath.Join(t.TempDir(), "scanner")
+			s, err := sim.NewScannerSim(link, 9600, tt.term)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			cfg, err := scanner.ParseURI("serial://" + link + "?" + tt.uri)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := startReader(t, cfg)
+			r.sim = s
+			r.next(scanner.EventConnected)
+			s.SetPause(120 * time.Millisecond)
+			r.scan(code)
+			s.SetPause(0)
+			time.Sleep(250 * time.Millisecond) // longer than any idle here
+			r.scan("96385074")                 // a sentinel: everything before it has been framed
+			var got []string
+			for {
+				f := r.next(scanner.EventScan).Frame
+				if f.Err != nil {
+					t.Fatalf("refused %q: %v (got %q so far)", f.Raw, f.Err, got)
+				}
+				if f.Text == "96385074" {
+					break
+				}
+				got = append(got, f.Text)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("scans %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

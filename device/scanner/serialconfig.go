@@ -166,12 +166,16 @@ func (c SerialConfig) String() string {
 		q.Set("dedup", c.Framing.DedupWindow.String())
 	}
 	u := url.URL{Scheme: "serial", Path: c.Path, RawQuery: q.Encode()}
+	if IsCOMName(c.Path) {
+		u.Path, u.Host = "", c.Path
+	}
 	return u.String()
 }
 
 // ParseURI reads a scanner setting such as
 //
 //	serial:///dev/ttyUSB0?baud=9600&parity=none&data=8&stop=1&term=crlf&aim=1
+//	serial://COM3?baud=9600 (Windows; serial:///COM3 and serial:COM3 too)
 //
 // Optional framing keys are idle (a duration), max (bytes) and dedup (a
 // duration; "off" disables). Unknown keys are errors, so a typo never
@@ -186,10 +190,16 @@ func ParseURI(s string) (SerialConfig, error) {
 	if u.Scheme != "serial" {
 		return c, pos.Errorf(pos.EINVALID, "scanner URI %q: scheme must be serial (serial:///dev/ttyUSB0)", s)
 	}
-	if u.Host != "" {
-		return c, pos.Errorf(pos.EINVALID, "scanner URI %q: the port path needs three slashes (serial:///dev/…)", s)
+	switch {
+	case IsCOMName(u.Host) && (u.Path == "" || u.Path == "/"):
+		c.Path = u.Host
+	case u.Host != "":
+		return c, pos.Errorf(pos.EINVALID, "scanner URI %q: the port path needs three slashes (serial:///dev/…), or a Windows COM name (serial://COM3)", s)
+	case IsCOMName(strings.TrimPrefix(u.Path, "/")):
+		c.Path = strings.TrimPrefix(u.Path, "/")
+	default:
+		c.Path = u.Path
 	}
-	c.Path = u.Path
 	if c.Path == "" {
 		c.Path = u.Opaque
 	}
@@ -245,6 +255,20 @@ func (c *SerialConfig) set(k, v string) error {
 		err = pos.Errorf(pos.EINVALID, "unknown setting %q (want baud, data, parity, stop, term, aim, idle, max, dedup)", k)
 	}
 	return err
+}
+
+// IsCOMName reports whether s is a Windows serial port name: COM and a
+// number (COM3, com10), which go.bug.st/serial opens as \\.\COM3.
+func IsCOMName(s string) bool {
+	if len(s) < 4 || !strings.EqualFold(s[:3], "COM") || s[3] == '0' {
+		return false
+	}
+	for i := 3; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func positive(k, v string) (int, error) {

@@ -32,6 +32,11 @@ type PrinterFaults struct {
 	NoAnswer bool
 	// Slow waits this long before each read and each status answer.
 	Slow time.Duration
+	// NeverPrints accepts the connection (TCP) or the line (pty) but never
+	// takes a byte: a printer whose buffer is stuck, or that is busy with
+	// something else. Over TCP the simulator's small receive buffer fills
+	// and the client's bytes stay unacknowledged.
+	NeverPrints bool
 	// DropAfter cuts the connection after this many bytes of a job
 	// (0: never): a cable pulled or a printer rebooting mid-receipt. In pty
 	// mode the pty is closed and a new one put behind the same path.
@@ -45,7 +50,15 @@ type PrinterConfig struct {
 	Status  PrinterStatus
 	Faults  PrinterFaults
 	Log     io.Writer // one line per job and per fault (nil: silent)
+	// ModelID is the answer to GS I 1 (printer model id): 0 answers
+	// DefaultModelID, -1 does not answer (a printer without GS I).
+	ModelID int
 }
+
+// DefaultModelID is the simulator's answer to GS I 1 unless configured:
+// an id no profile is known by (set ModelID 0x20, Epson TM-T88, to have
+// the probe choose a profile).
+const DefaultModelID = 0x01
 
 // PrinterJob is one receipt as the simulator printed it: the bytes between
 // two cuts (status queries left out), what the interpreter made of them,
@@ -236,6 +249,18 @@ func (s *PrinterSim) answer(n byte) (byte, bool) {
 		return 0, false
 	}
 	return b, true
+}
+
+// modelID returns the answer to GS I n, or false when there is none.
+// Only n = 1 (the model id) is answered.
+func (s *PrinterSim) modelID(n byte) (byte, bool) {
+	if s.faultsNow().NoAnswer || n != 1 && n != '1' || s.cfg.ModelID < 0 {
+		return 0, false
+	}
+	if s.cfg.ModelID == 0 {
+		return DefaultModelID, true
+	}
+	return byte(s.cfg.ModelID), true
 }
 
 // printLine counts one printed line against PaperOutAfter.

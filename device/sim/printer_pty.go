@@ -112,6 +112,14 @@ func (s *PrinterSim) servePTY() {
 			if d := s.faultsNow().Slow; d > 0 {
 				time.Sleep(d)
 			}
+			if s.faultsNow().NeverPrints {
+				select {
+				case <-s.pty.done:
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+				continue
+			}
 			n, err := master.Read(buf)
 			if n > 0 && ps.feed(buf[:n]) {
 				s.pty.unplug()

@@ -16,6 +16,7 @@ type printerSession struct {
 	jobBytes int
 	paperOut bool
 	content  bool // the job has something besides ESC @
+	gsI      bool // GS I read, its n not yet (tokenized apart)
 }
 
 // feed processes received bytes. It returns true when the DropAfter fault
@@ -30,6 +31,24 @@ func (ps *printerSession) feed(p []byte) (drop bool) {
 		}
 		if c.Kind == escpos.KindStatus {
 			if b, ok := ps.s.answer(c.Bytes[2]); ok {
+				ps.w.Write([]byte{b})
+			}
+			continue
+		}
+		// GS I n (transmit printer id) is a query, not part of a job. The
+		// tokenizer may give it whole or as GS I followed by n.
+		if ps.gsI || len(c.Bytes) >= 2 && c.Bytes[0] == escpos.GS && c.Bytes[1] == 'I' {
+			var n byte
+			switch {
+			case ps.gsI:
+				n, ps.gsI = c.Bytes[0], false
+			case len(c.Bytes) >= 3:
+				n = c.Bytes[2]
+			default:
+				ps.gsI = true
+				continue
+			}
+			if b, ok := ps.s.modelID(n); ok {
 				ps.w.Write([]byte{b})
 			}
 			continue

@@ -1,13 +1,19 @@
 package sim
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
+	"syscall"
 	"time"
 )
 
 type tcpListener = net.Listener
+
+// simRecvBuffer is the simulated printer's socket receive buffer (the
+// kernel doubles it and keeps a floor).
+const simRecvBuffer = 2048
 
 // NewPrinterTCP serves a simulated network printer on addr (such as
 // "127.0.0.1:9100", or "127.0.0.1:0" for any free port; Addr tells which).
@@ -17,7 +23,16 @@ func NewPrinterTCP(addr string, cfg PrinterConfig) (*PrinterSim, error) {
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", addr)
+	// A small receive buffer, as a printer has: a printer that takes no
+	// bytes (NeverPrints) soon leaves the client's bytes unacknowledged.
+	lc := net.ListenConfig{Control: func(network, address string, c syscall.RawConn) error {
+		var serr error
+		if err := c.Control(func(fd uintptr) { serr = setRecvBuffer(fd, simRecvBuffer) }); err != nil {
+			return err
+		}
+		return serr
+	}}
+	ln, err := lc.Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("printer sim: %w", err)
 	}
@@ -50,6 +65,15 @@ func (s *PrinterSim) serveTCP(c net.Conn) {
 	ps := &printerSession{s: s, w: tcpAnswer{c}}
 	buf := make([]byte, 4096)
 	for {
+		if s.faultsNow().NeverPrints {
+			// hold the connection without reading, until it closes or
+			// the fault is lifted
+			if s.isClosed() {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
 		if d := s.faultsNow().Slow; d > 0 {
 			time.Sleep(d)
 		}

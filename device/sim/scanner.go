@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
 
 	"fupinpos/device/scanner"
 )
@@ -27,6 +26,7 @@ type ScannerSim struct {
 	term scanner.Terminator
 
 	mu     sync.Mutex
+	pause  time.Duration // inside every scan, see SetPause
 	master *os.File
 	slave  *os.File
 	tty    string
@@ -92,11 +92,39 @@ var ErrScannerUnplugged = errors.New("scanner sim: unplugged")
 // scanner.DefaultIdle).
 const NoneGap = 3 * scanner.DefaultIdle
 
-// Scan sends text followed by the terminator, paced at the baud rate. With
-// TermNone it then waits NoneGap, as a real scanner cannot scan again
-// sooner, so that consecutive scans stay separate frames.
+// Scan sends text followed by the terminator, paced at the baud rate (with
+// the pause SetPause gave halfway through). With TermNone it then waits
+// NoneGap, as a real scanner cannot scan again sooner, so that consecutive
+// scans stay separate frames.
 func (s *ScannerSim) Scan(text string) error {
-	if err := s.WriteRaw(append([]byte(text), s.term.Bytes()...)); err != nil {
+	s.mu.Lock()
+	pause := s.pause
+	s.mu.Unlock()
+	return s.ScanPaused(text, pause)
+}
+
+// SetPause makes every later Scan stop for d halfway through its code (0:
+// no pause), as Bluetooth, 2.4 GHz and wireless-base scanners do when
+// their radio link stalls: 100 ms and more inside one scan.
+func (s *ScannerSim) SetPause(d time.Duration) {
+	s.mu.Lock()
+	s.pause = max(d, 0)
+	s.mu.Unlock()
+}
+
+// ScanPaused sends text and the terminator like Scan, stopping for pause
+// after the first half of text (no pause if pause ≤ 0 or text is shorter
+// than two bytes).
+func (s *ScannerSim) ScanPaused(text string, pause time.Duration) error {
+	b := append([]byte(text), s.term.Bytes()...)
+	if half := len(text) / 2; pause > 0 && half > 0 {
+		if err := s.WriteRaw(b[:half]); err != nil {
+			return err
+		}
+		time.Sleep(pause)
+		b = b[half:]
+	}
+	if err := s.WriteRaw(b); err != nil {
 		return err
 	}
 	if s.term == scanner.TermNone {
@@ -171,7 +199,7 @@ func (s *ScannerSim) Pending() (int, error) {
 	if s.slave == nil {
 		return 0, ErrScannerUnplugged
 	}
-	n, err := unix.IoctlGetInt(int(s.slave.Fd()), unix.TIOCINQ)
+	n, err := pendingBytes(s.slave)
 	if err != nil {
 		return 0, fmt.Errorf("scanner sim: pending bytes of %s: %w", s.tty, err)
 	}

@@ -1,3 +1,5 @@
+//go:build !windows
+
 package sim
 
 import (
@@ -161,4 +163,46 @@ func TestScannerSimRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
+}
+
+func TestScannerSimPause(t *testing.T) {
+	link := filepath.Join(t.TempDir(), "scanner")
+	s, err := NewScannerSim(link, 0, scanner.TermCR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	f := openSlave(t, link)
+	for _, how := range []string{"SetPause", "ScanPaused"} {
+		start := time.Now()
+		switch how {
+		case "SetPause":
+			s.SetPause(120 * time.Millisecond)
+			err = s.Scan("12345678")
+			s.SetPause(0)
+		default:
+			err = s.ScanPaused("12345678", 120*time.Millisecond)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := readN(t, f, 4); string(got) != "1234" {
+			t.Fatalf("%s: first half %q", how, got)
+		}
+		if got := readN(t, f, 5); string(got) != "5678\r" {
+			t.Fatalf("%s: second half %q", how, got)
+		}
+		if d := time.Since(start); d < 120*time.Millisecond {
+			t.Errorf("%s: the scan took %v, want the 120 ms pause inside it", how, d)
+		}
+	}
+	// Without a pause the same scan is immediate.
+	start := time.Now()
+	if err := s.Scan("12345678"); err != nil {
+		t.Fatal(err)
+	}
+	readN(t, f, 9)
+	if d := time.Since(start); d >= 120*time.Millisecond {
+		t.Errorf("unpaused scan took %v", d)
+	}
 }

@@ -172,38 +172,3 @@ func verifyAudit(tx *bolt.Tx, pub ed25519.PublicKey) (uint64, error) {
 	}
 	return n, nil
 }
-
-// Receipt lays out the receipt of ledger record seq. A reprint is marked on
-// the paper and written to the audit log with actor.
-func (db *DB) Receipt(seq uint64, reprint bool, actor string) (*pos.Receipt, error) {
-	var rc *pos.Receipt
-	err := db.view("read receipt", func(tx *bolt.Tx) error {
-		s, err := readSale(tx, seq)
-		if err != nil {
-			return err
-		}
-		cfg, err := db.loadConfig(tx)
-		if err != nil {
-			return err
-		}
-		tl, err := db.loadTrust(tx)
-		if err != nil {
-			return err
-		}
-		name := ""
-		if u, err := readUser(tx, s.Record.Cashier); err == nil {
-			name = u.Name
-		}
-		voided := ""
-		if s.Record.Kind == pos.KindVoid {
-			voided = pos.ReceiptNumber(s.Record.Terminal, s.Record.Voids)
-		}
-		rc = pos.NewReceipt(s.Record, s.Hash, cfg, tl, name, voided)
-		rc.Reprint = reprint
-		return nil
-	})
-	if err != nil || !reprint {
-		return rc, err
-	}
-	return rc, db.Audit(actor, pos.AuditReprint, map[string]string{"receipt": rc.Number})
-}

@@ -16,6 +16,15 @@ type Snapshot struct {
 	Packed   []byte
 }
 
+// ServerIncident is a case for review that the server opened about one of
+// this terminal's records through another terminal's upload (the first sale
+// of a double spend). Key identifies it across downloads: an incident whose
+// Key is already stored is skipped, so a page applied twice adds nothing.
+type ServerIncident struct {
+	Key      string
+	Incident pos.Incident // Seq, Receipt, Result, Reason, Detail; a zero Time is now
+}
+
 // Download is what one download from the server brings. Empty parts are
 // skipped; Cursor is where the next download starts.
 type Download struct {
@@ -24,12 +33,47 @@ type Download struct {
 	Snapshots  []Snapshot
 	Vouchers   []pos.StatusChange
 	Holders    []pos.HolderChange
+	Incidents  []ServerIncident // stored in the incidents list (Incidents) for the manager
 	Cursor     string
 	ServerTime time.Time
 }
 
+// bucketServerIncidents maps a ServerIncident.Key to the local incident id.
+// It is made on the first server incident, so older databases need nothing.
+var bucketServerIncidents = []byte("server_incidents")
+
+// applyServerIncidents stores each incident whose key is new.
+func (db *DB) applyServerIncidents(tx *bolt.Tx, ins []ServerIncident) (int, error) {
+	if len(ins) == 0 {
+		return 0, nil
+	}
+	seen, err := tx.CreateBucketIfNotExists(bucketServerIncidents)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, si := range ins {
+		if si.Key == "" {
+			return n, pos.Errorf(pos.EINVALID, "server incident for record %d has no key", si.Incident.Seq)
+		}
+		if seen.Get([]byte(si.Key)) != nil {
+			continue
+		}
+		in, err := db.putIncident(tx, si.Incident)
+		if err != nil {
+			return n, err
+		}
+		if err := seen.Put([]byte(si.Key), u64(in.ID)); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
 // ApplyDownload applies a download in one transaction: trust list,
-// catalogue, status snapshots and changes, the new cursor, and the clock
+// catalogue, status snapshots and changes, the server's incidents about
+// this terminal's records (each key once), the new cursor, and the clock
 // (last sync now, floor raised to the server's time). A trust list that is
 // older than the installed one, or not signed by the root key, refuses the
 // whole download; the same sequence again is ignored. It returns the
@@ -57,6 +101,10 @@ func (db *DB) ApplyDownload(d Download, actor string) (time.Duration, error) {
 		if err := applyChanges(tx, d.Vouchers, d.Holders); err != nil {
 			return err
 		}
+		added, err := db.applyServerIncidents(tx, d.Incidents)
+		if err != nil {
+			return err
+		}
 		if d.Cursor != "" {
 			if err := tx.Bucket(bucketMeta).Put(keySyncCursor, []byte(d.Cursor)); err != nil {
 				return err
@@ -70,12 +118,12 @@ func (db *DB) ApplyDownload(d Download, actor string) (time.Duration, error) {
 		if err := writeClock(tx, cs); err != nil {
 			return err
 		}
-		if len(d.Snapshots)+len(d.Vouchers)+len(d.Holders) == 0 && d.Trust == nil && d.Catalogue == nil {
+		if len(d.Snapshots)+len(d.Vouchers)+len(d.Holders)+added == 0 && d.Trust == nil && d.Catalogue == nil {
 			return nil // a quiet download: not worth an audit line each minute
 		}
 		return db.audit(tx, actor, pos.AuditSync, map[string]string{
 			"snapshots": strconv.Itoa(len(d.Snapshots)), "vouchers": strconv.Itoa(len(d.Vouchers)),
-			"holders": strconv.Itoa(len(d.Holders)), "cursor": d.Cursor})
+			"holders": strconv.Itoa(len(d.Holders)), "incidents": strconv.Itoa(added), "cursor": d.Cursor})
 	})
 	if err != nil {
 		return 0, err

@@ -16,6 +16,9 @@ type Banner struct {
 	headline *canvas.Text
 	reason   *canvas.Text
 	Object   fyne.CanvasObject
+	// OnShow, when set, is called on the UI goroutine at the end of every
+	// Show: the smoke run timestamps scan-to-verdict with it.
+	OnShow func()
 }
 
 // NewBanner returns an idle banner.
@@ -87,6 +90,9 @@ func (b *Banner) Show(c color.Color, headline, reason string) {
 	b.reason.Refresh()
 	if c, ok := b.Object.(*fyne.Container); ok {
 		c.Refresh() // re-fit the text sizes
+	}
+	if b.OnShow != nil {
+		b.OnShow()
 	}
 }
 

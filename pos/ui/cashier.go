@@ -24,20 +24,27 @@ import (
 // at the bottom. Every action has a key; keyboard input reaches the screen
 // through the window's KeyRouter (see Target).
 type Cashier struct {
-	tr      Tr
-	sess    *Session
-	win     fyne.Window
-	store   Store
-	Banner  *Banner
-	basket  *fyne.Container
-	vouch   *fyne.Container
-	totals  map[string]*widget.Label
-	methods []*widget.Button
-	Done    *widget.Button
-	Cancel  *widget.Button
-	Reprint *widget.Button
-	Manual  *widget.Button
-	Lock    *widget.Button
+	tr     Tr
+	sess   *Session
+	win    fyne.Window
+	store  Store
+	Banner *Banner
+	basket *fyne.Container
+	vouch  *fyne.Container
+	// The rows of the basket and of the vouchers are kept and updated in
+	// place on each change (not rebuilt): a counter refreshes the screen
+	// several times per sale, thousands of times a day.
+	rows        []*basketRow
+	vrows       []*voucherRow
+	basketEmpty *widget.Label
+	vouchEmpty  *widget.Label
+	totals      map[string]*widget.Label
+	methods     []*widget.Button
+	Done        *widget.Button
+	Cancel      *widget.Button
+	Reprint     *widget.Button
+	Manual      *widget.Button
+	Lock        *widget.Button
 	// Search (F2) finds a product by name, pinyin or barcode; Hold (F5)
 	// parks the sale (挂单); Resume (F6) takes a parked one back (取单).
 	Search *widget.Button
@@ -211,77 +218,154 @@ func (c *Cashier) productTiles() fyne.CanvasObject {
 	return container.NewVScroll(grid)
 }
 
+// basketRow is one line of the basket on screen: name and amount, then
+// − quantity + and delete. Its buttons act on line i with quantity qty as
+// last shown.
+type basketRow struct {
+	i                 int
+	qtyv              int64
+	name, qty, amount *widget.Label
+	obj               fyne.CanvasObject
+}
+
+func (c *Cashier) newBasketRow() *basketRow {
+	r := &basketRow{name: widget.NewLabel(""),
+		qty:    widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		amount: widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})}
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), c.tap(func() { c.sess.SetQty(r.i, r.qtyv-1) }))
+	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), c.tap(func() { c.sess.SetQty(r.i, r.qtyv+1) }))
+	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), c.tap(func() { c.sess.SetQty(r.i, 0) }))
+	r.obj = container.NewVBox(container.NewBorder(nil, nil, nil, r.amount, r.name),
+		container.NewHBox(minus, r.qty, plus, layout.NewSpacer(), del), widget.NewSeparator())
+	return r
+}
+
+// voucherRow is one voucher on screen with its delete button.
+type voucherRow struct {
+	i   int
+	lbl *widget.Label
+	obj fyne.CanvasObject
+}
+
+func (c *Cashier) newVoucherRow() *voucherRow {
+	r := &voucherRow{lbl: widget.NewLabel("")}
+	r.lbl.Truncation = fyne.TextTruncateEllipsis
+	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), c.tap(func() { c.sess.RemoveVoucher(r.i) }))
+	r.obj = container.NewBorder(nil, nil, nil, del, r.lbl)
+	return r
+}
+
+// setText sets l's text, refreshing it only when it changes.
+func setText(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
+	}
+}
+
+// setObjects makes objs the children of box, refreshing it only when they
+// change.
+func setObjects(box *fyne.Container, objs []fyne.CanvasObject) {
+	if len(box.Objects) == len(objs) {
+		same := true
+		for i := range objs {
+			if box.Objects[i] != objs[i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return
+		}
+	}
+	box.Objects = objs
+	box.Refresh()
+}
+
 // Refresh redraws the screen from the session. Call it on the UI goroutine.
 func (c *Cashier) Refresh() {
-	c.basket.RemoveAll()
 	cat, _ := c.store.Catalogue()
-	for i, l := range c.sess.Lines() {
-		i, l := i, l
+	lines := c.sess.Lines()
+	objs := make([]fyne.CanvasObject, 0, max(1, len(lines)))
+	for i, l := range lines {
+		if i == len(c.rows) {
+			c.rows = append(c.rows, c.newBasketRow())
+		}
+		r := c.rows[i]
+		r.i, r.qtyv = i, l.Qty
 		text := l.Name
 		if cat != nil {
 			if p := cat.BySKU(l.SKU); p != nil {
 				text = c.tr.ProductName(p)
 			}
 		}
-		name := widget.NewLabel(text)
-		name.Truncation = fyne.TextTruncateEllipsis
-		qty := widget.NewLabelWithStyle(strconv.FormatInt(l.Qty, 10)+" "+l.Unit, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-		minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), c.tap(func() { c.sess.SetQty(i, l.Qty-1) }))
-		plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), c.tap(func() { c.sess.SetQty(i, l.Qty+1) }))
-		del := widget.NewButtonWithIcon("", theme.DeleteIcon(), c.tap(func() { c.sess.SetQty(i, 0) }))
-		amount := widget.NewLabelWithStyle(l.Amount().String(), fyne.TextAlignTrailing, fyne.TextStyle{})
-		c.basket.Add(container.NewVBox(container.NewBorder(nil, nil, nil, amount, name),
-			container.NewHBox(minus, qty, plus, layout.NewSpacer(), del), widget.NewSeparator()))
+		setText(r.name, text)
+		setText(r.qty, strconv.FormatInt(l.Qty, 10)+" "+l.Unit)
+		setText(r.amount, l.Amount().String())
+		objs = append(objs, r.obj)
 	}
-	if len(c.sess.Lines()) == 0 {
-		c.basket.Add(wrapped(c.tr.T("ui.cashier.basket_empty")))
+	if len(lines) == 0 {
+		if c.basketEmpty == nil {
+			c.basketEmpty = wrapped(c.tr.T("ui.cashier.basket_empty"))
+		}
+		objs = append(objs, c.basketEmpty)
 	}
-	c.vouch.RemoveAll()
+	setObjects(c.basket, objs)
 	trust, _ := c.store.Trust()
-	for i, v := range c.sess.Vouchers() {
-		i := i
+	vs := c.sess.Vouchers()
+	objs = make([]fyne.CanvasObject, 0, max(1, len(vs)))
+	for i, v := range vs {
+		if i == len(c.vrows) {
+			c.vrows = append(c.vrows, c.newVoucherRow())
+		}
+		r := c.vrows[i]
+		r.i = i
 		unit := ""
 		if trust != nil {
 			unit = trust.UnitName(v.Unit)
 		}
-		lbl := widget.NewLabel(fmt.Sprintf("%s %s  %s\n%s", c.tr.T("label.voucher"), v.ID().String(), v.Value, unit))
-		lbl.Truncation = fyne.TextTruncateEllipsis
-		del := widget.NewButtonWithIcon("", theme.DeleteIcon(), c.tap(func() { c.sess.RemoveVoucher(i) }))
-		c.vouch.Add(container.NewBorder(nil, nil, nil, del, lbl))
+		setText(r.lbl, fmt.Sprintf("%s %s  %s\n%s", c.tr.T("label.voucher"), v.ID().String(), v.Value, unit))
+		objs = append(objs, r.obj)
 	}
-	if len(c.sess.Vouchers()) == 0 {
-		c.vouch.Add(wrapped(c.tr.T("ui.cashier.scan_hint")))
+	if len(vs) == 0 {
+		if c.vouchEmpty == nil {
+			c.vouchEmpty = wrapped(c.tr.T("ui.cashier.scan_hint"))
+		}
+		objs = append(objs, c.vouchEmpty)
 	}
+	setObjects(c.vouch, objs)
 	st, err := c.sess.Settlement()
-	c.totals["label.total"].SetText(st.Total.String())
-	c.totals["label.voucher_amount"].SetText(st.VoucherAmount.String())
-	c.totals["label.forfeited"].SetText(st.Forfeited.String())
-	c.totals["label.self_paid"].SetText(st.SelfPaid.String())
-	if err != nil && len(c.sess.Lines()) > 0 {
-		c.totals["error"].SetText(c.tr.Err(err))
+	setText(c.totals["label.total"], st.Total.String())
+	setText(c.totals["label.voucher_amount"], st.VoucherAmount.String())
+	setText(c.totals["label.forfeited"], st.Forfeited.String())
+	setText(c.totals["label.self_paid"], st.SelfPaid.String())
+	if err != nil && len(lines) > 0 {
+		setText(c.totals["error"], c.tr.Err(err))
 		c.totals["error"].Show()
 		c.Done.Disable()
 	} else {
-		c.totals["error"].SetText("")
+		setText(c.totals["error"], "")
 		c.totals["error"].Hide()
-		if len(c.sess.Lines()) == 0 {
+		if len(lines) == 0 {
 			c.Done.Disable()
 		} else {
 			c.Done.Enable()
 		}
 	}
 	for i, b := range c.methods {
+		imp := widget.MediumImportance
 		if methods[i] == c.sess.Method() {
-			b.Importance = widget.HighImportance
-		} else {
-			b.Importance = widget.MediumImportance
+			imp = widget.HighImportance
 		}
 		if st.SelfPaid == 0 {
 			b.Disable()
 		} else {
 			b.Enable()
 		}
-		b.Refresh()
+		if b.Importance != imp {
+			b.Importance = imp
+			b.Refresh()
+		}
 	}
 	if r, _ := c.sess.Last(); r == nil {
 		c.Reprint.Disable()
@@ -294,8 +378,6 @@ func (c *Cashier) Refresh() {
 		c.Hold.Enable()
 	}
 	c.showVerdict(c.sess.Verdict(), st)
-	c.basket.Refresh()
-	c.vouch.Refresh()
 }
 
 func wrapped(s string) *widget.Label {

@@ -36,6 +36,10 @@ type Manager struct {
 	days    *widget.Select
 	body    *fyne.Container
 	Message *widget.Label
+	// Paper warns that the receipt paper is running out (paper_near_end
+	// from a printer that says how it stands: Devices with State); hidden
+	// otherwise. Load refreshes it.
+	Paper *widget.Label
 	// Logout is the toolbar's log-out button (always visible, also at 800×600).
 	Logout  *widget.Button
 	builder *report.Builder
@@ -66,6 +70,9 @@ func NewManager(tr Tr, store Store, dev Devices, win fyne.Window, u *pos.User, l
 	m := &Manager{tr: tr, store: store, dev: dev, win: win, user: u, body: container.NewStack(), Message: widget.NewLabel(""),
 		Now: time.Now, MountRoots: DefaultMountRoots}
 	m.Message.Wrapping = fyne.TextWrapWord
+	m.Paper = widget.NewLabel("")
+	m.Paper.Importance = widget.WarningImportance
+	m.Paper.Hide()
 	m.Home, _ = os.UserHomeDir()
 	m.days = widget.NewSelect(nil, func(string) { m.show() })
 	refresh := widget.NewButtonWithIcon(tr.T("ui.manager.refresh"), theme.ViewRefreshIcon(), m.Load)
@@ -76,7 +83,7 @@ func NewManager(tr Tr, store Store, dev Devices, win fyne.Window, u *pos.User, l
 	// the log-out button first of all, stays on screen.
 	title := container.NewBorder(nil, nil, nil, m.Logout, heading(tr.T("ui.manager.title")+" · "+u.Name))
 	tools := container.NewHBox(widget.NewLabel(tr.T("ui.manager.day")), m.days, refresh, export, z)
-	m.root = container.NewBorder(container.NewVBox(title, tools), m.Message, nil, nil, m.body)
+	m.root = container.NewBorder(container.NewVBox(title, tools), container.NewVBox(m.Paper, m.Message), nil, nil, m.body)
 	m.Load()
 	return m
 }
@@ -84,8 +91,24 @@ func NewManager(tr Tr, store Store, dev Devices, win fyne.Window, u *pos.User, l
 // Content returns the screen's root object.
 func (m *Manager) Content() fyne.CanvasObject { return m.root }
 
+// refreshPaper shows the paper line when the printer reports paper near
+// its end.
+func (m *Manager) refreshPaper() {
+	st := ""
+	if ps, ok := m.dev.(interface{ State() string }); ok {
+		st = ps.State()
+	}
+	if st == "paper_near_end" {
+		m.Paper.SetText(m.tr.T("ui.manager.paper_near_end"))
+		m.Paper.Show()
+		return
+	}
+	m.Paper.Hide()
+}
+
 // Load reads the ledger again (one pass) and shows the selected day.
 func (m *Manager) Load() {
+	m.refreshPaper()
 	m.users, _ = m.store.Users()
 	m.names = map[string]string{}
 	for _, u := range m.users {

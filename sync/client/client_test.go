@@ -108,8 +108,10 @@ func TestServerDown(t *testing.T) {
 }
 
 // TestDoubleSpend: two offline terminals redeem the same voucher; both
-// sync; one is accepted, one is a conflict and an incident on both sides;
-// both then see the voucher as redeemed elsewhere.
+// sync; one is accepted, one is a conflict; the incident reaches both
+// terminals' incident lists (the second by its upload answer, the first by
+// its next download), each once however often they sync; both then see the
+// voucher as redeemed elsewhere.
 func TestDoubleSpend(t *testing.T) {
 	e := newEnv(t)
 	t1 := e.enroll("HF-001-T01", e.http.URL)
@@ -129,10 +131,21 @@ func TestDoubleSpend(t *testing.T) {
 	if err := c1.Sync(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	// Both sync again: nothing is delivered twice.
+	for _, tm := range []*terminal{t1, t2, t1} {
+		c, _ := client.New(tm.DB, fastOptions(0))
+		if err := c.Sync(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	in1, _ := t1.Incidents()
 	in2, _ := t2.Incidents()
-	if len(in1) != 0 || len(in2) != 1 || in2[0].Result != pos.UploadConflict || in2[0].Reason != pos.EREDEEMEDELSEWHERE || in2[0].Receipt != "HF-001-T02-000001" {
-		t.Fatalf("terminal incidents %+v / %+v", in1, in2)
+	if len(in2) != 1 || in2[0].Result != pos.UploadConflict || in2[0].Reason != pos.EREDEEMEDELSEWHERE || in2[0].Receipt != "HF-001-T02-000001" {
+		t.Fatalf("second terminal's incidents %+v", in2)
+	}
+	if len(in1) != 1 || in1[0].Result != pos.UploadConflict || in1[0].Reason != pos.EREDEEMEDELSEWHERE || in1[0].Seq != 1 ||
+		in1[0].Receipt != "HF-001-T01-000001" || !strings.Contains(in1[0].Detail, "HF-001-T02-000001") || !strings.Contains(in1[0].Detail, v.ID().String()) {
+		t.Fatalf("first terminal's incidents %+v", in1)
 	}
 	srvIn, _ := e.srv.Incidents()
 	if len(srvIn) != 1 {

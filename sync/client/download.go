@@ -2,8 +2,10 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"fupinpos/pos"
 	"fupinpos/pos/bolt"
 	"fupinpos/sync/wire"
 )
@@ -35,6 +37,9 @@ func (c *Client) Download(ctx context.Context) (time.Duration, error) {
 		}
 		d := bolt.Download{Trust: resp.Trust, Catalogue: resp.Catalogue, Vouchers: resp.Vouchers, Holders: resp.Holders,
 			Cursor: resp.Cursor, ServerTime: resp.ServerTime}
+		for _, in := range resp.Incidents {
+			d.Incidents = append(d.Incidents, serverIncident(in))
+		}
 		for _, s := range resp.Snapshots {
 			d.Snapshots = append(d.Snapshots, bolt.Snapshot{Campaign: s.Campaign, Packed: s.Packed})
 		}
@@ -48,5 +53,22 @@ func (c *Client) Download(ctx context.Context) (time.Duration, error) {
 		if !resp.More {
 			return skew, nil
 		}
+	}
+}
+
+// serverIncident turns an incident the server sent about one of this
+// terminal's records into an entry of the terminal's incident list. The key
+// (server incident id, its time, the record) is the same on every delivery
+// of it and differs for an incident of a replaced server database that
+// reuses the id.
+func serverIncident(in wire.TerminalIncident) bolt.ServerIncident {
+	result := in.Result
+	if result == "" {
+		result = pos.UploadConflict
+	}
+	return bolt.ServerIncident{
+		Key: fmt.Sprintf("%d/%s/%d", in.Incident, in.Time.UTC().Format(time.RFC3339Nano), in.Seq),
+		Incident: pos.Incident{Time: in.Time, Seq: in.Seq, Receipt: in.Receipt, Result: result,
+			Reason: in.Reason, Detail: in.Detail},
 	}
 }

@@ -187,6 +187,22 @@ func (l boltLedger) Incidents() ([]wire.Incident, error) {
 	return out, err
 }
 
+func (l boltLedger) IncidentsAfter(after uint64, limit int) ([]wire.Incident, bool, error) {
+	var out []wire.Incident
+	c := l.tx.Bucket(bucketIncidents).Cursor()
+	for k, v := c.Seek(u64key(after + 1)); k != nil; k, v = c.Next() {
+		if len(out) == limit {
+			return out, true, nil
+		}
+		var in wire.Incident
+		if err := json.Unmarshal(v, &in); err != nil {
+			return nil, false, pos.WrapError(pos.EINTERNAL, err, "decode incident")
+		}
+		out = append(out, in)
+	}
+	return out, false, nil
+}
+
 func (l boltLedger) PutRecord(terminal string, seq uint64, r *StoredRecord) error {
 	return putJSON(l.tx.Bucket(bucketRecords), recordKey(terminal, seq), r)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,16 +14,31 @@ import (
 // before it gets full snapshots instead of the changes.
 const SnapshotBehind = 50_000
 
-// cursor is "<epoch>.<feed seq>"; opaque to terminals.
-func makeCursor(epoch string, seq uint64) string { return epoch + "." + strconv.FormatUint(seq, 10) }
+// cursor is "<epoch>.<feed seq>.<incident id>"; opaque to terminals. A
+// cursor of an older server, "<epoch>.<feed seq>", reads as incident id 0.
+func makeCursor(epoch string, seq, incident uint64) string {
+	return epoch + "." + strconv.FormatUint(seq, 10) + "." + strconv.FormatUint(incident, 10)
+}
 
-func parseCursor(c, epoch string) (uint64, bool) {
-	e, n, ok := strings.Cut(c, ".")
+// parseCursor returns the feed seq and incident id of cursor c, and
+// whether the feed seq can be used (c is from this database, epoch). The
+// incident id is 0 whenever the feed seq is not usable.
+func parseCursor(c, epoch string) (seq, incident uint64, ok bool) {
+	e, rest, ok := strings.Cut(c, ".")
 	if !ok || e != epoch {
-		return 0, false
+		return 0, 0, false
 	}
-	v, err := strconv.ParseUint(n, 10, 64)
-	return v, err == nil
+	n, in, three := strings.Cut(rest, ".")
+	seq, err := strconv.ParseUint(n, 10, 64)
+	if err != nil {
+		return 0, 0, false
+	}
+	if three {
+		if incident, err = strconv.ParseUint(in, 10, 64); err != nil {
+			return 0, 0, false
+		}
+	}
+	return seq, incident, true
 }
 
 // Download answers what terminal t lacks: newer signed documents, and the
@@ -60,23 +76,37 @@ func (s *Server) Download(t *wire.Terminal, req wire.DownloadRequest) (*wire.Dow
 		if err != nil {
 			return err
 		}
-		after, ok := parseCursor(req.Cursor, epoch)
+		after, inc, ok := parseCursor(req.Cursor, epoch)
+		more := false
 		if !ok || after > last || last-after > SnapshotBehind {
-			return snapshot(l, resp, makeCursor(epoch, last), ids)
+			if err := snapshot(l, resp, ids); err != nil {
+				return err
+			}
+			after = last
+		} else {
+			changes, cmore, err := l.Changes(after, limit)
+			if err != nil {
+				return err
+			}
+			for _, ch := range changes {
+				if ch.Holder != nil {
+					resp.Holders = append(resp.Holders, pos.HolderChange{Holder: *ch.Holder, Suspended: ch.Suspended})
+				} else {
+					resp.Vouchers = append(resp.Vouchers, pos.StatusChange{Voucher: ch.Voucher, Status: ch.Status})
+				}
+				after = ch.Seq
+			}
+			more = cmore
 		}
-		changes, more, err := l.Changes(after, limit)
+		incidents, imore, err := l.IncidentsAfter(inc, limit)
 		if err != nil {
 			return err
 		}
-		for _, ch := range changes {
-			if ch.Holder != nil {
-				resp.Holders = append(resp.Holders, pos.HolderChange{Holder: *ch.Holder, Suspended: ch.Suspended})
-			} else {
-				resp.Vouchers = append(resp.Vouchers, pos.StatusChange{Voucher: ch.Voucher, Status: ch.Status})
-			}
-			after = ch.Seq
+		for _, in := range incidents {
+			resp.Incidents = append(resp.Incidents, forTerminal(t.ID, in)...)
+			inc = in.ID
 		}
-		resp.Cursor, resp.More = makeCursor(epoch, after), more
+		resp.Cursor, resp.More = makeCursor(epoch, after, inc), more || imore
 		return nil
 	})
 	if err != nil {
@@ -88,7 +118,7 @@ func (s *Server) Download(t *wire.Terminal, req wire.DownloadRequest) (*wire.Dow
 // snapshot fills resp with the packed status list of every campaign that
 // of the deployment (empty when all valid) and of any other campaign with a
 // voucher not valid, and every holder ever suspended or reinstated.
-func snapshot(l LedgerView, resp *wire.DownloadResponse, cursor string, campaigns []uint16) error {
+func snapshot(l LedgerView, resp *wire.DownloadResponse, campaigns []uint16) error {
 	idx := map[uint16]int{}
 	resp.Snapshots = []wire.Snapshot{}
 	for _, c := range campaigns {
@@ -117,6 +147,26 @@ func snapshot(l LedgerView, resp *wire.DownloadResponse, cursor string, campaign
 		resp.Holders = append(resp.Holders, pos.HolderChange{Holder: h, Suspended: on})
 		return nil
 	})
-	resp.Cursor = cursor
 	return err
+}
+
+// forTerminal returns what incident in tells terminal: one TerminalIncident
+// per live record of terminal that in names, except the record whose
+// upload opened it (that upload's answer told the terminal already).
+func forTerminal(terminal string, in wire.Incident) []wire.TerminalIncident {
+	var out []wire.TerminalIncident
+	for i, c := range in.Claims {
+		if c.Terminal != terminal || c.Voided || (in.Terminal == terminal && c.Seq == in.Seq) {
+			continue
+		}
+		others := slices.Delete(slices.Clone(in.Claims), i, i+1)
+		detail := in.Detail
+		if in.Kind == wire.IncidentDoubleSpend {
+			detail = fmt.Sprintf("voucher %s of this sale (record %d, receipt %s) was also redeemed by %s; both records are kept and this sale is under review at the server",
+				in.Voucher, c.Seq, c.Receipt, describe(others))
+		}
+		out = append(out, wire.TerminalIncident{Incident: in.ID, Time: in.Time, Kind: in.Kind, Result: pos.UploadConflict,
+			Reason: in.Reason, Seq: c.Seq, Receipt: c.Receipt, Voucher: in.Voucher, Detail: detail})
+	}
+	return out
 }

@@ -94,6 +94,7 @@ type verdict struct {
 var severity = map[string]int{
 	wire.ReasonChainRewritten: 6, wire.ReasonChainGap: 5, pos.EREDEEMEDELSEWHERE: 4,
 	pos.EREVOKED: 3, pos.ESUSPENDED: 2, wire.ReasonVoidUnknown: 2, pos.ECAPEXCEEDED: 1,
+	pos.EEXPIRED: 1, pos.ENOTYETVALID: 1, pos.ECAMPAIGNCLOSED: 1,
 }
 
 func (v *verdict) conflict(reason, note string) {
@@ -343,6 +344,21 @@ func (s *Server) redeem(tx LedgerTx, t *wire.Terminal, p *prepared, camps map[ui
 		default:
 			me.Counted = true
 			claims = append(claims, me)
+		}
+		// The same time rule as the terminal's (pos.CheckValidity: whole
+		// seconds, both ends inclusive), applied to the sale's own time.
+		var camp *pos.Campaign
+		if c, ok := camps[vc.Campaign]; ok {
+			camp = &c
+		}
+		if err := pos.CheckValidity(vc, camp, p.rec.Time); err != nil {
+			in := base
+			in.Kind, in.Reason, in.Voucher, in.Holder, in.Amount = wire.IncidentOutOfWindow, pos.ErrorCode(err), id, vc.Holder, vc.Value
+			in.Detail = fmt.Sprintf("sale at %s: %v", p.rec.Time.In(pos.CST).Format(time.DateTime), err)
+			v.conflict(in.Reason, in.Detail)
+			if err := s.incident(tx, st, in); err != nil {
+				return err
+			}
 		}
 		if me.Counted {
 			total, err := tx.RedeemedTotal(vc.Campaign, vc.Holder)

@@ -33,8 +33,11 @@ func (is *Issuer) now() time.Time {
 }
 
 // Issue signs the vouchers of specs for campaign in one batch: all or none.
-// It refuses outside the campaign's issue window, for unknown units, and
-// when any member's issued total would pass the per-person cap.
+// Each member id is normalised first (NormalizeMember; the holder reference
+// and the issuance record use the normal spelling). It refuses ids that do
+// not normalise, outside the campaign's issue window (whole seconds, both
+// ends inclusive: pos.InWindow), for unknown units, and when any member's
+// issued total would pass the per-person cap.
 func (is *Issuer) Issue(campaign uint16, specs []IssueSpec) ([]Issuance, error) {
 	d, err := is.Store.Deployment()
 	if err != nil {
@@ -53,9 +56,11 @@ func (is *Issuer) Issue(campaign uint16, specs []IssueSpec) ([]Issuance, error) 
 	var reqs []IssueRequest
 	extra := map[int]IssueSpec{}
 	for _, s := range specs {
-		if s.Member == "" {
-			return nil, pos.Errorf(pos.EINVALID, "member id is required")
+		member, err := NormalizeMember(s.Member)
+		if err != nil {
+			return nil, err
 		}
+		s.Member = member
 		if d.Unit(s.Unit) == nil {
 			return nil, pos.Errorf(pos.ENOTFOUND, "no work unit %d", s.Unit)
 		}

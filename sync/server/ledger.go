@@ -75,6 +75,11 @@ type LedgerView interface {
 	LastChange() (uint64, error)
 	// Incidents returns every incident, oldest first.
 	Incidents() ([]wire.Incident, error)
+	// IncidentsAfter returns up to limit incidents with an id above after,
+	// by id, and whether there are more. Incident ids only grow, and an
+	// incident is visible to readers in id order (a reader never sees id n+1
+	// without n), so a terminal's download cursor can resume from an id.
+	IncidentsAfter(after uint64, limit int) ([]wire.Incident, bool, error)
 }
 
 // LedgerTx changes the redemption ledger inside one write transaction.

@@ -69,12 +69,13 @@ type RevokeResponse struct {
 
 // Incident kinds on the server.
 const (
-	IncidentDoubleSpend = "double_spend" // one voucher in two live records
-	IncidentOverCap     = "over_cap"     // a member's redeemed total across terminals passed the cap
-	IncidentChain       = "chain"        // a gap or a rewritten record in a terminal's ledger
-	IncidentRejected    = "rejected"     // a record or voucher that did not verify
-	IncidentRevoked     = "revoked"      // a revoked voucher redeemed offline
-	IncidentSuspended   = "suspended"    // a suspended holder's voucher redeemed offline
+	IncidentDoubleSpend = "double_spend"  // one voucher in two live records
+	IncidentOverCap     = "over_cap"      // a member's redeemed total across terminals passed the cap
+	IncidentChain       = "chain"         // a gap or a rewritten record in a terminal's ledger
+	IncidentRejected    = "rejected"      // a record or voucher that did not verify
+	IncidentRevoked     = "revoked"       // a revoked voucher redeemed offline
+	IncidentSuspended   = "suspended"     // a suspended holder's voucher redeemed offline
+	IncidentOutOfWindow = "out_of_window" // a sale dated outside its voucher's validity or the campaign's redemption window
 )
 
 // Claim is one ledger record that redeems a voucher.

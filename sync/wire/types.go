@@ -94,9 +94,30 @@ type DownloadResponse struct {
 	Snapshots  []Snapshot         `json:"snapshots,omitempty"`
 	Vouchers   []pos.StatusChange `json:"vouchers,omitempty"`
 	Holders    []pos.HolderChange `json:"holders,omitempty"`
+	Incidents  []TerminalIncident `json:"incidents,omitempty"` // cases that name this terminal's records, raised by others' uploads
 	Cursor     string             `json:"cursor"`
 	More       bool               `json:"more"`
 	ServerTime time.Time          `json:"server_time"`
+}
+
+// TerminalIncident tells a terminal that one of its own ledger records is
+// named in a case for review that another terminal's upload opened — the
+// first terminal of a double spend learns this way that its sale is under
+// review too. Incidents opened by the terminal's own upload are not sent
+// again: the upload answer (a conflict) already told it. One server
+// incident that names several of the terminal's records comes as one
+// TerminalIncident per record. The terminal stores each once: (Incident,
+// Time, Seq) identifies it, so a page delivered twice changes nothing.
+type TerminalIncident struct {
+	Incident uint64           `json:"incident"` // the server's incident id (GET /v1/admin/incidents)
+	Time     time.Time        `json:"time"`     // when the server opened the case
+	Kind     string           `json:"kind"`     // Incident* kind, e.g. double_spend
+	Result   pos.UploadResult `json:"result"`   // conflict: the record is kept and under review
+	Reason   string           `json:"reason"`   // a pos error code, e.g. redeemed_elsewhere
+	Seq      uint64           `json:"seq"`      // this terminal's record concerned
+	Receipt  string           `json:"receipt"`  // its receipt number
+	Voucher  pos.VoucherID    `json:"voucher,omitempty"`
+	Detail   string           `json:"detail,omitempty"` // English, for the manager's incident list
 }
 
 // UploadRequest is POST /v1/upload (signed): ledger entries exactly as the
