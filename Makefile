@@ -8,7 +8,7 @@ export LANG ?= C.UTF-8
 # Debian packages the tests and the demo need; installed only when missing.
 APT_PKGS := gcc libc6-dev unifont fonts-droid-fallback libgl1-mesa-dev xorg-dev xvfb xauth imagemagick xdotool python3-fonttools
 
-.PHONY: demo demo-cli smoke xtest app demo-app font test bench deps build vet fuzz clean
+.PHONY: demo demo-cli smoke xtest app demo-app font test bench deps build vet windows-check fuzz clean
 
 deps:
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -25,6 +25,13 @@ vet:
 	@out=$$(gofmt -l cmd pos device sync assets); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
+# Windows, verified by cross-building (DESIGN §9): the pure-Go commands
+# build for Windows and the device packages vet there (build-tagged pty
+# code, COM port names, the Windows port enumeration).
+windows-check:
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/posctl ./cmd/voucherd ./cmd/devsim
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) vet ./device/...
+
 # Brief fuzzing of the parsers that face untrusted input (the seed corpora
 # also run as plain tests in `go test`). Counts, not durations: a duration
 # that ends while a worker is busy fails with "context deadline exceeded" on
@@ -37,6 +44,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzInterpret$$' -fuzztime $$((10000*$(FUZZX)))x -fuzzminimizetime 5s ./device/escpos
 
 test: deps vet
+	$(MAKE) --no-print-directory windows-check
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory smoke

@@ -1,5 +1,8 @@
 package main
 
+// #include <malloc.h>
+import "C"
+
 import (
 	"os"
 	"runtime/debug"
@@ -58,3 +61,8 @@ func version() string {
 	}
 	return "dev"
 }
+
+// trimCHeap gives the C heap's free pages back to the system
+// (malloc_trim): the GL driver and the window system allocate in C, and
+// glibc keeps what they free.
+func trimCHeap() { C.malloc_trim(0) }

@@ -4,7 +4,8 @@
 // same database file and the same code underneath.
 //
 // Exit status: 0 success (for check: redeemable), 1 refused or failed
-// (the reason code is printed), 2 usage error.
+// (the reason code is printed), 2 usage error, 3 sale recorded but its
+// receipt not printed (redeem: do not redeem it again; reprint it).
 package main
 
 import (
@@ -129,6 +130,10 @@ func exitCode(name string, err error, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "posctl %s: %s [%s]\n  %v\n", name, msgs().Error(err), code, err)
 	} else {
 		fmt.Fprintf(stderr, "posctl %s: %v\n", name, err)
+	}
+	var ec interface{ ExitCode() int }
+	if errors.As(err, &ec) {
+		return ec.ExitCode() // e.g. 3: redeem recorded the sale but did not print it
 	}
 	return 1
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 
 	"fupinpos/device/scanner"
 	"fupinpos/pos/report"
@@ -51,10 +50,10 @@ func cmdPorts(args []string, stdout, stderr io.Writer) int {
 }
 
 // writePorts prints ports as a table in the operator's language, aligned
-// by display width (report.Table: a Chinese character takes two columns).
-// The stable links column lists the by-id links, then the by-path ones: a
-// CH340 adapter without a serial number has only by-path links, which
-// follow the USB socket shown in the USB port column.
+// by display width (report.Table: a Chinese character takes two columns),
+// then each port's stable links, one a line: the by-id links, then the
+// by-path ones. A CH340 adapter without a serial number has only by-path
+// links, which follow the USB socket shown in the USB port column.
 func writePorts(w io.Writer, ports []scanner.PortInfo) {
 	m := msgs()
 	if len(ports) == 0 {
@@ -62,8 +61,9 @@ func writePorts(w io.Writer, ports []scanner.PortInfo) {
 		return
 	}
 	var tb report.Table
-	tb.Row(m.T("ports.col.path", nil), m.T("ports.col.usb", nil), m.T("ports.col.usbport", nil), m.T("ports.col.name", nil),
-		m.T("ports.col.serial", nil), m.T("ports.col.links", nil))
+	tb.Row(m.T("ports.col.path", nil), m.T("ports.col.usb", nil), m.T("ports.col.usbport", nil),
+		m.T("ports.col.serial", nil), m.T("ports.col.name", nil))
+	var links [][2]string
 	for _, p := range ports {
 		usb := "-"
 		if p.VID != "" {
@@ -78,10 +78,18 @@ func writePorts(w io.Writer, ports []scanner.PortInfo) {
 		case p.Manual:
 			name = m.T("ports.manual", nil)
 		}
-		links := strings.Join(append(append([]string(nil), p.ByID...), p.ByPath...), " ")
-		tb.Row(p.Path, usb, orDash(p.USBPort), name, orDash(p.SerialNumber), orDash(links))
+		tb.Row(p.Path, usb, orDash(p.USBPort), orDash(p.SerialNumber), name)
+		for _, l := range append(append([]string(nil), p.ByID...), p.ByPath...) {
+			links = append(links, [2]string{p.Path, l})
+		}
 	}
 	tb.Write(w)
+	if len(links) > 0 {
+		fmt.Fprintf(w, "\n%s\n", m.T("ports.links", nil))
+		for _, l := range links {
+			fmt.Fprintf(w, "  %s → %s\n", l[0], l[1])
+		}
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, m.T("ports.hint", nil))
 }

@@ -50,14 +50,25 @@ func cmdPrintTest(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	cfg := p.Config()
+	// Probe: DLE EOT and GS I 1. A printer that never answers is not
+	// offline: it prints without status queries, and says so here.
+	pr, err := p.Probe(ctx)
 	fmt.Fprintf(stdout, "printer: %s %s\nprofile: %s\n", cfg.Scheme, cfg.Address, p.Profile())
-	st, err := p.Status(ctx)
 	if err != nil {
 		fmt.Fprintf(stdout, "status: %s\n", printer.StateOffline)
 		fmt.Fprintf(stderr, "posctl print-test: %s (%v)\n", m.Error(err), err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "status: %s\n", st)
+	if pr.ModelID >= 0 {
+		fmt.Fprintf(stdout, "model id (GS I 1): 0x%02X%s\n", pr.ModelID, map[bool]string{true: " (profile chosen by it)"}[pr.ModelProfile])
+	}
+	st := pr.Status
+	switch {
+	case p.NoStatus():
+		fmt.Fprintf(stdout, "status: no_status (the printer does not answer DLE EOT within %s; it prints without status queries, and nothing tells when its paper runs out)\n", cfg.Timeout)
+	default:
+		fmt.Fprintf(stdout, "status: %s\n", st)
+	}
 	if *statusOnly {
 		if err := st.Err(); err != nil {
 			fmt.Fprintf(stderr, "posctl print-test: %s\n", m.Error(err))

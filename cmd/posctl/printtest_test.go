@@ -51,3 +51,32 @@ func TestPrintTest(t *testing.T) {
 		t.Errorf("bad URI: exit %d", code)
 	}
 }
+
+// TestPrintTestNoStatus: a printer that never answers DLE EOT is told as
+// such ("no_status"), not as offline, and the test page prints (exit 0).
+func TestPrintTestNoStatus(t *testing.T) {
+	for _, kind := range []string{"tcp", "pty"} {
+		cfg := sim.PrinterConfig{Profile: escpos.Paper58, Faults: sim.PrinterFaults{NoAnswer: true}}
+		var s *sim.PrinterSim
+		var err error
+		if kind == "tcp" {
+			s, err = sim.NewPrinterTCP("127.0.0.1:0", cfg)
+		} else {
+			s, err = sim.NewPrinterPTY(filepath.Join(t.TempDir(), "ttyPRN"), cfg)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out, errb bytes.Buffer
+		if code := cmdPrintTest([]string{"--printer", s.URI() + "&timeout=300ms"}, &out, &errb); code != 0 {
+			t.Fatalf("%s: exit %d: %s%s", kind, code, out.String(), errb.String())
+		}
+		if !strings.Contains(out.String(), "status: no_status") || strings.Contains(out.String(), "model id") || !strings.Contains(out.String(), "printed: test page") {
+			t.Errorf("%s: output:\n%s", kind, out.String())
+		}
+		s.Close()
+		if n := len(s.Jobs()); n != 1 {
+			t.Errorf("%s: %d jobs printed", kind, n)
+		}
+	}
+}

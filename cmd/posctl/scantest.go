@@ -28,7 +28,7 @@ var scanTestKeys = []struct{ name, usage string }{
 	{"stop", "stop bits: 1, 1.5, 2 (default 1)"},
 	{"term", "terminator the scanner sends: cr, crlf, lf, tab, none (default cr)"},
 	{"aim", "1 when the scanner sends an AIM identifier such as ]Q1 before each code"},
-	{"idle", "longest pause inside one scan, such as 50ms"},
+	{"idle", "with term none: the pause that ends a scan, such as 80ms (default 50ms; not used with a terminator)"},
 	{"max", "longest scan in bytes (default 1024)"},
 	{"dedup", "drop a repeated scan within this time, such as 1s, or off"},
 }

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/text/width"
 
 	"fupinpos/device/scanner"
 	"fupinpos/device/sim"
@@ -249,11 +253,12 @@ func TestPortsCommand(t *testing.T) {
 	defer s.Close()
 	missing := filepath.Join(t.TempDir(), "gone")
 	var out, errOut bytes.Buffer
-	if code := cmdPorts([]string{link, missing}, &out, &errOut); code != 0 {
+	// The pty named twice, and once more through the link: listed once.
+	if code := cmdPorts([]string{link, missing, s.TTY(), s.TTY(), link}, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	got := out.String()
-	if !strings.HasPrefix(got, "Port ") || !strings.Contains(got, "USB ID") {
+	if !strings.HasPrefix(got, "Port ") || !strings.Contains(got, "USB ID") || !strings.Contains(got, "USB port") {
 		t.Errorf("no header:\n%s", got)
 	}
 	for _, want := range []string{link + "  ", "named by hand → " + s.TTY(), missing + "  ", "named by hand: stat " + missing, "serial://PATH?baud=9600&term=cr"} {
@@ -261,17 +266,13 @@ func TestPortsCommand(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
-	// Columns line up: the link's row has its Device column where the header has it.
-	lines := strings.Split(got, "\n")
-	col := strings.Index(lines[0], "Device")
-	for _, l := range lines[1:] {
-		if strings.HasPrefix(l, link+" ") && strings.Index(l, "named by hand") != col {
-			t.Errorf("misaligned row %q (Device at %d)", l, col)
-		}
+	if n := strings.Count(got, "named by hand"); n != 2 {
+		t.Errorf("%d manual rows, want 2 (the link and the missing path):\n%s", n, got)
 	}
+	checkAligned(t, got)
 
 	out.Reset()
-	if code := cmdPorts([]string{"--json", link}, &out, &errOut); code != 0 {
+	if code := cmdPorts([]string{"--json", link, s.TTY()}, &out, &errOut); code != 0 {
 		t.Fatalf("--json: exit %d: %s", code, errOut.String())
 	}
 	var ports []scanner.PortInfo
@@ -286,12 +287,71 @@ func TestPortsCommand(t *testing.T) {
 	}
 }
 
+// checkAligned checks that every cell of a table (cells two or more spaces
+// apart) ends at the same display column as its header.
+func checkAligned(t *testing.T, table string) {
+	t.Helper()
+	var header []int
+	for _, line := range strings.Split(table, "\n") {
+		if line == "" {
+			break
+		}
+		// The first column is left-aligned, the rest right-aligned: check
+		// where each cell after the first ends.
+		row := line
+		var ends []int
+		col := 0
+		for i, cell := range regexp.MustCompile(`\S+(?: \S+)*`).FindAllString(line, -1) {
+			at := strings.Index(row, cell)
+			col += displayWidth(row[:at]) + displayWidth(cell)
+			row = row[at+len(cell):]
+			if i > 0 {
+				ends = append(ends, col)
+			}
+		}
+		if header == nil {
+			header = ends
+			continue
+		}
+		if !reflect.DeepEqual(ends, header) {
+			t.Errorf("row %q: cells end at columns %v, header's at %v\n%s", line, ends, header, table)
+		}
+	}
+}
+
+// displayWidth counts East Asian wide and fullwidth characters as two
+// columns, as a terminal shows them.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// TestPortsChineseAligned is defect 9 of issue 9: the table lines up under
+// Chinese headers, with by-id and by-path links and the USB socket shown.
 func TestPortsChineseAligned(t *testing.T) {
 	t.Setenv("LANG", "zh_CN.UTF-8")
 	var out bytes.Buffer
-	writePorts(&out, []scanner.PortInfo{{Path: "/dev/ttyUSB0", USB: true, VID: "0c2e", PID: "0b61", Product: "1900", ByID: []string{"/dev/serial/by-id/usb-Honeywell-if00"}}})
-	lines := strings.Split(out.String(), "\n")
-	if cellWidth(lines[0][:strings.Index(lines[0], "USB ID")]) != strings.Index(lines[1], "0c2e:0b61") {
-		t.Errorf("Chinese header misaligned:\n%s", out.String())
+	writePorts(&out, []scanner.PortInfo{
+		{Path: "/dev/ttyUSB0", USB: true, VID: "1a86", PID: "7523", Product: "USB Serial", USBPort: "1.4",
+			ByPath: []string{"/dev/serial/by-path/pci-0000:00:14.0-usb-0:1.4:1.0-port0"}},
+		{Path: "/dev/ttyACM0", USB: true, VID: "0c2e", PID: "0b61", Product: "1900", SerialNumber: "18012B1234", USBPort: "3",
+			ByID: []string{"/dev/serial/by-id/usb-Honeywell-if00"}, ByPath: []string{"/dev/serial/by-path/pci-0000:00:14.0-usb-0:3:1.0"}},
+		{Path: "/tmp/scanner", Manual: true, Target: "/dev/pts/3"},
+	})
+	got := out.String()
+	checkAligned(t, got)
+	for _, want := range []string{"端口", "USB 接口", "  1.4  ", "\n固定路径（by-id 跟随设备，by-path 跟随 USB 接口）：\n  /dev/ttyUSB0 → /dev/serial/by-path/pci-0000:00:14.0-usb-0:1.4:1.0-port0\n" +
+		"  /dev/ttyACM0 → /dev/serial/by-id/usb-Honeywell-if00\n  /dev/ttyACM0 → /dev/serial/by-path/pci-0000:00:14.0-usb-0:3:1.0\n", "手动指定 → /dev/pts/3\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
 	}
 }

@@ -177,8 +177,9 @@ func (c SerialConfig) String() string {
 //	serial:///dev/ttyUSB0?baud=9600&parity=none&data=8&stop=1&term=crlf&aim=1
 //	serial://COM3?baud=9600 (Windows; serial:///COM3 and serial:COM3 too)
 //
-// Optional framing keys are idle (a duration), max (bytes) and dedup (a
-// duration; "off" disables). Unknown keys are errors, so a typo never
+// Optional framing keys are idle (a duration: with term=none, the pause
+// that ends a scan; not used with a terminator, which alone frames a scan),
+// max (bytes) and dedup (a duration; "off" disables). Unknown keys are errors, so a typo never
 // silently falls back to a default. Missing keys take the defaults: 9600
 // 8N1, CR.
 func ParseURI(s string) (SerialConfig, error) {

@@ -78,6 +78,17 @@ func (s *PrinterSim) serveTCP(c net.Conn) {
 			time.Sleep(d)
 		}
 		if s.isClosed() {
+			// take what the client sent before the simulator closed
+			c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+			for {
+				n, err := c.Read(buf)
+				if n > 0 && ps.feed(buf[:n]) {
+					return
+				}
+				if err != nil {
+					break
+				}
+			}
 			ps.finish(false, false)
 			return
 		}

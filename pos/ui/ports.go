@@ -45,6 +45,9 @@ type Store interface {
 	// Receipt returns the receipt of record seq; reprint marks it (and the
 	// store logs the reprint under actor).
 	Receipt(seq uint64, reprint bool, actor string) (*pos.Receipt, error)
+	// MarkPrinted notes that a copy of record seq's receipt reached the
+	// printer: later copies are reprints (重印) and do not open the drawer.
+	MarkPrinted(seq uint64) error
 	// Records calls fn for every ledger record in sequence order.
 	Records(fn func(*pos.Record) error) error
 	// Catalogue returns the installed eligible-product catalogue.

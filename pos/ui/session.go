@@ -289,12 +289,22 @@ func (s *Session) Reprint(managerID, managerPIN string) (*pos.Receipt, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.printer != nil {
-		if err := s.printer.PrintReceipt(rc); err != nil {
-			return rc, errors.Join(ErrPrint, err)
-		}
+	return rc, s.print(seq, rc)
+}
+
+// print sends rc (of record seq) to the printer and, once it printed,
+// tells the store, so a later copy is marked 重印 and the first copy that
+// reaches paper is the one that opens the drawer. Failing to note it only
+// means the next copy counts as the first.
+func (s *Session) print(seq uint64, rc *pos.Receipt) error {
+	if s.printer == nil {
+		return nil
 	}
-	return rc, nil
+	if err := s.printer.PrintReceipt(rc); err != nil {
+		return errors.Join(ErrPrint, err)
+	}
+	s.store.MarkPrinted(seq)
+	return nil
 }
 
 // Settlement previews what the basket costs with the vouchers applied. An
@@ -355,12 +365,7 @@ func (s *Session) CompleteCash(tendered pos.Money) (*pos.Receipt, error) {
 	s.method = pos.PayCash
 	s.mu.Unlock()
 	s.changed()
-	if s.printer != nil {
-		if perr := s.printer.PrintReceipt(rc); perr != nil {
-			return rc, errors.Join(ErrPrint, perr)
-		}
-	}
-	return rc, nil
+	return rc, s.print(seq, rc)
 }
 
 // ErrPrint marks a sale that was recorded but not printed.
