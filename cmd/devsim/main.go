@@ -1,7 +1,7 @@
 // Command devsim runs simulated counter devices over the real transports, so
 // the app, posctl and a technician's tools can be tried without hardware:
 //
-//	devsim scanner --link PATH [--baud N] [--term cr|crlf|lf|tab|none] [--file F]
+//	devsim scanner --link PATH [--baud N] [--term cr|crlf|lf|tab|none] [--pause D] [--file F]
 //	devsim printer ...
 //
 // The scanner is a pty whose slave a stable symlink points at; point a
@@ -23,7 +23,7 @@ import (
 
 const usage = `devsim — simulated counter devices
 
-  devsim scanner --link PATH [--baud N] [--term cr|crlf|lf|tab|none] [--file F] [--exit]
+  devsim scanner --link PATH [--baud N] [--term cr|crlf|lf|tab|none] [--pause D] [--file F] [--exit]
         a serial scanner on a pty at PATH; each line of stdin (or F) is one scan
   devsim printer ...
         a receipt printer (run "devsim printer --help")

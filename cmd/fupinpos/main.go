@@ -278,7 +278,11 @@ func feedScans(ctx context.Context, r *scanner.Reader, shell *ui.Shell, d *termi
 			case scanner.EventScan:
 				if e.Frame.Err == nil {
 					shell.Scan(e.Frame.Text)
+				} else {
+					shell.ScanRefused(e.Frame.Err)
 				}
+			case scanner.EventDiscarded:
+				shell.ScanRefused(e.Err)
 			case scanner.EventConnected:
 				d.setScanner("ok")
 			case scanner.EventDisconnected:

@@ -23,15 +23,16 @@ import (
 
 // SmokeResult is what --smoke measures, written to smoke.json.
 type SmokeResult struct {
-	ColdStartMS   int64  `json:"cold_start_ms"`   // process start → cashier screen shown and painted
-	Sales         int    `json:"sales"`           // sales completed
-	RSSReadyMB    int    `json:"rss_ready_mb"`    // resident memory with the cashier screen shown
-	RSSAfterMB    int    `json:"rss_after_mb"`    // resident memory right after them
-	RSSSteadyMB   int    `json:"rss_steady_mb"`   // and once Fyne's renderer cache has expired the old sales' widgets
-	SaleAvgMS     int64  `json:"sale_avg_ms"`     // scan → commit → UI refresh, per sale
-	ScreenshotZh  string `json:"screenshot"`      // the cashier screen after the scanned sale
-	FirstReceipt  string `json:"first_receipt"`   // its receipt image
-	BannerHeading string `json:"banner_headline"` // what the cashier read after the voucher scan
+	ColdStartMS   int64  `json:"cold_start_ms"`             // process start → cashier screen shown and painted
+	Sales         int    `json:"sales"`                     // sales completed
+	RSSReadyMB    int    `json:"rss_ready_mb"`              // resident memory with the cashier screen shown
+	RSSAfterMB    int    `json:"rss_after_mb"`              // resident memory right after them
+	RSSSteadyMB   int    `json:"rss_steady_mb"`             // and once Fyne's renderer cache has expired the old sales' widgets
+	RSSTrimmedMB  int    `json:"rss_steady_malloc_trim_mb"` // and with the C heap's free pages returned (malloc_trim)
+	SaleAvgMS     int64  `json:"sale_avg_ms"`               // scan → commit → UI refresh, per sale
+	ScreenshotZh  string `json:"screenshot"`                // the cashier screen after the scanned sale
+	FirstReceipt  string `json:"first_receipt"`             // its receipt image
+	BannerHeading string `json:"banner_headline"`           // what the cashier read after the voucher scan
 
 	// ScanToVerdict: last byte of a scan written to the pty scanner
 	// simulator → the banner set with its verdict (Banner.OnShow, at the
@@ -204,7 +205,8 @@ func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell 
 		debug.FreeOSMemory()
 		res.RSSSteadyMB = rssKB() / 1024
 		trimCHeap()
-		log.Printf("smoke: steady RSS %d MB, after malloc_trim %d MB", res.RSSSteadyMB, rssKB()/1024)
+		res.RSSTrimmedMB = rssKB() / 1024
+		log.Printf("smoke: steady RSS %d MB, after malloc_trim %d MB", res.RSSSteadyMB, res.RSSTrimmedMB)
 		runtime.ReadMemStats(&ms)
 		log.Printf("smoke: steady state RSS %d MB (Go heap in use %d MB)", res.RSSSteadyMB, ms.HeapInuse>>20)
 	}

@@ -63,7 +63,7 @@ var gsLen = map[byte]struct {
 }{
 	'!': {3, KindSize}, 'B': {3, KindIgnored}, 'L': {4, KindIgnored}, 'W': {4, KindIgnored},
 	'H': {3, KindIgnored}, 'h': {3, KindIgnored}, 'w': {3, KindIgnored}, 'f': {3, KindIgnored},
-	'a': {3, KindIgnored}, 'r': {3, KindIgnored},
+	'a': {3, KindIgnored}, 'r': {3, KindIgnored}, 'I': {3, KindIgnored}, // GS I n: model id query
 }
 
 var fsLen = map[byte]struct {

@@ -82,6 +82,14 @@ func (l *fitLayout) MinSize([]fyne.CanvasObject) fyne.Size {
 
 // Show sets the colour, headline and reason.
 func (b *Banner) Show(c color.Color, headline, reason string) {
+	if b.bg.FillColor == c && b.headline.Text == headline && b.reason.Text == reason {
+		// Unchanged (the cashier screen refreshes on every basket change):
+		// nothing to repaint.
+		if b.OnShow != nil {
+			b.OnShow()
+		}
+		return
+	}
 	b.bg.FillColor = c
 	b.headline.Text = headline
 	b.reason.Text = reason

@@ -733,13 +733,16 @@ func (s *StatusBar) Text() string { return s.label.Text }
 // Set shows st (call on the UI goroutine).
 func (s *StatusBar) Set(st Status) {
 	mode := s.tr.T("ui.status.offline")
-	s.dot.FillColor = ColorWarn
+	var dot color.Color = ColorWarn
 	if st.Online {
 		mode = s.tr.T("ui.status.online")
-		s.dot.FillColor = ColorOK
+		dot = ColorOK
 	}
-	s.dot.Refresh()
-	s.label.SetText(s.tr.T("ui.status.line", "mode", mode, "pending", strconv.Itoa(st.Pending),
+	if s.dot.FillColor != dot {
+		s.dot.FillColor = dot
+		s.dot.Refresh()
+	}
+	setText(s.label, s.tr.T("ui.status.line", "mode", mode, "pending", strconv.Itoa(st.Pending),
 		"age", s.tr.Age(st.CacheAge), "printer", s.tr.T("ui.status.dev."+or(st.Printer, "unknown")),
 		"scanner", s.tr.T("ui.status.dev."+or(st.Scanner, "unknown"))))
 }

@@ -209,6 +209,27 @@ func (s *Shell) Scan(text string) {
 	})
 }
 
+// ScanRefused delivers a scan the serial scanner's framer refused, or
+// bytes it had to drop, so the cashier sees why a scan did nothing: a red
+// banner with the reason on the cashier screen, "please log in first" at
+// login. Safe from any goroutine.
+func (s *Shell) ScanRefused(err error) {
+	s.touch()
+	fyne.Do(func() {
+		s.mu.Lock()
+		c, l := s.cashier, s.login
+		s.mu.Unlock()
+		switch {
+		case l != nil:
+			l.ScanRefused()
+		case c != nil && !ModalOpen(s.Win):
+			if f := c.Target().Refused; f != nil {
+				f(err)
+			}
+		}
+	})
+}
+
 // SetStatus updates the status bar; safe from any goroutine.
 func (s *Shell) SetStatus(st Status) {
 	s.mu.Lock()

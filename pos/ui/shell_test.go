@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"image/color"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"fupinpos/device/scanner"
+	"fupinpos/pos"
 	"fupinpos/pos/ui"
 	"fupinpos/pos/ui/uitest"
 )
@@ -139,5 +141,31 @@ func TestShellSetLanguage(t *testing.T) {
 	}
 	if got := d.texts(); !got[zh.T("ui.cashier.basket")] || got[en.T("ui.cashier.basket")] || d.win.Title() != zh.T("ui.app.title") {
 		t.Errorf("cashier after SetLanguage(zh): title %q, texts %v", d.win.Title(), got)
+	}
+}
+
+// A frame the serial scanner's framer refused (a partial scan, bytes
+// dropped at open) is shown with its reason, never dropped silently: at
+// login it says "please log in first", on the cashier screen the banner is
+// red with the reason.
+func TestShellScanRefused(t *testing.T) {
+	d := newShellDesk(t)
+	refused := pos.Errorf(pos.EPARTIALSCAN, "scanner: incomplete scan")
+	d.shell.ScanRefused(refused)
+	l := d.shell.Login()
+	if l.Message.Text != "请先登录" {
+		t.Errorf("login message %q, want 请先登录", l.Message.Text)
+	}
+	l.Select(uitest.CashierID)
+	l.PIN.SetText(uitest.CashierPIN)
+	l.Submit()
+	c := d.shell.Cashier()
+	if c == nil {
+		t.Fatalf("cashier not shown: %q", l.Message.Text)
+	}
+	d.shell.ScanRefused(refused)
+	want := ui.NewTr("zh_Hans").Err(refused)
+	if c.Banner.Color() != color.Color(ui.ColorRefused) || c.Banner.Reason() != want {
+		t.Errorf("banner %v %q, want red with %q", c.Banner.Color(), c.Banner.Reason(), want)
 	}
 }
