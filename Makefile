@@ -6,7 +6,7 @@ DEMO  := $(CURDIR)/demo-out
 export LANG ?= C.UTF-8
 
 # Debian packages the tests and the demo need; installed only when missing.
-APT_PKGS := gcc libc6-dev unifont fonts-droid-fallback libgl1-mesa-dev xorg-dev xvfb xauth imagemagick xdotool python3-fonttools
+APT_PKGS := gcc libc6-dev unifont fonts-droid-fallback libgl1-mesa-dev xorg-dev xvfb xauth imagemagick xdotool python3-fonttools postgresql
 
 .PHONY: demo demo-cli smoke xtest app demo-app font test bench deps build vet windows-check fuzz clean
 

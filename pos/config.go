@@ -1,6 +1,10 @@
 package pos
 
-import "time"
+import (
+	"net/url"
+	"strings"
+	"time"
+)
 
 // TerminalConfig is the terminal's own settings: where it stands, which
 // scopes its store belongs to, and its local limits. Technicians set it;
@@ -103,4 +107,26 @@ func minPos(a, b, def int64) int64 {
 		return b
 	}
 	return def
+}
+
+// ParseServers reads the Server setting: one central server URL or several,
+// comma-separated, that the terminal fails over between (trailing slashes
+// dropped, empty entries skipped). Each must be http(s)://host[:port].
+func ParseServers(s string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimRight(strings.TrimSpace(p), "/")
+		if p == "" {
+			continue
+		}
+		u, err := url.Parse(p)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, Errorf(EINVALID, "server URL %q: want http(s)://host[:port]", p).With("url", p)
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return nil, Errorf(ENOTPROVISIONED, "no central server configured (run posctl enroll)")
+	}
+	return out, nil
 }

@@ -46,6 +46,8 @@ Records:
   ledger verify --db FILE [--json]             walk the signed hash chain of sales and the audit log
   ledger void   --db FILE --receipt NO --manager ID --pin PIN --reason TEXT
   report day    --db FILE [--date YYYY-MM-DD] [--json|--csv]
+  backup    --db FILE --out FILE               a consistent copy (the app must not be running)
+  restore   --db FILE --from FILE              put a backup back; it sells again only after a sync
 
 Devices (technicians):
   ports     [--json] [PATH...]                 serial ports with USB vendor/product names and by-id links
@@ -54,7 +56,7 @@ Devices (technicians):
   print-test --printer URI                     status and a test page (Chinese sample, column ruler, QR)
 
 Sync with the central server:
-  enroll    --db FILE --server URL --code CODE [--expect-root FINGERPRINT|--yes]
+  enroll    --db FILE --server URL[,URL...] --code CODE [--expect-root FINGERPRINT|--yes]
   sync      --db FILE [--json]                 upload the outbox, download trust list, catalogue and voucher status
   incidents --db FILE [--json]                 sales the server found in conflict or rejected
 
@@ -86,6 +88,8 @@ func commands() map[string]command {
 		"sync":      cmdSync,
 		"incidents": cmdIncidents,
 		"receipt":   cmdReceipt,
+		"backup":    cmdBackup,
+		"restore":   cmdRestore,
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 func cmdEnroll(args []string, stdout io.Writer) error {
 	fs := newFlags("enroll", stdout)
 	dbPath := fs.String("db", "", "terminal database `FILE` (created when missing)")
-	server := fs.String("server", "", "central server `URL`, e.g. https://voucherd.example:8443")
+	server := fs.String("server", "", "central server `URL`, e.g. https://voucherd.example:8443; several instances separated by commas (the terminal fails over between them)")
 	code := fs.String("code", "", "one-time enrollment `CODE` from voucherd terminal add")
 	expect := fs.String("expect-root", "", "root key `FINGERPRINT` from the deployment sheet (else you are asked to confirm)")
 	yes := fs.Bool("yes", false, "accept the server's root key without asking (only on a trusted network)")

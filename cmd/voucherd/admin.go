@@ -46,6 +46,7 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 func cmdRevoke(args []string, stdout io.Writer) error {
 	fs := newFlags("revoke", stdout)
 	dir := fs.String("data", "", "data `DIR` made by voucherd init")
+	db := dbFlag(fs)
 	v := fs.String("voucher", "", "voucher `ID` to revoke (CAMPAIGN-SERIAL, e.g. 2020-00000042)")
 	h := fs.String("holder", "", "`HOLDER` reference (16 hex digits) to suspend")
 	reinstate := fs.Bool("reinstate", false, "with --holder: lift the suspension")
@@ -71,7 +72,7 @@ func cmdRevoke(args []string, stdout io.Writer) error {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		}
 	}
-	api, closeFn, err := openAdmin(*dir)
+	api, closeFn, err := openAdmin(*dir, *db)
 	if err != nil {
 		return err
 	}

@@ -37,20 +37,22 @@ type adminAPI interface {
 const serveFile = "serve.url"
 
 // parseAdmin parses args, checks --data and the other required flags, and
-// opens the admin API of the data directory *dir. The caller closes it.
+// opens the admin API of the data directory *dir (and --db, which it adds
+// to fs). The caller closes it.
 func parseAdmin(fs *flag.FlagSet, args []string, dir *string, required ...string) (adminAPI, func() error, error) {
+	db := dbFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return nil, nil, err
 	}
 	if err := require(fs, append([]string{"data"}, required...)...); err != nil {
 		return nil, nil, err
 	}
-	return openAdmin(*dir)
+	return openAdmin(*dir, *db)
 }
 
-// openAdmin opens the data directory's database, or, when `voucherd serve`
-// is running on it (serve.url exists), talks to that server instead.
-func openAdmin(dir string) (adminAPI, func() error, error) {
+// openAdmin opens the storage (openStore), or, when `voucherd serve` is
+// running on the data directory (serve.url exists), talks to that server.
+func openAdmin(dir, db string) (adminAPI, func() error, error) {
 	if b, err := os.ReadFile(filepath.Join(dir, serveFile)); err == nil {
 		tok, _, err := server.AdminToken(dir)
 		if err != nil {
@@ -72,7 +74,7 @@ func openAdmin(dir string) (adminAPI, func() error, error) {
 		}
 		return r, func() error { return nil }, nil
 	}
-	st, err := server.OpenBolt(filepath.Join(dir, server.DatabaseFile))
+	st, err := openStore(dir, db)
 	if err != nil {
 		return nil, nil, err
 	}

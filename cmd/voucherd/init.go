@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 func cmdInit(args []string, stdout io.Writer) error {
 	fs := newFlags("init", stdout)
 	dir := fs.String("data", "", "data `DIR` to create (keys, database)")
+	db := dbFlag(fs)
 	demo := fs.Bool("demo", false, "move the campaign windows to include today (for demos and training)")
 	now := nowFlag(fs)
 	if err := parse(fs, args); err != nil {
@@ -23,6 +25,16 @@ func cmdInit(args []string, stdout io.Writer) error {
 	if err := require(fs, "data"); err != nil {
 		return err
 	}
+	// Open the storage first: a refused --db (schema not migrated) leaves
+	// no keys behind.
+	if err := os.MkdirAll(*dir, 0o700); err != nil {
+		return err
+	}
+	st, err := openStore(*dir, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	keys, err := server.NewKeyring(*dir)
 	if err != nil {
 		return err
@@ -43,11 +55,6 @@ func cmdInit(args []string, stdout io.Writer) error {
 		return err
 	}
 	cat.IssuedAt = now().Truncate(time.Second)
-	st, err := server.OpenBolt(filepath.Join(*dir, server.DatabaseFile))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	ipub := keys.IssuerPublic()
 	err = st.UpdateDeployment(func(d *server.Deployment) error {
 		d.Campaigns = []pos.Campaign{*camp}

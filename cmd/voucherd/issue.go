@@ -15,6 +15,7 @@ import (
 func cmdIssue(args []string, stdout io.Writer) error {
 	fs := newFlags("issue", stdout)
 	dir := fs.String("data", "", "data `DIR` made by voucherd init")
+	db := dbFlag(fs)
 	campaign := fs.Uint("campaign", 2020, "campaign `ID`")
 	unit := fs.Uint("unit", 0, "issuing work `UNIT` id")
 	member := fs.String("member", "", "the union's `MEMBER` id, normalised (NFKC, trimmed, ASCII upper case; stays on the server; codes carry only a keyed hash)")
@@ -61,7 +62,7 @@ func cmdIssue(args []string, stdout io.Writer) error {
 	for i := range specs {
 		specs[i].Scope, specs[i].Flags = uint32(*scope), flags
 	}
-	is, closeFn, err := openIssuer(*dir, now)
+	is, closeFn, err := openIssuer(*dir, *db, now)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,8 @@
 // signed vouchers (with printable QR sheets) under the per-person cap, and
 // writes the signed trust bundle that terminals install.
 //
-//	voucherd init  --data DIR [--demo]
+//	voucherd init  --data DIR [--db URL] [--demo]
+//	voucherd migrate --db URL
 //	voucherd issue --data DIR --campaign ID --unit UNIT --member MEMBER --value FEN [--count N] [--out codes.csv] [--qr DIR]
 //	voucherd issue --data DIR --campaign ID --batch members.csv [--out codes.csv] [--qr DIR]
 //	voucherd trust --data DIR --out FILE [--validity 168h] [--grace 72h]
@@ -14,6 +15,10 @@
 //	voucherd report --data DIR --day YYYY-MM-DD [--unit U] [--csv]
 //	voucherd incidents --data DIR
 //	voucherd revoke --data DIR (--voucher CAMPAIGN-SERIAL | --holder HEX [--reinstate]) [--reason TEXT]
+//
+// Every command that opens the database takes --db postgres://… (or
+// $VOUCHERD_DB) for PostgreSQL; without it the database is the bbolt file in
+// --data DIR. Keys stay in files in --data DIR either way (0600).
 //
 // While serve runs it holds the database; the admin commands then go
 // through its admin API (serve.url and admin.token in the data directory).
@@ -44,6 +49,7 @@ const usage = `voucherd — fupinpos central server and admin CLI
 
 Commands:
   init   --data DIR [--demo]                create keys, the 2020 campaign, demo catalogue and units
+  migrate --db URL                          create or upgrade the PostgreSQL schema
   issue  --data DIR --campaign ID --unit UNIT --member MEMBER --value FEN [--count N]
          [--out codes.csv] [--qr DIR]       issue signed vouchers (refuses over the per-person cap)
   issue  --data DIR --campaign ID --batch members.csv [...]
@@ -61,6 +67,9 @@ Commands:
   incidents --data DIR                      double spends, over-cap members, broken chains, rejections
   revoke --data DIR --voucher ID | --holder HEX [--reinstate]
                                             revoke a voucher or suspend a member's vouchers
+
+Commands that open the database take --db postgres://USER@HOST/DB (default
+$VOUCHERD_DB): PostgreSQL for several instances; without it, bbolt in --data DIR.
 
 Run "voucherd COMMAND --help" for a command's flags.
 `
@@ -82,6 +91,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"incidents": cmdIncidents,
 		"revoke":    cmdRevoke,
 		"report":    cmdReport,
+		"migrate":   cmdMigrate,
+		"backup":    cmdBackup,
+		"restore":   cmdRestore,
 	}
 	fn, ok := cmds[args[0]]
 	if !ok {

@@ -19,6 +19,22 @@ import (
 	"fupinpos/sync/server"
 )
 
+// logOutput is where `voucherd serve` writes its log; tests replace it.
+var logOutput io.Writer = os.Stderr
+
+// newLogger returns the structured logger of format "text" (default, for a
+// person at a console) or "json" (one JSON object per line, for a log
+// collector in production).
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("%w: --log-format %q: want text or json", errUsage, format)
+}
+
 // serveContext is cancelled to stop `voucherd serve`; tests replace it.
 var serveContext = func() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -27,13 +43,19 @@ var serveContext = func() (context.Context, context.CancelFunc) {
 func cmdServe(args []string, stdout io.Writer) error {
 	fs := newFlags("serve", stdout)
 	dir := fs.String("data", "", "data `DIR` made by voucherd init")
+	db := dbFlag(fs)
 	listen := fs.String("listen", "127.0.0.1:8443", "`ADDR` to listen on")
 	cert := fs.String("cert", "", "TLS certificate `FILE` (PEM)")
 	key := fs.String("key", "", "TLS private key `FILE` (PEM)")
 	insecure := fs.Bool("insecure-listen", false, "allow plain HTTP on a non-loopback address (never in production)")
 	validity := fs.Duration("validity", 7*24*time.Hour, "validity of the trust lists the server signs")
 	grace := fs.Duration("grace", 72*time.Hour, "grace period after a trust list's expiry")
+	logFormat := fs.String("log-format", "text", "log `FORMAT` on stderr: text, or json (one object per line, for production)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := newLogger(*logFormat, logOutput)
+	if err != nil {
 		return err
 	}
 	if err := require(fs, "data"); err != nil {
@@ -50,7 +72,7 @@ func cmdServe(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := server.OpenBolt(filepath.Join(*dir, server.DatabaseFile))
+	st, err := openStore(*dir, *db)
 	if err != nil {
 		return err
 	}
@@ -64,7 +86,6 @@ func cmdServe(args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("publish trust list: %w", err)
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	srv := &server.Server{Store: st, Root: keys.RootPublic(), AdminToken: token, Log: log}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"fupinpos/pos"
@@ -14,6 +13,7 @@ import (
 func cmdTrust(args []string, stdout io.Writer) error {
 	fs := newFlags("trust", stdout)
 	dir := fs.String("data", "", "data `DIR` made by voucherd init")
+	db := dbFlag(fs)
 	out := fs.String("out", "", "bundle `FILE` to write (signed trust list + catalogue)")
 	validity := fs.Duration("validity", 7*24*time.Hour, "how long terminals may use the trust list")
 	grace := fs.Duration("grace", 72*time.Hour, "grace period after expiry")
@@ -24,7 +24,7 @@ func cmdTrust(args []string, stdout io.Writer) error {
 	if err := require(fs, "data", "out"); err != nil {
 		return err
 	}
-	is, closeFn, err := openIssuer(*dir, now)
+	is, closeFn, err := openIssuer(*dir, *db, now)
 	if err != nil {
 		return err
 	}
@@ -41,12 +41,13 @@ func cmdTrust(args []string, stdout io.Writer) error {
 	return nil
 }
 
-func openIssuer(dir string, now func() time.Time) (*server.Issuer, func() error, error) {
+// openIssuer opens the keys in dir and the storage (openStore).
+func openIssuer(dir, db string, now func() time.Time) (*server.Issuer, func() error, error) {
 	keys, err := server.LoadKeyring(dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := server.OpenBolt(filepath.Join(dir, server.DatabaseFile))
+	st, err := openStore(dir, db)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -50,6 +50,9 @@ func (h ledgerHead) bytes() []byte {
 // entry and the new head are the only ledger writes; being past the ack
 // watermark puts the record in the outbox in the same transaction.
 func appendLedger(tx *bolt.Tx, rec *pos.Record, face pos.Money, key []byte) (pos.Entry, error) {
+	if err := restoredGuard(tx); err != nil { // a restored copy sells only after a sync
+		return pos.Entry{}, err
+	}
 	h := readLedgerHead(tx)
 	rec.Seq, rec.Prev = h.Seq+1, h.Hash
 	rec.Receipt = pos.ReceiptNumber(rec.Terminal, rec.Seq)

@@ -141,6 +141,8 @@ func TestTechnicianRefusesBadValues(t *testing.T) {
 		{"receipt in English", func(x *ui.Technician) { x.ReceiptLang.SetSelected("en") }, true},
 		{"server not a URL", func(x *ui.Technician) { x.Server.SetText("voucher server") }, false},
 		{"server ok", func(x *ui.Technician) { x.Server.SetText("https://voucher.example.cn") }, true},
+		{"two servers", func(x *ui.Technician) { x.Server.SetText("https://a.example.cn, https://b.example.cn:8443") }, true},
+		{"second server bad", func(x *ui.Technician) { x.Server.SetText("https://a.example.cn,b.example.cn") }, false},
 		{"kiosk mode", func(x *ui.Technician) { x.Kiosk.SetChecked(true) }, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

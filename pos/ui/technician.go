@@ -421,9 +421,8 @@ func (t *Technician) Form() (*pos.TerminalConfig, error) {
 		return nil, err
 	}
 	if s := strings.TrimSpace(t.Server.Text); s != "" {
-		u, err := url.Parse(s)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return nil, pos.Errorf(pos.EINVALID, "server %q", s).With("field", t.tr.T("ui.tech.server"))
+		if _, err := pos.ParseServers(s); err != nil {
+			return nil, withField(err, t.tr.T("ui.tech.server"))
 		}
 		c.Server = s
 	}

@@ -10,7 +10,6 @@ import (
 	"log"
 	"math/rand/v2"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,8 +23,9 @@ import (
 
 // Options tune a Client. Zero fields take the defaults.
 type Options struct {
-	// Server is the central server's base URL; default the terminal
-	// configuration's Server.
+	// Server is the central server's base URL, or several separated by
+	// commas (instances of one deployment behind no common load balancer);
+	// default the terminal configuration's Server. See ServerList.
 	Server string
 	// Timeout bounds one HTTP attempt. Default 15 s.
 	Timeout time.Duration
@@ -54,7 +54,7 @@ const DefaultBatchSize = 250
 // Client talks to the central server for one terminal database.
 type Client struct {
 	db       *bolt.DB
-	base     string
+	servers  *failover
 	terminal string
 	key      ed25519.PrivateKey
 	http     *retryablehttp.Client
@@ -93,12 +93,18 @@ func New(db *bolt.DB, opts Options) (*Client, error) {
 		return nil, err
 	}
 	setDefaults(&opts)
-	c := &Client{db: db, base: strings.TrimRight(opts.Server, "/"), terminal: cfg.Terminal, key: key, opts: opts,
-		wake: make(chan struct{}, 1)}
-	c.http = newHTTP(opts)
+	c := &Client{db: db, terminal: cfg.Terminal, key: key, opts: opts, wake: make(chan struct{}, 1)}
+	if c.servers, err = newFailover(opts.Server, opts.Transport, c.resign); err != nil {
+		return nil, err
+	}
+	c.http = newHTTP(opts, c.servers)
 	c.http.PrepareRetry = c.resign
 	return c, nil
 }
+
+// Server returns the base URL the client talks to now: the last one that
+// answered, or the first of the list.
+func (c *Client) Server() string { return c.servers.current() }
 
 func setDefaults(o *Options) {
 	if o.Timeout == 0 {
@@ -130,13 +136,11 @@ func setDefaults(o *Options) {
 	}
 }
 
-// newHTTP builds the retrying HTTP client.
-func newHTTP(o Options) *retryablehttp.Client {
+// newHTTP builds the retrying HTTP client. Each attempt goes through f,
+// which fails over between the servers; retries and backoff wrap that.
+func newHTTP(o Options, f *failover) *retryablehttp.Client {
 	hc := retryablehttp.NewClient()
-	hc.HTTPClient = &http.Client{Timeout: o.Timeout}
-	if o.Transport != nil {
-		hc.HTTPClient.Transport = o.Transport
-	}
+	hc.HTTPClient = &http.Client{Timeout: o.Timeout, Transport: f}
 	hc.RetryMax = o.RetryMax
 	hc.RetryWaitMin, hc.RetryWaitMax = o.RetryMin, o.RetryWait
 	hc.Backoff = backoff
@@ -206,9 +210,9 @@ func (c *Client) post(ctx context.Context, path string, in, out any) error {
 }
 
 func (c *Client) postOnce(ctx context.Context, path string, body []byte, out any) error {
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.base+path, body)
+	req, err := c.servers.request(ctx, path, body)
 	if err != nil {
-		return pos.WrapError(pos.EINVALID, err, "server URL %q", c.base)
+		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	wire.Sign(req.Request, body, c.terminal, c.key, c.now())

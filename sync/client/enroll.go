@@ -6,11 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
-
-	"github.com/hashicorp/go-retryablehttp"
 
 	"fupinpos/pos"
 	"fupinpos/pos/bolt"
@@ -22,7 +19,9 @@ import (
 // the one on the deployment sheet; enrollment stops unless it returns true.
 type Confirm func(fingerprint string) bool
 
-// Enroll registers the terminal in db with the server at server using a
+// Enroll registers the terminal in db with the server at server (one base
+// URL, or several instances of one deployment separated by commas, tried
+// in turn; the list is stored as the terminal's Server) using a
 // one-time code from `voucherd terminal add`: it sends the terminal's own
 // public key, checks that the answer's root key matches its fingerprint and
 // the bundle verifies with it, lets the technician confirm the fingerprint,
@@ -37,13 +36,21 @@ func Enroll(ctx context.Context, db *bolt.DB, server, code string, base pos.Term
 	}
 	host, _ := os.Hostname()
 	body, _ := json.Marshal(wire.EnrollRequest{Code: code, Public: pub, Hostname: host, Software: "fupinpos"})
-	server = strings.TrimRight(server, "/")
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, server+wire.PathEnroll, body)
+	list, err := pos.ParseServers(server)
 	if err != nil {
-		return nil, pos.WrapError(pos.EINVALID, err, "server URL %q", server)
+		return nil, err
+	}
+	server = strings.Join(list, ",")
+	f, err := newFailover(server, opts.Transport, nil)
+	if err != nil {
+		return nil, err
+	}
+	req, err := f.request(ctx, wire.PathEnroll, body)
+	if err != nil {
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := newHTTP(opts).Do(req)
+	resp, err := newHTTP(opts, f).Do(req)
 	if err != nil {
 		return nil, offline(err, wire.PathEnroll)
 	}

@@ -7,7 +7,9 @@ import (
 	"fupinpos/pos"
 )
 
-// Sync uploads the outbox, then downloads what changed. The terminal is
+// Sync uploads the outbox, then downloads what changed, and on a database
+// restored from a backup checks its chain against the server's before
+// sales may resume (see bolt.DB.ConfirmRestored). The terminal is
 // online after a sync that reached the server and offline after one that
 // did not; the offline limits of pos.Evaluate follow from that.
 func (c *Client) Sync(ctx context.Context) error {
@@ -17,6 +19,9 @@ func (c *Client) Sync(ctx context.Context) error {
 		skew, err = c.Download(ctx)
 		if err == nil && (skew > LargeSkew || skew < -LargeSkew) {
 			_ = c.db.Audit("sync", pos.AuditSync, map[string]string{"skew": skew.Round(time.Second).String()})
+		}
+		if err == nil {
+			err = c.confirmRestored(ctx)
 		}
 	}
 	code := pos.ErrorCode(err)

@@ -1,10 +1,12 @@
 package server
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,9 +16,73 @@ import (
 	"fupinpos/sync/wire"
 )
 
-// Handler returns the HTTP API under /v1/ (see sync/wire/API.md).
+// Operational endpoints outside the terminal API. Neither needs
+// authentication: a load balancer or an orchestrator probes them.
+const (
+	// PathHealthz answers 200 while the process runs.
+	PathHealthz = "/healthz"
+	// PathReadyz answers 200 when the storage answers a trivial read within
+	// ReadyTimeout, 503 otherwise: take the instance out of rotation.
+	PathReadyz = "/readyz"
+	// PathAdminBackup (GET, admin token) streams a consistent copy of the
+	// database when the storage can make one (bbolt: one read transaction).
+	PathAdminBackup = "/v1/admin/backup"
+	// PathHead (POST, signed, body {}) answers the terminal's chain head as
+	// the server holds it (ChainHead): a restored terminal compares it with
+	// its own before it sells again.
+	PathHead = "/v1/head"
+)
+
+// ReadyTimeout bounds the storage check of /readyz.
+const ReadyTimeout = 3 * time.Second
+
+// ChainHead is the answer of PathHead: the last record of the terminal's
+// chain that the server holds (Seq 0 before the first).
+type ChainHead struct {
+	Terminal string   `json:"terminal"`
+	Seq      uint64   `json:"seq"`
+	Hash     pos.Hash `json:"hash"`
+	Records  int      `json:"records"`
+}
+
+// Pinger is a Store that can check its connection cheaply; /readyz uses it
+// when the Store has it, else it reads the deployment.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Handler returns the HTTP API under /v1/ (see sync/wire/API.md), the
+// probes /healthz and /readyz, and logs one line per request.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+PathHealthz, func(w http.ResponseWriter, r *http.Request) {
+		s.reply(w, r, map[string]string{"status": "ok"}, nil)
+	})
+	mux.HandleFunc("GET "+PathReadyz, func(w http.ResponseWriter, r *http.Request) {
+		if err := s.Ready(r.Context()); err != nil {
+			s.log().Warn("not ready", "error", err.Error())
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Retry-After", "5")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			b, _ := json.Marshal(map[string]string{"status": "unavailable", "error": err.Error()})
+			w.Write(b)
+			return
+		}
+		s.reply(w, r, map[string]string{"status": "ready"}, nil)
+	})
+	mux.HandleFunc("GET "+PathAdminBackup, s.backup)
+	mux.HandleFunc("POST "+PathHead, s.signed(func(_ *reqInfo, t *wire.Terminal, _ []byte) (any, error) {
+		var h Head
+		err := s.Store.ViewLedger(func(l LedgerView) error {
+			var err error
+			h, err = l.Head(t.ID)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		return &ChainHead{Terminal: t.ID, Seq: h.Seq, Hash: h.Hash, Records: h.Records}, nil
+	}))
 	mux.HandleFunc("GET "+wire.PathHealth, func(w http.ResponseWriter, r *http.Request) {
 		s.reply(w, r, &wire.Health{Status: "ok", Time: s.now().UTC(), Version: wire.ProtocolVersion}, nil)
 	})
@@ -36,21 +102,31 @@ func (s *Server) Handler() http.Handler {
 		}
 		s.reply(w, r, nil, err)
 	})
-	mux.HandleFunc("POST "+wire.PathDownload, s.signed(func(t *wire.Terminal, body []byte) (any, error) {
+	mux.HandleFunc("POST "+wire.PathDownload, s.signed(func(info *reqInfo, t *wire.Terminal, body []byte) (any, error) {
 		var req wire.DownloadRequest
 		if err := decode(body, &req); err != nil {
 			return nil, err
 		}
-		return s.Download(t, req)
+		resp, err := s.Download(t, req)
+		if err == nil {
+			info.records = len(resp.Vouchers) + len(resp.Holders) + len(resp.Incidents)
+		}
+		return resp, err
 	}))
-	mux.HandleFunc("POST "+wire.PathUpload, s.signed(func(t *wire.Terminal, body []byte) (any, error) {
+	mux.HandleFunc("POST "+wire.PathUpload, s.signed(func(info *reqInfo, t *wire.Terminal, body []byte) (any, error) {
 		var req wire.UploadRequest
 		if err := decode(body, &req); err != nil {
 			return nil, err
 		}
+		info.records = len(req.Entries)
 		res, err := s.Upload(t, req.Entries)
 		if err != nil {
 			return nil, err
+		}
+		for _, r := range res {
+			if r.Result == pos.UploadConflict || r.Result == pos.UploadRejected {
+				info.conflicts++
+			}
 		}
 		return &wire.UploadResponse{Results: res, ServerTime: s.now().UTC()}, nil
 	}))
@@ -90,7 +166,111 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.reply(w, r, nil, pos.Errorf(pos.ENOTFOUND, "no endpoint %s %s", r.Method, r.URL.Path))
 	})
-	return mux
+	return s.logged(mux)
+}
+
+// Ready checks that the storage answers: Ping when the Store has it, else
+// a read of the deployment (ENOTFOUND before voucherd init is not ready
+// either), within ReadyTimeout.
+func (s *Server) Ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, ReadyTimeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		if p, ok := s.Store.(Pinger); ok {
+			done <- p.Ping(ctx)
+			return
+		}
+		_, err := s.Store.Deployment()
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return pos.WrapError(pos.ESTORAGE, ctx.Err(), "storage did not answer within %s", ReadyTimeout)
+	}
+}
+
+// reqInfo is what a handler tells the request log about its request.
+type reqInfo struct {
+	terminal  string // the authenticated terminal, "" when unsigned or refused
+	records   int    // records uploaded or changes downloaded; -1 when not a transfer
+	conflicts int    // upload results that were conflicts or rejections
+}
+
+type reqInfoKey struct{}
+
+func infoOf(r *http.Request) *reqInfo {
+	if i, ok := r.Context().Value(reqInfoKey{}).(*reqInfo); ok {
+		return i
+	}
+	return &reqInfo{records: -1}
+}
+
+// statusWriter remembers the status a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection (write deadline
+// of a long backup).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logged writes one log line per request: method, path, status, duration,
+// the terminal when the request was signed by one, and for uploads and
+// downloads the number of records. Probes (/healthz, /readyz) log at debug
+// level so that a load balancer's polling does not drown the log.
+func (s *Server) logged(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := &reqInfo{records: -1}
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), reqInfoKey{}, info)))
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		attrs := []slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status),
+			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+			slog.Int64("bytes", sw.bytes),
+			slog.String("remote", r.RemoteAddr),
+		}
+		if info.terminal != "" {
+			attrs = append(attrs, slog.String("terminal", info.terminal))
+		}
+		if info.records >= 0 {
+			attrs = append(attrs, slog.Int("records", info.records))
+		}
+		if info.conflicts > 0 {
+			attrs = append(attrs, slog.Int("conflicts", info.conflicts))
+		}
+		level := slog.LevelInfo
+		if r.URL.Path == PathHealthz || r.URL.Path == PathReadyz {
+			level = slog.LevelDebug
+		}
+		s.log().LogAttrs(r.Context(), level, "request", attrs...)
+	})
 }
 
 func decode(body []byte, v any) error {
@@ -114,7 +294,7 @@ func (s *Server) readBody(r *http.Request) ([]byte, error) {
 
 // signed wraps a terminal endpoint: the request must be signed by an
 // enrolled, active terminal within the clock window. Refusals are logged.
-func (s *Server) signed(fn func(t *wire.Terminal, body []byte) (any, error)) http.HandlerFunc {
+func (s *Server) signed(fn func(info *reqInfo, t *wire.Terminal, body []byte) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := s.readBody(r)
 		if err != nil {
@@ -128,7 +308,9 @@ func (s *Server) signed(fn func(t *wire.Terminal, body []byte) (any, error)) htt
 			s.reply(w, r, nil, err)
 			return
 		}
-		v, err := fn(t, body)
+		info := infoOf(r)
+		info.terminal = t.ID
+		v, err := fn(info, t, body)
 		s.reply(w, r, v, err)
 	}
 }
@@ -163,10 +345,7 @@ func (s *Server) authenticate(r *http.Request, body []byte) (*wire.Terminal, err
 // admin wraps an admin endpoint: Authorization: Bearer <admin token>.
 func (s *Server) admin(fn func(r *http.Request, body []byte) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := strings.CutPrefix(r.Header.Get(wire.HeaderAuthorization), "Bearer ")
-		if s.AdminToken == "" || !ok || subtle.ConstantTimeCompare([]byte(tok), []byte(s.AdminToken)) != 1 {
-			s.log().Warn("refused admin request", "path", r.URL.Path, "remote", r.RemoteAddr)
-			s.reply(w, r, nil, &wire.Error{Code: wire.AuthBadAdmin, Message: "admin token missing or wrong"})
+		if !s.adminOK(w, r) {
 			return
 		}
 		body, err := s.readBody(r)
@@ -177,6 +356,51 @@ func (s *Server) admin(fn func(r *http.Request, body []byte) (any, error)) http.
 		v, err := fn(r, body)
 		s.reply(w, r, v, err)
 	}
+}
+
+// adminOK checks Authorization: Bearer <admin token>, answering the
+// refusal itself when it returns false.
+func (s *Server) adminOK(w http.ResponseWriter, r *http.Request) bool {
+	tok, ok := strings.CutPrefix(r.Header.Get(wire.HeaderAuthorization), "Bearer ")
+	if s.AdminToken == "" || !ok || subtle.ConstantTimeCompare([]byte(tok), []byte(s.AdminToken)) != 1 {
+		s.log().Warn("refused admin request", "path", r.URL.Path, "remote", r.RemoteAddr)
+		s.reply(w, r, nil, &wire.Error{Code: wire.AuthBadAdmin, Message: "admin token missing or wrong"})
+		return false
+	}
+	return true
+}
+
+// backup streams a consistent copy of the database (GET PathAdminBackup)
+// with its length, so that a cut transfer is seen by the receiver. A
+// storage that cannot copy itself (PostgreSQL: use its own tools) answers
+// 501.
+func (s *Server) backup(w http.ResponseWriter, r *http.Request) {
+	if !s.adminOK(w, r) {
+		return
+	}
+	b, ok := s.Store.(Backupper)
+	if !ok {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotImplemented)
+		b, _ := json.Marshal(&wire.Error{Code: pos.EINVALID, Message: "this storage engine has no file backup: use the database's own backup (pg_basebackup, PITR)", ServerTime: s.now().UTC()})
+		w.Write(b)
+		return
+	}
+	// A large file may take longer than the server's write timeout.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+	n, err := b.Backup(w, func(size int64) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+		w.WriteHeader(http.StatusOK)
+	})
+	if err != nil {
+		s.log().Error("backup failed", "written", n, "error", err.Error())
+		if n == 0 && w.Header().Get("Content-Length") == "" {
+			s.reply(w, r, nil, pos.WrapError(pos.ESTORAGE, err, "backup"))
+		}
+		return
+	}
+	s.log().Info("backup sent", "bytes", n, "remote", r.RemoteAddr)
 }
 
 func codeOf(err error) string {

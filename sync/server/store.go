@@ -80,3 +80,55 @@ type IssueRequest struct {
 	Unit   uint32
 	Value  pos.Money
 }
+
+// CampaignHolder names one member's total in one campaign.
+type CampaignHolder struct {
+	Campaign uint16
+	Holder   pos.HolderRef
+}
+
+// LedgerPrefetcher is an optional extension of LedgerTx for engines on a
+// network database: before an upload's rules run, Prefetch loads in one
+// round trip the rows they will read (the terminal's records at seqs, the
+// vouchers' claims and statuses, the holders' suspensions and redeemed
+// totals). It changes no result, only the number of round trips; engines
+// without it (bbolt) read as before.
+type LedgerPrefetcher interface {
+	Prefetch(terminal string, seqs []uint64, vouchers []pos.VoucherID, holders []CampaignHolder) error
+}
+
+// prefetch hands an engine that is a LedgerPrefetcher the keys the rules
+// will read for preps: each record's seq and its neighbours, the sales'
+// vouchers and holders. Voids read the sale they cancel first, so their
+// keys are not known here; they read as usual.
+func prefetch(tx LedgerTx, terminal string, preps []prepared) error {
+	pf, ok := tx.(LedgerPrefetcher)
+	if !ok {
+		return nil
+	}
+	var seqs []uint64
+	var ids []pos.VoucherID
+	var holders []CampaignHolder
+	for i := range preps {
+		p := &preps[i]
+		if p.seq == 0 {
+			continue
+		}
+		seqs = append(seqs, p.seq-1, p.seq, p.seq+1)
+		for _, v := range p.vouchers {
+			ids = append(ids, v.ID())
+			holders = append(holders, CampaignHolder{Campaign: v.Campaign, Holder: v.Holder})
+		}
+	}
+	return pf.Prefetch(terminal, seqs, ids, holders)
+}
+
+// RecordsByTime is an optional extension of LedgerView for engines that
+// index records by their own time (the sale's or void's time): a day's
+// report reads that day's records (and, for voids, the sales they cancel,
+// by Record) instead of the whole ledger.
+type RecordsByTime interface {
+	// ForEachRecordBetween calls fn for every record whose own time is in
+	// [from, to), by terminal then seq.
+	ForEachRecordBetween(from, to time.Time, fn func(terminal string, r *StoredRecord) error) error
+}

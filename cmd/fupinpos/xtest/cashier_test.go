@@ -82,7 +82,7 @@ func TestCashierAtTheKeyboard(t *testing.T) {
 
 	// A wedge scanner types a product and a ¥100 voucher at 3 ms a key.
 	r.wedge(eanCuilan)
-	r.wedge(r.codes["m-100a"])
+	r.wedge(r.codes["M-100A"])
 	r.bannerIs(r.shot("voucher-scanned"), sc, bannerOK, "voucher scanned at wedge speed")
 
 	// The cashier taps WeChat, then scans another product and completes
@@ -96,7 +96,7 @@ func TestCashierAtTheKeyboard(t *testing.T) {
 	// A code typed slowly by a person is manual entry: a dialog asks for
 	// the manager; the sale is recorded as manual with the manager.
 	r.wedge(eanHuang)
-	r.typeSlowly(r.codes["m-100b"])
+	r.typeSlowly(r.codes["M-100B"])
 	img := r.shot("typed-by-hand")
 	if !dialogOpen(img, sc) {
 		t.Fatalf("a code typed by hand opened no dialog (screenshot in %s)", r.dir)
@@ -122,7 +122,7 @@ func TestCashierAtTheKeyboard(t *testing.T) {
 	// Cash for the self-paid part: F12 asks what the customer handed over
 	// (实收), typed on the keyboard; the change is given from it only.
 	r.wedge(eanCuilan)
-	r.wedge(r.codes["m-100d"])
+	r.wedge(r.codes["M-100D"])
 	r.key("F12")
 	if !dialogOpen(r.shot("tender-asked"), sc) {
 		t.Fatalf("F12 on a cash sale asked for no cash (screenshot in %s)", r.dir)
@@ -136,7 +136,7 @@ func TestCashierAtTheKeyboard(t *testing.T) {
 	// complete the sale behind it, and a second Esc closes the dialog
 	// instead of stacking another.
 	r.wedge(eanPear)
-	r.wedge(r.codes["m-050a"])
+	r.wedge(r.codes["M-050A"])
 	r.key("Escape")
 	if !dialogOpen(r.shot("cancel-asked"), sc) {
 		t.Fatalf("Esc with a basket asked nothing (screenshot in %s)", r.dir)
@@ -157,7 +157,7 @@ func TestCashierAtTheKeyboard(t *testing.T) {
 			sales = append(sales, x)
 		}
 		for _, v := range x.Vouchers {
-			if v == r.ids["m-050a"] {
+			if v == r.ids["M-050A"] {
 				t.Errorf("the voucher of the cleared sale was recorded in %s (F12 acted behind the dialog)", x.Receipt)
 			}
 		}
@@ -166,9 +166,9 @@ func TestCashierAtTheKeyboard(t *testing.T) {
 		t.Fatalf("ledger holds %d sales, want 3: %+v", len(sales), recs)
 	}
 	want := []record{
-		{Mode: "scan", Method: "wechat", Vouchers: []string{r.ids["m-100a"]}, Total: 12800 + 3990, VoucherAmount: 10000, SelfPaid: 6790},
-		{Mode: "manual", Manager: managerID, Vouchers: []string{r.ids["m-100b"]}, Total: 8800, VoucherAmount: 8800, Forfeited: 1200},
-		{Mode: "scan", Method: "cash", Vouchers: []string{r.ids["m-100d"]}, Total: 12800, VoucherAmount: 10000, SelfPaid: 2800, Tendered: 5000, Change: 2200},
+		{Mode: "scan", Method: "wechat", Vouchers: []string{r.ids["M-100A"]}, Total: 12800 + 3990, VoucherAmount: 10000, SelfPaid: 6790},
+		{Mode: "manual", Manager: managerID, Vouchers: []string{r.ids["M-100B"]}, Total: 8800, VoucherAmount: 8800, Forfeited: 1200},
+		{Mode: "scan", Method: "cash", Vouchers: []string{r.ids["M-100D"]}, Total: 12800, VoucherAmount: 10000, SelfPaid: 2800, Tendered: 5000, Change: 2200},
 	}
 	for i, w := range want {
 		g := sales[i]
@@ -210,7 +210,7 @@ func TestSmallScreen(t *testing.T) {
 	}
 	r.login(sc, cashierPIN)
 	r.wedge(eanHuang)
-	r.wedge(r.codes["m-100c"])
+	r.wedge(r.codes["M-100C"])
 	img := r.shot("scanned")
 	r.bannerIs(img, sc, bannerWarn, "forfeit warning at 800x600")
 	// The status bar's offline dot is on the screen, bottom left.

@@ -59,7 +59,7 @@ type rig struct {
 	display  string
 	printer  string
 	receipts string
-	codes    map[string]string // voucher code by member
+	codes    map[string]string // voucher code by member (ids as voucherd normalises them: upper case)
 	ids      map[string]string // voucher id (as codes.csv and the ledger print it) by member
 	app      *exec.Cmd
 	appLog   *bytes.Buffer
@@ -80,8 +80,8 @@ func newRig(t *testing.T, w, h int) *rig {
 	srv := filepath.Join(dir, "server")
 	r.run("voucherd", "init", "--data", srv, "--demo")
 	members := "member,unit,value_fen,count\n" +
-		"m-100a,1001,10000,1\nm-100b,1002,10000,1\nm-100c,1003,10000,1\nm-100d,1001,10000,1\n" +
-		"m-050a,1002,5000,1\nm-050b,1003,5000,1\nm-020a,1001,2000,1\n"
+		"M-100A,1001,10000,1\nM-100B,1002,10000,1\nM-100C,1003,10000,1\nM-100D,1001,10000,1\n" +
+		"M-050A,1002,5000,1\nM-050B,1003,5000,1\nM-020A,1001,2000,1\n"
 	must(t, os.WriteFile(filepath.Join(dir, "members.csv"), []byte(members), 0o644))
 	codes := filepath.Join(dir, "codes.csv")
 	r.run("voucherd", "issue", "--data", srv, "--campaign", "2020", "--batch", filepath.Join(dir, "members.csv"), "--out", codes)
@@ -229,6 +229,9 @@ func (r *rig) mustXdo(args ...string) {
 // wedge types text at a keyboard-wedge scanner's speed, then Enter.
 func (r *rig) wedge(text string) {
 	r.t.Helper()
+	if text == "" {
+		r.t.Fatal("nothing to scan (a voucher missing from codes.csv?)")
+	}
 	r.mustXdo("type", "--delay", "3", text)
 	r.mustXdo("key", "Return")
 	r.settle()
@@ -237,6 +240,9 @@ func (r *rig) wedge(text string) {
 // typeSlowly types text as a person does, then Enter.
 func (r *rig) typeSlowly(text string) {
 	r.t.Helper()
+	if text == "" {
+		r.t.Fatal("nothing to type (a voucher missing from codes.csv?)")
+	}
 	if out, err := r.xdoTimeout(3*time.Minute, "type", "--delay", "150", text); err != nil {
 		r.t.Fatalf("%v\n%s", err, out)
 	}

@@ -1,0 +1,6 @@
+//go:build demo && !linux
+
+package main
+
+// trimCHeap is malloc_trim on Linux (glibc); elsewhere it does nothing.
+func trimCHeap() {}

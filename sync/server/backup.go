@@ -1,0 +1,115 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"fupinpos/pos"
+)
+
+// Backupper is a Store that can write a consistent copy of itself while it
+// serves. size is called with the copy's length before the first byte.
+type Backupper interface {
+	Backup(w io.Writer, size func(n int64)) (int64, error)
+}
+
+// Backup writes a consistent copy of the database file to w inside one
+// read transaction (bbolt's Tx.WriteTo): writers go on meanwhile, the copy
+// is the state as of the transaction's start.
+func (s *Bolt) Backup(w io.Writer, size func(n int64)) (int64, error) {
+	return writeCopy(s.db, w, size)
+}
+
+func writeCopy(db *bolt.DB, w io.Writer, size func(int64)) (int64, error) {
+	var n int64
+	err := db.View(func(tx *bolt.Tx) error {
+		if size != nil {
+			size(tx.Size())
+		}
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+// BackupFile writes a consistent copy of the server database at path to w
+// when no server holds it: it opens the file read-only (a shared lock).
+// While `voucherd serve` holds the file the open fails with pos.EBUSY
+// after timeout; back up through its admin endpoint instead.
+func BackupFile(path string, w io.Writer, timeout time.Duration) (int64, error) {
+	db, err := openReadOnly(path, timeout)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	return writeCopy(db, w, nil)
+}
+
+func openReadOnly(path string, timeout time.Duration) (*bolt.DB, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, pos.WrapError(pos.EBUSY, err, "%s is held by a running voucherd serve", path)
+	}
+	if err != nil {
+		return nil, pos.WrapError(pos.ESTORAGE, err, "open %s", path)
+	}
+	return db, nil
+}
+
+// CheckBackup opens a backup copy read-only and checks that it is a server
+// database holding a deployment; it returns the deployment.
+func CheckBackup(path string) (*Deployment, error) {
+	db, err := openReadOnly(path, time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	var d Deployment
+	err = db.View(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bucketMeta)
+		if m == nil {
+			return pos.Errorf(pos.EINVALID, "%s is not a voucherd database", path)
+		}
+		b := m.Get(keyDeployment)
+		if b == nil {
+			return pos.Errorf(pos.EINVALID, "%s holds no deployment", path)
+		}
+		if err := json.Unmarshal(b, &d); err != nil {
+			return pos.WrapError(pos.EINVALID, err, "%s: deployment", path)
+		}
+		return nil
+	})
+	return &d, err
+}
+
+// NewEpoch gives the database file at path (not open elsewhere) a new
+// epoch: after a restore every terminal's download cursor names the old
+// one, so each takes a full snapshot instead of trusting a position in a
+// feed that was rolled back.
+func NewEpoch(path string) error {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer db.Close()
+	return db.Update(func(tx *bolt.Tx) error {
+		m, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return err
+		}
+		b := make([]byte, 8)
+		if _, err := rand.Read(b); err != nil {
+			return err
+		}
+		return m.Put(keyEpoch, []byte(hex.EncodeToString(b)))
+	})
+}

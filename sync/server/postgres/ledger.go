@@ -1,0 +1,340 @@
+package postgres
+
+import (
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"fupinpos/pos"
+	"fupinpos/sync/server"
+	"fupinpos/sync/wire"
+)
+
+// ledger implements server.LedgerView over one transaction; wledger adds
+// the writes.
+type ledger struct{ tx pgx.Tx }
+
+var _ server.LedgerView = (*ledger)(nil)
+
+func (l *ledger) Epoch() string {
+	var e string
+	l.tx.QueryRow(ctx(), `SELECT epoch FROM meta WHERE id = 1`).Scan(&e)
+	return e
+}
+
+const recordCols = `body, hash, sig, result, reason, detail, received`
+
+func scanRecord(row pgx.Row, extra ...any) (*server.StoredRecord, error) {
+	var r server.StoredRecord
+	var hash []byte
+	var result string
+	dst := append(extra, &r.Entry.Body, &hash, &r.Entry.Sig, &result, &r.Reason, &r.Detail, &r.Received)
+	if err := row.Scan(dst...); err != nil {
+		return nil, err
+	}
+	copy(r.Entry.Hash[:], hash)
+	r.Result = pos.UploadResult(result)
+	r.Received = r.Received.UTC()
+	return &r, nil
+}
+
+func (l *ledger) Record(terminal string, seq uint64) (*server.StoredRecord, error) {
+	r, err := scanRecord(l.tx.QueryRow(ctx(), `SELECT `+recordCols+` FROM records WHERE terminal = $1 AND seq = $2`, terminal, int64(seq)))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	return r, err
+}
+
+func (l *ledger) ForEachRecord(fn func(string, *server.StoredRecord) error) error {
+	rows, err := l.tx.Query(ctx(), `SELECT terminal, `+recordCols+` FROM records ORDER BY terminal COLLATE "C", seq`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var terminal string
+		r, err := scanRecord(rows, &terminal)
+		if err != nil {
+			return err
+		}
+		if err := fn(terminal, r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (l *ledger) Head(terminal string) (server.Head, error) {
+	var h server.Head
+	var seq int64
+	var hash []byte
+	err := l.tx.QueryRow(ctx(), `SELECT seq, hash, records, last_seen FROM heads WHERE terminal = $1`, terminal).
+		Scan(&seq, &hash, &h.Records, &h.LastSeen)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return server.Head{}, nil
+	}
+	h.Seq, h.LastSeen = uint64(seq), h.LastSeen.UTC()
+	copy(h.Hash[:], hash)
+	return h, err
+}
+
+const claimCols = `terminal, store, seq, receipt, time, voided, counted`
+
+func scanClaims(rows pgx.Rows) ([]wire.Claim, error) {
+	defer rows.Close()
+	var out []wire.Claim
+	for rows.Next() {
+		var c wire.Claim
+		var seq int64
+		if err := rows.Scan(&c.Terminal, &c.Store, &seq, &c.Receipt, &c.Time, &c.Voided, &c.Counted); err != nil {
+			return nil, err
+		}
+		c.Seq = uint64(seq)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (l *ledger) Claims(id pos.VoucherID) ([]wire.Claim, error) {
+	rows, err := l.tx.Query(ctx(), `SELECT `+claimCols+` FROM claims WHERE voucher = $1 ORDER BY idx`, int64(id))
+	if err != nil {
+		return nil, err
+	}
+	return scanClaims(rows)
+}
+
+func (l *ledger) Status(id pos.VoucherID) (pos.VoucherStatus, error) {
+	var s int16
+	err := l.tx.QueryRow(ctx(), `SELECT status FROM voucher_status WHERE voucher = $1`, int64(id)).Scan(&s)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return pos.StatusValid, nil
+	}
+	return pos.VoucherStatus(s), err
+}
+
+func (l *ledger) ForEachStatus(fn func(pos.VoucherID, pos.VoucherStatus) error) error {
+	rows, err := l.tx.Query(ctx(), `SELECT voucher, status FROM voucher_status ORDER BY voucher`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var s int16
+		if err := rows.Scan(&id, &s); err != nil {
+			return err
+		}
+		if err := fn(pos.VoucherID(id), pos.VoucherStatus(s)); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (l *ledger) RedeemedTotal(campaign uint16, h pos.HolderRef) (pos.Money, error) {
+	var t int64
+	err := l.tx.QueryRow(ctx(), `SELECT total FROM redeemed WHERE campaign = $1 AND holder = $2`, int32(campaign), h[:]).Scan(&t)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	return pos.Money(t), err
+}
+
+func (l *ledger) Suspended(h pos.HolderRef) (bool, error) {
+	var on bool
+	err := l.tx.QueryRow(ctx(), `SELECT suspended FROM suspended WHERE holder = $1`, h[:]).Scan(&on)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return on, err
+}
+
+func (l *ledger) ForEachHolder(fn func(pos.HolderRef, bool) error) error {
+	rows, err := l.tx.Query(ctx(), `SELECT holder, suspended FROM suspended ORDER BY holder`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var b []byte
+		var on bool
+		if err := rows.Scan(&b, &on); err != nil {
+			return err
+		}
+		var h pos.HolderRef
+		copy(h[:], b)
+		if err := fn(h, on); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (l *ledger) Changes(after uint64, limit int) ([]server.Change, bool, error) {
+	rows, err := l.tx.Query(ctx(), `SELECT seq, voucher, status, holder, suspended FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2`,
+		int64(after), limit+1)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	var out []server.Change
+	for rows.Next() {
+		var seq int64
+		var voucher *int64
+		var status *int16
+		var holder []byte
+		var ch server.Change
+		if err := rows.Scan(&seq, &voucher, &status, &holder, &ch.Suspended); err != nil {
+			return nil, false, err
+		}
+		ch.Seq = uint64(seq)
+		if voucher != nil {
+			ch.Voucher = pos.VoucherID(*voucher)
+		}
+		if status != nil {
+			ch.Status = pos.VoucherStatus(*status)
+		}
+		if holder != nil {
+			var h pos.HolderRef
+			copy(h[:], holder)
+			ch.Holder = &h
+		}
+		out = append(out, ch)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
+
+func (l *ledger) LastChange() (uint64, error) {
+	var seq int64
+	err := l.tx.QueryRow(ctx(), `SELECT change_seq FROM meta WHERE id = 1`).Scan(&seq)
+	return uint64(seq), err
+}
+
+const incidentCols = `id, time, kind, reason, terminal, store, seq, voucher, holder, amount, detail`
+
+func (l *ledger) incidents(where string, args ...any) ([]wire.Incident, error) {
+	rows, err := l.tx.Query(ctx(), `SELECT `+incidentCols+` FROM incidents `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []wire.Incident
+	for rows.Next() {
+		var in wire.Incident
+		var id, seq, voucher, amount int64
+		var holder []byte
+		if err := rows.Scan(&id, &in.Time, &in.Kind, &in.Reason, &in.Terminal, &in.Store, &seq, &voucher, &holder, &amount, &in.Detail); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		in.ID, in.Seq, in.Voucher, in.Amount, in.Time = uint64(id), uint64(seq), pos.VoucherID(voucher), pos.Money(amount), in.Time.UTC()
+		copy(in.Holder[:], holder)
+		out = append(out, in)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	// The claims kept as evidence, for the incidents read, in one query.
+	rows, err = l.tx.Query(ctx(), `SELECT incident, `+claimCols+` FROM incident_claims
+		WHERE incident BETWEEN $1 AND $2 ORDER BY incident, idx`, int64(out[0].ID), int64(out[len(out)-1].ID))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	at := map[uint64]int{}
+	for i, in := range out {
+		at[in.ID] = i
+	}
+	for rows.Next() {
+		var inc, seq int64
+		var c wire.Claim
+		if err := rows.Scan(&inc, &c.Terminal, &c.Store, &seq, &c.Receipt, &c.Time, &c.Voided, &c.Counted); err != nil {
+			return nil, err
+		}
+		c.Seq = uint64(seq)
+		if i, ok := at[uint64(inc)]; ok {
+			out[i].Claims = append(out[i].Claims, c)
+		}
+	}
+	return out, rows.Err()
+}
+
+func (l *ledger) Incidents() ([]wire.Incident, error) { return l.incidents(`ORDER BY id`) }
+
+func (l *ledger) IncidentsAfter(after uint64, limit int) ([]wire.Incident, bool, error) {
+	out, err := l.incidents(`WHERE id > $1 ORDER BY id LIMIT $2`, int64(after), limit+1)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
+
+// saleTime is the record's own time, kept in a column for reports by day.
+func saleTime(e pos.Entry) *time.Time {
+	r, err := pos.DecodeRecord(e)
+	if err != nil || r.Time.IsZero() {
+		return nil
+	}
+	return &r.Time
+}
+
+// Statements of the ledger's writes.
+const (
+	sqlPutRecord = `INSERT INTO records (terminal, seq, body, hash, sig, result, reason, detail, received, sale_time)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (terminal, seq) DO UPDATE SET body = excluded.body, hash = excluded.hash, sig = excluded.sig,
+			result = excluded.result, reason = excluded.reason, detail = excluded.detail, received = excluded.received, sale_time = excluded.sale_time`
+	sqlSetHead = `INSERT INTO heads (terminal, seq, hash, records, last_seen) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (terminal) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, records = excluded.records, last_seen = excluded.last_seen`
+	sqlPutClaim = `INSERT INTO claims (voucher, idx, terminal, store, seq, receipt, time, voided, counted)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+	sqlSetRedeemed = `INSERT INTO redeemed (campaign, holder, total) VALUES ($1, $2, $3)
+		ON CONFLICT (campaign, holder) DO UPDATE SET total = excluded.total`
+	sqlSetStatus = `INSERT INTO voucher_status (voucher, status) VALUES ($1, $2)
+		ON CONFLICT (voucher) DO UPDATE SET status = excluded.status`
+	sqlSetSuspended = `INSERT INTO suspended (holder, suspended) VALUES ($1, $2)
+		ON CONFLICT (holder) DO UPDATE SET suspended = excluded.suspended`
+	sqlAddChange   = `INSERT INTO changes (seq, voucher, status, holder, suspended) VALUES ($1, $2, $3, $4, $5)`
+	sqlAddIncident = `INSERT INTO incidents (id, time, kind, reason, terminal, store, seq, voucher, holder, amount, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
+	sqlAddIncidentClaim = `INSERT INTO incident_claims (incident, idx, terminal, store, seq, receipt, time, voided, counted)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+)
+
+var _ server.RecordsByTime = (*ledger)(nil)
+
+// ForEachRecordBetween reads the records of a time range by the sale_time
+// index: a day's report without a scan of the ledger.
+func (l *ledger) ForEachRecordBetween(from, to time.Time, fn func(string, *server.StoredRecord) error) error {
+	rows, err := l.tx.Query(ctx(), `SELECT terminal, `+recordCols+` FROM records
+		WHERE sale_time >= $1 AND sale_time < $2 ORDER BY terminal COLLATE "C", seq`, from, to)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var terminal string
+		r, err := scanRecord(rows, &terminal)
+		if err != nil {
+			return err
+		}
+		if err := fn(terminal, r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
