@@ -67,6 +67,8 @@ Commands:
   incidents --data DIR                      double spends, over-cap members, broken chains, rejections
   revoke --data DIR --voucher ID | --holder HEX [--reinstate]
                                             revoke a voucher or suspend a member's vouchers
+  backup --data DIR --out FILE              a consistent copy of the bbolt database (hot, through a running server)
+  restore --data DIR --from FILE            put a backup back (refused while serving)
 
 Commands that open the database take --db postgres://USER@HOST/DB (default
 $VOUCHERD_DB): PostgreSQL for several instances; without it, bbolt in --data DIR.

@@ -136,6 +136,9 @@ func (s *Server) Upload(t *wire.Terminal, entries []pos.Entry) ([]wire.UploadRes
 		if err != nil {
 			return err
 		}
+		if err := prefetch(tx, t.ID, preps); err != nil {
+			return err
+		}
 		for i := range preps {
 			r, err := s.ingestOne(tx, t, &preps[i], &head, camps, &st, now)
 			if err != nil {

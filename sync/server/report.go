@@ -86,7 +86,14 @@ func (s *Server) Report(day string, unit uint32) (*wire.Report, error) {
 		}
 	}
 	err = s.Store.ViewLedger(func(l LedgerView) error {
-		return l.ForEachRecord(func(terminal string, sr *StoredRecord) error {
+		each := l.ForEachRecord
+		if rt, ok := l.(RecordsByTime); ok { // an index by time: only the day's records
+			from, _ := pos.ParseDay(day)
+			each = func(fn func(string, *StoredRecord) error) error {
+				return rt.ForEachRecordBetween(from, from.AddDate(0, 0, 1), fn)
+			}
+		}
+		return each(func(terminal string, sr *StoredRecord) error {
 			r, err := pos.DecodeRecord(sr.Entry)
 			if err != nil {
 				return err
@@ -108,7 +115,18 @@ func (s *Server) Report(day string, unit uint32) (*wire.Report, error) {
 					account(r, 1)
 				}
 			case r.Kind == pos.KindVoid && onDay:
-				if sale, ok := sales[terminal][r.Voids]; ok {
+				sale, ok := sales[terminal][r.Voids]
+				if !ok { // a sale of an earlier day, not read by a day's range
+					if ssr, err := l.Record(terminal, r.Voids); err != nil {
+						return err
+					} else if ssr != nil && ssr.Result == pos.UploadAccepted {
+						if sale, err = pos.DecodeRecord(ssr.Entry); err != nil {
+							return err
+						}
+						ok = sale.Kind == pos.KindSale
+					}
+				}
+				if ok {
 					account(sale, -1)
 				}
 			}

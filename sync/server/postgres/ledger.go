@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -48,22 +49,52 @@ func (l *ledger) Record(terminal string, seq uint64) (*server.StoredRecord, erro
 }
 
 func (l *ledger) ForEachRecord(fn func(string, *server.StoredRecord) error) error {
-	rows, err := l.tx.Query(ctx(), `SELECT terminal, `+recordCols+` FROM records ORDER BY terminal COLLATE "C", seq`)
-	if err != nil {
-		return err
+	return l.eachRecord(`TRUE`, nil, fn)
+}
+
+// recordPage is how many records eachRecord holds at once.
+const recordPage = 1000
+
+// eachRecord calls fn for the records where cond holds (with args from $3
+// on), by terminal then seq, a page at a time by key, so fn may read the
+// ledger itself (one connection runs one query at a time).
+func (l *ledger) eachRecord(cond string, args []any, fn func(string, *server.StoredRecord) error) error {
+	type row struct {
+		terminal string
+		seq      int64
+		r        *server.StoredRecord
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var terminal string
-		r, err := scanRecord(rows, &terminal)
+	afterT, afterS := "", int64(-1)
+	for {
+		rows, err := l.tx.Query(ctx(), `SELECT terminal, seq, `+recordCols+` FROM records
+			WHERE (terminal COLLATE "C", seq) > ($1 COLLATE "C", $2) AND `+cond+`
+			ORDER BY terminal COLLATE "C", seq LIMIT `+fmt.Sprint(recordPage), append([]any{afterT, afterS}, args...)...)
 		if err != nil {
 			return err
 		}
-		if err := fn(terminal, r); err != nil {
+		var page []row
+		for rows.Next() {
+			var x row
+			if x.r, err = scanRecord(rows, &x.terminal, &x.seq); err != nil {
+				rows.Close()
+				return err
+			}
+			page = append(page, x)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return err
 		}
+		for _, x := range page {
+			if err := fn(x.terminal, x.r); err != nil {
+				return err
+			}
+		}
+		if len(page) < recordPage {
+			return nil
+		}
+		afterT, afterS = page[len(page)-1].terminal, page[len(page)-1].seq
 	}
-	return rows.Err()
 }
 
 func (l *ledger) Head(terminal string) (server.Head, error) {
@@ -320,21 +351,5 @@ var _ server.RecordsByTime = (*ledger)(nil)
 // ForEachRecordBetween reads the records of a time range by the sale_time
 // index: a day's report without a scan of the ledger.
 func (l *ledger) ForEachRecordBetween(from, to time.Time, fn func(string, *server.StoredRecord) error) error {
-	rows, err := l.tx.Query(ctx(), `SELECT terminal, `+recordCols+` FROM records
-		WHERE sale_time >= $1 AND sale_time < $2 ORDER BY terminal COLLATE "C", seq`, from, to)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var terminal string
-		r, err := scanRecord(rows, &terminal)
-		if err != nil {
-			return err
-		}
-		if err := fn(terminal, r); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return l.eachRecord(`sale_time >= $3 AND sale_time < $4`, []any{from, to}, fn)
 }

@@ -10,7 +10,6 @@ import (
 
 	"fupinpos/pos"
 	"fupinpos/pos/postest"
-
 	"fupinpos/sync/server"
 	"fupinpos/sync/server/pgtest"
 	"fupinpos/sync/server/storetest"

@@ -775,9 +775,17 @@ func testReport(t *testing.T, open Opener) {
 	if r.Sales != 2 || r.Voids != 1 || r.Vouchers != 1 {
 		t.Errorf("report sales %d voids %d vouchers %d, want 2 1 1", r.Sales, r.Voids, r.Vouchers)
 	}
-	other, err := e.srv.Report("2020-09-16", 0)
+	// A void the next day of a sale of this day: in the next day's report.
+	e.now = e.now.Add(24 * time.Hour)
+	a.upload(a.void(1))
+	next, err := e.srv.Report("2020-09-16", 0)
 	must(t, err)
-	if other.Sales != 0 || other.Voids != 0 {
-		t.Errorf("report of another day %+v", other)
+	p := e.dep.Catalogue.Products[0]
+	applied := min(10000, pos.NewLine(&p, 2).Amount()) // of sale 1's voucher
+	if next.Sales != 0 || next.Voids != 1 || next.Vouchers != -1 || next.VoucherAmount != -applied {
+		t.Errorf("report of the next day: sales %d voids %d vouchers %d voucher amount %s", next.Sales, next.Voids, next.Vouchers, next.VoucherAmount)
+	}
+	if again, err := e.srv.Report(pos.DayOf(e.now.Add(-24*time.Hour)), 0); err != nil || again.Sales != 2 || again.Voids != 1 {
+		t.Errorf("the first day's report changed: %+v %v", again, err)
 	}
 }
