@@ -119,7 +119,7 @@ smoke: deps build demo-app
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./pos/voucher ./pos/bolt ./device/scanner
 	$(GO) test -run '^$$' -bench . -benchtime 300x ./device/escpos
-	$(GO) test -run '^$$' -bench Ingest -benchtime 40000x ./sync/server
+	$(GO) test -run '^$$' -bench Ingest -benchtime 40000x ./sync/server ./sync/server/postgres
 	$(GO) test -run '^$$' -bench Drain -benchtime 1x -timeout 30m ./sync/client
 
 # The demo: voucherd on loopback with the demo campaign and catalogue, demo
