@@ -53,19 +53,11 @@ func (db *DB) Pending(max int) ([]pos.Entry, error) {
 	return out, err
 }
 
-// Answer is the server's answer for one uploaded record.
-type Answer struct {
-	Seq    uint64
-	Result pos.UploadResult
-	Reason string // error code for a conflict or rejection
-	Detail string
-}
-
 // Ack takes the server's answers to an upload in one transaction: each
 // settled record leaves the outbox, and each conflict or rejection becomes
 // an incident for the manager. Answers for records already settled or not
 // in the ledger are ignored, so a repeated answer is harmless.
-func (db *DB) Ack(answers []Answer) error {
+func (db *DB) Ack(answers []pos.UploadAnswer) error {
 	if len(answers) == 0 {
 		return nil
 	}

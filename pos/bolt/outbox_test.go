@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"fupinpos/pos"
-	"fupinpos/pos/bolt"
 )
 
 func seqs(es []pos.Entry) []uint64 {
@@ -23,18 +22,18 @@ func TestOutbox(t *testing.T) {
 	}
 	steps := []struct {
 		name      string
-		ack       []bolt.Answer
+		ack       []pos.UploadAnswer
 		wantSeqs  []uint64
 		wantQueue pos.QueueState
 	}{
 		{"nothing answered", nil, []uint64{1, 2, 3, 4, 5}, pos.QueueState{Count: 5, Amount: pos.Yuan(50)}},
-		{"out of order", []bolt.Answer{{Seq: 2, Result: pos.UploadAccepted}}, []uint64{1, 3, 4, 5}, pos.QueueState{Count: 4, Amount: pos.Yuan(40)}},
-		{"unsettled answer ignored", []bolt.Answer{{Seq: 1, Result: "maybe"}}, []uint64{1, 3, 4, 5}, pos.QueueState{Count: 4, Amount: pos.Yuan(40)}},
-		{"conflict settles and is an incident", []bolt.Answer{{Seq: 1, Result: pos.UploadConflict, Reason: pos.EREDEEMEDELSEWHERE, Detail: "T02-000007"}},
+		{"out of order", []pos.UploadAnswer{{Seq: 2, Result: pos.UploadAccepted}}, []uint64{1, 3, 4, 5}, pos.QueueState{Count: 4, Amount: pos.Yuan(40)}},
+		{"unsettled answer ignored", []pos.UploadAnswer{{Seq: 1, Result: "maybe"}}, []uint64{1, 3, 4, 5}, pos.QueueState{Count: 4, Amount: pos.Yuan(40)}},
+		{"conflict settles and is an incident", []pos.UploadAnswer{{Seq: 1, Result: pos.UploadConflict, Reason: pos.EREDEEMEDELSEWHERE, Detail: "T02-000007"}},
 			[]uint64{3, 4, 5}, pos.QueueState{Count: 3, Amount: pos.Yuan(30)}},
-		{"repeat and unknown are harmless", []bolt.Answer{{Seq: 1, Result: pos.UploadAccepted}, {Seq: 99, Result: pos.UploadAccepted}},
+		{"repeat and unknown are harmless", []pos.UploadAnswer{{Seq: 1, Result: pos.UploadAccepted}, {Seq: 99, Result: pos.UploadAccepted}},
 			[]uint64{3, 4, 5}, pos.QueueState{Count: 3, Amount: pos.Yuan(30)}},
-		{"the rest", []bolt.Answer{{Seq: 3, Result: pos.UploadDuplicate}, {Seq: 4, Result: pos.UploadRejected, Reason: pos.EBADSIGNATURE}, {Seq: 5, Result: pos.UploadAccepted}},
+		{"the rest", []pos.UploadAnswer{{Seq: 3, Result: pos.UploadDuplicate}, {Seq: 4, Result: pos.UploadRejected, Reason: pos.EBADSIGNATURE}, {Seq: 5, Result: pos.UploadAccepted}},
 			nil, pos.QueueState{}},
 	}
 	for _, st := range steps {

@@ -9,41 +9,12 @@ import (
 	"fupinpos/pos"
 )
 
-// Snapshot is the full status list of one campaign, packed 2 bits per
-// serial as ApplyStatusSnapshot takes it.
-type Snapshot struct {
-	Campaign uint16
-	Packed   []byte
-}
-
-// ServerIncident is a case for review that the server opened about one of
-// this terminal's records through another terminal's upload (the first sale
-// of a double spend). Key identifies it across downloads: an incident whose
-// Key is already stored is skipped, so a page applied twice adds nothing.
-type ServerIncident struct {
-	Key      string
-	Incident pos.Incident // Seq, Receipt, Result, Reason, Detail; a zero Time is now
-}
-
-// Download is what one download from the server brings. Empty parts are
-// skipped; Cursor is where the next download starts.
-type Download struct {
-	Trust      []byte // signed trust list, when newer than the installed one
-	Catalogue  []byte // signed catalogue, when newer
-	Snapshots  []Snapshot
-	Vouchers   []pos.StatusChange
-	Holders    []pos.HolderChange
-	Incidents  []ServerIncident // stored in the incidents list (Incidents) for the manager
-	Cursor     string
-	ServerTime time.Time
-}
-
-// bucketServerIncidents maps a ServerIncident.Key to the local incident id.
+// bucketServerIncidents maps a pos.ServerIncident.Key to the local incident id.
 // It is made on the first server incident, so older databases need nothing.
 var bucketServerIncidents = []byte("server_incidents")
 
 // applyServerIncidents stores each incident whose key is new.
-func (db *DB) applyServerIncidents(tx *bolt.Tx, ins []ServerIncident) (int, error) {
+func (db *DB) applyServerIncidents(tx *bolt.Tx, ins []pos.ServerIncident) (int, error) {
 	if len(ins) == 0 {
 		return 0, nil
 	}
@@ -78,7 +49,7 @@ func (db *DB) applyServerIncidents(tx *bolt.Tx, ins []ServerIncident) (int, erro
 // older than the installed one, or not signed by the root key, refuses the
 // whole download; the same sequence again is ignored. It returns the
 // terminal clock's skew from the server's.
-func (db *DB) ApplyDownload(d Download, actor string) (time.Duration, error) {
+func (db *DB) ApplyDownload(d pos.Download, actor string) (time.Duration, error) {
 	now := db.timestamp()
 	err := db.update("apply download", func(tx *bolt.Tx) error {
 		if d.Trust != nil {

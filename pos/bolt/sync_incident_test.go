@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"fupinpos/pos"
-	"fupinpos/pos/bolt"
 )
 
 // TestApplyDownloadIncidents: the server's incidents about this terminal's
@@ -16,14 +15,14 @@ import (
 func TestApplyDownloadIncidents(t *testing.T) {
 	f := newFixture(t, nil)
 	at := t0.Add(-time.Hour)
-	a := bolt.ServerIncident{Key: "7/x/1", Incident: pos.Incident{Time: at, Seq: 1, Receipt: "T01-000001",
+	a := pos.ServerIncident{Key: "7/x/1", Incident: pos.Incident{Time: at, Seq: 1, Receipt: "T01-000001",
 		Result: pos.UploadConflict, Reason: pos.EREDEEMEDELSEWHERE, Detail: "also redeemed by T02 record 1"}}
 	b := a
 	b.Key, b.Incident.Detail = "9/x/1", "also redeemed by T03 record 1"
-	for i, d := range []bolt.Download{
-		{Incidents: []bolt.ServerIncident{a}, Cursor: "c-1"},
-		{Incidents: []bolt.ServerIncident{a}, Cursor: "c-1"},    // the same page again
-		{Incidents: []bolt.ServerIncident{a, b}, Cursor: "c-2"}, // re-delivered with a new one
+	for i, d := range []pos.Download{
+		{Incidents: []pos.ServerIncident{a}, Cursor: "c-1"},
+		{Incidents: []pos.ServerIncident{a}, Cursor: "c-1"},    // the same page again
+		{Incidents: []pos.ServerIncident{a, b}, Cursor: "c-2"}, // re-delivered with a new one
 	} {
 		if _, err := f.ApplyDownload(d, "sync"); err != nil {
 			t.Fatalf("download %d: %v", i, err)
@@ -37,7 +36,7 @@ func TestApplyDownloadIncidents(t *testing.T) {
 		!in[0].Time.Equal(at) || in[0].Receipt != "T01-000001" || in[0].Reason != pos.EREDEEMEDELSEWHERE || in[0].Result != pos.UploadConflict {
 		t.Fatalf("incidents %+v", in)
 	}
-	_, err = f.ApplyDownload(bolt.Download{Incidents: []bolt.ServerIncident{{Incident: a.Incident}}, Cursor: "c-3"}, "sync")
+	_, err = f.ApplyDownload(pos.Download{Incidents: []pos.ServerIncident{{Incident: a.Incident}}, Cursor: "c-3"}, "sync")
 	wantCode(t, err, pos.EINVALID)
 	if c, _ := f.SyncCursor(); c != "c-2" {
 		t.Errorf("cursor %q after a refused download, want c-2", c)

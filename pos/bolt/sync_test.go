@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"fupinpos/pos"
-	"fupinpos/pos/bolt"
 	"fupinpos/pos/postest"
 	"fupinpos/pos/voucher"
 )
@@ -19,8 +18,8 @@ func TestApplyDownload(t *testing.T) {
 	packed := make([]byte, 8)
 	packed[0] = byte(pos.StatusRevoked) << 2 // serial 1
 	f.clock.Advance(10 * time.Minute)
-	skew, err := f.ApplyDownload(bolt.Download{
-		Trust: f.dep.TrustDoc(t), Snapshots: []bolt.Snapshot{{Campaign: 2020, Packed: packed}},
+	skew, err := f.ApplyDownload(pos.Download{
+		Trust: f.dep.TrustDoc(t), Snapshots: []pos.StatusSnapshot{{Campaign: 2020, Packed: packed}},
 		Vouchers: []pos.StatusChange{{Voucher: pos.NewVoucherID(2020, 5), Status: pos.StatusRedeemedElsewhere}},
 		Holders:  []pos.HolderChange{{Holder: voucher.HolderOf(f.dep.Secret, "m9"), Suspended: true}},
 		Cursor:   "c-17", ServerTime: t0.Add(9 * time.Minute),
@@ -47,16 +46,16 @@ func TestApplyDownload(t *testing.T) {
 		t.Fatalf("clock %+v", cs)
 	}
 	// The same trust list again is fine; an older or forged one refuses all.
-	if _, err := f.ApplyDownload(bolt.Download{Trust: f.dep.TrustDoc(t), Cursor: "c-18"}, "sync"); err != nil {
+	if _, err := f.ApplyDownload(pos.Download{Trust: f.dep.TrustDoc(t), Cursor: "c-18"}, "sync"); err != nil {
 		t.Fatal(err)
 	}
 	f.dep.Trust.Seq = 1
-	_, err = f.ApplyDownload(bolt.Download{Trust: f.dep.TrustDoc(t), Cursor: "c-19",
+	_, err = f.ApplyDownload(pos.Download{Trust: f.dep.TrustDoc(t), Cursor: "c-19",
 		Vouchers: []pos.StatusChange{{Voucher: pos.NewVoucherID(2020, 6), Status: pos.StatusRevoked}}}, "sync")
 	wantCode(t, err, pos.ETRUSTSTALE)
 	f.dep.Trust.Seq = 3
 	forged, _ := voucher.SignTrust(f.dep.Trust, postest.Key(66))
-	_, err = f.ApplyDownload(bolt.Download{Trust: forged, Cursor: "c-19"}, "sync")
+	_, err = f.ApplyDownload(pos.Download{Trust: forged, Cursor: "c-19"}, "sync")
 	wantCode(t, err, pos.EBADSIGNATURE)
 	if c, _ := f.SyncCursor(); c != "c-18" {
 		t.Fatalf("a refused download moved the cursor to %q", c)

@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"fupinpos/pos"
-	"fupinpos/pos/bolt"
 	"fupinpos/sync/wire"
 )
 
@@ -53,7 +52,7 @@ const DefaultBatchSize = 250
 
 // Client talks to the central server for one terminal database.
 type Client struct {
-	db       *bolt.DB
+	db       Store
 	servers  *failover
 	terminal string
 	key      ed25519.PrivateKey
@@ -77,7 +76,7 @@ type Stats struct {
 }
 
 // New returns a client for the enrolled terminal in db.
-func New(db *bolt.DB, opts Options) (*Client, error) {
+func New(db Store, opts Options) (*Client, error) {
 	cfg, err := db.Config()
 	if err != nil {
 		return nil, err

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"fupinpos/pos"
-	"fupinpos/pos/bolt"
 	"fupinpos/sync/wire"
 )
 
@@ -35,13 +34,13 @@ func (c *Client) Download(ctx context.Context) (time.Duration, error) {
 		if err := c.post(ctx, wire.PathDownload, req, &resp); err != nil {
 			return skew, refused(err)
 		}
-		d := bolt.Download{Trust: resp.Trust, Catalogue: resp.Catalogue, Vouchers: resp.Vouchers, Holders: resp.Holders,
+		d := pos.Download{Trust: resp.Trust, Catalogue: resp.Catalogue, Vouchers: resp.Vouchers, Holders: resp.Holders,
 			Cursor: resp.Cursor, ServerTime: resp.ServerTime}
 		for _, in := range resp.Incidents {
 			d.Incidents = append(d.Incidents, serverIncident(in))
 		}
 		for _, s := range resp.Snapshots {
-			d.Snapshots = append(d.Snapshots, bolt.Snapshot{Campaign: s.Campaign, Packed: s.Packed})
+			d.Snapshots = append(d.Snapshots, pos.StatusSnapshot{Campaign: s.Campaign, Packed: s.Packed})
 		}
 		if skew, err = c.db.ApplyDownload(d, "sync"); err != nil {
 			return skew, err
@@ -61,12 +60,12 @@ func (c *Client) Download(ctx context.Context) (time.Duration, error) {
 // (server incident id, its time, the record) is the same on every delivery
 // of it and differs for an incident of a replaced server database that
 // reuses the id.
-func serverIncident(in wire.TerminalIncident) bolt.ServerIncident {
+func serverIncident(in wire.TerminalIncident) pos.ServerIncident {
 	result := in.Result
 	if result == "" {
 		result = pos.UploadConflict
 	}
-	return bolt.ServerIncident{
+	return pos.ServerIncident{
 		Key: fmt.Sprintf("%d/%s/%d", in.Incident, in.Time.UTC().Format(time.RFC3339Nano), in.Seq),
 		Incident: pos.Incident{Time: in.Time, Seq: in.Seq, Receipt: in.Receipt, Result: result,
 			Reason: in.Reason, Detail: in.Detail},

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"fupinpos/pos"
-	"fupinpos/pos/bolt"
 	"fupinpos/pos/voucher"
 	"fupinpos/sync/wire"
 )
@@ -28,7 +27,7 @@ type Confirm func(fingerprint string) bool
 // and provisions db (store and terminal id from the server, root key,
 // trust list, catalogue, server URL). base may carry other settings (store
 // name, counter, devices) to keep.
-func Enroll(ctx context.Context, db *bolt.DB, server, code string, base pos.TerminalConfig, confirm Confirm, opts Options) (*wire.EnrollResponse, error) {
+func Enroll(ctx context.Context, db Provisioner, server, code string, base pos.TerminalConfig, confirm Confirm, opts Options) (*wire.EnrollResponse, error) {
 	setDefaults(&opts)
 	pub, err := db.PublicKey()
 	if err != nil {

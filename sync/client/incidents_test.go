@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"fupinpos/pos"
-	"fupinpos/pos/bolt"
 	"fupinpos/sync/client"
 )
 
@@ -65,7 +64,7 @@ func TestTripleSpendEveryTerminalTold(t *testing.T) {
 	}
 	// The first terminal's cursor is from another database now: the server
 	// answers with snapshots and every incident from the start.
-	if _, err := tms[0].ApplyDownload(bolt.Download{Cursor: "0000000000000000.1.0"}, "test"); err != nil {
+	if _, err := tms[0].ApplyDownload(pos.Download{Cursor: "0000000000000000.1.0"}, "test"); err != nil {
 		t.Fatal(err)
 	}
 	sync(tms[0])

@@ -9,7 +9,7 @@ import (
 
 // Sync uploads the outbox, then downloads what changed, and on a database
 // restored from a backup checks its chain against the server's before
-// sales may resume (see bolt.DB.ConfirmRestored). The terminal is
+// sales may resume (see Store.ConfirmRestored). The terminal is
 // online after a sync that reached the server and offline after one that
 // did not; the offline limits of pos.Evaluate follow from that.
 func (c *Client) Sync(ctx context.Context) error {

@@ -19,7 +19,7 @@ type chainHead struct {
 // confirmRestored runs after a sync whose upload emptied the outbox, when
 // the database is a restored backup: it asks the server for this
 // terminal's chain head and lets the database lift its sales block if the
-// server holds nothing newer (bolt.DB.ConfirmRestored).
+// server holds nothing newer (Store.ConfirmRestored).
 func (c *Client) confirmRestored(ctx context.Context) error {
 	on, err := c.db.Restored()
 	if err != nil || !on {

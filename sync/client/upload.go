@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 
 	"fupinpos/pos"
-	"fupinpos/pos/bolt"
 	"fupinpos/sync/wire"
 )
 
@@ -48,18 +47,18 @@ func (c *Client) Upload(ctx context.Context) (int, error) {
 
 // answersFor checks that resp answers exactly the entries sent, in order,
 // before anything is settled: a confused answer settles nothing.
-func answersFor(entries []pos.Entry, resp wire.UploadResponse) ([]bolt.Answer, error) {
+func answersFor(entries []pos.Entry, resp wire.UploadResponse) ([]pos.UploadAnswer, error) {
 	if len(resp.Results) != len(entries) {
 		return nil, pos.Errorf(pos.ESERVEROFFLINE, "server answered %d results for %d records", len(resp.Results), len(entries))
 	}
-	out := make([]bolt.Answer, len(entries))
+	out := make([]pos.UploadAnswer, len(entries))
 	for i, e := range entries {
 		var l pos.Link
 		r := resp.Results[i]
 		if err := json.Unmarshal(e.Body, &l); err != nil || r.Seq != l.Seq || !r.Result.Settled() {
 			return nil, pos.Errorf(pos.ESERVEROFFLINE, "server result %d (seq %d, %q) does not answer record %d", i, r.Seq, r.Result, l.Seq)
 		}
-		out[i] = bolt.Answer{Seq: r.Seq, Result: r.Result, Reason: r.Reason, Detail: r.Detail}
+		out[i] = pos.UploadAnswer{Seq: r.Seq, Result: r.Result, Reason: r.Reason, Detail: r.Detail}
 	}
 	return out, nil
 }
