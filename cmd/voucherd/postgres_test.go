@@ -44,10 +44,10 @@ func TestPostgresSchemaChecked(t *testing.T) {
 	if out := mustRun(t, 2, "migrate"); !strings.Contains(out, "--db is required") {
 		t.Errorf("migrate without --db: %s", out)
 	}
-	if out := mustRun(t, 0, "migrate", "--db", url); !strings.Contains(out, "from version 0 to 1") {
+	if out := mustRun(t, 0, "migrate", "--db", url); !strings.Contains(out, "from version 0 to 2") {
 		t.Errorf("migrate: %s", out)
 	}
-	if out := mustRun(t, 0, "migrate", "--db", url); !strings.Contains(out, "schema is current (version 1)") {
+	if out := mustRun(t, 0, "migrate", "--db", url); !strings.Contains(out, "schema is current (version 2)") {
 		t.Errorf("migrate again: %s", out)
 	}
 	if out := mustRun(t, 1, "init", "--data", data, "--db", "mysql://x"); !strings.Contains(out, "postgres://") {

@@ -168,6 +168,7 @@ func TestPrinterPTY(t *testing.T) {
 	}
 	s.SetStatus(PrinterStatus{})
 
+	before, _ := os.Readlink(link)
 	s.SetFaults(PrinterFaults{DropAfter: 10})
 	p.Write(receiptBytes(t, "断线 dropped"))
 	jobs = waitJobs(t, s, 3)
@@ -177,10 +178,13 @@ func TestPrinterPTY(t *testing.T) {
 	p.Close()
 	s.SetFaults(PrinterFaults{})
 	// The job is reported as dropped before the new pty is behind the link:
-	// wait for the link to reach a live device, as a reopening port would.
+	// wait for the link to name a new, live device, as a reopening port
+	// would (the old link may still stand for a moment).
 	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
-		if _, err := os.Stat(link); err == nil {
-			break
+		if now, err := os.Readlink(link); err == nil && now != before {
+			if _, err := os.Stat(link); err == nil {
+				break
+			}
 		}
 	}
 	p = open()

@@ -37,7 +37,10 @@ func OpenBolt(path string) (*Bolt, error) {
 				return err
 			}
 		}
-		return initEpoch(tx)
+		if err := initEpoch(tx); err != nil {
+			return err
+		}
+		return compactFeed(tx)
 	})
 	if err != nil {
 		db.Close()

@@ -22,7 +22,8 @@ var (
 	bucketStatus    = []byte("status")    // voucher id (8 B) → status (1 B), only when not valid
 	bucketRedeemed  = []byte("redeemed")  // campaign (2 B) ‖ holder (8 B) → counted fen (8 B)
 	bucketSuspended = []byte("suspended") // holder (8 B) → 1 suspended, 0 reinstated
-	bucketChanges   = []byte("changes")   // feed seq (8 B) → Change JSON
+	bucketChanges   = []byte("changes")   // feed seq (8 B) → Change JSON, the latest change of each key only
+	bucketFeedKeys  = []byte("feedkeys")  // 'v' ‖ voucher id (8 B) or 'h' ‖ holder (8 B) → feed seq (8 B) of its latest change
 	bucketIncidents = []byte("incidents") // id (8 B) → wire.Incident JSON
 	keyEpoch        = []byte("epoch")
 	keyDocuments    = []byte("documents")
@@ -30,6 +31,51 @@ var (
 	syncBuckets = [][]byte{bucketTerminals, bucketCodes, bucketHeads, bucketRecords, bucketClaims,
 		bucketStatus, bucketRedeemed, bucketSuspended, bucketChanges, bucketIncidents}
 )
+
+// feedKey is the key of a change in bucketFeedKeys: the voucher or the
+// holder it is about.
+func feedKey(ch *Change) []byte {
+	if ch.Holder != nil {
+		return append([]byte{'h'}, ch.Holder[:]...)
+	}
+	return append([]byte{'v'}, idKey(ch.Voucher)...)
+}
+
+// compactFeed upgrades a database whose change feed predates compaction
+// (no bucketFeedKeys): it keeps the latest change of each key, drops the
+// older ones and indexes the kept ones, once, in the opening transaction.
+// The changes after any cursor stay exactly the keys that changed since.
+func compactFeed(tx *bolt.Tx) error {
+	if tx.Bucket(bucketFeedKeys) != nil {
+		return nil
+	}
+	keys, err := tx.CreateBucket(bucketFeedKeys)
+	if err != nil {
+		return err
+	}
+	changes := tx.Bucket(bucketChanges)
+	var drop [][]byte
+	err = changes.ForEach(func(k, v []byte) error {
+		var ch Change
+		if err := json.Unmarshal(v, &ch); err != nil {
+			return pos.WrapError(pos.EINTERNAL, err, "decode change")
+		}
+		fk := feedKey(&ch)
+		if old := keys.Get(fk); old != nil {
+			drop = append(drop, bytes.Clone(old))
+		}
+		return keys.Put(fk, bytes.Clone(k))
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range drop {
+		if err := changes.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // initEpoch gives a new database its random epoch.
 func initEpoch(tx *bolt.Tx) error {
@@ -170,8 +216,38 @@ func (l boltLedger) Changes(after uint64, limit int) ([]Change, bool, error) {
 	return out, false, nil
 }
 
+func (l boltLedger) CountChanges(after uint64, most int) (int, error) {
+	n := 0
+	c := l.tx.Bucket(bucketChanges).Cursor()
+	for k, _ := c.Seek(u64key(after + 1)); k != nil && n < most; k, _ = c.Next() {
+		n++
+	}
+	return n, nil
+}
+
 func (l boltLedger) LastChange() (uint64, error) {
 	return l.tx.Bucket(bucketChanges).Sequence(), nil
+}
+
+// SnapshotExtent reads the last status key of each campaign, from the
+// last campaign down (one seek per campaign), and counts the holders.
+func (l boltLedger) SnapshotExtent() (SnapshotExtent, error) {
+	x := SnapshotExtent{MaxSerial: map[uint16]uint32{}}
+	c := l.tx.Bucket(bucketStatus).Cursor()
+	for k, _ := c.Last(); k != nil; {
+		id := pos.VoucherID(binary.BigEndian.Uint64(k))
+		x.MaxSerial[id.Campaign()] = id.Serial()
+		if id.Campaign() == 0 {
+			break
+		}
+		c.Seek(idKey(pos.NewVoucherID(id.Campaign(), 0)))
+		k, _ = c.Prev()
+	}
+	hc := l.tx.Bucket(bucketSuspended).Cursor()
+	for k, _ := hc.First(); k != nil; k, _ = hc.Next() {
+		x.Holders++
+	}
+	return x, nil
 }
 
 func (l boltLedger) Incidents() ([]wire.Incident, error) {
@@ -219,13 +295,24 @@ func (l boltLedger) SetRedeemedTotal(campaign uint16, h pos.HolderRef, total pos
 	return l.tx.Bucket(bucketRedeemed).Put(holderKey(campaign, h), binary.BigEndian.AppendUint64(nil, uint64(total)))
 }
 
+// appendChange appends ch to the feed and drops the previous change of
+// its voucher or holder: the feed keeps the latest change of each key.
 func (l boltLedger) appendChange(ch Change) error {
-	b := l.tx.Bucket(bucketChanges)
+	b, keys := l.tx.Bucket(bucketChanges), l.tx.Bucket(bucketFeedKeys)
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err
 	}
 	ch.Seq = seq
+	fk := feedKey(&ch)
+	if old := keys.Get(fk); old != nil {
+		if err := b.Delete(old); err != nil {
+			return err
+		}
+	}
+	if err := keys.Put(fk, u64key(seq)); err != nil {
+		return err
+	}
 	return putJSON(b, u64key(seq), &ch)
 }
 

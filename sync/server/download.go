@@ -10,9 +10,55 @@ import (
 	"fupinpos/sync/wire"
 )
 
-// SnapshotBehind is how many changes behind a terminal's cursor may be
-// before it gets full snapshots instead of the changes.
-const SnapshotBehind = 50_000
+// Estimated bytes on the wire (JSON) of what a download carries: one
+// change of the feed (a voucher's {"voucher":…,"status":…} or a holder's
+// {"holder":…,"suspended":…}; 37 B a change measured over 1,000), one
+// holder of a snapshot, one campaign's snapshot apart from its packed
+// statuses, and a snapshot's own framing (the "snapshots" field), which
+// also makes a near tie go to the changes.
+const (
+	changeBytes           = 38
+	snapshotHolderBytes   = 48
+	snapshotCampaignBytes = 32
+	snapshotFieldBytes    = 64
+)
+
+// snapshotBytes estimates a full snapshot's size on the wire: the packed
+// statuses (2 bits a serial up to the highest not valid, base64) of each
+// campaign, and every holder ever suspended or reinstated.
+func snapshotBytes(x SnapshotExtent, campaigns []uint16) int {
+	n := snapshotFieldBytes + x.Holders*snapshotHolderBytes
+	seen := map[uint16]bool{}
+	for _, c := range campaigns {
+		seen[c] = true
+		n += snapshotCampaignBytes
+	}
+	for c, serial := range x.MaxSerial {
+		if !seen[c] {
+			n += snapshotCampaignBytes
+		}
+		n += (int(serial)/4 + 1 + 2) / 3 * 4
+	}
+	return n
+}
+
+// useDelta reports whether the changes after cursor after cost no more
+// bytes than a full snapshot. The feed holds one change per key, so the
+// changes behind a terminal are at most the keys ever changed; counting
+// stops as soon as they outweigh the snapshot, so the choice costs at most
+// a snapshot's worth of key reads.
+func useDelta(l LedgerView, after uint64, campaigns []uint16) (bool, error) {
+	x, err := l.SnapshotExtent()
+	if err != nil {
+		return false, err
+	}
+	most := snapshotBytes(x, campaigns)/changeBytes + 1
+	n, err := l.CountChanges(after, most)
+	if err != nil {
+		return false, err
+	}
+	return n*changeBytes <= snapshotBytes(x, campaigns), nil
+}
 
 // cursor is "<epoch>.<feed seq>.<incident id>"; opaque to terminals. A
 // cursor of an older server, "<epoch>.<feed seq>", reads as incident id 0.
@@ -43,7 +89,11 @@ func parseCursor(c, epoch string) (seq, incident uint64, ok bool) {
 
 // Download answers what terminal t lacks: newer signed documents, and the
 // status changes after its cursor — or full snapshots when it has no usable
-// cursor or is too far behind. One read transaction: a page is consistent.
+// cursor or when the changes behind it would cost more bytes than a
+// snapshot. The feed is compact (the latest change per voucher and holder),
+// so the changes after any cursor of this database are complete and their
+// number is bounded by the keys ever changed, not by the campaign's age.
+// One read transaction: a page is consistent.
 func (s *Server) Download(t *wire.Terminal, req wire.DownloadRequest) (*wire.DownloadResponse, error) {
 	limit := req.Limit
 	if limit <= 0 {
@@ -78,7 +128,13 @@ func (s *Server) Download(t *wire.Terminal, req wire.DownloadRequest) (*wire.Dow
 		}
 		after, inc, ok := parseCursor(req.Cursor, epoch)
 		more := false
-		if !ok || after > last || last-after > SnapshotBehind {
+		delta := ok && after <= last
+		if delta && after < last {
+			if delta, err = useDelta(l, after, ids); err != nil {
+				return err
+			}
+		}
+		if !delta {
 			if err := snapshot(l, resp, ids); err != nil {
 				return err
 			}

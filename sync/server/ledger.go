@@ -36,6 +36,13 @@ type Change struct {
 	Suspended bool              `json:"suspended,omitempty"`
 }
 
+// SnapshotExtent is the size of a full status snapshot, what the download
+// weighs against the changes behind a terminal's cursor.
+type SnapshotExtent struct {
+	MaxSerial map[uint16]uint32 // campaign → highest serial not valid
+	Holders   int               // holders whose suspension was ever set
+}
+
 // Documents are the signed trust list and catalogue terminals download,
 // exactly as signed, with the numbers a terminal compares.
 type Documents struct {
@@ -69,10 +76,21 @@ type LedgerView interface {
 	// ForEachHolder calls fn for every holder whose suspension was ever set.
 	ForEachHolder(fn func(h pos.HolderRef, suspended bool) error) error
 	// Changes returns up to limit changes after seq, oldest first, and
-	// whether there are more.
+	// whether there are more. The feed is compact: it holds only the latest
+	// change of each voucher and of each holder (an engine drops the older
+	// one in the transaction that appends the newer), so the changes after
+	// any seq are exactly the keys that changed since, each once, with its
+	// current state.
 	Changes(after uint64, limit int) ([]Change, bool, error)
+	// CountChanges returns how many changes the feed holds after seq,
+	// counting no further than most (it returns most when there are more).
+	CountChanges(after uint64, most int) (int, error)
 	// LastChange returns the seq of the newest change, 0 for none.
 	LastChange() (uint64, error)
+	// SnapshotExtent returns what a full snapshot holds: for each campaign
+	// with a voucher not valid, the highest such serial, and how many
+	// holders ever had their suspension set.
+	SnapshotExtent() (SnapshotExtent, error)
 	// Incidents returns every incident, oldest first.
 	Incidents() ([]wire.Incident, error)
 	// IncidentsAfter returns up to limit incidents with an id above after,

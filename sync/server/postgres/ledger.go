@@ -243,6 +243,43 @@ func (l *ledger) Changes(after uint64, limit int) ([]server.Change, bool, error)
 	return out, false, nil
 }
 
+func (l *ledger) CountChanges(after uint64, most int) (int, error) {
+	var n int
+	err := l.tx.QueryRow(ctx(), `SELECT count(*) FROM (SELECT 1 FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2) c`,
+		int64(after), most).Scan(&n)
+	return n, err
+}
+
+// SnapshotExtent finds the highest voucher not valid of each campaign by a
+// skip scan of the primary key (one index probe per campaign, from the
+// last down) and counts the holders.
+func (l *ledger) SnapshotExtent() (server.SnapshotExtent, error) {
+	x := server.SnapshotExtent{MaxSerial: map[uint16]uint32{}}
+	rows, err := l.tx.Query(ctx(), `WITH RECURSIVE c(v) AS (
+			SELECT max(voucher) FROM voucher_status
+			UNION ALL
+			SELECT (SELECT max(voucher) FROM voucher_status WHERE voucher < (c.v >> 32) << 32) FROM c WHERE c.v >= 4294967296
+		) SELECT v FROM c WHERE v IS NOT NULL`)
+	if err != nil {
+		return x, err
+	}
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return x, err
+		}
+		id := pos.VoucherID(v)
+		x.MaxSerial[id.Campaign()] = id.Serial()
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return x, err
+	}
+	err = l.tx.QueryRow(ctx(), `SELECT count(*) FROM suspended`).Scan(&x.Holders)
+	return x, err
+}
+
 func (l *ledger) LastChange() (uint64, error) {
 	var seq int64
 	err := l.tx.QueryRow(ctx(), `SELECT change_seq FROM meta WHERE id = 1`).Scan(&seq)
@@ -339,7 +376,12 @@ const (
 		ON CONFLICT (voucher) DO UPDATE SET status = excluded.status`
 	sqlSetSuspended = `INSERT INTO suspended (holder, suspended) VALUES ($1, $2)
 		ON CONFLICT (holder) DO UPDATE SET suspended = excluded.suspended`
-	sqlAddChange   = `INSERT INTO changes (seq, voucher, status, holder, suspended) VALUES ($1, $2, $3, $4, $5)`
+	// The feed keeps the latest change of each voucher and holder: a new
+	// change takes the place (and a new seq) of the key's previous one.
+	sqlAddVoucherChange = `INSERT INTO changes (seq, voucher, status) VALUES ($1, $2, $3)
+		ON CONFLICT (voucher) WHERE voucher IS NOT NULL DO UPDATE SET seq = excluded.seq, status = excluded.status`
+	sqlAddHolderChange = `INSERT INTO changes (seq, holder, suspended) VALUES ($1, $2, $3)
+		ON CONFLICT (holder) WHERE holder IS NOT NULL DO UPDATE SET seq = excluded.seq, suspended = excluded.suspended`
 	sqlAddIncident = `INSERT INTO incidents (id, time, kind, reason, terminal, store, seq, voucher, holder, amount, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
 	sqlAddIncidentClaim = `INSERT INTO incident_claims (incident, idx, terminal, store, seq, receipt, time, voided, counted)

@@ -149,6 +149,20 @@ func (w *wledger) Changes(after uint64, limit int) ([]server.Change, bool, error
 	return w.db.Changes(after, limit)
 }
 
+func (w *wledger) CountChanges(after uint64, most int) (int, error) {
+	if err := w.flush(); err != nil {
+		return 0, err
+	}
+	return w.db.CountChanges(after, most)
+}
+
+func (w *wledger) SnapshotExtent() (server.SnapshotExtent, error) {
+	if err := w.flush(); err != nil {
+		return server.SnapshotExtent{}, err
+	}
+	return w.db.SnapshotExtent()
+}
+
 func (w *wledger) LastChange() (uint64, error) {
 	if err := w.loadCounters(); err != nil {
 		return 0, err
@@ -218,8 +232,7 @@ func (w *wledger) SetStatus(id pos.VoucherID, s pos.VoucherStatus) error {
 	} else {
 		w.q.Queue(sqlSetStatus, int64(id), int16(s))
 	}
-	v, st := int64(id), int16(s)
-	w.q.Queue(sqlAddChange, seq, &v, &st, nil, false)
+	w.q.Queue(sqlAddVoucherChange, seq, int64(id), int16(s))
 	return nil
 }
 
@@ -230,7 +243,7 @@ func (w *wledger) SetSuspended(h pos.HolderRef, on bool) error {
 	}
 	w.suspended[h] = on
 	w.q.Queue(sqlSetSuspended, h[:], on)
-	w.q.Queue(sqlAddChange, seq, nil, nil, h[:], on)
+	w.q.Queue(sqlAddHolderChange, seq, h[:], on)
 	return nil
 }
 
