@@ -121,6 +121,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 300x ./device/escpos
 	$(GO) test -run '^$$' -bench Ingest -benchtime 40000x ./sync/server ./sync/server/postgres
 	$(GO) test -run '^$$' -bench Drain -benchtime 1x -timeout 30m ./sync/client
+	FEED_SCALE_N=1000000 $(GO) test -count=1 -run TestFeedScaleBolt -v ./sync/server/
 
 # The demo: voucherd on loopback with the demo campaign and catalogue, demo
 # vouchers and their QR sheet, the printer simulator, a terminal enrolled
