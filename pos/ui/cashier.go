@@ -673,16 +673,9 @@ func (c *Cashier) ManualEntry(code string) {
 	e := NewKeyEntry(c.win)
 	e.SetPlaceHolder(c.tr.T("ui.cashier.manual_hint"))
 	e.SetText(code)
-	id := NewKeyEntry(c.win)
-	id.SetPlaceHolder(c.tr.T("ui.login.user"))
-	pin := NewKeyEntry(c.win)
-	pin.Password = true
-	pin.SetPlaceHolder(c.tr.T("ui.login.pin"))
-	d := FormModal(c.tr, c.win, "cashier.manual", c.tr.T("ui.cashier.manual"), []*widget.FormItem{
-		widget.NewFormItem(c.tr.T("label.voucher"), e),
-		widget.NewFormItem(c.tr.T("ui.login.manager"), id),
-		widget.NewFormItem(c.tr.T("ui.login.pin"), pin),
-	}, func() string {
+	id, pin, items := approval(c.tr, c.win, "")
+	items = append([]*widget.FormItem{widget.NewFormItem(c.tr.T("label.voucher"), e)}, items...)
+	d := FormModal(c.tr, c.win, "cashier.manual", c.tr.T("ui.cashier.manual"), items, func() string {
 		if strings.TrimSpace(e.Text) == "" {
 			return c.tr.T("ui.cashier.manual_hint")
 		}

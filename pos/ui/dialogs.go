@@ -191,18 +191,26 @@ func FormModal(tr Tr, win fyne.Window, key, title string, items []*widget.FormIt
 	return d
 }
 
+// approval returns the manager id and PIN entries every approval dialog
+// asks for, and their form items; id starts as who ("" shows a hint).
+func approval(tr Tr, win fyne.Window, who string) (id, pin *KeyEntry, items []*widget.FormItem) {
+	id = NewKeyEntry(win)
+	id.SetPlaceHolder(tr.T("ui.login.user"))
+	id.SetText(who)
+	pin = NewKeyEntry(win)
+	pin.Password = true
+	pin.SetPlaceHolder(tr.T("ui.login.pin"))
+	return id, pin, []*widget.FormItem{
+		widget.NewFormItem(tr.T("ui.login.manager"), id),
+		widget.NewFormItem(tr.T("ui.login.pin"), pin),
+	}
+}
+
 // ManagerPIN asks for a manager's id and PIN, then calls f with them. Enter
 // confirms, Esc cancels; a second request while one is open is ignored.
 func ManagerPIN(tr Tr, win fyne.Window, title string, f func(id, pin string)) {
-	id := NewKeyEntry(win)
-	id.SetPlaceHolder(tr.T("ui.login.user"))
-	pin := NewKeyEntry(win)
-	pin.Password = true
-	pin.SetPlaceHolder(tr.T("ui.login.pin"))
-	d := FormModal(tr, win, "manager-pin:"+title, title, []*widget.FormItem{
-		widget.NewFormItem(tr.T("ui.login.manager"), id),
-		widget.NewFormItem(tr.T("ui.login.pin"), pin),
-	}, func() string {
+	id, pin, items := approval(tr, win, "")
+	d := FormModal(tr, win, "manager-pin:"+title, title, items, func() string {
 		if id.Text == "" {
 			return tr.T("ui.login.pick_user")
 		}

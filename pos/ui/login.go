@@ -203,16 +203,9 @@ func (l *Login) ShowUnlock() {
 	if i := l.User.SelectedIndex(); i >= 0 {
 		user.SetSelectedIndex(i)
 	}
-	id := NewKeyEntry(l.win)
-	id.SetPlaceHolder(l.tr.T("ui.login.user"))
-	pin := NewKeyEntry(l.win)
-	pin.Password = true
-	pin.SetPlaceHolder(l.tr.T("ui.login.pin"))
-	d := FormModal(l.tr, l.win, "login.unlock", l.tr.T("ui.login.unlock"), []*widget.FormItem{
-		widget.NewFormItem(l.tr.T("ui.login.unlock_user"), user),
-		widget.NewFormItem(l.tr.T("ui.login.manager"), id),
-		widget.NewFormItem(l.tr.T("ui.login.pin"), pin),
-	}, func() string {
+	id, pin, items := approval(l.tr, l.win, "")
+	items = append([]*widget.FormItem{widget.NewFormItem(l.tr.T("ui.login.unlock_user"), user)}, items...)
+	d := FormModal(l.tr, l.win, "login.unlock", l.tr.T("ui.login.unlock"), items, func() string {
 		i := user.SelectedIndex()
 		if i < 0 {
 			return l.tr.T("ui.login.pick_user")

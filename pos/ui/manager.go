@@ -334,14 +334,8 @@ func (m *Manager) usersList() fyne.CanvasObject {
 }
 
 func (m *Manager) askUnlock(u pos.User) {
-	id := NewKeyEntry(m.win)
-	id.SetText(m.user.ID)
-	pin := NewKeyEntry(m.win)
-	pin.Password = true
-	d := FormModal(m.tr, m.win, "manager-unlock", m.tr.T("ui.manager.unlock")+" "+u.Name, []*widget.FormItem{
-		widget.NewFormItem(m.tr.T("ui.login.manager"), id),
-		widget.NewFormItem(m.tr.T("ui.login.pin"), pin),
-	}, func() string {
+	id, pin, items := approval(m.tr, m.win, m.user.ID)
+	d := FormModal(m.tr, m.win, "manager-unlock", m.tr.T("ui.manager.unlock")+" "+u.Name, items, func() string {
 		if err := m.Unlock(u.ID, id.Text, pin.Text); err != nil {
 			return m.Message.Text
 		}
@@ -406,15 +400,9 @@ func showImage(win fyne.Window, key, title string, png []byte, closeText string)
 func (m *Manager) askVoid(r *pos.Record) {
 	reason := NewKeyEntry(m.win)
 	reason.SetPlaceHolder(m.tr.T("ui.manager.void_reason"))
-	id := NewKeyEntry(m.win)
-	id.SetText(m.user.ID)
-	pin := NewKeyEntry(m.win)
-	pin.Password = true
-	d := FormModal(m.tr, m.win, "manager-void", m.tr.T("ui.manager.void")+" "+r.Receipt, []*widget.FormItem{
-		widget.NewFormItem(m.tr.T("ui.manager.void_reason"), reason),
-		widget.NewFormItem(m.tr.T("ui.login.manager"), id),
-		widget.NewFormItem(m.tr.T("ui.login.pin"), pin),
-	}, func() string {
+	id, pin, items := approval(m.tr, m.win, m.user.ID)
+	items = append([]*widget.FormItem{widget.NewFormItem(m.tr.T("ui.manager.void_reason"), reason)}, items...)
+	d := FormModal(m.tr, m.win, "manager-void", m.tr.T("ui.manager.void")+" "+r.Receipt, items, func() string {
 		if err := m.Void(r.Seq, id.Text, pin.Text, reason.Text); err != nil {
 			return m.Message.Text
 		}
