@@ -41,7 +41,7 @@ var screens = map[string]screen{
 	"1024x768": {w: 1024, h: 768, userSelect: image.Pt(512, 236), firstUser: image.Pt(400, 278),
 		wechat: image.Pt(705, 536), banner: image.Rect(20, 10, 1000, 100), dialogProbe: image.Pt(60, 30)},
 	"800x600": {w: 800, h: 600, userSelect: image.Pt(392, 150), firstUser: image.Pt(300, 192),
-		banner: image.Rect(20, 8, 780, 70), dialogProbe: image.Pt(40, 20)},
+		wechat: image.Pt(490, 368), banner: image.Rect(20, 8, 780, 70), dialogProbe: image.Pt(40, 20)},
 }
 
 // login logs the cashier in the way a cashier does: pick the name, type
@@ -189,8 +189,9 @@ func TestCashierAtTheKeyboard(t *testing.T) {
 }
 
 // TestSmallScreen runs the app on an 800×600 screen: the window is not
-// larger than the screen, the status bar is on it, and a sale made with
-// keys alone completes.
+// larger than the screen, the status bar is on it, a sale made with keys
+// alone completes, and so do the tap-then-scan, dialog-then-F12 and
+// typed-by-hand cases of the cashier's morning.
 func TestSmallScreen(t *testing.T) {
 	sc := screens["800x600"]
 	r := newRig(t, sc.w, sc.h)
@@ -220,8 +221,59 @@ func TestSmallScreen(t *testing.T) {
 	r.key("F12")
 	r.key("Return")
 	r.bannerIs(r.shot("done"), sc, bannerOK, "sale completed at 800x600")
+	r.key("Return")
+
+	// A tap on WeChat, a scan, a dialog with F12 pressed behind it, then
+	// F12 for real.
+	r.wedge(eanCuilan)
+	r.wedge(r.codes["M-100D"])
+	r.click(sc.wechat.X, sc.wechat.Y)
+	r.wedge(eanPear)
+	r.key("Escape")
+	if !dialogOpen(r.shot("cancel-asked"), sc) {
+		t.Fatalf("Esc with a basket asked nothing at 800x600 (screenshot in %s)", r.dir)
+	}
+	r.key("F12")
+	r.key("Escape")
+	if dialogOpen(r.shot("dialog-closed"), sc) {
+		t.Fatalf("Esc left a dialog open at 800x600 (screenshot in %s)", r.dir)
+	}
+	r.key("F12")
+	r.bannerIs(r.shot("wechat-done"), sc, bannerOK, "WeChat sale completed at 800x600")
+	r.key("Return")
+
+	// A code typed by hand needs the manager; the cash part asks 实收
+	// (Enter with nothing typed = exact).
+	r.wedge(eanHuang)
+	r.typeSlowly(r.codes["M-050B"])
+	if !dialogOpen(r.shot("typed-by-hand"), sc) {
+		t.Fatalf("a code typed by hand opened no dialog at 800x600 (screenshot in %s)", r.dir)
+	}
+	r.typeText(managerID)
+	r.key("Tab")
+	r.typeText(managerPIN)
+	r.key("Return")
+	r.key("F12")
+	if !dialogOpen(r.shot("tender"), sc) {
+		t.Fatalf("a cash sale asked for no cash at 800x600 (screenshot in %s)", r.dir)
+	}
+	r.key("Return")
+	r.bannerIs(r.shot("manual-done"), sc, bannerOK, "manual sale completed at 800x600")
+
 	recs := r.ledger()
-	if len(recs) != 1 || recs[0].Kind != "sale" || recs[0].Mode != "scan" || recs[0].Total != 8800 || recs[0].Forfeited != 1200 {
-		t.Errorf("ledger = %+v, want one scanned sale of 8800 fen forfeiting 1200", recs)
+	want := []record{
+		{Kind: "sale", Mode: "scan", Total: 8800, VoucherAmount: 8800, Forfeited: 1200},
+		{Kind: "sale", Mode: "scan", Method: "wechat", Total: 12800 + 3990, VoucherAmount: 10000, SelfPaid: 6790},
+		{Kind: "sale", Mode: "manual", Manager: managerID, Method: "cash", Total: 8800, VoucherAmount: 5000, SelfPaid: 3800, Tendered: 3800},
+	}
+	if len(recs) != len(want) {
+		t.Fatalf("ledger holds %d records, want %d: %+v", len(recs), len(want), recs)
+	}
+	for i, w := range want {
+		g := recs[i]
+		if g.Kind != w.Kind || g.Mode != w.Mode || g.Manager != w.Manager || g.Total != w.Total || g.VoucherAmount != w.VoucherAmount ||
+			g.SelfPaid != w.SelfPaid || g.Forfeited != w.Forfeited || g.Tendered != w.Tendered || (w.Method != "" && g.Method != w.Method) {
+			t.Errorf("record %d = %+v\nwant %+v", i+1, g, w)
+		}
 	}
 }
