@@ -4,6 +4,10 @@ GO    ?= go
 BIN   := $(CURDIR)/bin
 DEMO  := $(CURDIR)/demo-out
 export LANG ?= C.UTF-8
+# The release, from git describe (a tarball without .git builds as 0.0.0-dev);
+# embedded in every binary (--version) and in the package names.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null | sed 's/^v//' || echo 0.0.0-dev)
+LDFLAGS := -X fupinpos/pos.Version=$(VERSION)
 
 # Debian packages the tests and the demo need; installed only when missing.
 APT_PKGS := gcc libc6-dev unifont fonts-droid-fallback libgl1-mesa-dev xorg-dev xvfb xauth imagemagick xdotool python3-fonttools postgresql
@@ -19,7 +23,7 @@ deps:
 	fi
 
 build:
-	$(GO) build -o $(BIN)/ ./cmd/voucherd ./cmd/posctl ./cmd/devsim
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/voucherd ./cmd/posctl ./cmd/devsim
 
 vet:
 	@out=$$(gofmt -l cmd pos device sync assets); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -55,11 +59,11 @@ test: deps vet
 # that make demo and make smoke use.
 # Both use bin/fupinpos-gb2312.ttf (make font) when it is beside them.
 app:
-	$(GO) build -o $(BIN)/ ./cmd/fupinpos
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/fupinpos
 	-@$(MAKE) --no-print-directory font
 
 demo-app:
-	$(GO) build -tags demo -o $(BIN)/fupinpos-demo ./cmd/fupinpos
+	$(GO) build -ldflags '$(LDFLAGS)' -tags demo -o $(BIN)/fupinpos-demo ./cmd/fupinpos
 	-@$(MAKE) --no-print-directory font
 
 # The app's font: the GB2312 + ASCII subset of the full CJK face (1.0 MB

@@ -48,7 +48,8 @@ type options struct {
 	scanner    string
 	printer    string
 	idle       time.Duration
-	demo       any // the demo build's options
+	version    bool // --version: print the release and exit
+	demo       any  // the demo build's options
 }
 
 // extension is what the demo build (-tags demo, demo_ext.go) adds to the
@@ -71,6 +72,10 @@ func main() {
 	o, err := parseFlags(flag.CommandLine, os.Args[1:])
 	if err != nil {
 		os.Exit(2)
+	}
+	if o.version {
+		fmt.Println("fupinpos", pos.BuildVersion())
+		return
 	}
 	log.SetFlags(log.Ltime | log.Lmicroseconds)
 	if err := run(o, start); err != nil {
@@ -103,6 +108,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (options, error) {
 	fs.StringVar(&o.size, "size", "1024x768", "window size when not full screen (never larger than the screen)")
 	fs.StringVar(&o.scanner, "scanner", "", "scanner URI, e.g. serial:///dev/ttyUSB0?baud=9600&term=cr (default: the saved setting)")
 	fs.StringVar(&o.printer, "printer", "", "printer URI, e.g. tcp://127.0.0.1:9100?paper=80 (default: the saved setting)")
+	fs.BoolVar(&o.version, "version", false, "print the release and exit")
 	fs.DurationVar(&o.idle, "idle-lock", 5*time.Minute, "lock the screen after this long without activity (0 = never)")
 	if ext.flags != nil {
 		ext.flags(fs, &o)

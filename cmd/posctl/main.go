@@ -108,6 +108,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	if args[0] == "--version" || args[0] == "version" {
+		fmt.Fprintln(stdout, "posctl", pos.BuildVersion())
+		return 0
+	}
 	if fn, ok := exitCommands[args[0]]; ok {
 		return fn(args[1:], stdout, stderr)
 	}

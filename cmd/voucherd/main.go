@@ -84,6 +84,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	if args[0] == "--version" || args[0] == "version" {
+		fmt.Fprintln(stdout, "voucherd", pos.BuildVersion())
+		return 0
+	}
 	cmds := map[string]func([]string, io.Writer) error{
 		"init":      cmdInit,
 		"issue":     cmdIssue,
