@@ -19,6 +19,16 @@ type Product struct {
 	Listing  string `json:"listing"` // listing or certification number
 	Category string `json:"category"`
 	Eligible bool   `json:"eligible"`
+	// Origin is which of the notice's three kinds of product this is
+	// (empty: OriginPovertyCounty); Village names the poor village of an
+	// OriginPoorVillage product; Units are the work units whose designated
+	// poverty-alleviation point an OriginDesignated product comes from.
+	Origin  OriginKind `json:"origin,omitempty"`
+	Village string     `json:"village,omitempty"`
+	Units   []uint32   `json:"units,omitempty"`
+	// Cert is the product's poverty-alleviation certification (认定). Nil in
+	// catalogues made before certifications were recorded (see Certified).
+	Cert *Certification `json:"cert,omitempty"`
 }
 
 // Catalogue is a versioned list of products. The server signs it like the
@@ -49,8 +59,9 @@ func (c *Catalogue) ByEAN(ean string) *Product {
 	return nil
 }
 
-// Validate checks that SKUs and barcodes are unique and well formed and
-// prices are positive.
+// Validate checks that SKUs and barcodes are unique and well formed,
+// prices are positive, origins are known (a designated-point product names
+// its units, no other product does) and certifications are complete.
 func (c *Catalogue) Validate() error {
 	skus, eans := map[string]bool{}, map[string]bool{}
 	for _, p := range c.Products {
@@ -76,6 +87,9 @@ func (c *Catalogue) Validate() error {
 		if p.Name == "" {
 			return Errorf(EINVALID, "product %q: no name", p.SKU)
 		}
+		if err := p.validateOrigin(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -95,4 +109,24 @@ func ValidEAN(s string) bool {
 		sum += d
 	}
 	return (10-sum%10)%10 == int(s[len(s)-1]-'0')
+}
+
+// validateOrigin checks the origin kind, its units and the certification.
+func (p *Product) validateOrigin() error {
+	switch {
+	case !p.Origin.Valid():
+		return Errorf(EINVALID, "product %q: unknown origin kind %q", p.SKU, p.Origin)
+	case p.Origin == OriginDesignated && len(p.Units) == 0:
+		return Errorf(EINVALID, "product %q: a designated-point product names its work units", p.SKU)
+	case p.Origin != OriginDesignated && len(p.Units) > 0:
+		return Errorf(EINVALID, "product %q: only a designated-point product names work units", p.SKU)
+	case p.Origin == OriginPoorVillage && p.Village == "":
+		return Errorf(EINVALID, "product %q: a poor-village product names its village", p.SKU)
+	}
+	if p.Cert != nil {
+		if err := p.Cert.Validate(); err != nil {
+			return WrapError(EINVALID, err, "product %q", p.SKU)
+		}
+	}
+	return nil
 }

@@ -38,6 +38,11 @@ type TerminalConfig struct {
 	// typing: a URI parsed by device/scanner.ParseWedge, e.g.
 	// "wedge:?prefix=%5DQ1&gap=35ms" (empty: the defaults).
 	Wedge string `json:"wedge,omitempty"`
+	// ServerCA pins the central server's TLS certificate authority: PEM
+	// certificates that are the only roots the sync client trusts (a
+	// deployment's private CA), set at enrollment (posctl enroll --ca).
+	// Empty: the system's roots.
+	ServerCA string `json:"server_ca,omitempty"`
 }
 
 // Defaults for clock checks.

@@ -29,6 +29,7 @@ const (
 	ECHANGEREFUSED   = "change_refused" // vouchers exceed the eligible basket and the campaign refuses
 	ECAPEXCEEDED     = "cap_exceeded"   // the member's redeemed total would pass the per-person cap
 	EDUPLICATEINSALE = "duplicate_in_sale"
+	ENOTPAYABLE      = "not_payable" // the voucher may pay none of the lines left (designated-point products of other units)
 
 	// Status (step 5).
 	EREVOKED           = "revoked"

@@ -17,14 +17,20 @@ type ReceiptVoucher struct {
 // Receipt is everything a printed receipt shows, in display form. The
 // device/escpos encoder lays it out; the UI previews it.
 type Receipt struct {
-	StoreName     string
-	Counter       string
-	Terminal      string
-	Number        string
-	Time          time.Time
-	Cashier       string
-	Kind          RecordKind
-	Lines         []Line
+	StoreName string
+	Counter   string
+	Terminal  string
+	Number    string
+	Time      time.Time
+	Cashier   string
+	Kind      RecordKind
+	Lines     []Line
+	// LineNotes holds, for each of Lines (when not nil), the reason code
+	// why no voucher of the sale paid for the line (ReasonNotEligible,
+	// ReasonCertExpired, ReasonOtherUnit), or "".
+	LineNotes []string
+	// UnitNames names the work units of the designated-point lines.
+	UnitNames     map[uint32]string
 	Total         Money
 	Vouchers      []ReceiptVoucher
 	VoucherAmount Money
@@ -59,5 +65,66 @@ func NewReceipt(r *Record, h Hash, cfg *TerminalConfig, trust *TrustList, cashie
 	for _, v := range r.Vouchers {
 		rc.Vouchers = append(rc.Vouchers, ReceiptVoucher{Masked: v.ID.Masked(), Unit: trust.UnitName(v.Unit), Face: v.Face, Applied: v.Applied, Forfeited: v.Forfeited})
 	}
+	rc.LineNotes = LineNotes(r.Lines, r.Vouchers, trust)
+	for _, l := range r.Lines {
+		for _, u := range l.Units {
+			if rc.UnitNames == nil {
+				rc.UnitNames = map[uint32]string{}
+			}
+			rc.UnitNames[u] = trust.UnitName(u)
+		}
+	}
 	return rc
+}
+
+// LineNotes returns, for each line, why none of the sale's vouchers paid
+// for it: the line's SelfPayReason when it is not eligible, ReasonOtherUnit
+// for a designated-point line that no voucher of the sale may pay
+// (Line.PayableBy), else "". It returns nil when there is nothing to say.
+func LineNotes(lines []Line, vouchers []AppliedVoucher, trust *TrustList) []string {
+	var notes []string
+	for i := range lines {
+		l := &lines[i]
+		note := l.SelfPayReason()
+		if note == "" && len(vouchers) > 0 && l.Origin == OriginDesignated {
+			note = ReasonOtherUnit
+			for _, v := range vouchers {
+				if l.PayableBy(v.Unit, trust.Campaign(v.Campaign)) == "" {
+					note = ""
+					break
+				}
+			}
+		}
+		if note != "" && notes == nil {
+			notes = make([]string, len(lines))
+		}
+		if note != "" {
+			notes[i] = note
+		}
+	}
+	return notes
+}
+
+// Split returns the totals of the certified (voucher-eligible) lines and of
+// the other lines, which were sold for the customer's own money only.
+func (r *Receipt) Split() (certified, other Money) {
+	for _, l := range r.Lines {
+		if l.Eligible {
+			certified += l.Amount()
+		} else {
+			other += l.Amount()
+		}
+	}
+	return certified, other
+}
+
+// Note returns the reason code noted for line i, or "".
+func (r *Receipt) Note(i int) string {
+	if i < len(r.LineNotes) {
+		return r.LineNotes[i]
+	}
+	if i < len(r.Lines) && !r.Lines[i].Eligible {
+		return r.Lines[i].SelfPayReason()
+	}
+	return ""
 }

@@ -6,12 +6,15 @@ import (
 	"time"
 )
 
-// RecordKind tells a sale from a void in the ledger.
+// RecordKind tells a sale from a void or a return in the ledger.
 type RecordKind string
 
 const (
 	KindSale RecordKind = "sale"
 	KindVoid RecordKind = "void"
+	// KindReturn takes back goods of an earlier sale (退货), after the
+	// server agreed (see Resettle for what its amounts mean).
+	KindReturn RecordKind = "return"
 )
 
 // EntryMode says how the vouchers of a sale reached the terminal. Only a
@@ -53,6 +56,11 @@ type Record struct {
 	// Change = Tendered − SelfPaid (pos.Change). Vouchers never give change.
 	Tendered Money `json:"tendered,omitempty"`
 	Change   Money `json:"change,omitempty"`
+	// Returns is, for a return, the seq of the sale (on the same terminal)
+	// whose goods it takes back; Reinstated lists the vouchers it gave
+	// back to their members whole (valid again everywhere).
+	Returns    uint64      `json:"returns,omitempty"`
+	Reinstated []VoucherID `json:"reinstated,omitempty"`
 }
 
 // ReceiptNumber returns the receipt number of ledger seq on terminal.
@@ -95,4 +103,5 @@ const (
 	AuditSync        = "sync"
 	AuditUser        = "user"
 	AuditManualEntry = "manual_entry"
+	AuditReturn      = "return"
 )

@@ -47,6 +47,14 @@ type Campaign struct {
 	Excess           ExcessPolicy  `json:"excess"`
 	Offline          OfflineLimits `json:"offline"`
 	Skew             Duration      `json:"skew"` // tolerance on voucher validity times for terminal clock error
+	// Designated says which vouchers may pay for a product of a designated
+	// poverty-alleviation point: only its own units' (DesignatedOwnUnits,
+	// the default, also when empty) or any unit's (DesignatedAnyUnit).
+	Designated DesignatedPolicy `json:"designated,omitempty"`
+	// Returns says what a return (退货) does with a voucher it no longer
+	// needs: give it back to its member (ReturnReinstate, the default, also
+	// when empty) or forfeit it (ReturnForfeit). Never cash either way.
+	Returns ReturnPolicy `json:"returns,omitempty"`
 }
 
 // InWindow reports whether t falls inside the window from…until counted in
@@ -176,6 +184,12 @@ func (t *TrustList) Validate() error {
 		}
 		if c.Excess != ExcessRefuse && c.Excess != ExcessForfeit {
 			return Errorf(EINVALID, "campaign %d: excess policy %q", c.ID, c.Excess)
+		}
+		if !c.Returns.Valid() {
+			return Errorf(EINVALID, "campaign %d: return policy %q", c.ID, c.Returns)
+		}
+		if !c.Designated.Valid() {
+			return Errorf(EINVALID, "campaign %d: designated-point policy %q", c.ID, c.Designated)
 		}
 	}
 	for _, k := range t.Keys {

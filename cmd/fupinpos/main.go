@@ -101,7 +101,7 @@ func failed(w io.Writer, err error, flagLang string) int {
 // parseFlags reads the command line into options.
 func parseFlags(fs *flag.FlagSet, args []string) (options, error) {
 	var o options
-	fs.StringVar(&o.db, "db", "", "terminal database `FILE` (made by posctl provision or posctl enroll)")
+	fs.StringVar(&o.db, "db", "", "terminal database `FILE` (made by posctl provision or posctl enroll; default $FUPINPOS_DB, else the installed /var/lib/fupinpos/terminal.db)")
 	fs.StringVar(&o.lang, "lang", "", "screen language, zh_Hans or en (default: the saved setting, else zh_Hans)")
 	fs.StringVar(&o.font, "font", "", "single-face CJK .ttf `FILE` (default: "+SubsetFont+" beside the program, made by make font, else "+ui.DefaultFontPath+")")
 	fs.BoolVar(&o.fullscreen, "fullscreen", false, "kiosk mode: full screen (also the technician's kiosk setting)")
@@ -217,6 +217,21 @@ func run(o options, start time.Time) error {
 	d.mu.Unlock()
 	shell.Manager = func(u *pos.User, logout func()) fyne.CanvasObject {
 		m := ui.NewManager(shell.Tr, d.store, d.printer, w, u, logout)
+		// Reconciliation and the store's alerts ask the server: through the
+		// sync client when the terminal has one (else the screen says no
+		// server is configured).
+		if c := d.syncClient(); c != nil {
+			m.Reconcile = func(day string) (*pos.Reconciliation, error) {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				return c.Reconcile(ctx, day)
+			}
+			m.StoreAlerts = func(day string) ([]pos.Alert, error) {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				return c.Alerts(ctx, day)
+			}
+		}
 		m.SelectDay(pos.DayOf(time.Now()))
 		return m.Content()
 	}

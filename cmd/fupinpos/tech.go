@@ -8,6 +8,7 @@ import (
 
 	"fupinpos/device/scanner"
 	"fupinpos/pos"
+	"fupinpos/pos/bolt"
 	"fupinpos/pos/ui"
 	"fupinpos/pos/voucher"
 	"fupinpos/sync/client"
@@ -102,15 +103,13 @@ func (x tech) SyncNow(ctx context.Context, progress func(done, total int)) error
 	}
 }
 
-// VerifyLedger walks the chain of records and audit events.
+// VerifyLedger walks the whole chain of records and audit events (the
+// technician asks for the full walk, signatures on all cores).
 func (x tech) VerifyLedger(ctx context.Context, progress func(done, total int)) (string, error) {
-	seq, _, _ := x.t.db.Head()
-	progress(0, int(seq))
-	lc, err := x.t.db.VerifyLedger()
+	lc, err := x.t.db.Verify(bolt.VerifyOptions{Full: true, Progress: func(done, total uint64) { progress(int(done), int(total)) }})
 	if err != nil {
 		return "", err
 	}
-	progress(int(seq), int(seq))
 	return fmt.Sprintf("%d records, %d audit events, head %s", lc.Records, lc.AuditEvents, lc.Head.String()[:16]), nil
 }
 

@@ -31,7 +31,8 @@ type terminal struct {
 	reader  *scanner.Reader
 	failed  bool
 	// transport carries the sync client's requests (the demo build
-	// replaces it with one whose network can be unplugged).
+	// replaces it with one whose network can be unplugged); nil: the sync
+	// client's own (system roots, or the pinned CA of ServerCA).
 	transport http.RoundTripper
 	// ports are serial ports listed besides the system's (the demo's
 	// simulated scanner).
@@ -68,7 +69,10 @@ var dbTimeout = 5 * time.Second
 // the terminal (see status and states) and the app starts without it.
 func openTerminal(o options) (*terminal, error) {
 	if o.db == "" {
-		return nil, fmt.Errorf("no terminal database: give --db FILE (made by posctl provision or posctl enroll)")
+		o.db = bolt.DefaultPath()
+	}
+	if o.db == "" {
+		return nil, fmt.Errorf("no terminal database: give --db FILE (made by posctl provision or posctl enroll), or set FUPINPOS_DB")
 	}
 	if _, err := os.Stat(o.db); err != nil {
 		return nil, fmt.Errorf("terminal database %s: %w", o.db, err)
@@ -77,7 +81,7 @@ func openTerminal(o options) (*terminal, error) {
 	if err != nil {
 		return nil, err // pos.EBUSY when another process holds the file
 	}
-	t := &terminal{db: db, scanner: "unknown", transport: http.DefaultTransport}
+	t := &terminal{db: db, scanner: "unknown"}
 	t.store = boltstore.New(db, t.wake)
 	t.pumpCtx, t.stop = context.WithCancel(context.Background())
 	if err := t.open(o); err != nil {

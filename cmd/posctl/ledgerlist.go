@@ -77,14 +77,8 @@ func listRecords(db *bolt.DB, day string) ([]ListedRecord, error) {
 	for _, u := range users {
 		names[u.ID] = u.Name
 	}
-	receipts := map[uint64]string{}
 	list := []ListedRecord{}
-	err = db.Records(0, func(s *bolt.Sale) error {
-		r := s.Record
-		receipts[r.Seq] = r.Receipt
-		if day != "" && pos.DayOf(r.Time) != day {
-			return nil
-		}
+	add := func(r, sale *pos.Record) error {
 		l := ListedRecord{
 			Seq: r.Seq, Receipt: r.Receipt, Kind: string(r.Kind), Time: r.Time.In(pos.CST).Format(time.RFC3339),
 			Cashier: r.Cashier, CashierName: names[r.Cashier], Mode: string(r.Mode), Manager: r.Manager,
@@ -96,13 +90,25 @@ func listRecords(db *bolt.DB, day string) ([]ListedRecord, error) {
 			l.Vouchers = append(l.Vouchers, v.ID.String())
 		}
 		if r.Kind == pos.KindVoid {
-			l.Voids = receipts[r.Voids]
-			if l.Voids == "" {
+			if sale != nil {
+				l.Voids = sale.Receipt
+			} else {
 				l.Voids = pos.ReceiptNumber(r.Terminal, r.Voids)
 			}
 		}
 		list = append(list, l)
 		return nil
+	}
+	if day != "" { // the day index: only that day is read
+		return list, db.DayRecords(day, add)
+	}
+	receipts := map[uint64]*pos.Record{}
+	err = db.Records(0, func(s *bolt.Sale) error {
+		r := s.Record
+		if r.Kind == pos.KindSale {
+			receipts[r.Seq] = &pos.Record{Receipt: r.Receipt}
+		}
+		return add(r, receipts[r.Voids])
 	})
 	return list, err
 }

@@ -43,7 +43,7 @@ Vouchers and sales:
 
 Records:
   ledger list   --db FILE [--date YYYY-MM-DD] [--json]   one line per sale or void
-  ledger verify --db FILE [--json]             walk the signed hash chain of sales and the audit log
+  ledger verify --db FILE [--full] [--json]    check the chain from the last verified checkpoint (--full: every entry)
   ledger void   --db FILE --receipt NO --manager ID --pin PIN --reason TEXT
   report day    --db FILE [--date YYYY-MM-DD] [--json|--csv]
   backup    --db FILE --out FILE               a consistent copy (the app must not be running)
@@ -59,6 +59,9 @@ Sync with the central server:
   enroll    --db FILE --server URL[,URL...] --code CODE [--expect-root FINGERPRINT|--yes]
   sync      --db FILE [--json]                 upload the outbox, download trust list, catalogue and voucher status
   incidents --db FILE [--json]                 sales the server found in conflict or rejected
+  settle verify --db FILE|--root-key KEY DIR  check a settlement folder from voucherd settle (signed MANIFEST, file hashes)
+  reconcile --db FILE [--day YYYY-MM-DD] [--json]
+                                               compare the day's records with the server's (exit 1 when they differ)
 
 Run "posctl COMMAND --help" for a command's flags. Messages follow LANG (Chinese unless en*).
 Commands that open --db FILE fail with db_busy while the cashier app has it open: quit the app first.
@@ -87,7 +90,9 @@ func commands() map[string]command {
 		"enroll":    cmdEnroll,
 		"sync":      cmdSync,
 		"incidents": cmdIncidents,
+		"settle":    sub("settle", map[string]command{"verify": cmdSettleVerify}),
 		"receipt":   cmdReceipt,
+		"reconcile": cmdReconcile,
 		"backup":    cmdBackup,
 		"restore":   cmdRestore,
 	}
@@ -201,13 +206,21 @@ func require(fs *flag.FlagSet, names ...string) error {
 }
 
 // parseOpen parses args, checks the required flags and opens the database
-// at *dbPath, which must exist. The caller closes it.
+// at *dbPath, which must exist; without --db, the installed one
+// (bolt.DefaultPath: $FUPINPOS_DB or /var/lib/fupinpos/terminal.db). The
+// caller closes it.
 func parseOpen(fs *flag.FlagSet, args []string, positional bool, dbPath *string, required ...string) (*bolt.DB, error) {
 	if err := parse(fs, args, positional); err != nil {
 		return nil, err
 	}
-	if err := require(fs, append([]string{"db"}, required...)...); err != nil {
+	if err := require(fs, required...); err != nil {
 		return nil, err
+	}
+	if *dbPath == "" {
+		*dbPath = bolt.DefaultPath()
+	}
+	if *dbPath == "" {
+		return nil, fmt.Errorf("%w: --db is required (or FUPINPOS_DB, or the installed /var/lib/fupinpos/terminal.db)", errUsage)
 	}
 	return openDB(*dbPath, false)
 }

@@ -149,17 +149,25 @@ func cmdStatus(args []string, stdout io.Writer) error {
 	cs, _ := db.ClockState()
 	seq, head, _ := db.Head()
 	pub, _ := db.PublicKey()
+	schema, _ := db.Schema()
+	// Outbox and OutboxAmount repeat the queue at the top level, one
+	// number per line of the JSON, for install scripts: sales not yet
+	// uploaded (the package's pre-install step refuses an upgrade while
+	// outbox > 0 unless forced).
 	st := struct {
-		Config    *pos.TerminalConfig `json:"config"`
-		Trust     uint64              `json:"trust_seq"`
-		Expires   string              `json:"trust_expires"`
-		Catalogue uint32              `json:"catalogue_version"`
-		Queue     pos.QueueState      `json:"queue"`
-		Clock     pos.ClockState      `json:"clock"`
-		Records   uint64              `json:"records"`
-		Head      pos.Hash            `json:"head"`
-		Key       string              `json:"terminal_key"`
-	}{cfg, tl.Seq, cst(tl.Expires), cat.Version, q, cs, seq, head, voucher.Fingerprint(pub)}
+		Outbox       int                 `json:"outbox"`
+		OutboxAmount pos.Money           `json:"outbox_amount"`
+		Schema       uint32              `json:"schema"`
+		Config       *pos.TerminalConfig `json:"config"`
+		Trust        uint64              `json:"trust_seq"`
+		Expires      string              `json:"trust_expires"`
+		Catalogue    uint32              `json:"catalogue_version"`
+		Queue        pos.QueueState      `json:"queue"`
+		Clock        pos.ClockState      `json:"clock"`
+		Records      uint64              `json:"records"`
+		Head         pos.Hash            `json:"head"`
+		Key          string              `json:"terminal_key"`
+	}{q.Count, q.Amount, schema, cfg, tl.Seq, cst(tl.Expires), cat.Version, q, cs, seq, head, voucher.Fingerprint(pub)}
 	if *asJSON {
 		return printJSON(stdout, st)
 	}

@@ -55,8 +55,8 @@ func translate() report.Translate {
 	return func(k string) string { return m.T(k, nil) }
 }
 
-// dayReport builds the report of one CST day from the whole ledger (a void
-// needs the sale it cancels, which may be older).
+// dayReport builds the report of one CST day from that day's records
+// alone (the database's day index); a void comes with the sale it cancels.
 func dayReport(db *bolt.DB, day string) (*report.Day, error) {
 	tl, err := db.Trust()
 	if err != nil {
@@ -71,7 +71,7 @@ func dayReport(db *bolt.DB, day string) (*report.Day, error) {
 	for _, u := range users {
 		names[u.ID] = u.Name
 	}
-	b := report.NewBuilder(report.Names{
+	b := report.NewDayBuilder(report.Names{
 		Unit: tl.UnitName,
 		Cashier: func(id string) string {
 			if n := names[id]; n != "" {
@@ -79,9 +79,9 @@ func dayReport(db *bolt.DB, day string) (*report.Day, error) {
 			}
 			return id
 		},
-	})
-	err = db.Records(0, func(s *bolt.Sale) error {
-		b.Add(s.Record)
+	}, day)
+	err = db.DayRecords(day, func(r, sale *pos.Record) error {
+		b.AddRecord(r, sale)
 		return nil
 	})
 	if err != nil {

@@ -24,6 +24,7 @@ func cmdEnroll(args []string, stdout io.Writer) error {
 	counter := fs.String("counter", "扶贫专区", "counter name printed on receipts")
 	printer := fs.String("printer", "", "receipt printer `URI`")
 	scanner := fs.String("scanner", "", "scanner `URI`")
+	caFile := fs.String("ca", "", "PEM `FILE` of the deployment's CA: the only TLS roots this terminal trusts for the server (pinned)")
 	if err := parse(fs, args, false); err != nil {
 		return err
 	}
@@ -48,6 +49,13 @@ func cmdEnroll(args []string, stdout io.Writer) error {
 		return strings.HasPrefix(strings.ToLower(strings.TrimSpace(line)), "y")
 	}
 	base := pos.TerminalConfig{StoreName: *storeName, Counter: *counter, Printer: *printer, Scanner: *scanner, Lang: "zh_Hans"}
+	if *caFile != "" {
+		pem, err := os.ReadFile(*caFile)
+		if err != nil {
+			return pos.WrapError(pos.EINVALID, err, "read --ca %s", *caFile)
+		}
+		base.ServerCA = string(pem)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	er, err := client.Enroll(ctx, db, *server, *code, base, confirm, client.Options{})

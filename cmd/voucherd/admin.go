@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -16,31 +18,80 @@ import (
 )
 
 func cmdIncidents(args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "resolve" {
+		return cmdIncidentResolve(args[1:], stdout)
+	}
 	fs := newFlags("incidents", stdout)
 	dir := fs.String("data", "", "data `DIR` made by voucherd init")
+	var q wire.IncidentQuery
+	fs.StringVar(&q.Day, "day", "", "only the cases opened on CST `DAY` (YYYY-MM-DD)")
+	fs.StringVar(&q.Store, "store", "", "only the cases of `STORE`")
+	fs.StringVar(&q.Status, "status", "", "only `open` or `resolved` cases")
+	fs.IntVar(&q.Limit, "limit", wire.DefaultIncidentLimit, fmt.Sprintf("at most `N` cases (1 to %d)", wire.MaxIncidentLimit))
+	fs.Uint64Var(&q.After, "after", 0, "the cases after incident `ID` (the next page)")
+	asJSON := fs.Bool("json", false, "write the page as JSON (IncidentPage: incidents, more, next)")
+	resolve := fs.Uint64("resolve", 0, "close incident `ID` (with --note) instead of listing")
+	note := fs.String("note", "", "with --resolve: what was decided")
 	api, closeFn, err := parseAdmin(fs, args, dir)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	in, err := api.Incidents()
+	if *resolve != 0 {
+		if strings.TrimSpace(*note) == "" {
+			return fmt.Errorf("%w: --resolve needs --note saying what was decided", errUsage)
+		}
+		in, err := api.ResolveIncident(wire.ResolveRequest{Incident: *resolve, Resolution: *note})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(stdout, in)
+		}
+		fmt.Fprintf(stdout, "incident %d (%s, %s) resolved at %s: %s\n", in.ID, in.Kind, in.Terminal,
+			in.Resolved.In(pos.CST).Format(time.DateTime), in.Resolution)
+		return nil
+	}
+	if err := q.Check(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	page, err := api.ListIncidents(q)
 	if err != nil {
 		return err
 	}
+	if *asJSON {
+		return writeJSON(stdout, page)
+	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTIME\tKIND\tREASON\tTERMINAL\tSEQ\tVOUCHER\tHOLDER\tDETAIL")
-	for _, x := range in {
-		v, h := "-", "-"
+	fmt.Fprintln(tw, "ID\tTIME\tSTATUS\tKIND\tREASON\tSTORE\tTERMINAL\tSEQ\tVOUCHER\tHOLDER\tDETAIL")
+	for _, x := range page.Incidents {
+		v, h, status := "-", "-", wire.IncidentOpen
 		if x.Voucher != 0 {
 			v = x.Voucher.String()
 		}
 		if x.Holder != (pos.HolderRef{}) {
 			h = x.Holder.String()
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", x.ID, x.Time.In(pos.CST).Format(time.DateTime),
-			x.Kind, x.Reason, x.Terminal, x.Seq, v, h, x.Detail)
+		if !x.Open() {
+			status = wire.IncidentResolved
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", x.ID, x.Time.In(pos.CST).Format(time.DateTime),
+			status, x.Kind, x.Reason, x.Store, x.Terminal, x.Seq, v, h, x.Detail)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if page.More {
+		fmt.Fprintf(stdout, "more: --after %d\n", page.Next)
+	}
+	return nil
+}
+
+// writeJSON writes v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 func cmdRevoke(args []string, stdout io.Writer) error {

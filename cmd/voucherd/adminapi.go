@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -27,7 +25,8 @@ type adminAPI interface {
 	AddTerminal(wire.AddTerminalRequest) (*wire.AddTerminalResponse, error)
 	Terminals() ([]wire.Terminal, error)
 	DisableTerminal(wire.DisableRequest) (*wire.Terminal, error)
-	Incidents() ([]wire.Incident, error)
+	ListIncidents(wire.IncidentQuery) (*wire.IncidentPage, error)
+	ResolveIncident(wire.ResolveRequest) (*wire.Incident, error)
 	Revoke(wire.RevokeRequest) (*wire.RevokeResponse, error)
 	Report(day string, unit uint32) (*wire.Report, error)
 }
@@ -62,16 +61,11 @@ func openAdmin(dir, db string) (adminAPI, func() error, error) {
 		if len(lines) == 0 {
 			return nil, nil, fmt.Errorf("%s is empty", serveFile)
 		}
-		r := &remoteAdmin{base: lines[0], token: tok, client: &http.Client{Timeout: 30 * time.Second}}
-		if len(lines) > 1 {
-			pem, err := os.ReadFile(lines[1])
-			if err != nil {
-				return nil, nil, fmt.Errorf("read server certificate: %w", err)
-			}
-			pool := x509.NewCertPool()
-			pool.AppendCertsFromPEM(pem)
-			r.client.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+		client, err := serveClient(lines, 30*time.Second)
+		if err != nil {
+			return nil, nil, err
 		}
+		r := &remoteAdmin{base: lines[0], token: tok, client: client}
 		return r, func() error { return nil }, nil
 	}
 	st, err := openStore(dir, db)
@@ -140,9 +134,18 @@ func (r *remoteAdmin) DisableTerminal(req wire.DisableRequest) (*wire.Terminal, 
 	return &out, r.do("POST", wire.PathAdminDisable, req, &out)
 }
 
-func (r *remoteAdmin) Incidents() ([]wire.Incident, error) {
-	var out []wire.Incident
-	return out, r.do("GET", wire.PathAdminIncidents, nil, &out)
+func (r *remoteAdmin) ListIncidents(q wire.IncidentQuery) (*wire.IncidentPage, error) {
+	var out wire.IncidentPage
+	path := wire.PathAdminIncidents
+	if v := q.Values().Encode(); v != "" {
+		path += "?" + v
+	}
+	return &out, r.do("GET", path, nil, &out)
+}
+
+func (r *remoteAdmin) ResolveIncident(req wire.ResolveRequest) (*wire.Incident, error) {
+	var out wire.Incident
+	return &out, r.do("POST", wire.PathAdminResolve, req, &out)
 }
 
 func (r *remoteAdmin) Revoke(req wire.RevokeRequest) (*wire.RevokeResponse, error) {

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -143,15 +145,9 @@ func servingAt(dir string) (string, *http.Client, error) {
 	if len(lines) == 0 {
 		return "", nil, errNotServing
 	}
-	client := &http.Client{Timeout: 30 * time.Minute}
-	if len(lines) > 1 {
-		pem, err := os.ReadFile(lines[1])
-		if err != nil {
-			return "", nil, fmt.Errorf("read server certificate: %w", err)
-		}
-		pool := x509.NewCertPool()
-		pool.AppendCertsFromPEM(pem)
-		client.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+	client, err := serveClient(lines, 30*time.Minute)
+	if err != nil {
+		return "", nil, err
 	}
 	return lines[0], client, nil
 }
@@ -240,4 +236,34 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// serveClient returns the HTTP client for the server that serve.url's
+// lines describe: with TLS (a second line, the certificate file) it trusts
+// exactly that certificate, whatever host name it was reached by (the
+// admin commands reach a wildcard listen on loopback).
+func serveClient(lines []string, timeout time.Duration) (*http.Client, error) {
+	client := &http.Client{Timeout: timeout}
+	if len(lines) < 2 {
+		return client, nil
+	}
+	pemBytes, err := os.ReadFile(lines[1])
+	if err != nil {
+		return nil, fmt.Errorf("read server certificate: %w", err)
+	}
+	block, _ := pem.Decode(pemBytes)
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil, fmt.Errorf("server certificate %s: no PEM certificate", lines[1])
+	}
+	leaf := block.Bytes
+	client.Transport = &http.Transport{TLSClientConfig: &tls.Config{
+		InsecureSkipVerify: true, // replaced by the pin below: the very certificate the server was started with
+		VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
+			if len(raw) == 0 || !bytes.Equal(raw[0], leaf) {
+				return fmt.Errorf("the server's certificate is not %s", lines[1])
+			}
+			return nil
+		},
+	}}
+	return client, nil
 }

@@ -7,6 +7,7 @@
 //	voucherd migrate --db URL
 //	voucherd issue --data DIR --campaign ID --unit UNIT --member MEMBER --value FEN [--count N] [--out codes.csv] [--qr DIR]
 //	voucherd issue --data DIR --campaign ID --batch members.csv [--out codes.csv] [--qr DIR]
+//	voucherd catalogue import --data DIR [--db URL] [--sheet NAME] [--dry-run] FILE.xlsx|FILE.csv
 //	voucherd trust --data DIR --out FILE [--validity 168h] [--grace 72h]
 //	voucherd serve --data DIR [--listen ADDR] [--cert FILE --key FILE] [--insecure-listen]
 //	voucherd terminal add --data DIR --store S --name N [--ttl 24h]
@@ -14,6 +15,10 @@
 //	voucherd terminal disable --data DIR --terminal ID [--reason TEXT]
 //	voucherd report --data DIR --day YYYY-MM-DD [--unit U] [--csv]
 //	voucherd incidents --data DIR
+//	voucherd incidents resolve ID --data DIR --keep A|B|both --note TEXT [--by WHO]
+//	voucherd settle --data DIR --day YYYY-MM-DD --out DIR [--store S]
+//	voucherd settle verify DIR (--data DIR | --root-key FILE|HEX)
+//	voucherd alerts --data DIR [--day YYYY-MM-DD] [--store S] [--json]
 //	voucherd revoke --data DIR (--voucher CAMPAIGN-SERIAL | --holder HEX [--reinstate]) [--reason TEXT]
 //
 // Every command that opens the database takes --db postgres://… (or
@@ -54,6 +59,8 @@ Commands:
          [--out codes.csv] [--qr DIR]       issue signed vouchers (refuses over the per-person cap)
   issue  --data DIR --campaign ID --batch members.csv [...]
                                             members.csv rows: member,unit,value_fen[,count]
+  catalogue import --data DIR [--dry-run] [--sheet NAME] FILE.xlsx|FILE.csv
+                                            load the eligible-product list (Chinese headers; all rows or none)
   trust  --data DIR --out FILE [--validity 168h] [--grace 72h]
                                             write the signed trust list + catalogue bundle (and publish it)
   serve  --data DIR [--listen 127.0.0.1:8443] [--cert FILE --key FILE] [--insecure-listen]
@@ -65,6 +72,14 @@ Commands:
   report --data DIR --day YYYY-MM-DD [--unit U] [--csv]
                                             settlement per work unit, store, product and county
   incidents --data DIR                      double spends, over-cap members, broken chains, rejections
+  incidents resolve ID --data DIR --keep A|B|both --note TEXT
+                                            decide which record(s) of a double spend are paid (audited)
+  settle --data DIR --day YYYY-MM-DD --out DIR [--store S]
+                                            what the union owes each store per work unit: .xlsx, CSV, signed MANIFEST
+  settle verify DIR (--data DIR | --root-key FILE)
+                                            check a settlement folder offline (exit 1 if changed)
+  alerts --data DIR [--day YYYY-MM-DD] [--store S] [--json]
+                                            supervision alerts (cash-out signs), thresholds in DIR/alerts.json
   revoke --data DIR --voucher ID | --holder HEX [--reinstate]
                                             revoke a voucher or suspend a member's vouchers
   backup --data DIR --out FILE              a consistent copy of the bbolt database (hot, through a running server)
@@ -98,7 +113,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"revoke":    cmdRevoke,
 		"report":    cmdReport,
 		"migrate":   cmdMigrate,
+		"catalogue": cmdCatalogue,
 		"backup":    cmdBackup,
+		"settle":    cmdSettle,
+		"alerts":    cmdAlerts,
 		"restore":   cmdRestore,
 	}
 	fn, ok := cmds[args[0]]

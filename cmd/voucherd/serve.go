@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -72,6 +73,12 @@ func cmdServe(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The supervision thresholds (DIR/alerts.json): a bad file refuses to
+	// start rather than serve alerts from thresholds nobody set.
+	alertCfg, err := server.LoadAlertConfig(*dir)
+	if err != nil {
+		return err
+	}
 	st, err := openStore(*dir, *db)
 	if err != nil {
 		return err
@@ -86,7 +93,7 @@ func cmdServe(args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("publish trust list: %w", err)
 	}
-	srv := &server.Server{Store: st, Root: keys.RootPublic(), AdminToken: token, Log: log}
+	srv := &server.Server{Store: st, Root: keys.RootPublic(), AdminToken: token, Log: log, AlertConfig: &alertCfg}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -96,7 +103,7 @@ func cmdServe(args []string, stdout io.Writer) error {
 		scheme = "https"
 	}
 	url := scheme + "://" + ln.Addr().String()
-	info := url + "\n"
+	info := scheme + "://" + adminAddr(ln.Addr().(*net.TCPAddr)) + "\n"
 	if tlsOn {
 		abs, _ := filepath.Abs(*cert)
 		info += abs + "\n"
@@ -161,4 +168,20 @@ func loopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// adminAddr is the address the admin commands on this machine use to reach
+// a server listening on a: a wildcard listen (0.0.0.0, ::) is reached on
+// loopback. With TLS they pin the server's certificate file rather than
+// check its host name (see serveClient), so a certificate that names the
+// server's public address works from loopback too.
+func adminAddr(a *net.TCPAddr) string {
+	if a.IP.IsUnspecified() {
+		loop := net.IPv4(127, 0, 0, 1)
+		if a.IP.To4() == nil && a.IP.Equal(net.IPv6unspecified) {
+			loop = net.IPv6loopback
+		}
+		return net.JoinHostPort(loop.String(), strconv.Itoa(a.Port))
+	}
+	return a.String()
 }

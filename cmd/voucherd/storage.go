@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,7 +28,15 @@ func dbFlag(fs *flag.FlagSet) *string {
 // in dir. Keys stay in files in dir either way.
 func openStore(dir, dbURL string) (server.Store, error) {
 	if dbURL == "" {
-		return server.OpenBolt(filepath.Join(dir, server.DatabaseFile))
+		st, err := server.OpenBolt(filepath.Join(dir, server.DatabaseFile))
+		if err != nil {
+			return nil, err
+		}
+		if up := st.Upgraded(); up != nil {
+			fmt.Fprintf(os.Stderr, "voucherd: upgraded %s from schema %d to %d (%d ledger records converted and indexed by day)\n",
+				filepath.Join(dir, server.DatabaseFile), up.From, up.To, up.Records)
+		}
+		return st, nil
 	}
 	if !strings.HasPrefix(dbURL, "postgres://") && !strings.HasPrefix(dbURL, "postgresql://") {
 		return nil, pos.Errorf(pos.EINVALID, "--db wants a postgres:// URL")

@@ -13,7 +13,12 @@ const TimeLayout = "2006-01-02 15:04:05"
 
 // Receipt lays out r for profile p and returns the ESC/POS bytes: header
 // (store, counter, terminal, receipt number, CST time, cashier), each line
-// (name, origin county, quantity × price, amount), totals, each voucher
+// (name, origin county and village, quantity × price, amount; the units of
+// a designated-point product; "※仅自费" and why, for a line no voucher of
+// the sale paid: pos.Receipt.Note), the total and, when some goods are not
+// certified, its split into certified and non-certified goods
+// (pos.Receipt.Split; a receipt of certified goods only stays two lines
+// shorter: the 2 KB goal of a 10-line receipt), each voucher
 // (masked id, issuing unit, face and applied value), the forfeited amount,
 // the self-paid amount and method, the cash tendered and the change (实收,
 // 找零) when the cashier keyed the cash in (Tendered > 0; the change is only
@@ -73,19 +78,29 @@ func Receipt(r *pos.Receipt, p Profile, labels Labels) ([]byte, error) {
 	if len(r.Lines) > 0 {
 		w.Line(rule(cols))
 		w.Lines(LeftRight(tr(l, "receipt.items"), tr(l, "receipt.amount"), cols))
-		for _, ln := range r.Lines {
+		for i, ln := range r.Lines {
 			w.Lines(Wrap(ln.Name, cols))
 			detail := fmt.Sprintf("%d%s×%s", ln.Qty, ln.Unit, ln.Price)
-			if ln.County != "" {
-				detail = ln.County + " " + detail
+			if origin := strings.TrimSpace(ln.County + " " + ln.Village); origin != "" {
+				detail = origin + " " + detail
 			}
 			w.Lines(LeftRight("  "+detail, (sign * ln.Amount()).String(), cols))
+			if ln.Origin == pos.OriginDesignated {
+				w.Lines(Indent("  ", label(l, "receipt.designated", unitNames(r, ln.Units)), cols))
+			}
+			if note := r.Note(i); note != "" {
+				w.Lines(Indent("  ", "※"+tr(l, "receipt.self_pay_only")+": "+tr(l, "reason."+note), cols))
+			}
 		}
 	}
 	w.Line(rule(cols))
 	w.Bold(true)
 	w.Lines(LeftRight(tr(l, "receipt.total"), (sign * r.Total).String(), cols))
 	w.Bold(false)
+	if certified, other := r.Split(); other != 0 {
+		w.Lines(LeftRight("  "+tr(l, "receipt.certified"), (sign * certified).String(), cols))
+		w.Lines(LeftRight("  "+tr(l, "receipt.not_certified"), (sign * other).String(), cols))
+	}
 
 	if len(r.Vouchers) > 0 {
 		w.Line(rule(cols))
@@ -137,6 +152,20 @@ func Receipt(r *pos.Receipt, p Profile, labels Labels) ([]byte, error) {
 		w.Drawer()
 	}
 	return w.Bytes()
+}
+
+// unitNames joins the names of the work units ids (from r.UnitNames, or
+// "#id" when the receipt does not name one) with 、.
+func unitNames(r *pos.Receipt, ids []uint32) string {
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		if n := r.UnitNames[id]; n != "" {
+			names[i] = n
+		} else {
+			names[i] = fmt.Sprintf("#%d", id)
+		}
+	}
+	return strings.Join(names, "、")
 }
 
 // label returns "<translated key>: value", the form of every header line.

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
+	"io"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -16,9 +17,6 @@ import (
 
 	"fupinpos/pos"
 )
-
-// schemaVersion is the layout described in the package documentation.
-const schemaVersion = 1
 
 var (
 	bucketMeta      = []byte("meta")
@@ -35,9 +33,10 @@ var (
 	bucketAudit     = []byte("audit")
 	bucketUsers     = []byte("users")
 	bucketHeld      = []byte("held")
+	bucketDays      = []byte("days")
 
 	allBuckets = [][]byte{bucketMeta, bucketConfig, bucketTrust, bucketCatalogue, bucketStatus,
-		bucketHolders, bucketRedeemed, bucketVoids, bucketLedger, bucketAcks, bucketAudit, bucketUsers, bucketIncidents, bucketHeld}
+		bucketHolders, bucketRedeemed, bucketVoids, bucketLedger, bucketAcks, bucketAudit, bucketUsers, bucketIncidents, bucketHeld, bucketDays}
 
 	keySchema       = []byte("schema")
 	keyTerminalKey  = []byte("terminal_key")
@@ -60,6 +59,9 @@ type Options struct {
 	// pos.EBUSY: bbolt holds an exclusive lock on the file while it is open
 	// (the terminal app keeps it open all day).
 	Timeout time.Duration
+	// Progress receives the progress of a long upgrade of an earlier
+	// release's database (see schemaVersion); nil means os.Stderr.
+	Progress io.Writer
 }
 
 // DB is an open terminal database. Its methods are safe for concurrent use;
@@ -78,6 +80,8 @@ type DB struct {
 
 	vmu      sync.Mutex
 	verified map[string]verifiedCode
+
+	openedSchema uint32
 }
 
 // keys are the terminal's key pair and the root key; fixed once provisioned.
@@ -105,40 +109,61 @@ func Open(path string, mode os.FileMode, opts *Options) (*DB, error) {
 	if err != nil {
 		return nil, pos.WrapError(pos.ESTORAGE, err, "open %s", path)
 	}
-	db := &DB{bolt: b, path: path, now: opts.Now, verified: map[string]verifiedCode{}}
+	ver, err := checkSchema(b, path)
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	db := &DB{bolt: b, path: path, now: opts.Now, verified: map[string]verifiedCode{}, openedSchema: ver}
 	if db.now == nil {
 		db.now = time.Now
 	}
+	if ver == schemaVersion && db.hasBuckets() {
+		return db, nil // up to date: Open writes nothing
+	}
 	err = db.update("initialise database", func(tx *bolt.Tx) error {
+		if ver == 0 { // a new file
+			for _, name := range allBuckets {
+				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+					return err
+				}
+			}
+			_, priv, err := ed25519.GenerateKey(rand.Reader)
+			if err != nil {
+				return pos.WrapError(pos.EINTERNAL, err, "make terminal key")
+			}
+			if err := tx.Bucket(bucketMeta).Put(keyTerminalKey, priv); err != nil {
+				return err
+			}
+			return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, schemaVersion))
+		}
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
 		}
-		meta := tx.Bucket(bucketMeta)
-		if meta.Get(keyTerminalKey) == nil {
-			_, priv, err := ed25519.GenerateKey(rand.Reader)
-			if err != nil {
-				return pos.WrapError(pos.EINTERNAL, err, "make terminal key")
-			}
-			if err := meta.Put(keyTerminalKey, priv); err != nil {
-				return err
-			}
+		if ver == schemaVersion {
+			return nil
 		}
-		v := meta.Get(keySchema)
-		if v == nil {
-			return meta.Put(keySchema, binary.BigEndian.AppendUint32(nil, schemaVersion))
-		}
-		if len(v) != 4 || binary.BigEndian.Uint32(v) > schemaVersion {
-			return pos.Errorf(pos.EUPDATE, "database %s has a newer layout than this program", path)
-		}
-		return nil
+		return upgrade(tx, ver, &progress{w: progressTo(opts)})
 	})
 	if err != nil {
 		b.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// hasBuckets reports whether every bucket of the layout exists.
+func (db *DB) hasBuckets() bool {
+	ok := true
+	db.bolt.View(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			ok = ok && tx.Bucket(name) != nil
+		}
+		return nil
+	})
+	return ok
 }
 
 // Close releases the file. Every committed record is already on disk.

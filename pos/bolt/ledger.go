@@ -1,7 +1,6 @@
 package bolt
 
 import (
-	"crypto/ed25519"
 	"strconv"
 	"strings"
 
@@ -87,88 +86,4 @@ func decodeSale(v []byte) (*Sale, error) {
 	}
 	r.Time = r.Time.In(pos.CST)
 	return &Sale{Record: r, Hash: e.Hash}, nil
-}
-
-// LedgerCheck is what VerifyLedger found intact.
-type LedgerCheck struct {
-	Records     uint64   `json:"records"`
-	AuditEvents uint64   `json:"audit_events"`
-	Head        pos.Hash `json:"head"`
-	Pending     int      `json:"pending"`
-}
-
-// VerifyLedger walks the ledger and the audit log from their first entry:
-// every entry in sequence, linked to the one before, hashing to its stored
-// hash and signed by this terminal; the stored heads name the last entries
-// (so a truncated log is found); the running voucher totals that the queue
-// is counted from match the records. The first problem is returned as
-// ECONFLICT with the entry's seq.
-func (db *DB) VerifyLedger() (LedgerCheck, error) {
-	var lc LedgerCheck
-	err := db.view("verify ledger", func(tx *bolt.Tx) error {
-		k, err := loadKeys(tx)
-		if err != nil {
-			return err
-		}
-		cv := pos.ChainVerifier{Public: k.pub}
-		var cum pos.Money
-		c := tx.Bucket(bucketLedger).Cursor()
-		for key, v := c.First(); key != nil && !isHead(key); key, v = c.Next() {
-			seq := strconv.FormatUint(getU64(key), 10)
-			stored, e, err := ledgerValue(v)
-			if err != nil {
-				return pos.WrapError(pos.ECONFLICT, err, "ledger entry %s", seq).With("seq", seq)
-			}
-			if err := cv.Check(e); err != nil {
-				return pos.WrapError(pos.ECONFLICT, err, "ledger").With("seq", pos.ErrorParams(err)["seq"])
-			}
-			r, err := pos.DecodeRecord(e)
-			if err != nil || r.Seq != getU64(key) {
-				return pos.Errorf(pos.ECONFLICT, "ledger entry stored at %s is not record %s", seq, seq).With("seq", seq)
-			}
-			cum += faceOf(r)
-			if stored != cum {
-				return pos.Errorf(pos.ECONFLICT, "ledger entry %s: running voucher total %d, records add up to %d", seq, stored, cum).With("seq", seq)
-			}
-			lc.Records++
-		}
-		h := readLedgerHead(tx)
-		if h.Seq != lc.Records || h.Hash != cv.Prev || h.Cum != cum {
-			return pos.Errorf(pos.ECONFLICT, "ledger head says %d records, found %d (truncated or rewritten)", h.Seq, lc.Records).
-				With("seq", strconv.FormatUint(lc.Records, 10))
-		}
-		lc.Head = cv.Prev
-		if lc.AuditEvents, err = verifyAudit(tx, k.pub); err != nil {
-			return err
-		}
-		lc.Pending = queueState(tx).Count
-		return nil
-	})
-	return lc, err
-}
-
-// verifyAudit checks every audit event and that the head names the last.
-func verifyAudit(tx *bolt.Tx, pub ed25519.PublicKey) (uint64, error) {
-	cv := pos.ChainVerifier{Public: pub}
-	var n uint64
-	err := tx.Bucket(bucketAudit).ForEach(func(k, v []byte) error {
-		seq := strconv.FormatUint(getU64(k), 10)
-		e, err := unmarshalEntry(v)
-		if err != nil {
-			return pos.WrapError(pos.ECONFLICT, err, "audit log entry %s", seq).With("seq", seq)
-		}
-		if err := cv.Check(e); err != nil {
-			return pos.WrapError(pos.ECONFLICT, err, "audit log").With("seq", pos.ErrorParams(err)["seq"])
-		}
-		n++
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	if hs, hh := readHead(tx.Bucket(bucketMeta).Get(keyAuditHead)); hs != n || hh != cv.Prev {
-		return 0, pos.Errorf(pos.ECONFLICT, "audit log head says %d entries, found %d (truncated or rewritten)", hs, n).
-			With("seq", strconv.FormatUint(n, 10))
-	}
-	return n, nil
 }

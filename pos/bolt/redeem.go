@@ -88,7 +88,7 @@ func (db *DB) Redeem(req SaleRequest) (*Sale, error) {
 			if p == nil {
 				return pos.Errorf(pos.EUNKNOWNPRODUCT, "product %q is not in catalogue %d", it.SKU, cat.Version).With("sku", it.SKU)
 			}
-			lines = append(lines, pos.NewLine(p, it.Qty))
+			lines = append(lines, pos.NewLineAt(p, it.Qty, st.now))
 		}
 		vs := make([]*pos.Voucher, 0, len(req.Codes))
 		q := st.queue

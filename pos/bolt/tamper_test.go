@@ -2,6 +2,7 @@ package bolt_test
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	bbolt "go.etcd.io/bbolt"
@@ -22,7 +23,10 @@ func TestTamperDetected(t *testing.T) {
 	}{
 		{"amount changed", func(tx *bbolt.Tx) error {
 			b := tx.Bucket([]byte("ledger"))
-			v := bytes.Clone(b.Get(seq(2)))
+			v := bolt.PlainLedgerValue(b.Get(seq(2)))
+			if !bytes.Contains(v, []byte(`"self_paid":2800`)) {
+				return fmt.Errorf("record 2 has no self_paid 2800: %s", v[104:])
+			}
 			return b.Put(seq(2), bytes.Replace(v, []byte(`"self_paid":2800`), []byte(`"self_paid":2000`), 1))
 		}, "2"},
 		{"record re-hashed", func(tx *bbolt.Tx) error {

@@ -37,14 +37,14 @@ func (d *Day) sections() []struct {
 		rows []Row
 	}{
 		{"report.by_unit", d.ByUnit}, {"report.by_product", d.ByProduct}, {"report.by_county", d.ByCounty},
-		{"report.by_cashier", d.ByCashier}, {"report.by_hour", d.ByHour}, {"report.by_method", d.ByMethod},
+		{"report.by_origin", d.ByOrigin}, {"report.by_certified", d.ByCertified}, {"report.by_cashier", d.ByCashier}, {"report.by_hour", d.ByHour}, {"report.by_method", d.ByMethod},
 	}
 }
 
 // WriteText writes d as a table for a terminal or a log, aligned by
 // display width (a Chinese character takes two columns). Vouchers pay for
-// whole baskets, not single products, so the product and county sections
-// show goods value only.
+// whole baskets, not single products, so the product, county, origin and
+// certified sections show goods value only.
 func WriteText(w io.Writer, d *Day, t Translate) error {
 	var tb Table
 	tb.Row(t("report.title")+" "+d.Day, d.Store, d.Terminal, "")
@@ -52,6 +52,7 @@ func WriteText(w io.Writer, d *Day, t Translate) error {
 	tb.Row(t("label.total"), d.Total.String(), t("label.voucher"), strconv.Itoa(d.Vouchers))
 	tb.Row(t("label.voucher_amount"), d.VoucherAmount.String(), t("label.forfeited"), d.Forfeited.String())
 	tb.Row(t("label.self_paid"), d.SelfPaid.String(), "", "")
+	tb.Row(t("report.certified"), d.Certified.String(), t("report.non_certified"), d.NonCertified.String())
 	for _, s := range d.sections() {
 		if len(s.rows) == 0 {
 			continue
@@ -59,14 +60,18 @@ func WriteText(w io.Writer, d *Day, t Translate) error {
 		tb.Row("", "", "", "")
 		tb.Row(t(s.key), t("label.count"), t("report.amount"), t("label.voucher_amount"))
 		for _, r := range s.rows {
-			amount, voucher := r.Amount, r.Voucher.String()
+			amount, voucher, label := r.Amount, r.Voucher.String(), r.Label
 			switch s.key {
 			case "report.by_method":
 				amount, voucher = r.SelfPaid, ""
 			case "report.by_product", "report.by_county":
 				voucher = "-"
+			case "report.by_origin":
+				label, voucher = OriginName(t, r.Key), "-"
+			case "report.by_certified":
+				label, voucher = CertifiedName(t, r.Key), "-"
 			}
-			tb.Row(r.Label, strconv.Itoa(r.Count), amount.String(), voucher)
+			tb.Row(label, strconv.Itoa(r.Count), amount.String(), voucher)
 		}
 	}
 	return tb.Write(w)

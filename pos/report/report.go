@@ -1,12 +1,18 @@
 // Package report adds up the ledger into the totals a store manager and the
 // campaign's settlement need: per CST day, split by issuing work unit (to
-// settle with each unit's fund), by product and origin county (for the
-// poverty-alleviation statistics), by cashier, by hour and by payment method.
+// settle with each unit's fund), by product, origin county and origin kind
+// (for the poverty-alleviation statistics), certified from non-certified
+// goods, by cashier, by hour, by payment method and by store. The terminal
+// (screen, CSV, xlsx, Z report) and the server's settlement report
+// (sync/server) both add up through a Builder, so a figure means the same
+// on both.
 package report
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,8 +28,8 @@ import (
 // records took back, Count = Sales − Voids, and every amount is net of the
 // day's voids. Amount is the figure a chart or a printed line shows:
 // applied voucher value for work units (Face keeps the face value), goods
-// value for products and counties, sale total for cashiers and hours,
-// self-paid amount for methods.
+// value for products, counties, origin kinds and the certified split, sale
+// total for cashiers, hours and stores, self-paid amount for methods.
 type Row struct {
 	Key       string    `json:"key"`
 	Label     string    `json:"label"`
@@ -53,6 +59,16 @@ func (r *Row) add(sign int) {
 // the number of sale records of the day, Voids the number of void records,
 // Net = Sales − Voids; the amounts are net of the voids. Every output (the
 // manager screen, CSV, xlsx, the Z report) shows these same three counts.
+//
+// Certified is the goods value of the eligible lines (certified
+// poverty-alleviation products, payable by voucher on the sale day),
+// NonCertified that of the other lines (sold for the customer's own
+// money); ByCertified splits them: the row "certified", then one row per
+// reason a line was not (pos.Line.SelfPayReason: cert_expired,
+// not_eligible, …). ByOrigin splits the goods by the product's origin kind
+// (pos.Origins order; key "-" for lines outside the voucher scope). ByStore
+// is by the store of the record; Review lists the records held for review
+// (AddReview), by reason, counted apart from every other figure.
 type Day struct {
 	Day           string    `json:"day"`
 	Store         string    `json:"store"`
@@ -65,13 +81,26 @@ type Day struct {
 	VoucherAmount pos.Money `json:"voucher_amount"`
 	Forfeited     pos.Money `json:"forfeited"`
 	SelfPaid      pos.Money `json:"self_paid"`
+	Certified     pos.Money `json:"certified"`
+	NonCertified  pos.Money `json:"non_certified"`
 	ByUnit        []Row     `json:"by_unit"`
 	ByProduct     []Row     `json:"by_product"`
 	ByCounty      []Row     `json:"by_county"`
+	ByOrigin      []Row     `json:"by_origin"`
+	ByCertified   []Row     `json:"by_certified"`
 	ByCashier     []Row     `json:"by_cashier"`
 	ByHour        []Row     `json:"by_hour"`
 	ByMethod      []Row     `json:"by_method"`
+	ByStore       []Row     `json:"by_store,omitempty"`
+	Review        []Row     `json:"review,omitempty"`
 }
+
+// Keys of the rows of ByCertified and ByOrigin that are not a reason or a
+// kind.
+const (
+	KeyCertified = "certified" // ByCertified: the eligible lines
+	KeyNoOrigin  = "-"         // ByOrigin: lines outside the voucher scope
+)
 
 // Names turns ids into the labels a report shows.
 type Names struct {
@@ -105,43 +134,125 @@ type Tx struct {
 }
 
 // Builder accumulates records into day reports. Feed it every record of the
-// ledger in sequence order (a void needs the sale it cancels), then ask for a day.
+// ledger in sequence order (a void needs the sale it cancels), then ask for
+// a day; or, with NewDayBuilder, feed it one day's records, each void with
+// the sale it cancels (AddRecord), and it keeps no list of sales.
 type Builder struct {
 	names Names
-	sales map[uint64]*pos.Record
+	sales map[uint64]*pos.Record // nil for a day builder
+	only  string                 // a day builder's day
+	unit  uint32                 // OnlyUnit's filter, 0 = every unit
+	onTx  func(Tx)
 	days  map[string]*acc
 }
 
 type acc struct {
 	d                                        Day
 	unit, product, county, cashier, hour, pm map[string]*Row
+	origin, cert, store, review              map[string]*Row
 	txs                                      []Tx
 }
 
 // NewBuilder returns an empty Builder.
 func NewBuilder(names Names) *Builder {
+	b := newBuilder(names)
+	b.sales = map[uint64]*pos.Record{}
+	return b
+}
+
+// NewDayBuilder returns a Builder of CST day (2006-01-02) alone, fed from
+// an index of the ledger by day (pos/bolt's DayRecords): records of other
+// days are ignored, and the sales it has seen are not kept, so a void is
+// counted only when AddRecord brings the sale it cancels. Its memory is
+// what the day holds, whatever the size of the ledger.
+func NewDayBuilder(names Names, day string) *Builder {
+	b := newBuilder(names)
+	b.only = day
+	return b
+}
+
+func newBuilder(names Names) *Builder {
 	if names.Unit == nil {
 		names.Unit = func(id uint32) string { return fmt.Sprintf("#%d", id) }
 	}
 	if names.Cashier == nil {
 		names.Cashier = func(id string) string { return id }
 	}
-	return &Builder{names: names, sales: map[uint64]*pos.Record{}, days: map[string]*acc{}}
+	return &Builder{names: names, days: map[string]*acc{}}
 }
 
+// OnlyUnit restricts the report to the vouchers of work unit unit (0: every
+// unit), for settling with that unit's fund: a sale without one of its
+// vouchers, and the void of such a sale, are left out; the voucher figures
+// (Vouchers, VoucherAmount, Forfeited, ByUnit and the voucher columns of the
+// other rows) count that unit's vouchers only; the goods breakdowns
+// (products, counties, origin kinds, the certified split) count the whole
+// baskets of the sales that remain; sale totals and self-paid amounts,
+// which no single unit pays, are not counted (Total, SelfPaid, the Amount
+// of cashiers, hours and stores, ByMethod). Call it before adding records.
+func (b *Builder) OnlyUnit(unit uint32) { b.unit = unit }
+
+// OnTransaction makes the builder hand each transaction row to fn as the
+// record is added, instead of keeping it for Transactions (an export that
+// writes rows as they come keeps none in memory).
+func (b *Builder) OnTransaction(fn func(Tx)) { b.onTx = fn }
+
 // Add accounts for one ledger record.
-func (b *Builder) Add(r *pos.Record) {
+func (b *Builder) Add(r *pos.Record) { b.AddRecord(r, nil) }
+
+// AddRecord accounts for ledger record r. For a void, sale is the record
+// it cancels; when nil, a Builder from NewBuilder looks among the sales it
+// was given, and a void of a sale it cannot find is not counted.
+func (b *Builder) AddRecord(r, sale *pos.Record) {
+	if b.only != "" && pos.DayOf(r.Time) != b.only {
+		return
+	}
 	switch r.Kind {
 	case pos.KindSale:
-		b.sales[r.Seq] = r
-		b.account(r.Time, r, r, 1)
-		b.tx(r, r, 1)
+		if b.sales != nil {
+			b.sales[r.Seq] = r
+		}
+		if b.counts(r) {
+			b.account(r.Time, r, r, 1)
+			b.tx(r, r, 1)
+		}
 	case pos.KindVoid:
-		if s, ok := b.sales[r.Voids]; ok {
-			b.account(r.Time, r, s, -1)
-			b.tx(r, s, -1)
+		if sale == nil && b.sales != nil {
+			sale = b.sales[r.Voids]
+		}
+		if sale != nil && sale.Kind == pos.KindSale && sale.Seq == r.Voids && b.counts(sale) {
+			b.account(r.Time, r, sale, -1)
+			b.tx(r, sale, -1)
 		}
 	}
+}
+
+// counts reports whether sale s is in the report: always, or under
+// OnlyUnit when one of its vouchers is of that unit.
+func (b *Builder) counts(s *pos.Record) bool {
+	if b.unit == 0 {
+		return true
+	}
+	for _, v := range s.Vouchers {
+		if v.Unit == b.unit {
+			return true
+		}
+	}
+	return false
+}
+
+// AddReview lists record r apart, under reason (the server's reason for
+// holding it: a double spend, over cap, a broken chain…), on the day of
+// its own time: it counts in Review only (Count records, Amount their
+// totals, Voucher their voucher amounts), never in the settled figures.
+func (b *Builder) AddReview(r *pos.Record, reason string) {
+	if b.only != "" && pos.DayOf(r.Time) != b.only {
+		return
+	}
+	rv := row(b.day(r.Time, r).review, reason, reason)
+	rv.Count++
+	rv.Amount += r.Total
+	rv.Voucher += r.VoucherAmount
 }
 
 // tx adds the transaction row of record r (s is the sale itself or the one
@@ -170,6 +281,10 @@ func (b *Builder) tx(r, s *pos.Record, sign int) {
 		goods = append(goods, fmt.Sprintf("%s×%d", l.Name, l.Qty))
 	}
 	x.Units, x.Goods = strings.Join(units, "、"), strings.Join(goods, "; ")
+	if b.onTx != nil {
+		b.onTx(x)
+		return
+	}
 	a.txs = append(a.txs, x)
 }
 
@@ -197,7 +312,8 @@ func (b *Builder) day(t time.Time, r *pos.Record) *acc {
 	if !ok {
 		a = &acc{d: Day{Day: d, Store: r.Store, Terminal: r.Terminal},
 			unit: map[string]*Row{}, product: map[string]*Row{}, county: map[string]*Row{},
-			cashier: map[string]*Row{}, hour: map[string]*Row{}, pm: map[string]*Row{}}
+			cashier: map[string]*Row{}, hour: map[string]*Row{}, pm: map[string]*Row{},
+			origin: map[string]*Row{}, cert: map[string]*Row{}, store: map[string]*Row{}, review: map[string]*Row{}}
 		b.days[d] = a
 	}
 	return a
@@ -224,13 +340,29 @@ func (b *Builder) account(t time.Time, r, s *pos.Record, sign int) {
 		d.Voids++
 	}
 	d.Net = d.Sales - d.Voids
-	d.Vouchers += sign * len(s.Vouchers)
-	d.Total += m * s.Total
-	d.VoucherAmount += m * s.VoucherAmount
-	d.Forfeited += m * s.Forfeited
-	d.SelfPaid += m * s.SelfPaid
+	// The sale's figures as this report counts them: under OnlyUnit, the
+	// unit's vouchers alone, and no sale total or self-paid amount.
+	total, voucher, forfeited, selfPaid, vouchers := s.Total, s.VoucherAmount, s.Forfeited, s.SelfPaid, len(s.Vouchers)
+	if b.unit != 0 {
+		total, voucher, forfeited, selfPaid, vouchers = 0, 0, 0, 0, 0
+		for _, v := range s.Vouchers {
+			if v.Unit == b.unit {
+				voucher += v.Applied
+				forfeited += v.Forfeited
+				vouchers++
+			}
+		}
+	}
+	d.Vouchers += sign * vouchers
+	d.Total += m * total
+	d.VoucherAmount += m * voucher
+	d.Forfeited += m * forfeited
+	d.SelfPaid += m * selfPaid
 	for _, v := range s.Vouchers {
-		u := row(a.unit, fmt.Sprint(v.Unit), b.unitName(v.Unit))
+		if b.unit != 0 && v.Unit != b.unit {
+			continue
+		}
+		u := row(a.unit, strconv.FormatUint(uint64(v.Unit), 10), b.unitName(v.Unit))
 		u.add(sign)
 		u.Amount += m * v.Applied
 		u.Face += m * v.Face
@@ -250,21 +382,37 @@ func (b *Builder) account(t time.Time, r, s *pos.Record, sign int) {
 		c.add(sign)
 		c.Qty += int64(sign) * l.Qty
 		c.Amount += m * l.Amount()
+		kind, cert := KeyNoOrigin, KeyCertified
+		if reason := l.SelfPayReason(); reason != "" {
+			cert = reason
+			d.NonCertified += m * l.Amount()
+		} else {
+			d.Certified += m * l.Amount()
+		}
+		if cert != pos.ReasonNotEligible {
+			kind = string(l.Origin.Or())
+		}
+		for _, x := range []*Row{row(a.origin, kind, kind), row(a.cert, cert, cert)} {
+			x.add(sign)
+			x.Qty += int64(sign) * l.Qty
+			x.Amount += m * l.Amount()
+		}
 	}
 	c := row(a.cashier, s.Cashier, b.names.Cashier(s.Cashier))
 	h := row(a.hour, fmt.Sprintf("%02d", t.In(pos.CST).Hour()), fmt.Sprintf("%02d:00", t.In(pos.CST).Hour()))
+	st := row(a.store, s.Store, s.Store)
 	method := string(s.Method)
 	if method == "" {
 		method = "none"
 	}
-	for _, x := range []*Row{c, h} {
+	for _, x := range []*Row{c, h, st} {
 		x.add(sign)
-		x.Amount += m * s.Total
-		x.Voucher += m * s.VoucherAmount
-		x.Forfeited += m * s.Forfeited
-		x.SelfPaid += m * s.SelfPaid
+		x.Amount += m * total
+		x.Voucher += m * voucher
+		x.Forfeited += m * forfeited
+		x.SelfPaid += m * selfPaid
 	}
-	if s.SelfPaid > 0 {
+	if selfPaid > 0 {
 		pm := row(a.pm, method, method)
 		pm.add(sign)
 		pm.Amount += m * s.SelfPaid
@@ -277,16 +425,62 @@ func (b *Builder) account(t time.Time, r, s *pos.Record, sign int) {
 func (b *Builder) Day(day string) *Day {
 	a, ok := b.days[day]
 	if !ok {
-		return &Day{Day: day, ByUnit: []Row{}, ByProduct: []Row{}, ByCounty: []Row{}, ByCashier: []Row{}, ByHour: []Row{}, ByMethod: []Row{}}
+		return &Day{Day: day, ByUnit: []Row{}, ByProduct: []Row{}, ByCounty: []Row{}, ByOrigin: []Row{}, ByCertified: []Row{},
+			ByCashier: []Row{}, ByHour: []Row{}, ByMethod: []Row{}}
 	}
 	d := a.d
 	d.ByUnit = sorted(a.unit, byAmount)
 	d.ByProduct = sorted(a.product, byAmount)
 	d.ByCounty = sorted(a.county, byAmount)
+	d.ByOrigin = sorted(a.origin, byRank(originRank))
+	d.ByCertified = sorted(a.cert, byRank(certRank))
 	d.ByCashier = sorted(a.cashier, byKey)
 	d.ByHour = sorted(a.hour, byKey)
 	d.ByMethod = sorted(a.pm, byKey)
+	if len(a.store) > 0 {
+		d.ByStore = sorted(a.store, byAmount)
+	}
+	if len(a.review) > 0 {
+		d.Review = sorted(a.review, byAmount)
+	}
 	return &d
+}
+
+// originRank orders origin kinds as pos.Origins, then unknown kinds, then
+// KeyNoOrigin.
+func originRank(key string) int {
+	if i := slices.Index(pos.Origins, pos.OriginKind(key)); i >= 0 {
+		return i
+	}
+	if key == KeyNoOrigin {
+		return len(pos.Origins) + 1
+	}
+	return len(pos.Origins)
+}
+
+// certReasons is the order of ByCertified after KeyCertified.
+var certReasons = []string{pos.ReasonCertExpired, pos.ReasonOtherUnit, pos.ReasonNotEligible}
+
+// certRank orders KeyCertified first, then the reasons of certReasons,
+// then unknown reasons.
+func certRank(key string) int {
+	if key == KeyCertified {
+		return 0
+	}
+	if i := slices.Index(certReasons, key); i >= 0 {
+		return i + 1
+	}
+	return len(certReasons) + 1
+}
+
+// byRank orders rows by rank of their key, then by key.
+func byRank(rank func(string) int) func(a, b Row) bool {
+	return func(a, b Row) bool {
+		if ra, rb := rank(a.Key), rank(b.Key); ra != rb {
+			return ra < rb
+		}
+		return a.Key < b.Key
+	}
 }
 
 // Days returns the days that have records, oldest first.

@@ -56,7 +56,7 @@ type Section struct {
 }
 
 // Sections returns d's breakdowns in report order: work unit, product,
-// county, cashier, hour, self-paid method.
+// county, origin kind, certified split, cashier, hour, self-paid method.
 func (d *Day) Sections() []Section {
 	var out []Section
 	for _, s := range d.sections() {
@@ -71,6 +71,24 @@ func MethodName(t Translate, key string) string {
 		return t.or()("ui.pay.none")
 	}
 	return t.or()("pay." + key)
+}
+
+// OriginName translates an origin-kind key of ByOrigin ("origin.<kind>",
+// "origin.none" for KeyNoOrigin).
+func OriginName(t Translate, key string) string {
+	if key == KeyNoOrigin {
+		return t.or()("origin.none")
+	}
+	return t.or()("origin." + key)
+}
+
+// CertifiedName translates a key of ByCertified: "report.certified" for
+// KeyCertified, else the reason ("reason.<code>").
+func CertifiedName(t Translate, key string) string {
+	if key == KeyCertified {
+		return t.or()("report.certified")
+	}
+	return t.or()("reason." + key)
 }
 
 // SummaryTable lays out d for an export: a header in t's language (nil:
@@ -94,6 +112,10 @@ func SummaryTable(d *Day, t Translate) ([]string, [][]Cell) {
 				vouchers, face, self = Int(int64(r.Count)), Yuan(r.Face), none
 			case "report.by_product", "report.by_county":
 				qty, voucher, forf, self = Int(r.Qty), none, none, none
+			case "report.by_origin":
+				label, qty, voucher, forf, self = OriginName(t, r.Key), Int(r.Qty), none, none, none
+			case "report.by_certified":
+				label, qty, voucher, forf, self = CertifiedName(t, r.Key), Int(r.Qty), none, none, none
 			case "report.by_method":
 				label, voucher, forf = MethodName(t, r.Key), none, none
 			}

@@ -225,20 +225,48 @@ type basketRow struct {
 	i                 int
 	qtyv              int64
 	name, qty, amount *widget.Label
+	note              *widget.Label // "仅自费：…" on a line no voucher may pay (lineNote); hidden otherwise
 	obj               fyne.CanvasObject
 }
 
 func (c *Cashier) newBasketRow() *basketRow {
 	r := &basketRow{name: widget.NewLabel(""),
 		qty:    widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
-		amount: widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})}
+		amount: widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{}),
+		note:   widget.NewLabel("")}
 	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.note.Truncation = fyne.TextTruncateEllipsis
+	r.note.Importance = widget.WarningImportance
+	r.note.Hide()
 	minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), c.tap(func() { c.sess.SetQty(r.i, r.qtyv-1) }))
 	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), c.tap(func() { c.sess.SetQty(r.i, r.qtyv+1) }))
 	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), c.tap(func() { c.sess.SetQty(r.i, 0) }))
-	r.obj = container.NewVBox(container.NewBorder(nil, nil, nil, r.amount, r.name),
+	r.obj = container.NewVBox(container.NewBorder(nil, nil, nil, r.amount, r.name), r.note,
 		container.NewHBox(minus, r.qty, plus, layout.NewSpacer(), del), widget.NewSeparator())
 	return r
+}
+
+// lineNote returns what the basket says under line i of lines when no
+// voucher may pay for it: "仅自费" and why (the line is not eligible: not a
+// poverty-alleviation product, certification expired; or a designated-point
+// product that none of the nv vouchers in the sale may pay), else "".
+func (c *Cashier) lineNote(st *pos.Settlement, lines []pos.Line, i, nv int) string {
+	reason := lines[i].SelfPayReason()
+	if reason == "" && nv > 0 {
+		by := map[pos.VoucherID]bool{}
+		for _, u := range st.Unpayable {
+			if u.Line == i && u.Voucher != 0 {
+				by[u.Voucher] = true
+			}
+		}
+		if len(by) >= nv {
+			reason = pos.ReasonOtherUnit
+		}
+	}
+	if reason == "" {
+		return ""
+	}
+	return c.tr.T("ui.cashier.self_pay_only", "reason", c.tr.T("reason."+reason))
 }
 
 // voucherRow is one voucher on screen with its delete button.
@@ -335,6 +363,14 @@ func (c *Cashier) Refresh() {
 	}
 	setObjects(c.vouch, objs)
 	st, err := c.sess.Settlement()
+	for i := range lines {
+		if note := c.lineNote(&st, lines, i, len(vs)); note != "" {
+			setText(c.rows[i].note, note)
+			c.rows[i].note.Show()
+		} else {
+			c.rows[i].note.Hide()
+		}
+	}
 	setText(c.totals["label.total"], st.Total.String())
 	setText(c.totals["label.voucher_amount"], st.VoucherAmount.String())
 	setText(c.totals["label.forfeited"], st.Forfeited.String())

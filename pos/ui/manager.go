@@ -7,6 +7,7 @@ import (
 	_ "image/png" // receipt previews are PNG
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -42,7 +43,6 @@ type Manager struct {
 	Paper *widget.Label
 	// Logout is the toolbar's log-out button (always visible, also at 800×600).
 	Logout  *widget.Button
-	builder *report.Builder
 	day     *report.Day
 	txs     []report.Tx
 	records []*pos.Record
@@ -58,6 +58,19 @@ type Manager struct {
 	MountRoots []MountRoot
 	Home       string
 	IsMount    func(string) bool
+
+	// Reconcile compares a day of this terminal with the server's record of
+	// it, and StoreAlerts fetches the day's supervision alerts of the store
+	// (the app wires them to sync/client's Client.Reconcile and
+	// Client.Alerts); nil leaves the button saying the server is not set up.
+	// Both run off the UI goroutine.
+	Reconcile   func(day string) (*pos.Reconciliation, error)
+	StoreAlerts func(day string) ([]pos.Alert, error)
+	// Reconciled shows the selected day's last reconciliation: 已对账, or
+	// 差异 N 笔 (未对账 before one).
+	Reconciled *widget.Label
+	recons     map[string]*pos.Reconciliation
+	alerts     map[string][]pos.Alert
 
 	tab          int
 	exportDlg    *dialog.ConfirmDialog
@@ -78,11 +91,14 @@ func NewManager(tr Tr, store Store, dev Devices, win fyne.Window, u *pos.User, l
 	refresh := widget.NewButtonWithIcon(tr.T("ui.manager.refresh"), theme.ViewRefreshIcon(), m.Load)
 	export := widget.NewButtonWithIcon(tr.T("ui.manager.export"), theme.DocumentSaveIcon(), m.ExportDialog)
 	z := widget.NewButtonWithIcon(tr.T("ui.manager.zreport"), theme.DocumentPrintIcon(), m.printZ)
+	m.recons, m.alerts = map[string]*pos.Reconciliation{}, map[string][]pos.Alert{}
+	m.Reconciled = widget.NewLabel(tr.T("ui.manager.not_reconciled"))
+	recon := widget.NewButtonWithIcon(tr.T("ui.manager.reconcile"), theme.MediaReplayIcon(), func() { m.RunReconcile(nil) })
 	m.Logout = widget.NewButtonWithIcon(tr.T("ui.cashier.lock"), theme.LogoutIcon(), logout)
 	// Two short rows instead of one long one: at 800×600 everything,
 	// the log-out button first of all, stays on screen.
-	title := container.NewBorder(nil, nil, nil, m.Logout, heading(tr.T("ui.manager.title")+" · "+u.Name))
-	tools := container.NewHBox(widget.NewLabel(tr.T("ui.manager.day")), m.days, refresh, export, z)
+	title := container.NewBorder(nil, nil, nil, container.NewHBox(m.Reconciled, m.Logout), heading(tr.T("ui.manager.title")+" · "+u.Name))
+	tools := container.NewHBox(widget.NewLabel(tr.T("ui.manager.day")), m.days, refresh, export, z, recon)
 	m.root = container.NewBorder(container.NewVBox(title, tools), container.NewVBox(m.Paper, m.Message), nil, nil, m.body)
 	m.Load()
 	return m
@@ -106,7 +122,8 @@ func (m *Manager) refreshPaper() {
 	m.Paper.Hide()
 }
 
-// Load reads the ledger again (one pass) and shows the selected day.
+// Load lists the days again and reads the selected day's records (by the
+// store's day index when it has one) to show its report.
 func (m *Manager) Load() {
 	m.refreshPaper()
 	m.users, _ = m.store.Users()
@@ -114,22 +131,11 @@ func (m *Manager) Load() {
 	for _, u := range m.users {
 		m.names[u.ID] = u.Name
 	}
-	b := report.NewBuilder(report.Names{Unit: m.unitName, Cashier: m.userName})
-	m.records = nil
-	m.voided = map[uint64]bool{}
-	if err := m.store.Records(func(r *pos.Record) error {
-		b.Add(r)
-		if r.Kind == pos.KindVoid {
-			m.voided[r.Voids] = true
-		}
-		m.records = append(m.records, r)
-		return nil
-	}); err != nil {
+	days, err := m.ledgerDays()
+	if err != nil {
 		m.Message.SetText(m.tr.Err(err))
 	}
-	m.builder = b
 	today := pos.DayOf(m.Now())
-	days := b.Days()
 	if i := sort.SearchStrings(days, today); i == len(days) || days[i] != today {
 		days = append(days, today)
 		sort.Strings(days)
@@ -143,6 +149,68 @@ func (m *Manager) Load() {
 	m.days.Refresh()
 	m.day = nil
 	m.show()
+}
+
+// dayIndex is a Store that reads one CST day of the ledger by an index
+// (boltstore.Store over pos/bolt): the manager screen then reads only the
+// day it shows, however long the ledger. For a void, DayRecords passes the
+// sale it cancels.
+type dayIndex interface {
+	Days() ([]string, error)
+	DayRecords(day string, fn func(r, sale *pos.Record) error) error
+}
+
+// ledgerDays lists the days with records, oldest first.
+func (m *Manager) ledgerDays() ([]string, error) {
+	if ix, ok := m.store.(dayIndex); ok {
+		return ix.Days()
+	}
+	seen := map[string]bool{}
+	var days []string
+	err := m.store.Records(func(r *pos.Record) error {
+		if d := pos.DayOf(r.Time); !seen[d] {
+			seen[d] = true
+			days = append(days, d)
+		}
+		return nil
+	})
+	sort.Strings(days)
+	return days, err
+}
+
+// loadDay builds the report of day from that day's records (and, for each
+// void, the sale it cancels), and keeps the day's records for its list.
+func (m *Manager) loadDay(day string) {
+	b := report.NewDayBuilder(report.Names{Unit: m.unitName, Cashier: m.userName}, day)
+	m.records = nil
+	m.voided = map[uint64]bool{}
+	add := func(r, sale *pos.Record) error {
+		b.AddRecord(r, sale)
+		if r.Kind == pos.KindVoid {
+			m.voided[r.Voids] = true
+		}
+		m.records = append(m.records, r)
+		return nil
+	}
+	var err error
+	if ix, ok := m.store.(dayIndex); ok {
+		err = ix.DayRecords(day, add)
+	} else { // a store without the index: one pass over the whole ledger
+		sales := map[uint64]*pos.Record{}
+		err = m.store.Records(func(r *pos.Record) error {
+			if r.Kind == pos.KindSale {
+				sales[r.Seq] = r
+			}
+			if pos.DayOf(r.Time) != day {
+				return nil
+			}
+			return add(r, sales[r.Voids])
+		})
+	}
+	if err != nil {
+		m.Message.SetText(m.tr.Err(err))
+	}
+	m.day, m.txs = b.Day(day), b.Transactions(day)
 }
 
 func (m *Manager) unitName(id uint32) string {
@@ -183,13 +251,12 @@ func (m *Manager) Figures() [][2]string {
 }
 
 func (m *Manager) show() {
-	if m.builder == nil {
+	sel := m.days.Selected
+	if sel == "" {
 		return
 	}
-	sel := m.days.Selected
 	if m.day == nil || m.day.Day != sel {
-		m.day = m.builder.Day(sel)
-		m.txs = m.builder.Transactions(sel)
+		m.loadDay(sel)
 	}
 	d := m.day
 	// One row of seven compact figures: fits 800 px, and is the same
@@ -219,7 +286,9 @@ func (m *Manager) show() {
 		container.NewTabItem(m.tr.T("ui.manager.sales"), container.NewVScroll(m.salesList())),
 		container.NewTabItem(m.incidentsTitle(), container.NewVScroll(m.incidentsList())),
 		container.NewTabItem(m.tr.T("ui.manager.users"), container.NewVScroll(m.usersList())),
+		container.NewTabItem(m.alertsTitle(sel), container.NewVScroll(m.alertsList(sel))),
 	)
+	m.showReconciled(sel)
 	// Keep the tab the manager was on across a reload (a void, an unlock).
 	if m.tab > 0 && m.tab < len(tabs.Items) {
 		tabs.SelectIndex(m.tab)
@@ -450,4 +519,102 @@ func (m *Manager) SelectDay(day string) {
 	m.days.Selected = day
 	m.days.Refresh()
 	m.Load()
+}
+
+// RunReconcile reconciles the selected day with the server and fetches the
+// store's alerts, off the UI goroutine; the label and the alerts tab follow
+// on the UI goroutine, then done (tests) is called there.
+func (m *Manager) RunReconcile(done func()) {
+	day := m.days.Selected
+	if m.Reconcile == nil || day == "" {
+		m.Message.SetText(m.tr.Err(pos.Errorf(pos.ENOTPROVISIONED, "no central server configured")))
+		return
+	}
+	m.Reconciled.SetText(m.tr.T("ui.manager.reconciling"))
+	rec, alerts := m.Reconcile, m.StoreAlerts
+	go func() {
+		r, err := rec(day)
+		var as []pos.Alert
+		var aerr error
+		if alerts != nil && err == nil {
+			as, aerr = alerts(day)
+		}
+		fyne.Do(func() {
+			switch {
+			case err != nil:
+				m.Message.SetText(m.tr.Err(err))
+			case aerr != nil:
+				m.Message.SetText(m.tr.Err(aerr))
+			}
+			if err == nil {
+				m.recons[day] = r
+			}
+			if aerr == nil && alerts != nil && err == nil {
+				m.alerts[day] = as
+			}
+			if m.days.Selected == day {
+				m.show()
+			}
+			if done != nil {
+				done()
+			}
+		})
+	}()
+}
+
+// showReconciled sets the label from day's last reconciliation.
+func (m *Manager) showReconciled(day string) {
+	r := m.recons[day]
+	switch {
+	case r == nil:
+		m.Reconciled.SetText(m.tr.T("ui.manager.not_reconciled"))
+		m.Reconciled.Importance = widget.MediumImportance
+	case len(r.Diffs) == 0:
+		m.Reconciled.SetText(m.tr.T("ui.manager.reconciled"))
+		m.Reconciled.Importance = widget.SuccessImportance
+	default:
+		m.Reconciled.SetText(m.tr.T("ui.manager.differences", "n", fmt.Sprint(r.Differences())))
+		m.Reconciled.Importance = widget.WarningImportance
+	}
+	m.Reconciled.Refresh()
+}
+
+// alertsTitle names the alerts tab with their number.
+func (m *Manager) alertsTitle(day string) string {
+	if n := len(m.alerts[day]); n > 0 {
+		return fmt.Sprintf("%s (%d)", m.tr.T("ui.manager.alerts"), n)
+	}
+	return m.tr.T("ui.manager.alerts")
+}
+
+// alertsList shows the store's alerts of day from the server: the rule in
+// words, what was measured against which threshold, and the receipts.
+func (m *Manager) alertsList(day string) fyne.CanvasObject {
+	as := m.alerts[day]
+	if len(as) == 0 {
+		return widget.NewLabel(m.tr.T("ui.manager.no_alerts"))
+	}
+	list := container.NewVBox()
+	for _, a := range as {
+		head := m.tr.T("alert.rule." + string(a.Rule))
+		if a.Cashier != "" {
+			head += "  " + m.tr.T("alert.cashier", "cashier", m.userName(a.Cashier))
+		} else if a.Unit != 0 {
+			head += "  " + m.tr.T("alert.unit", "unit", m.unitName(a.Unit))
+		}
+		value := fmt.Sprint(a.Value)
+		if a.Value < 0 {
+			value = "∞"
+		}
+		head += "  " + m.tr.T("alert.measure", "value", value, "threshold", fmt.Sprint(a.Threshold))
+		receipts := make([]string, 0, len(a.Records))
+		for _, r := range a.Records {
+			receipts = append(receipts, r.Time.In(pos.CST).Format("15:04")+" "+r.Receipt)
+		}
+		detail := widget.NewLabel(m.tr.T("alert.records", "n", fmt.Sprint(len(a.Records))) + ": " + strings.Join(receipts, ", "))
+		detail.Wrapping = fyne.TextWrapWord
+		list.Add(container.NewVBox(widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), detail))
+		list.Add(widget.NewSeparator())
+	}
+	return list
 }

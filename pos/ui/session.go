@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"time"
 
 	"fupinpos/device/scanner"
 	"fupinpos/pos"
@@ -209,7 +210,7 @@ func (s *Session) Add(p *pos.Product, qty int64) {
 		}
 	}
 	if !found {
-		s.lines = append(s.lines, pos.NewLine(p, qty))
+		s.lines = append(s.lines, pos.NewLineAt(p, qty, s.now()))
 	}
 	s.verdict = Verdict{Kind: VerdictProduct, Product: p}
 	s.mu.Unlock()
@@ -378,4 +379,19 @@ func (s *Session) Cancel() {
 	s.verdict = Verdict{}
 	s.mu.Unlock()
 	s.changed()
+}
+
+// Clock is implemented by a Store whose clock stamps the sales (the
+// terminal's, checked against the server's): the basket judges a
+// product's certification on the day the commit will.
+type Clock interface {
+	Now() time.Time
+}
+
+// now is the store's clock, or the machine's.
+func (s *Session) now() time.Time {
+	if c, ok := s.store.(Clock); ok {
+		return c.Now()
+	}
+	return time.Now()
 }

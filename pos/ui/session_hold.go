@@ -83,7 +83,7 @@ func (s *Session) Resume(id uint64) error {
 			}
 			continue
 		}
-		lines = append(lines, pos.NewLine(p, l.Qty))
+		lines = append(lines, pos.NewLineAt(p, l.Qty, s.now()))
 	}
 	method := h.Method
 	if method == pos.PayNone {

@@ -38,7 +38,9 @@ type Options struct {
 	BatchSize int
 	// Interval is how often the pump syncs when nothing wakes it. Default 30 s.
 	Interval time.Duration
-	// Transport replaces the HTTP transport (tests, TLS roots).
+	// Transport replaces the HTTP transport (tests). Default: the
+	// system's TLS roots, or only the pinned CA of the terminal
+	// configuration's ServerCA (see PinnedTransport).
 	Transport http.RoundTripper
 	// Logger receives one line per failed attempt; default discards.
 	Logger *log.Logger
@@ -90,6 +92,11 @@ func New(db Store, opts Options) (*Client, error) {
 	key, err := db.PrivateKey()
 	if err != nil {
 		return nil, err
+	}
+	if opts.Transport == nil && cfg.ServerCA != "" {
+		if opts.Transport, err = PinnedTransport(cfg.ServerCA); err != nil {
+			return nil, err
+		}
 	}
 	setDefaults(&opts)
 	c := &Client{db: db, terminal: cfg.Terminal, key: key, opts: opts, wake: make(chan struct{}, 1)}

@@ -28,6 +28,12 @@ type Confirm func(fingerprint string) bool
 // trust list, catalogue, server URL). base may carry other settings (store
 // name, counter, devices) to keep.
 func Enroll(ctx context.Context, db Provisioner, server, code string, base pos.TerminalConfig, confirm Confirm, opts Options) (*wire.EnrollResponse, error) {
+	if opts.Transport == nil && base.ServerCA != "" {
+		var err error
+		if opts.Transport, err = PinnedTransport(base.ServerCA); err != nil {
+			return nil, err
+		}
+	}
 	setDefaults(&opts)
 	pub, err := db.PublicKey()
 	if err != nil {

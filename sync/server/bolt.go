@@ -4,7 +4,9 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -14,7 +16,7 @@ import (
 
 var (
 	bucketMeta    = []byte("meta")
-	bucketIssued  = []byte("issued")  // voucher id (8 B) → Issuance JSON
+	bucketIssued  = []byte("issued")  // voucher id (8 B) → encodeIssued
 	bucketHolders = []byte("holders") // campaign (2 B) ‖ holder (8 B) → issued fen (8 B)
 	bucketSerials = []byte("serials") // campaign (2 B) → last serial (4 B)
 	keyDeployment = []byte("deployment")
@@ -22,32 +24,69 @@ var (
 
 // Bolt is the embedded bbolt Store: one file, fsync on every commit.
 type Bolt struct {
-	db *bolt.DB
+	db       *bolt.DB
+	upgraded *Upgrade
 }
 
-// OpenBolt opens (creating if needed) the server database at path.
+// OpenBolt opens (creating if needed) the server database at path. A file
+// of an older schema (BoltSchema) is upgraded once, in the opening
+// transaction: all of it or nothing; a file of a newer schema is refused
+// (ECONFLICT) and left as it is.
 func OpenBolt(path string) (*Bolt, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 	if err != nil {
 		return nil, fmt.Errorf("open server database %s: %w", path, err)
 	}
+	s := &Bolt{db: db}
 	err = db.Update(func(tx *bolt.Tx) error {
+		version := BoltSchema
+		if m := tx.Bucket(bucketMeta); m != nil {
+			v, err := schemaVersion(m)
+			if err != nil {
+				return err
+			}
+			if v > BoltSchema {
+				return pos.Errorf(pos.ECONFLICT, "the server database %s has schema version %d, newer than this voucherd knows (%d): upgrade voucherd", path, v, BoltSchema).
+					With("schema", strconv.Itoa(v))
+			}
+			version = v
+		}
 		for _, b := range append([][]byte{bucketMeta, bucketIssued, bucketHolders, bucketSerials}, syncBuckets...) {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
 		}
-		if err := initEpoch(tx); err != nil {
+		if err := compactFeed(tx, version); err != nil {
 			return err
 		}
-		return compactFeed(tx)
+		if version < BoltSchema {
+			n, err := upgradeV1(tx)
+			if err != nil {
+				return err
+			}
+			s.upgraded = &Upgrade{From: version, To: BoltSchema, Records: n}
+		}
+		if err := IndexIncidents(tx); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketMeta).Put(keySchema, []byte(strconv.Itoa(BoltSchema))); err != nil {
+			return err
+		}
+		return initEpoch(tx)
 	})
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("init server database: %w", err)
+		if pos.ErrorCode(err) != pos.EINTERNAL {
+			return nil, err
+		}
+		return nil, fmt.Errorf("init server database %s: %w", path, err)
 	}
-	return &Bolt{db: db}, nil
+	return s, nil
 }
+
+// Upgraded returns what OpenBolt did to an older file, or nil when the
+// file was current (or new).
+func (s *Bolt) Upgraded() *Upgrade { return s.upgraded }
 
 // Close closes the database file.
 func (s *Bolt) Close() error { return s.db.Close() }
@@ -96,28 +135,33 @@ func idKey(id pos.VoucherID) []byte {
 	return binary.BigEndian.AppendUint64(nil, uint64(id))
 }
 
-// Issue allocates serials and records the batch in one transaction.
-func (s *Bolt) Issue(campaign uint16, cap pos.Money, reqs []IssueRequest, build func(uint32, IssueRequest) (Issuance, error)) ([]Issuance, error) {
+// Issue records a batch in one write transaction: bbolt has one writer at
+// a time (and one process holds the file), so the totals check reads are
+// the ones the batch adds to.
+func (s *Bolt) Issue(campaign uint16, reqs []IssueRequest, check func(map[pos.HolderRef]pos.Money) error, build func(uint32, IssueRequest) (Issuance, error)) ([]Issuance, error) {
 	var out []Issuance
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		out = out[:0]
 		holders, issued, serials := tx.Bucket(bucketHolders), tx.Bucket(bucketIssued), tx.Bucket(bucketSerials)
+		issued.FillPercent = appendFill
+		totals := map[pos.HolderRef]pos.Money{}
+		for _, r := range reqs {
+			if _, ok := totals[r.Holder]; ok {
+				continue
+			}
+			if b := holders.Get(holderKey(campaign, r.Holder)); b != nil {
+				totals[r.Holder] = pos.Money(binary.BigEndian.Uint64(b))
+			}
+		}
+		if err := check(maps.Clone(totals)); err != nil {
+			return err
+		}
 		ck := binary.BigEndian.AppendUint16(nil, campaign)
 		var last uint32
 		if b := serials.Get(ck); b != nil {
 			last = binary.BigEndian.Uint32(b)
 		}
 		for _, r := range reqs {
-			hk := holderKey(campaign, r.Holder)
-			var total pos.Money
-			if b := holders.Get(hk); b != nil {
-				total = pos.Money(binary.BigEndian.Uint64(b))
-			}
-			total += r.Value
-			if total > cap {
-				return pos.Errorf(pos.ECAPEXCEEDED, "member %s would hold %s, over the %s cap", r.Member, total, cap).
-					With("total", total.String()).With("cap", cap.String())
-			}
 			if last == ^uint32(0) {
 				return pos.Errorf(pos.ECONFLICT, "campaign %d has no serials left", campaign)
 			}
@@ -126,17 +170,16 @@ func (s *Bolt) Issue(campaign uint16, cap pos.Money, reqs []IssueRequest, build 
 			if err != nil {
 				return err
 			}
-			b, err := json.Marshal(&is)
-			if err != nil {
+			if err := issued.Put(idKey(is.ID), encodeIssued(&is)); err != nil {
 				return err
 			}
-			if err := issued.Put(idKey(is.ID), b); err != nil {
-				return err
-			}
-			if err := holders.Put(hk, binary.BigEndian.AppendUint64(nil, uint64(total))); err != nil {
-				return err
-			}
+			totals[r.Holder] += r.Value
 			out = append(out, is)
+		}
+		for h, total := range totals {
+			if err := holders.Put(holderKey(campaign, h), binary.BigEndian.AppendUint64(nil, uint64(total))); err != nil {
+				return err
+			}
 		}
 		return serials.Put(ck, binary.BigEndian.AppendUint32(nil, last))
 	})
@@ -163,15 +206,20 @@ func (s *Bolt) IssuedTotal(campaign uint16, h pos.HolderRef) (pos.Money, error) 
 
 // Issued returns the issuance record of id.
 func (s *Bolt) Issued(id pos.VoucherID) (*Issuance, error) {
-	var is Issuance
+	var is *Issuance
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketIssued).Get(idKey(id))
 		if b == nil {
 			return pos.Errorf(pos.ENOTFOUND, "voucher %s was not issued here", id)
 		}
-		return json.Unmarshal(b, &is)
+		var err error
+		is, err = decodeIssued(id, b)
+		return err
 	})
-	return &is, err
+	if err != nil {
+		return &Issuance{}, err
+	}
+	return is, nil
 }
 
 var _ Store = (*Bolt)(nil)

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -14,23 +15,47 @@ import (
 )
 
 var (
-	bucketTerminals = []byte("terminals") // id → wire.Terminal JSON
+	bucketTerminals = []byte("terminals") // id → terminalRec JSON
 	bucketCodes     = []byte("codes")     // SHA-256 of an unused enrollment code → pendingCode JSON
-	bucketHeads     = []byte("heads")     // terminal id → Head JSON
-	bucketRecords   = []byte("records")   // terminal id ‖ 0 ‖ seq (8 B) → StoredRecord JSON
-	bucketClaims    = []byte("claims")    // voucher id (8 B) → []wire.Claim JSON
+	bucketHeads     = []byte("heads")     // terminal id → encodeHead
+	bucketRecords   = []byte("records")   // terminal id ‖ 0 ‖ seq (8 B) → encodeRecord
+	bucketDays      = []byte("days")      // CST day (4 B) ‖ terminal id ‖ 0 ‖ seq (8 B) → nothing: the records of a day by their own time
+	bucketClaims    = []byte("claims")    // voucher id (8 B) → encodeClaims
 	bucketStatus    = []byte("status")    // voucher id (8 B) → status (1 B), only when not valid
 	bucketRedeemed  = []byte("redeemed")  // campaign (2 B) ‖ holder (8 B) → counted fen (8 B)
 	bucketSuspended = []byte("suspended") // holder (8 B) → 1 suspended, 0 reinstated
-	bucketChanges   = []byte("changes")   // feed seq (8 B) → Change JSON, the latest change of each key only
+	bucketChanges   = []byte("changes")   // feed seq (8 B) → encodeChange, the latest change of each key only
 	bucketFeedKeys  = []byte("feedkeys")  // 'v' ‖ voucher id (8 B) or 'h' ‖ holder (8 B) → feed seq (8 B) of its latest change
-	bucketIncidents = []byte("incidents") // id (8 B) → wire.Incident JSON
+	bucketIncidents = []byte("incidents") // id (8 B) → incidentRec JSON (decodeIncident)
 	keyEpoch        = []byte("epoch")
 	keyDocuments    = []byte("documents")
 
-	syncBuckets = [][]byte{bucketTerminals, bucketCodes, bucketHeads, bucketRecords, bucketClaims,
+	syncBuckets = [][]byte{bucketTerminals, bucketCodes, bucketHeads, bucketRecords, bucketDays, bucketClaims,
 		bucketStatus, bucketRedeemed, bucketSuspended, bucketChanges, bucketIncidents}
 )
+
+// appendFill is the fill percent of buckets whose keys mostly grow at the
+// end (records per terminal, days, issued serials, the feed): pages split
+// full instead of half full, about halving their size on disk.
+const appendFill = 1.0
+
+// cstDay is the CST calendar day of t, counted from 1970-01-01.
+func cstDay(t time.Time) uint32 {
+	return uint32((t.Unix() + 8*3600) / 86400)
+}
+
+// cstMidnight is the first instant of CST day d.
+func cstMidnight(d uint32) time.Time {
+	return time.Unix(int64(d)*86400-8*3600, 0)
+}
+
+// dayKey is the key in bucketDays of the record at recordKey rk whose own
+// time is t.
+func dayKey(t time.Time, rk []byte) []byte {
+	k := make([]byte, 4, 4+len(rk))
+	binary.BigEndian.PutUint32(k, cstDay(t))
+	return append(k, rk...)
+}
 
 // feedKey is the key of a change in bucketFeedKeys: the voucher or the
 // holder it is about.
@@ -45,7 +70,7 @@ func feedKey(ch *Change) []byte {
 // (no bucketFeedKeys): it keeps the latest change of each key, drops the
 // older ones and indexes the kept ones, once, in the opening transaction.
 // The changes after any cursor stay exactly the keys that changed since.
-func compactFeed(tx *bolt.Tx) error {
+func compactFeed(tx *bolt.Tx, schema int) error {
 	if tx.Bucket(bucketFeedKeys) != nil {
 		return nil
 	}
@@ -55,10 +80,18 @@ func compactFeed(tx *bolt.Tx) error {
 	}
 	changes := tx.Bucket(bucketChanges)
 	var drop [][]byte
+	recode := map[string][]byte{} // JSON changes found in a file of schema 2, in its format
 	err = changes.ForEach(func(k, v []byte) error {
 		var ch Change
-		if err := json.Unmarshal(v, &ch); err != nil {
-			return pos.WrapError(pos.EINTERNAL, err, "decode change")
+		if schema < 2 || (len(v) > 0 && v[0] == '{') {
+			if err := json.Unmarshal(v, &ch); err != nil {
+				return pos.WrapError(pos.EINTERNAL, err, "decode change")
+			}
+			if schema >= 2 {
+				recode[string(k)] = encodeChange(&ch)
+			}
+		} else if ch, err = decodeChange(binary.BigEndian.Uint64(k), v); err != nil {
+			return err
 		}
 		fk := feedKey(&ch)
 		if old := keys.Get(fk); old != nil {
@@ -70,7 +103,13 @@ func compactFeed(tx *bolt.Tx) error {
 		return err
 	}
 	for _, k := range drop {
+		delete(recode, string(k))
 		if err := changes.Delete(k); err != nil {
+			return err
+		}
+	}
+	for k, v := range recode {
+		if err := changes.Put([]byte(k), v); err != nil {
 			return err
 		}
 	}
@@ -113,56 +152,109 @@ func (s *Bolt) UpdateLedger(fn func(LedgerTx) error) error {
 
 // Documents returns the published documents.
 func (s *Bolt) Documents() (*Documents, error) {
-	var d Documents
+	var r documentsRec
 	err := s.db.View(func(tx *bolt.Tx) error {
-		_, err := getJSON(tx.Bucket(bucketMeta), keyDocuments, &d)
+		_, err := getJSON(tx.Bucket(bucketMeta), keyDocuments, &r)
 		return err
 	})
-	return &d, err
+	return &Documents{Trust: r.Trust, TrustSeq: r.TrustSeq, Catalogue: r.Catalogue, CatalogueVersion: r.CatalogueVersion}, err
 }
 
 // SetDocuments publishes d.
 func (s *Bolt) SetDocuments(d *Documents) error {
 	return storageErr(s.db.Update(func(tx *bolt.Tx) error {
-		return putJSON(tx.Bucket(bucketMeta), keyDocuments, d)
+		return putJSON(tx.Bucket(bucketMeta), keyDocuments, &documentsRec{Trust: d.Trust, TrustSeq: d.TrustSeq, Catalogue: d.Catalogue, CatalogueVersion: d.CatalogueVersion})
 	}), "publish documents")
 }
 
 func (l boltLedger) Epoch() string { return string(l.tx.Bucket(bucketMeta).Get(keyEpoch)) }
 
 func (l boltLedger) Record(terminal string, seq uint64) (*StoredRecord, error) {
-	var r StoredRecord
-	ok, err := getJSON(l.tx.Bucket(bucketRecords), recordKey(terminal, seq), &r)
-	if !ok || err != nil {
-		return nil, err
+	v := l.tx.Bucket(bucketRecords).Get(recordKey(terminal, seq))
+	if v == nil {
+		return nil, nil
 	}
-	return &r, nil
+	return decodeRecord(v)
+}
+
+// splitRecordKey returns the terminal of a record key.
+func splitRecordKey(k []byte) (string, error) {
+	i := bytes.IndexByte(k, 0)
+	if i < 0 || len(k) != i+9 {
+		return "", pos.Errorf(pos.EINTERNAL, "bad record key %x", k)
+	}
+	return string(k[:i]), nil
 }
 
 func (l boltLedger) ForEachRecord(fn func(string, *StoredRecord) error) error {
 	return l.tx.Bucket(bucketRecords).ForEach(func(k, v []byte) error {
-		i := bytes.IndexByte(k, 0)
-		if i < 0 {
-			return pos.Errorf(pos.EINTERNAL, "bad record key %x", k)
+		terminal, err := splitRecordKey(k)
+		if err != nil {
+			return err
 		}
-		var r StoredRecord
-		if err := json.Unmarshal(v, &r); err != nil {
-			return pos.WrapError(pos.EINTERNAL, err, "decode stored record")
+		r, err := decodeRecord(v)
+		if err != nil {
+			return err
 		}
-		return fn(string(k[:i]), &r)
+		return fn(terminal, r)
 	})
 }
 
+var _ RecordsByTime = boltLedger{}
+
+// ForEachRecordBetween reads the records of [from, to) through the index
+// by CST day: the days the range touches, each by terminal then seq, and
+// only the records whose own time is inside the range. A day's report
+// costs what that day holds.
+func (l boltLedger) ForEachRecordBetween(from, to time.Time, fn func(string, *StoredRecord) error) error {
+	if !from.Before(to) {
+		return nil
+	}
+	records := l.tx.Bucket(bucketRecords)
+	c := l.tx.Bucket(bucketDays).Cursor()
+	first, last := cstDay(from), cstDay(to.Add(-time.Nanosecond))
+	// Whole CST days (a day's report) need no look at each record's time.
+	whole := from.Equal(cstMidnight(first)) && to.Equal(cstMidnight(last+1))
+	for k, _ := c.Seek(binary.BigEndian.AppendUint32(nil, first)); k != nil && binary.BigEndian.Uint32(k) <= last; k, _ = c.Next() {
+		rk := k[4:]
+		terminal, err := splitRecordKey(rk)
+		if err != nil {
+			return err
+		}
+		v := records.Get(rk)
+		if v == nil {
+			return pos.Errorf(pos.EINTERNAL, "day index names a missing record %s/%d", terminal, binary.BigEndian.Uint64(rk[len(rk)-8:]))
+		}
+		r, err := decodeRecord(v)
+		if err != nil {
+			return err
+		}
+		if !whole {
+			if t := recordTime(r.Entry.Body); t.Before(from) || !t.Before(to) {
+				continue
+			}
+		}
+		if err := fn(terminal, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (l boltLedger) Head(terminal string) (Head, error) {
-	var h Head
-	_, err := getJSON(l.tx.Bucket(bucketHeads), []byte(terminal), &h)
-	return h, err
+	v := l.tx.Bucket(bucketHeads).Get([]byte(terminal))
+	if v == nil {
+		return Head{}, nil
+	}
+	return decodeHead(v)
 }
 
 func (l boltLedger) Claims(id pos.VoucherID) ([]wire.Claim, error) {
-	var c []wire.Claim
-	_, err := getJSON(l.tx.Bucket(bucketClaims), idKey(id), &c)
-	return c, err
+	v := l.tx.Bucket(bucketClaims).Get(idKey(id))
+	if v == nil {
+		return nil, nil
+	}
+	return decodeClaims(v)
 }
 
 func (l boltLedger) Status(id pos.VoucherID) (pos.VoucherStatus, error) {
@@ -207,9 +299,9 @@ func (l boltLedger) Changes(after uint64, limit int) ([]Change, bool, error) {
 		if len(out) == limit {
 			return out, true, nil
 		}
-		var ch Change
-		if err := json.Unmarshal(v, &ch); err != nil {
-			return nil, false, pos.WrapError(pos.EINTERNAL, err, "decode change")
+		ch, err := decodeChange(binary.BigEndian.Uint64(k), v)
+		if err != nil {
+			return nil, false, err
 		}
 		out = append(out, ch)
 	}
@@ -252,10 +344,10 @@ func (l boltLedger) SnapshotExtent() (SnapshotExtent, error) {
 
 func (l boltLedger) Incidents() ([]wire.Incident, error) {
 	var out []wire.Incident
-	err := l.tx.Bucket(bucketIncidents).ForEach(func(_, v []byte) error {
-		var in wire.Incident
-		if err := json.Unmarshal(v, &in); err != nil {
-			return pos.WrapError(pos.EINTERNAL, err, "decode incident")
+	err := l.tx.Bucket(bucketIncidents).ForEach(func(k, v []byte) error {
+		in, err := decodeIncident(binary.BigEndian.Uint64(k), v)
+		if err != nil {
+			return err
 		}
 		out = append(out, in)
 		return nil
@@ -270,25 +362,50 @@ func (l boltLedger) IncidentsAfter(after uint64, limit int) ([]wire.Incident, bo
 		if len(out) == limit {
 			return out, true, nil
 		}
-		var in wire.Incident
-		if err := json.Unmarshal(v, &in); err != nil {
-			return nil, false, pos.WrapError(pos.EINTERNAL, err, "decode incident")
+		in, err := decodeIncident(binary.BigEndian.Uint64(k), v)
+		if err != nil {
+			return nil, false, err
 		}
 		out = append(out, in)
 	}
 	return out, false, nil
 }
 
+// PutRecord stores the record and indexes it under its own CST day (moving
+// the index entry when a record at the key is replaced by one of another
+// day).
 func (l boltLedger) PutRecord(terminal string, seq uint64, r *StoredRecord) error {
-	return putJSON(l.tx.Bucket(bucketRecords), recordKey(terminal, seq), r)
+	v, err := encodeRecord(r)
+	if err != nil {
+		return err
+	}
+	records, days := l.tx.Bucket(bucketRecords), l.tx.Bucket(bucketDays)
+	records.FillPercent, days.FillPercent = appendFill, appendFill
+	rk := recordKey(terminal, seq)
+	t := recordTime(r.Entry.Body)
+	if old := records.Get(rk); old != nil {
+		if o, err := decodeRecord(old); err == nil {
+			if ot := recordTime(o.Entry.Body); !ot.IsZero() && (t.IsZero() || cstDay(ot) != cstDay(t)) {
+				if err := days.Delete(dayKey(ot, rk)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if !t.IsZero() {
+		if err := days.Put(dayKey(t, rk), nil); err != nil {
+			return err
+		}
+	}
+	return records.Put(rk, v)
 }
 
 func (l boltLedger) SetHead(terminal string, h Head) error {
-	return putJSON(l.tx.Bucket(bucketHeads), []byte(terminal), &h)
+	return l.tx.Bucket(bucketHeads).Put([]byte(terminal), encodeHead(&h))
 }
 
 func (l boltLedger) PutClaims(id pos.VoucherID, claims []wire.Claim) error {
-	return putJSON(l.tx.Bucket(bucketClaims), idKey(id), claims)
+	return l.tx.Bucket(bucketClaims).Put(idKey(id), encodeClaims(claims))
 }
 
 func (l boltLedger) SetRedeemedTotal(campaign uint16, h pos.HolderRef, total pos.Money) error {
@@ -299,6 +416,7 @@ func (l boltLedger) SetRedeemedTotal(campaign uint16, h pos.HolderRef, total pos
 // its voucher or holder: the feed keeps the latest change of each key.
 func (l boltLedger) appendChange(ch Change) error {
 	b, keys := l.tx.Bucket(bucketChanges), l.tx.Bucket(bucketFeedKeys)
+	b.FillPercent = appendFill
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err
@@ -313,7 +431,7 @@ func (l boltLedger) appendChange(ch Change) error {
 	if err := keys.Put(fk, u64key(seq)); err != nil {
 		return err
 	}
-	return putJSON(b, u64key(seq), &ch)
+	return b.Put(u64key(seq), encodeChange(&ch))
 }
 
 func (l boltLedger) SetStatus(id pos.VoucherID, s pos.VoucherStatus) error {
@@ -339,16 +457,6 @@ func (l boltLedger) SetSuspended(h pos.HolderRef, on bool) error {
 		return err
 	}
 	return l.appendChange(Change{Holder: &h, Suspended: on})
-}
-
-func (l boltLedger) AddIncident(in wire.Incident) (uint64, error) {
-	b := l.tx.Bucket(bucketIncidents)
-	id, err := b.NextSequence()
-	if err != nil {
-		return 0, err
-	}
-	in.ID = id
-	return id, putJSON(b, u64key(id), &in)
 }
 
 func u64key(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }

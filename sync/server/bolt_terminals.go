@@ -44,6 +44,22 @@ func storageErr(err error, what string) error {
 	return err
 }
 
+// getTerminal reads the stored terminal id into t; false when there is none.
+func getTerminal(b *bolt.Bucket, id string, t *wire.Terminal) (bool, error) {
+	var r terminalRec
+	ok, err := getJSON(b, []byte(id), &r)
+	if ok && err == nil {
+		*t = r.wire()
+	}
+	return ok, err
+}
+
+// putTerminal stores t (its head lives in bucketHeads).
+func putTerminal(b *bolt.Bucket, t *wire.Terminal) error {
+	r := terminalToRec(t)
+	return putJSON(b, []byte(t.ID), &r)
+}
+
 // AddTerminal stores a new pending terminal and its code hash.
 func (s *Bolt) AddTerminal(t wire.Terminal, codeHash [32]byte) error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -51,7 +67,7 @@ func (s *Bolt) AddTerminal(t wire.Terminal, codeHash [32]byte) error {
 		if b.Get([]byte(t.ID)) != nil {
 			return pos.Errorf(pos.ECONFLICT, "terminal %s already exists", t.ID).With("terminal", t.ID)
 		}
-		if err := putJSON(b, []byte(t.ID), &t); err != nil {
+		if err := putTerminal(b, &t); err != nil {
 			return err
 		}
 		return putJSON(tx.Bucket(bucketCodes), codeHash[:], pendingCode{Terminal: t.ID, Expires: t.CodeExpires})
@@ -76,7 +92,7 @@ func (s *Bolt) Enroll(codeHash [32]byte, public []byte, hostname string, now tim
 			return &wire.Error{Code: wire.AuthBadCode, Message: "enrollment code expired at " + pc.Expires.UTC().Format(time.RFC3339)}
 		}
 		b := tx.Bucket(bucketTerminals)
-		if ok, err := getJSON(b, []byte(pc.Terminal), &t); err != nil || !ok {
+		if ok, err := getTerminal(b, pc.Terminal, &t); err != nil || !ok {
 			return &wire.Error{Code: wire.AuthBadCode, Message: "enrollment code of a removed terminal"}
 		}
 		if t.State != wire.TerminalPending {
@@ -86,7 +102,7 @@ func (s *Bolt) Enroll(codeHash [32]byte, public []byte, hostname string, now tim
 		if err := codes.Delete(codeHash[:]); err != nil {
 			return err
 		}
-		return putJSON(b, []byte(t.ID), &t)
+		return putTerminal(b, &t)
 	})
 	if err != nil {
 		return nil, storageErr(err, "enroll terminal")
@@ -98,7 +114,7 @@ func (s *Bolt) Enroll(codeHash [32]byte, public []byte, hostname string, now tim
 func (s *Bolt) Terminal(id string) (*wire.Terminal, error) {
 	var t wire.Terminal
 	err := s.db.View(func(tx *bolt.Tx) error {
-		ok, err := getJSON(tx.Bucket(bucketTerminals), []byte(id), &t)
+		ok, err := getTerminal(tx.Bucket(bucketTerminals), id, &t)
 		if err != nil {
 			return err
 		}
@@ -114,8 +130,8 @@ func (s *Bolt) Terminal(id string) (*wire.Terminal, error) {
 }
 
 func fillHead(tx *bolt.Tx, t *wire.Terminal) error {
-	var h Head
-	if _, err := getJSON(tx.Bucket(bucketHeads), []byte(t.ID), &h); err != nil {
+	h, err := boltLedger{tx}.Head(t.ID)
+	if err != nil {
 		return err
 	}
 	t.HeadSeq, t.Records, t.LastSeen = h.Seq, h.Records, h.LastSeen
@@ -127,10 +143,11 @@ func (s *Bolt) Terminals() ([]wire.Terminal, error) {
 	var out []wire.Terminal
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketTerminals).ForEach(func(_, v []byte) error {
-			var t wire.Terminal
-			if err := json.Unmarshal(v, &t); err != nil {
+			var r terminalRec
+			if err := json.Unmarshal(v, &r); err != nil {
 				return pos.WrapError(pos.EINTERNAL, err, "decode terminal")
 			}
+			t := r.wire()
 			if err := fillHead(tx, &t); err != nil {
 				return err
 			}
@@ -146,7 +163,7 @@ func (s *Bolt) DisableTerminal(id string) (*wire.Terminal, error) {
 	var t wire.Terminal
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketTerminals)
-		ok, err := getJSON(b, []byte(id), &t)
+		ok, err := getTerminal(b, id, &t)
 		if err != nil {
 			return err
 		}
@@ -168,7 +185,7 @@ func (s *Bolt) DisableTerminal(id string) (*wire.Terminal, error) {
 				return err
 			}
 		}
-		if err := putJSON(b, []byte(id), &t); err != nil {
+		if err := putTerminal(b, &t); err != nil {
 			return err
 		}
 		return fillHead(tx, &t)

@@ -233,11 +233,11 @@ func results(rs []wire.UploadResult) []string {
 
 func (e *env) incidents() []wire.Incident {
 	e.t.Helper()
-	var in []wire.Incident
-	if st, werr := e.call("GET", wire.PathAdminIncidents, func(r *http.Request, _ []byte) {
+	var page wire.IncidentPage
+	if st, werr := e.call("GET", wire.PathAdminIncidents+"?limit=1000", func(r *http.Request, _ []byte) {
 		r.Header.Set("Authorization", "Bearer "+adminToken)
-	}, nil, &in); st != 200 {
+	}, nil, &page); st != 200 {
 		e.t.Fatalf("incidents: %d %v", st, werr)
 	}
-	return in
+	return page.Incidents
 }

@@ -130,6 +130,37 @@ func (s *Server) Handler() http.Handler {
 		}
 		return &wire.UploadResponse{Results: res, ServerTime: s.now().UTC()}, nil
 	}))
+	mux.HandleFunc("POST "+wire.PathReconcile, s.signed(func(_ *reqInfo, t *wire.Terminal, body []byte) (any, error) {
+		var req wire.ReconcileRequest
+		if err := decode(body, &req); err != nil {
+			return nil, err
+		}
+		return s.Reconcile(t, req)
+	}))
+	mux.HandleFunc("POST "+wire.PathAlerts, s.signed(func(_ *reqInfo, t *wire.Terminal, body []byte) (any, error) {
+		var req wire.AlertsRequest
+		if err := decode(body, &req); err != nil {
+			return nil, err
+		}
+		return s.TerminalAlerts(t, req)
+	}))
+	mux.HandleFunc("GET "+wire.PathAdminSettle, s.admin(func(r *http.Request, _ []byte) (any, error) {
+		return s.Settlement(r.URL.Query().Get("day"), r.URL.Query().Get("store"))
+	}))
+	mux.HandleFunc("POST "+wire.PathAdminAlerts, s.admin(func(_ *http.Request, body []byte) (any, error) {
+		var req wire.AlertsRequest
+		if err := decode(body, &req); err != nil {
+			return nil, err
+		}
+		return s.Alerts(req)
+	}))
+	mux.HandleFunc("POST "+wire.PathAdminDecide, s.admin(func(_ *http.Request, body []byte) (any, error) {
+		var req wire.DecideRequest
+		if err := decode(body, &req); err != nil {
+			return nil, err
+		}
+		return s.DecideIncident(req)
+	}))
 	mux.HandleFunc("GET "+wire.PathAdminTerminals, s.admin(func(*http.Request, []byte) (any, error) { return s.Terminals() }))
 	mux.HandleFunc("POST "+wire.PathAdminTerminals, s.admin(func(_ *http.Request, body []byte) (any, error) {
 		var req wire.AddTerminalRequest
@@ -145,7 +176,20 @@ func (s *Server) Handler() http.Handler {
 		}
 		return s.DisableTerminal(req)
 	}))
-	mux.HandleFunc("GET "+wire.PathAdminIncidents, s.admin(func(*http.Request, []byte) (any, error) { return s.Incidents() }))
+	mux.HandleFunc("GET "+wire.PathAdminIncidents, s.admin(func(r *http.Request, _ []byte) (any, error) {
+		q, err := wire.ParseIncidentQuery(r.URL.Query())
+		if err != nil {
+			return nil, err
+		}
+		return s.ListIncidents(q)
+	}))
+	mux.HandleFunc("POST "+wire.PathAdminResolve, s.admin(func(_ *http.Request, body []byte) (any, error) {
+		var req wire.ResolveRequest
+		if err := decode(body, &req); err != nil {
+			return nil, err
+		}
+		return s.ResolveIncident(req)
+	}))
 	mux.HandleFunc("POST "+wire.PathAdminRevoke, s.admin(func(_ *http.Request, body []byte) (any, error) {
 		var req wire.RevokeRequest
 		if err := decode(body, &req); err != nil {

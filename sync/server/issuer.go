@@ -35,9 +35,11 @@ func (is *Issuer) now() time.Time {
 // Issue signs the vouchers of specs for campaign in one batch: all or none.
 // Each member id is normalised first (NormalizeMember; the holder reference
 // and the issuance record use the normal spelling). It refuses ids that do
-// not normalise, outside the campaign's issue window (whole seconds, both
-// ends inclusive: pos.InWindow), for unknown units, and when any member's
-// issued total would pass the per-person cap.
+// not normalise and unknown units; the issuance rule itself (the campaign's
+// issue window, whole seconds, both ends inclusive; values; the per-person
+// cap over what each member already holds) is pos.CheckIssuance, which the
+// store runs under the lock that makes the batch atomic, so the cap holds
+// with several instances issuing at once.
 func (is *Issuer) Issue(campaign uint16, specs []IssueSpec) ([]Issuance, error) {
 	d, err := is.Store.Deployment()
 	if err != nil {
@@ -48,12 +50,8 @@ func (is *Issuer) Issue(campaign uint16, specs []IssueSpec) ([]Issuance, error) 
 		return nil, pos.Errorf(pos.ENOTFOUND, "no campaign %d", campaign)
 	}
 	now := is.now().Truncate(time.Second)
-	if !camp.Issuable(now) {
-		return nil, pos.Errorf(pos.ECAMPAIGNCLOSED, "campaign %d issues from %s until %s, not at %s", campaign,
-			pos.DayOf(camp.IssueFrom), pos.DayOf(camp.IssueUntil), now.In(pos.CST).Format(time.DateTime)).
-			With("campaign", camp.Name)
-	}
 	var reqs []IssueRequest
+	var items []pos.IssueItem
 	extra := map[int]IssueSpec{}
 	for _, s := range specs {
 		member, err := NormalizeMember(s.Member)
@@ -64,20 +62,28 @@ func (is *Issuer) Issue(campaign uint16, specs []IssueSpec) ([]Issuance, error) 
 		if d.Unit(s.Unit) == nil {
 			return nil, pos.Errorf(pos.ENOTFOUND, "no work unit %d", s.Unit)
 		}
-		if s.Value <= 0 || s.Value > camp.Cap {
-			return nil, pos.Errorf(pos.EINVALID, "value %s must be between ￥0.01 and the cap %s", s.Value, camp.Cap)
-		}
 		n := s.Count
 		if n == 0 {
 			n = 1
 		}
 		for i := 0; i < n; i++ {
 			extra[len(reqs)] = s
-			reqs = append(reqs, IssueRequest{Member: s.Member, Holder: voucher.HolderOf(is.Keys.HolderSecret, s.Member), Unit: s.Unit, Value: s.Value})
+			r := IssueRequest{Member: s.Member, Holder: voucher.HolderOf(is.Keys.HolderSecret, s.Member), Unit: s.Unit, Value: s.Value}
+			reqs = append(reqs, r)
+			items = append(items, pos.IssueItem{Member: r.Member, Holder: r.Holder, Value: r.Value})
 		}
 	}
-	i := 0
-	return is.Store.Issue(campaign, camp.Cap, reqs, func(serial uint32, r IssueRequest) (Issuance, error) {
+	// The rule without the totals first: a closed window or a bad value is
+	// refused before any lock is taken.
+	if err := pos.CheckIssuance(camp, now, nil, items); err != nil && pos.ErrorCode(err) != pos.ECAPEXCEEDED {
+		return nil, err
+	}
+	i := 0 // build's request index; each attempt of the store calls check once, then build in order
+	check := func(issued map[pos.HolderRef]pos.Money) error {
+		i = 0
+		return pos.CheckIssuance(camp, now, issued, items)
+	}
+	return is.Store.Issue(campaign, reqs, check, func(serial uint32, r IssueRequest) (Issuance, error) {
 		s := extra[i]
 		i++
 		v := &pos.Voucher{

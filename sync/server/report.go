@@ -2,8 +2,6 @@ package server
 
 import (
 	"fmt"
-	"sort"
-	"strconv"
 
 	"fupinpos/pos"
 	"fupinpos/pos/report"
@@ -11,12 +9,18 @@ import (
 )
 
 // Report adds up one CST day (2006-01-02) across every terminal for
-// settlement: per work unit (face, applied and forfeited value of the
-// vouchers, to settle with each unit's fund), per store, per product and
-// per origin county. Only accepted records count; a void counts on its own
-// day against the sale it cancels. Records in conflict are listed apart, by
-// reason, for review. With unit set, only vouchers of that unit count, and
-// products and counties come from the sales that used one of them.
+// settlement. The accounting is pos/report's, the terminal's own: per work
+// unit (applied value as the amount, with face and forfeited value, to
+// settle with each unit's fund), per store, per product, per origin county
+// and origin kind, certified from non-certified goods. Only accepted
+// records count; a void counts on its own day against the sale it cancels.
+// Records in conflict are listed apart, by reason, for review. With unit
+// set, only vouchers of that unit count, and the goods breakdowns come from
+// the sales that used one of them (report.Builder.OnlyUnit).
+//
+// It reads the day's records alone, through the engine's index by time
+// (dayRecords), and the sale of an earlier day that a void cancels by its
+// key.
 func (s *Server) Report(day string, unit uint32) (*wire.Report, error) {
 	if _, err := pos.ParseDay(day); err != nil {
 		return nil, err
@@ -25,110 +29,33 @@ func (s *Server) Report(day string, unit uint32) (*wire.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	unitName := func(id uint32) string {
+	b := report.NewDayBuilder(report.Names{Unit: func(id uint32) string {
 		if u := d.Unit(id); u != nil {
 			return u.Name
 		}
-		return "#" + strconv.FormatUint(uint64(id), 10)
-	}
-	out := &wire.Report{Day: day, Unit: unit}
-	units, stores, products, counties, review := map[string]*report.Row{}, map[string]*report.Row{}, map[string]*report.Row{}, map[string]*report.Row{}, map[string]*report.Row{}
-	sales := map[string]map[uint64]*pos.Record{}
-	account := func(sale *pos.Record, sign int) {
-		m := pos.Money(sign)
-		var mine []pos.AppliedVoucher
-		for _, v := range sale.Vouchers {
-			if unit == 0 || v.Unit == unit {
-				mine = append(mine, v)
-			}
-		}
-		if unit != 0 && len(mine) == 0 {
-			return
-		}
-		if sign > 0 {
-			out.Sales++
-		} else {
-			out.Voids++
-		}
-		out.Vouchers += sign * len(mine)
-		st := row(stores, sale.Store, sale.Store)
-		st.Count += sign
-		for _, v := range mine {
-			u := row(units, strconv.FormatUint(uint64(v.Unit), 10), unitName(v.Unit))
-			u.Count += sign
-			u.Amount += m * v.Face
-			u.Voucher += m * v.Applied
-			u.Forfeited += m * v.Forfeited
-			out.VoucherAmount += m * v.Applied
-			out.Forfeited += m * v.Forfeited
-			st.Voucher += m * v.Applied
-			st.Forfeited += m * v.Forfeited
-		}
-		if unit == 0 {
-			out.Total += m * sale.Total
-			out.SelfPaid += m * sale.SelfPaid
-			st.Amount += m * sale.Total
-			st.SelfPaid += m * sale.SelfPaid
-		}
-		for _, l := range sale.Lines {
-			p := row(products, l.SKU, l.Name)
-			p.Count += sign
-			p.Qty += int64(sign) * l.Qty
-			p.Amount += m * l.Amount()
-			county := l.County
-			if county == "" {
-				county = "-"
-			}
-			c := row(counties, county, county)
-			c.Count += sign
-			c.Qty += int64(sign) * l.Qty
-			c.Amount += m * l.Amount()
-		}
-	}
+		return "" // the builder's "#id"
+	}}, day)
+	b.OnlyUnit(unit)
+	b.OnTransaction(func(report.Tx) {}) // no transaction rows kept
 	err = s.Store.ViewLedger(func(l LedgerView) error {
-		each := l.ForEachRecord
-		if rt, ok := l.(RecordsByTime); ok { // an index by time: only the day's records
-			from, _ := pos.ParseDay(day)
-			each = func(fn func(string, *StoredRecord) error) error {
-				return rt.ForEachRecordBetween(from, from.AddDate(0, 0, 1), fn)
-			}
-		}
-		return each(func(terminal string, sr *StoredRecord) error {
-			r, err := pos.DecodeRecord(sr.Entry)
-			if err != nil {
-				return err
-			}
-			onDay := pos.DayOf(r.Time) == day
+		sales := map[recKey]*pos.Record{} // the day's accepted sales, for its voids
+		return dayRecords(l, day, func(terminal string, sr *StoredRecord, r *pos.Record) error {
 			switch {
-			case sr.Result == pos.UploadConflict && onDay:
-				rv := row(review, sr.Reason, sr.Reason)
-				rv.Count++
-				rv.Amount += r.Total
-				rv.Voucher += r.VoucherAmount
+			case sr.Result == pos.UploadConflict:
+				b.AddReview(r, sr.Reason)
 			case sr.Result != pos.UploadAccepted:
 			case r.Kind == pos.KindSale:
-				if sales[terminal] == nil {
-					sales[terminal] = map[uint64]*pos.Record{}
-				}
-				sales[terminal][r.Seq] = r
-				if onDay {
-					account(r, 1)
-				}
-			case r.Kind == pos.KindVoid && onDay:
-				sale, ok := sales[terminal][r.Voids]
-				if !ok { // a sale of an earlier day, not read by a day's range
-					if ssr, err := l.Record(terminal, r.Voids); err != nil {
+				sales[recKey{terminal, r.Seq}] = r
+				b.AddRecord(r, nil)
+			case r.Kind == pos.KindVoid:
+				sale, ok := sales[recKey{terminal, r.Voids}]
+				if !ok { // a sale of an earlier day, not in the day's range
+					var err error
+					if sale, err = voidedSale(l, terminal, r); err != nil {
 						return err
-					} else if ssr != nil && ssr.Result == pos.UploadAccepted {
-						if sale, err = pos.DecodeRecord(ssr.Entry); err != nil {
-							return err
-						}
-						ok = sale.Kind == pos.KindSale
 					}
 				}
-				if ok {
-					account(sale, -1)
-				}
+				b.AddRecord(r, sale) // a void without its accepted sale is not counted
 			}
 			return nil
 		})
@@ -136,30 +63,20 @@ func (s *Server) Report(day string, unit uint32) (*wire.Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %w", day, err)
 	}
-	out.ByUnit, out.ByStore, out.ByProduct, out.ByCounty, out.Review = sorted(units), sorted(stores), sorted(products), sorted(counties), sorted(review)
-	return out, nil
+	return wireReport(b.Day(day), unit), nil
 }
 
-func row(m map[string]*report.Row, key, label string) *report.Row {
-	r, ok := m[key]
-	if !ok {
-		r = &report.Row{Key: key, Label: label}
-		m[key] = r
-	}
-	return r
-}
-
-// sorted returns the rows by amount, largest first, then by key.
-func sorted(m map[string]*report.Row) []report.Row {
-	rows := make([]report.Row, 0, len(m))
-	for _, r := range m {
-		rows = append(rows, *r)
-	}
-	sort.Slice(rows, func(i, j int) bool {
-		if rows[i].Amount != rows[j].Amount {
-			return rows[i].Amount > rows[j].Amount
+// wireReport is the settlement report of d, made with unit's filter.
+func wireReport(d *report.Day, unit uint32) *wire.Report {
+	rows := func(r []report.Row) []report.Row {
+		if r == nil {
+			return []report.Row{}
 		}
-		return rows[i].Key < rows[j].Key
-	})
-	return rows
+		return r
+	}
+	return &wire.Report{Day: d.Day, Unit: unit, Sales: d.Sales, Voids: d.Voids, Vouchers: d.Vouchers,
+		Total: d.Total, VoucherAmount: d.VoucherAmount, Forfeited: d.Forfeited, SelfPaid: d.SelfPaid,
+		Certified: d.Certified, NonCertified: d.NonCertified,
+		ByUnit: rows(d.ByUnit), ByStore: rows(d.ByStore), ByProduct: rows(d.ByProduct), ByCounty: rows(d.ByCounty),
+		ByOrigin: rows(d.ByOrigin), ByCertified: rows(d.ByCertified), Review: rows(d.Review)}
 }

@@ -19,6 +19,9 @@ type Server struct {
 	AdminToken string            // bearer token of the admin endpoints; "" disables them
 	Log        *slog.Logger      // refusals and incidents; nil discards
 	Now        func() time.Time  // the server clock; nil is time.Now
+	// AlertConfig holds the supervision thresholds (LoadAlertConfig, from
+	// the data directory's alerts.json); nil: pos.DefaultAlertConfig.
+	AlertConfig *pos.AlertConfig
 
 	mu    sync.Mutex
 	trust *pos.TrustList // cached for voucher verification

@@ -57,11 +57,16 @@ type Store interface {
 	Deployment() (*Deployment, error)
 	// UpdateDeployment changes the deployment in one transaction.
 	UpdateDeployment(fn func(d *Deployment) error) error
-	// Issue allocates the next serials of campaign and records the vouchers
-	// that build returns, refusing the whole batch (ECAPEXCEEDED) if any
-	// member's issued total would pass cap. build receives the allocated
-	// serial and returns the signed issuance.
-	Issue(campaign uint16, cap pos.Money, reqs []IssueRequest, build func(serial uint32, r IssueRequest) (Issuance, error)) ([]Issuance, error)
+	// Issue records a batch of vouchers of campaign atomically, all or
+	// nothing. The engine provides only the atomicity: under the lock that
+	// keeps concurrent batches apart (on every instance writing to the
+	// database), it reads the issued totals of the batch's holders in
+	// campaign and calls check with them (a holder without vouchers is
+	// absent); an error from check refuses the batch. Then it allocates the
+	// next serials, calls build with each serial and request (the signed
+	// issuance), and adds the values to the holders' totals. The rules (the
+	// cap, the window: pos.CheckIssuance) live in check, above storage.
+	Issue(campaign uint16, reqs []IssueRequest, check func(issued map[pos.HolderRef]pos.Money) error, build func(serial uint32, r IssueRequest) (Issuance, error)) ([]Issuance, error)
 	// IssuedTotal returns the value issued to holder in campaign.
 	IssuedTotal(campaign uint16, holder pos.HolderRef) (pos.Money, error)
 	// Issued returns the issuance record of id, or ENOTFOUND.
@@ -71,6 +76,7 @@ type Store interface {
 
 	TerminalStore
 	LedgerStore
+	IncidentStore
 }
 
 // IssueRequest asks for one voucher of Value for Member of Unit.

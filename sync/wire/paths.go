@@ -10,12 +10,22 @@ const (
 	PathEnroll   = "/v1/enroll"   // POST EnrollRequest → EnrollResponse, one-time code
 	PathDownload = "/v1/download" // POST DownloadRequest → DownloadResponse, signed
 	PathUpload   = "/v1/upload"   // POST UploadRequest → UploadResponse, signed
+	// PathReconcile: POST ReconcileRequest → ReconcileResponse, signed: how
+	// the server holds this terminal's records of a day.
+	PathReconcile = "/v1/reconcile"
+	// PathAlerts: POST AlertsRequest → AlertsResponse, signed: the day's
+	// supervision alerts of this terminal's store.
+	PathAlerts = "/v1/alerts"
 
 	PathAdminTerminals = "/v1/admin/terminals"         // GET → []Terminal; POST AddTerminalRequest → AddTerminalResponse
 	PathAdminDisable   = "/v1/admin/terminals/disable" // POST DisableRequest → Terminal
-	PathAdminIncidents = "/v1/admin/incidents"         // GET → []Incident
+	PathAdminIncidents = "/v1/admin/incidents"         // GET ?day=&store=&status=&after=&limit= (IncidentQuery) → IncidentPage
+	PathAdminResolve   = "/v1/admin/incidents/resolve" // POST ResolveRequest → Incident
 	PathAdminRevoke    = "/v1/admin/revoke"            // POST RevokeRequest → RevokeResponse
 	PathAdminReport    = "/v1/admin/report"            // GET ?day=YYYY-MM-DD[&unit=U] → Report
+	PathAdminSettle    = "/v1/admin/settle"            // GET ?day=YYYY-MM-DD[&store=S] → Settlement
+	PathAdminAlerts    = "/v1/admin/alerts"            // POST AlertsRequest → AlertsResponse
+	PathAdminDecide    = "/v1/admin/incidents/decide"  // POST DecideRequest → Incident
 )
 
 // Header names of a signed request.

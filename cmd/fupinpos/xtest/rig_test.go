@@ -37,7 +37,7 @@ func TestMain(m *testing.M) {
 	}
 	bin = dir
 	// The product build of the app: no demo tag, as a store installs it.
-	build := exec.Command("go", "build", "-o", dir+"/", "fupinpos/cmd/voucherd", "fupinpos/cmd/posctl", "fupinpos/cmd/devsim", "fupinpos/cmd/fupinpos")
+	build := exec.Command("go", "build", "-tags", "no_emoji", "-o", dir+"/", "fupinpos/cmd/voucherd", "fupinpos/cmd/posctl", "fupinpos/cmd/devsim", "fupinpos/cmd/fupinpos")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build:", err)

@@ -81,6 +81,16 @@ func TestFiguresAgree(t *testing.T) {
 			}
 		}
 	}
+	// The certified split and the origin kinds are on the summary too.
+	split := map[string]string{}
+	for _, r := range rows {
+		if len(r) > 9 && (r[1] == "按是否认定" || r[1] == "按产地类型") {
+			split[r[3]] = r[6] + " " + r[9]
+		}
+	}
+	if split["认定产品"] != "5 199.5" || split["贫困县"] != "5 199.5" || len(split) != 2 {
+		t.Errorf("xlsx certified and origin rows = %v, want 认定产品 and 贫困县 5 lines ￥199.50", split)
+	}
 	tx, err := f.GetRows("交易明细", excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)

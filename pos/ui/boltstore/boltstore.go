@@ -20,6 +20,14 @@ type Store struct {
 
 var _ ui.Store = (*Store)(nil)
 
+// The manager screen reads the day it shows through the database's day
+// index when its Store has one (ui's dayIndex): *bolt.DB's Days and
+// DayRecords, promoted.
+var _ interface {
+	Days() ([]string, error)
+	DayRecords(day string, fn func(r, sale *pos.Record) error) error
+} = (*Store)(nil)
+
 // New returns the ui.Store over db.
 func New(db *bolt.DB, wake func()) *Store { return &Store{DB: db, Wake: wake} }
 

@@ -38,7 +38,13 @@ func TestTwoInstancesCapAndDoubleSpends(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := stores[i%2].Issue(9, 30000, []server.IssueRequest{{Member: "M", Holder: m, Unit: 1, Value: 10000}},
+			_, err := stores[i%2].Issue(9, []server.IssueRequest{{Member: "M", Holder: m, Unit: 1, Value: 10000}},
+				func(issued map[pos.HolderRef]pos.Money) error {
+					if issued[m]+10000 > 30000 {
+						return pos.Errorf(pos.ECAPEXCEEDED, "over the cap")
+					}
+					return nil
+				},
 				func(serial uint32, r server.IssueRequest) (server.Issuance, error) {
 					return server.Issuance{ID: pos.NewVoucherID(9, serial), Member: r.Member, Holder: r.Holder, Unit: r.Unit, Value: r.Value, IssuedAt: time.Now()}, nil
 				})

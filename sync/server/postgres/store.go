@@ -16,8 +16,9 @@
 //     without n.
 //   - Issuance locks one row per (campaign, holder), in holder order, with
 //     an upsert that adds the batch's value and returns the new total; the
-//     cap is checked on that total, so two instances issuing to one member
-//     at once can never pass it. The unique index on a voucher's live
+//     issuance rule (pos.CheckIssuance, passed in by the server) runs on
+//     the totals before the batch while the rows are locked, so two
+//     instances issuing to one member at once can never pass the cap. The unique index on a voucher's live
 //     counted claim is the database's own guard against a double count.
 package postgres
 
@@ -141,15 +142,17 @@ func (s *Store) UpdateDeployment(fn func(d *server.Deployment) error) error {
 	})
 }
 
-// Issue records a batch of vouchers, all or nothing, refusing it when any
-// member's issued total would pass cap.
-func (s *Store) Issue(campaign uint16, cap pos.Money, reqs []server.IssueRequest, build func(uint32, server.IssueRequest) (server.Issuance, error)) ([]server.Issuance, error) {
+// Issue records a batch of vouchers, all or nothing. It locks each
+// member's row of holder_issued in holder order (no deadlocks between
+// batches) and passes the locked, latest committed totals to check, so two
+// instances issuing to one member at once can never both pass the cap.
+func (s *Store) Issue(campaign uint16, reqs []server.IssueRequest, check func(map[pos.HolderRef]pos.Money) error, build func(uint32, server.IssueRequest) (server.Issuance, error)) ([]server.Issuance, error) {
 	var out []server.Issuance
 	err := s.inTx("record issuance", func(tx pgx.Tx) error {
 		out = out[:0]
-		// Lock each member's row in holder order (no deadlocks between
-		// batches), adding the batch's value; the new total is the locked,
-		// latest committed one.
+		// Adding the batch's value with an upsert takes the row lock (and
+		// creates a missing row, which SELECT … FOR UPDATE cannot lock);
+		// the total before the batch is the returned one less the sum.
 		sums := map[pos.HolderRef]pos.Money{}
 		for _, r := range reqs {
 			sums[r.Holder] += r.Value
@@ -168,16 +171,12 @@ func (s *Store) Issue(campaign uint16, cap pos.Money, reqs []server.IssueRequest
 			if err != nil {
 				return err
 			}
-			before[h] = pos.Money(total) - sums[h]
-		}
-		// The same check, request by request, as a single writer makes.
-		for _, r := range reqs {
-			total := before[r.Holder] + r.Value
-			before[r.Holder] = total
-			if total > cap {
-				return pos.Errorf(pos.ECAPEXCEEDED, "member %s would hold %s, over the %s cap", r.Member, total, cap).
-					With("total", total.String()).With("cap", cap.String())
+			if b := pos.Money(total) - sums[h]; b != 0 {
+				before[h] = b
 			}
+		}
+		if err := check(before); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx(), `INSERT INTO serials (campaign, last) VALUES ($1, 0) ON CONFLICT DO NOTHING`, int32(campaign)); err != nil {
 			return err

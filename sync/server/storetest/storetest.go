@@ -261,11 +261,28 @@ func build(campaign uint16, at time.Time) func(uint32, server.IssueRequest) (ser
 	}
 }
 
+// capRule is the campaign whose rule the issuance tests run: a ¥300 cap,
+// issuable at any time the tests use.
+var capRule = &pos.Campaign{ID: 5, Cap: 30000, IssueFrom: time.Date(2000, 1, 1, 0, 0, 0, 0, pos.CST), IssueUntil: time.Date(2100, 1, 1, 0, 0, 0, 0, pos.CST)}
+
+// issue issues reqs in campaign through st with pos.CheckIssuance as the
+// check, as server.Issuer does.
+func issue(st server.Store, campaign uint16, reqs []server.IssueRequest, b func(uint32, server.IssueRequest) (server.Issuance, error)) ([]server.Issuance, error) {
+	var items []pos.IssueItem
+	for _, r := range reqs {
+		items = append(items, pos.IssueItem{Member: r.Member, Holder: r.Holder, Value: r.Value})
+	}
+	at := time.Date(2020, 9, 1, 8, 0, 0, 0, pos.CST)
+	return st.Issue(campaign, reqs, func(issued map[pos.HolderRef]pos.Money) error {
+		return pos.CheckIssuance(capRule, at, issued, items)
+	}, b)
+}
+
 func testIssueBatch(t *testing.T, open Opener) {
 	st := openStore(t, open)
 	at := time.Date(2020, 9, 1, 8, 0, 0, 0, time.UTC)
 	a, b := holder("AAAAAAAA"), holder("BBBBBBBB")
-	got, err := st.Issue(5, 30000, []server.IssueRequest{
+	got, err := issue(st, 5, []server.IssueRequest{
 		{Member: "M-A", Holder: a, Unit: 1001, Value: 10000},
 		{Member: "M-A", Holder: a, Unit: 1001, Value: 10000},
 		{Member: "M-B", Holder: b, Unit: 1002, Value: 10000},
@@ -279,13 +296,13 @@ func testIssueBatch(t *testing.T, open Opener) {
 		t.Fatalf("serials %v, want 1 2 3", serials)
 	}
 	// One member over the cap refuses the whole batch: B's voucher too.
-	_, err = st.Issue(5, 30000, []server.IssueRequest{
+	_, err = issue(st, 5, []server.IssueRequest{
 		{Member: "M-B", Holder: b, Unit: 1002, Value: 10000},
 		{Member: "M-A", Holder: a, Unit: 1001, Value: 20000},
 	}, build(5, at))
 	wantCode(t, err, pos.ECAPEXCEEDED)
 	// A failing build refuses the whole batch as well.
-	_, err = st.Issue(5, 30000, []server.IssueRequest{
+	_, err = issue(st, 5, []server.IssueRequest{
 		{Member: "M-B", Holder: b, Unit: 1002, Value: 10000},
 		{Member: "M-C", Holder: holder("CCCCCCCC"), Unit: 1002, Value: 10000},
 	}, func(serial uint32, r server.IssueRequest) (server.Issuance, error) {
@@ -309,13 +326,29 @@ func testIssueBatch(t *testing.T, open Opener) {
 	_, err = st.Issued(pos.NewVoucherID(5, 4))
 	wantCode(t, err, pos.ENOTFOUND)
 	// The refused batches consumed no serial.
-	got, err = st.Issue(5, 30000, []server.IssueRequest{{Member: "M-A", Holder: a, Unit: 1001, Value: 10000}}, build(5, at))
+	got, err = issue(st, 5, []server.IssueRequest{{Member: "M-A", Holder: a, Unit: 1001, Value: 10000}}, build(5, at))
 	must(t, err)
 	eq(t, "next serial", got[0].ID.Serial(), 4)
 	// Serials are per campaign.
-	got, err = st.Issue(6, 30000, []server.IssueRequest{{Member: "M-A", Holder: a, Unit: 1001, Value: 30000}}, build(6, at))
+	got, err = issue(st, 6, []server.IssueRequest{{Member: "M-A", Holder: a, Unit: 1001, Value: 30000}}, build(6, at))
 	must(t, err)
 	eq(t, "first serial of campaign 6", got[0].ID.Serial(), 1)
+	// check sees the totals before the batch of the batch's holders only,
+	// per campaign; its refusal refuses the batch and consumes no serial.
+	var seen map[pos.HolderRef]pos.Money
+	refuse := pos.Errorf(pos.ECAMPAIGNCLOSED, "closed")
+	_, err = st.Issue(5, []server.IssueRequest{
+		{Member: "M-A", Holder: a, Unit: 1001, Value: 100},
+		{Member: "M-C", Holder: holder("CCCCCCCC"), Unit: 1001, Value: 100},
+		{Member: "M-A", Holder: a, Unit: 1001, Value: 100},
+	}, func(issued map[pos.HolderRef]pos.Money) error { seen = issued; return refuse }, build(5, at))
+	wantCode(t, err, pos.ECAMPAIGNCLOSED)
+	if len(seen) != 1 || seen[a] != 30000 {
+		t.Errorf("check saw %v, want only %s = 30000", seen, a)
+	}
+	got, err = issue(st, 5, []server.IssueRequest{{Member: "M-C", Holder: holder("CCCCCCCC"), Unit: 1001, Value: 100}}, build(5, at))
+	must(t, err)
+	eq(t, "serial after a refused check", got[0].ID.Serial(), 5)
 	is, err := st.Issued(pos.NewVoucherID(5, 3))
 	must(t, err)
 	if is.Member != "M-B" || is.Holder != b || is.Unit != 1002 || is.Value != 10000 || !is.IssuedAt.Equal(at) || is.Code != "code-"+pos.NewVoucherID(5, 3).String() {
@@ -340,7 +373,7 @@ func testIssueCapConcurrent(t *testing.T, open Opener) {
 			defer wg.Done()
 			for i := range tries {
 				// Each batch also issues to a member of its own, so batches overlap.
-				got, err := st.Issue(5, 30000, []server.IssueRequest{
+				got, err := issue(st, 5, []server.IssueRequest{
 					{Member: fmt.Sprintf("X-%d-%d", w, i), Holder: holder(fmt.Sprintf("X%03d%03d", w, i)), Unit: 1001, Value: 5000},
 					{Member: "M", Holder: m, Unit: 1001, Value: 10000},
 				}, build(5, at))

@@ -1,0 +1,219 @@
+; fupinpos — the Windows setup program (NSIS 3, makensis -INPUTCHARSET UTF8).
+;
+; Built by `make windows` (assets/packaging/windows.mk), which passes
+;   -DVERSION=0.9.1            the release (git describe)
+;   -DVERSION4=0.9.1.0         the same as four numbers (the file's version resource)
+;   -DDIST=dist/windows        the folder with fupinpos.exe, posctl.exe, voucherd.exe
+;   -DFONT=bin/fupinpos-gb2312.ttf   the app's CJK font (make font)
+;   -DICON=build/.../fupinpos.ico
+;   -DOUTFILE=dist/windows/fupinpos-setup-0.9.1.exe
+;
+; What it does (DESIGN §9, issue 11):
+;   - installs fupinpos.exe (the counter app), posctl.exe (the technician's
+;     tool), voucherd.exe (the central server, for a store that runs one
+;     on Windows) and the font into "C:\Program Files\fupinpos" (64-bit);
+;   - creates the data folder C:\ProgramData\fupinpos, writable by Users,
+;     where the terminal database lives (terminal.db);
+;   - Start menu: 收银 (the app), posctl 命令行 (a console in the program
+;     folder), 卸载 (uninstall);
+;   - starts the app full screen at every logon (HKLM Run key), optional;
+;   - an Add/Remove Programs entry; the uninstaller removes the programs,
+;     the shortcuts and the auto-start, and KEEPS the data folder and the
+;     database (its queued sales and its ledger are the store's records).
+; Silent: setup.exe /S (all components), uninstall.exe /S.
+
+Unicode true
+Target amd64-unicode
+ManifestDPIAware true
+RequestExecutionLevel admin
+SetCompressor /SOLID lzma
+
+!include MUI2.nsh
+!include LogicLib.nsh
+!include x64.nsh
+!include WinVer.nsh
+!include FileFunc.nsh
+
+!ifndef VERSION
+  !define VERSION 0.0.0-dev
+!endif
+!ifndef VERSION4
+  !define VERSION4 0.0.0.0
+!endif
+!ifndef DIST
+  !define DIST dist\windows
+!endif
+!ifndef OUTFILE
+  !define OUTFILE "${DIST}\fupinpos-setup-${VERSION}.exe"
+!endif
+
+!define APP        fupinpos
+!define PUBLISHER  "fupinpos"
+!define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP}"
+!define RUN_KEY    "Software\Microsoft\Windows\CurrentVersion\Run"
+; The data folder, under ProgramData ($APPDATA with SetShellVarContext all).
+!define DATA       "$APPDATA\${APP}"
+!define DB         "$APPDATA\${APP}\terminal.db"
+
+Name "$(AppName)"
+Caption "$(AppName) ${VERSION}"
+BrandingText "${APP} ${VERSION}"
+OutFile "${OUTFILE}"
+InstallDir "$PROGRAMFILES64\${APP}"
+ShowInstDetails show
+ShowUninstDetails show
+
+VIProductVersion "${VERSION4}"
+VIFileVersion "${VERSION4}"
+VIAddVersionKey /LANG=0 "ProductName" "${APP}"
+VIAddVersionKey /LANG=0 "ProductVersion" "${VERSION}"
+VIAddVersionKey /LANG=0 "FileVersion" "${VERSION}"
+VIAddVersionKey /LANG=0 "FileDescription" "fupinpos counter terminal setup"
+VIAddVersionKey /LANG=0 "LegalCopyright" "fupinpos"
+
+!ifdef ICON
+  !define MUI_ICON "${ICON}"
+  !define MUI_UNICON "${ICON}"
+!endif
+!define MUI_ABORTWARNING
+!define MUI_COMPONENTSPAGE_NODESC
+!define MUI_FINISHPAGE_NOAUTOCLOSE
+!define MUI_FINISHPAGE_TEXT "$(FinishText)"
+
+!insertmacro MUI_PAGE_WELCOME
+!insertmacro MUI_PAGE_COMPONENTS
+!insertmacro MUI_PAGE_DIRECTORY
+!insertmacro MUI_PAGE_INSTFILES
+!insertmacro MUI_PAGE_FINISH
+!insertmacro MUI_UNPAGE_CONFIRM
+!insertmacro MUI_UNPAGE_INSTFILES
+
+; The first language is the fallback for a system in any other language.
+!insertmacro MUI_LANGUAGE "English"
+!insertmacro MUI_LANGUAGE "SimpChinese"
+
+LangString AppName        ${LANG_ENGLISH}     "fupinpos counter terminal"
+LangString AppName        ${LANG_SIMPCHINESE} "扶贫专区收银终端"
+LangString SecApp         ${LANG_ENGLISH}     "Counter app and technician tools (required)"
+LangString SecApp         ${LANG_SIMPCHINESE} "收银程序和维护工具（必选）"
+LangString SecAutostart   ${LANG_ENGLISH}     "Start the counter app full screen at logon"
+LangString SecAutostart   ${LANG_SIMPCHINESE} "开机登录后全屏启动收银程序"
+LangString SecConsole     ${LANG_ENGLISH}     "Start-menu console for posctl (technicians)"
+LangString SecConsole     ${LANG_SIMPCHINESE} "开始菜单中的 posctl 命令行（技术人员用）"
+LangString LnkApp         ${LANG_ENGLISH}     "Cashier"
+LangString LnkApp         ${LANG_SIMPCHINESE} "收银"
+LangString LnkConsole     ${LANG_ENGLISH}     "posctl console"
+LangString LnkConsole     ${LANG_SIMPCHINESE} "posctl 命令行"
+LangString LnkUninstall   ${LANG_ENGLISH}     "Uninstall"
+LangString LnkUninstall   ${LANG_SIMPCHINESE} "卸载"
+LangString NeedWin10      ${LANG_ENGLISH}     "fupinpos needs 64-bit Windows 10 or later (Windows Server 2016 or later)."
+LangString NeedWin10      ${LANG_SIMPCHINESE} "本程序需要 64 位 Windows 10 或更高版本（或 Windows Server 2016 及以上）。"
+LangString AppRunning     ${LANG_ENGLISH}     "The counter app is running. Finish the current sale; setup will close the app. Continue?"
+LangString AppRunning     ${LANG_SIMPCHINESE} "收银程序正在运行。请先完成当前交易，安装程序将关闭它。是否继续？"
+LangString FinishText     ${LANG_ENGLISH}     "The programs are in $INSTDIR, the database folder is $APPDATA\${APP} (kept on uninstall).$\r$\n$\r$\nNext: open the posctl console from the Start menu and provision or enroll the terminal (see the README), then start the Cashier app."
+LangString FinishText     ${LANG_SIMPCHINESE} "程序已安装到 $INSTDIR，数据库文件夹为 $APPDATA\${APP}（卸载时保留）。$\r$\n$\r$\n下一步：从开始菜单打开 posctl 命令行，配置或注册本终端（见说明书），然后启动“收银”。"
+LangString KeptData       ${LANG_ENGLISH}     "The database folder $APPDATA\${APP} is kept."
+LangString KeptData       ${LANG_SIMPCHINESE} "数据库文件夹 $APPDATA\${APP} 已保留。"
+
+Function .onInit
+  ${IfNot} ${RunningX64}
+  ${OrIfNot} ${AtLeastWin10}
+    MessageBox MB_OK|MB_ICONSTOP "$(NeedWin10)" /SD IDOK
+    Abort
+  ${EndIf}
+  SetRegView 64
+  SetShellVarContext all
+FunctionEnd
+
+Function un.onInit
+  SetRegView 64
+  SetShellVarContext all
+FunctionEnd
+
+; stopApp closes a running counter app (an upgrade): politely, then by
+; force. Its sales are already committed to the database, which stays.
+!macro stopApp un
+Function ${un}stopApp
+  nsExec::ExecToStack '"$SYSDIR\tasklist.exe" /NH /FO CSV /FI "IMAGENAME eq fupinpos.exe"'
+  Pop $0
+  Pop $1
+  StrCpy $1 $1 14
+  ${If} $1 == '"fupinpos.exe"'
+    MessageBox MB_OKCANCEL|MB_ICONEXCLAMATION "$(AppRunning)" /SD IDOK IDOK +2
+    Abort
+    nsExec::Exec '"$SYSDIR\taskkill.exe" /IM fupinpos.exe'
+    Pop $0
+    Sleep 2000
+    nsExec::Exec '"$SYSDIR\taskkill.exe" /F /IM fupinpos.exe'
+    Pop $0
+  ${EndIf}
+FunctionEnd
+!macroend
+!insertmacro stopApp ""
+!insertmacro stopApp "un."
+
+Section "$(SecApp)" SecApp
+  SectionIn RO
+  Call stopApp
+  SetOutPath "$INSTDIR"
+  File "${DIST}\fupinpos.exe"
+  File "${DIST}\posctl.exe"
+  File "${DIST}\voucherd.exe"
+  File "/oname=fupinpos-gb2312.ttf" "${FONT}"
+  !ifdef ICON
+    File "/oname=fupinpos.ico" "${ICON}"
+  !endif
+  WriteUninstaller "$INSTDIR\uninstall.exe"
+
+  ; The data folder: Users may modify what is in it (the app runs as the
+  ; cashier's account; posctl as the technician's), inherited by the
+  ; database file made later. S-1-5-32-545 is BUILTIN\Users in every
+  ; Windows language.
+  CreateDirectory "${DATA}"
+  nsExec::ExecToLog '"$SYSDIR\icacls.exe" "${DATA}" /grant *S-1-5-32-545:(OI)(CI)M'
+  Pop $0
+
+  CreateDirectory "$SMPROGRAMS\${APP}"
+  SetOutPath "$INSTDIR"
+  CreateShortCut "$SMPROGRAMS\${APP}\$(LnkApp).lnk" "$INSTDIR\fupinpos.exe" '--db "${DB}"' "$INSTDIR\fupinpos.exe" 0
+  CreateShortCut "$SMPROGRAMS\${APP}\$(LnkUninstall).lnk" "$INSTDIR\uninstall.exe"
+
+  WriteRegStr   HKLM "${UNINST_KEY}" "DisplayName" "$(AppName)"
+  WriteRegStr   HKLM "${UNINST_KEY}" "DisplayVersion" "${VERSION}"
+  WriteRegStr   HKLM "${UNINST_KEY}" "Publisher" "${PUBLISHER}"
+  WriteRegStr   HKLM "${UNINST_KEY}" "InstallLocation" "$INSTDIR"
+  WriteRegStr   HKLM "${UNINST_KEY}" "DisplayIcon" "$INSTDIR\fupinpos.exe"
+  WriteRegStr   HKLM "${UNINST_KEY}" "UninstallString" '"$INSTDIR\uninstall.exe"'
+  WriteRegStr   HKLM "${UNINST_KEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
+  WriteRegDWORD HKLM "${UNINST_KEY}" "NoModify" 1
+  WriteRegDWORD HKLM "${UNINST_KEY}" "NoRepair" 1
+  ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
+  IntFmt $0 "0x%08X" $0
+  WriteRegDWORD HKLM "${UNINST_KEY}" "EstimatedSize" "$0"
+SectionEnd
+
+Section "$(SecAutostart)" SecAutostart
+  WriteRegStr HKLM "${RUN_KEY}" "${APP}" '"$INSTDIR\fupinpos.exe" --db "${DB}" --fullscreen'
+SectionEnd
+
+Section "$(SecConsole)" SecConsole
+  ; A console in the program folder, so "posctl help" works as typed.
+  SetOutPath "$INSTDIR"
+  CreateShortCut "$SMPROGRAMS\${APP}\$(LnkConsole).lnk" "$SYSDIR\cmd.exe" '/k posctl.exe help' "$INSTDIR\posctl.exe" 0
+SectionEnd
+
+Section "Uninstall"
+  Call un.stopApp
+  DeleteRegValue HKLM "${RUN_KEY}" "${APP}"
+  DeleteRegKey HKLM "${UNINST_KEY}"
+  RMDir /r "$SMPROGRAMS\${APP}"
+  Delete "$INSTDIR\fupinpos.exe"
+  Delete "$INSTDIR\posctl.exe"
+  Delete "$INSTDIR\voucherd.exe"
+  Delete "$INSTDIR\fupinpos-gb2312.ttf"
+  Delete "$INSTDIR\fupinpos.ico"
+  Delete "$INSTDIR\uninstall.exe"
+  RMDir "$INSTDIR"
+  ; The data folder and the database stay: ${DATA}.
+  DetailPrint "$(KeptData)"
+SectionEnd
