@@ -6,7 +6,9 @@ DEMO  := $(CURDIR)/demo-out
 export LANG ?= C.UTF-8
 # The release, from git describe (a tarball without .git builds as 0.0.0-dev);
 # embedded in every binary (--version) and in the package names.
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null | sed 's/^v//' || echo 0.0.0-dev)
+ifeq ($(origin VERSION),undefined)
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null | sed 's/^v//' || echo 0.0.0-dev)
+endif
 LDFLAGS := -X fupinpos/pos.Version=$(VERSION)
 # Build tags of the counter app: no_emoji leaves Fyne's 4.2 MB colour emoji
 # font out of the binary, which Fyne would otherwise parse once per text
@@ -58,6 +60,7 @@ test: deps vet
 	$(MAKE) --no-print-directory smoke
 	$(MAKE) --no-print-directory xtest
 	$(MAKE) --no-print-directory test-dist
+	if command -v x86_64-w64-mingw32-gcc >/dev/null; then $(MAKE) --no-print-directory test-windows; fi
 
 # The product app; the demo build (-tags demo: the pty scanner simulator,
 # the demo panel, the scripted session, the smoke run) is a separate binary
@@ -198,7 +201,7 @@ demo-cli: deps build
 	echo; echo "demo output in $$D (codes.csv, qr/index.html, terminal.db)"
 
 clean:
-	rm -rf $(BIN) $(DEMO) $(SMOKE)
+	rm -rf $(BIN) $(DEMO) $(SMOKE) $(CURDIR)/dist
 
 # Packaging (make dist: the .deb packages; make windows: the Windows
 # programs and setup.exe), in their own fragments under assets/packaging.

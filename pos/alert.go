@@ -1,6 +1,7 @@
 package pos
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -259,7 +260,7 @@ func (s *Supervisor) Alerts() []Alert {
 		if c := strings.Compare(a.ref.Terminal, b.ref.Terminal); c != 0 {
 			return c
 		}
-		return cmpU64(a.ref.Seq, b.ref.Seq)
+		return cmp.Compare(a.ref.Seq, b.ref.Seq)
 	})
 	var out []Alert
 	out = append(out, s.bursts(AlertCashierBurst, s.cfg.CashierBurst, s.cfg.CashierBurstWindow.D(),
@@ -285,20 +286,10 @@ func (s *Supervisor) Alerts() []Alert {
 			if c := strings.Compare(a.Terminal, b.Terminal); c != 0 {
 				return c
 			}
-			return cmpU64(a.Seq, b.Seq)
+			return cmp.Compare(a.Seq, b.Seq)
 		})
 	}
 	return out
-}
-
-func cmpU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func repeat(s string, n int) []string {

@@ -2,6 +2,7 @@ package pos
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -12,6 +13,8 @@ type ReceiptVoucher struct {
 	Face      Money
 	Applied   Money
 	Forfeited Money
+	// Reinstated marks, on a return slip, a voucher given back whole.
+	Reinstated bool
 }
 
 // Receipt is everything a printed receipt shows, in display form. The
@@ -42,6 +45,16 @@ type Receipt struct {
 	Voids         string // for a void slip: the receipt number cancelled
 	Reprint       bool
 	AuditCode     string // QR payload: receipt number and ledger hash
+	// A return slip (Kind KindReturn) names the sale (Returns), who
+	// approved it and why, and what became of the voucher value: given
+	// back (Reinstated) or forfeited (ReturnForfeited); SelfPaid is the
+	// refund by Method. Vouchers are the vouchers it touched, Applied the
+	// value taken back from each.
+	Returns         string
+	Manager         string
+	Reason          string
+	Reinstated      Money
+	ReturnForfeited Money
 }
 
 // AuditCode returns the QR payload printed on a receipt, by which an
@@ -63,7 +76,12 @@ func NewReceipt(r *Record, h Hash, cfg *TerminalConfig, trust *TrustList, cashie
 		rc.Cashier = r.Cashier
 	}
 	for _, v := range r.Vouchers {
-		rc.Vouchers = append(rc.Vouchers, ReceiptVoucher{Masked: v.ID.Masked(), Unit: trust.UnitName(v.Unit), Face: v.Face, Applied: v.Applied, Forfeited: v.Forfeited})
+		rc.Vouchers = append(rc.Vouchers, ReceiptVoucher{Masked: v.ID.Masked(), Unit: trust.UnitName(v.Unit), Face: v.Face, Applied: v.Applied, Forfeited: v.Forfeited,
+			Reinstated: r.Kind == KindReturn && slices.Contains(r.Reinstated, v.ID)})
+	}
+	if r.Kind == KindReturn {
+		rc.Returns, rc.Manager, rc.Reason = ReceiptNumber(r.Terminal, r.Returns), r.Manager, r.Reason
+		rc.Reinstated, rc.ReturnForfeited = r.ReturnAmounts()
 	}
 	rc.LineNotes = LineNotes(r.Lines, r.Vouchers, trust)
 	for _, l := range r.Lines {

@@ -5,6 +5,10 @@ import (
 	"time"
 )
 
+// EReturnPending refuses a sale or a void while a return waits for the
+// central server's answer: the return holds the next ledger seq.
+const EReturnPending = "return_pending"
+
 // ReturnPolicy says what a return does with a voucher the goods kept no
 // longer need (Campaign.Returns). Neither policy ever pays a voucher out.
 type ReturnPolicy string

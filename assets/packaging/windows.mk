@@ -9,6 +9,9 @@
 # The first build of fupinpos.exe compiles GLFW and go-gl with mingw
 # (about 5 minutes on 2 cores); later ones come from the Go build cache.
 
+# VERSION once (the Makefile's VERSION is re-evaluated at each use, and a
+# commit during the run would change it half-way); LDFLAGS is fixed too.
+WIN_VERSION := $(VERSION)
 WIN_DIST  := $(CURDIR)/dist/windows
 WIN_SRC   := $(CURDIR)/assets/packaging/windows
 WIN_BUILD := $(BIN)/windows
@@ -18,8 +21,8 @@ WIN_PREFIX := $(WIN_BUILD)/wineprefix
 WIN_CC    := x86_64-w64-mingw32-gcc
 WIN_ENV   := GOOS=windows GOARCH=amd64
 # The release as four numbers for the version resources: 0.9.0-3-gabc → 0.9.0.3.
-WIN_VERSION4 := $(shell v='$(VERSION)'; if [[ $$v =~ ^([0-9]+)\.([0-9]+)\.([0-9]+)(-([0-9]+))? ]]; then echo "$${BASH_REMATCH[1]}.$${BASH_REMATCH[2]}.$${BASH_REMATCH[3]}.$${BASH_REMATCH[5]:-0}"; else echo 0.0.0.0; fi)
-WIN_SETUP := $(WIN_DIST)/fupinpos-setup-$(VERSION).exe
+WIN_VERSION4 := $(shell v='$(WIN_VERSION)'; if [[ $$v =~ ^([0-9]+)\.([0-9]+)\.([0-9]+)(-([0-9]+))? ]]; then echo "$${BASH_REMATCH[1]}.$${BASH_REMATCH[2]}.$${BASH_REMATCH[3]}.$${BASH_REMATCH[5]:-0}"; else echo 0.0.0.0; fi)
+WIN_SETUP := $(WIN_DIST)/fupinpos-setup-$(WIN_VERSION).exe
 # What make windows and make test-windows need (installed only when
 # missing, by windows-deps and by make deps): the mingw-w64 C compiler for
 # cgo, makensis, wine (wine64 and its launcher); the font and icon come from
@@ -46,24 +49,24 @@ $(WIN_BUILD)/fupinpos.ico: $(FONT_FULL)
 	  -font $(FONT_FULL) -fill white -pointsize 190 -gravity center -annotate +0+6 '扶' $(WIN_BUILD)/fupinpos-256.png
 	convert $(WIN_BUILD)/fupinpos-256.png -define icon:auto-resize=256,64,48,32,16 $@
 
-$(WIN_BUILD)/rsrc-$(VERSION).o: $(WIN_SRC)/fupinpos.rc.in $(WIN_BUILD)/fupinpos.ico
-	sed -e 's/@VERSION@/$(VERSION)/g' -e 's/@VERSION_COMMA@/$(subst .,$(comma),$(WIN_VERSION4))/g' $< >$(WIN_BUILD)/fupinpos.rc
+$(WIN_BUILD)/rsrc-$(WIN_VERSION).o: $(WIN_SRC)/fupinpos.rc.in $(WIN_BUILD)/fupinpos.ico
+	sed -e 's/@VERSION@/$(WIN_VERSION)/g' -e 's/@VERSION_COMMA@/$(subst .,$(comma),$(WIN_VERSION4))/g' $< >$(WIN_BUILD)/fupinpos.rc
 	cd $(WIN_BUILD) && x86_64-w64-mingw32-windres -O coff fupinpos.rc -o $@
 
 comma := ,
 
 # The three programs, stripped (-s -w); the app as a GUI program
 # (-H=windowsgui: no console window) with its icon and version resource.
-windows-exe: windows-deps $(WIN_BUILD)/rsrc-$(VERSION).o
+windows-exe: windows-deps $(WIN_BUILD)/rsrc-$(WIN_VERSION).o
 	@mkdir -p $(WIN_DIST)
-	CGO_ENABLED=1 CC=$(WIN_CC) $(WIN_ENV) $(GO) build \
-	  -ldflags '-H=windowsgui -s -w $(LDFLAGS) -extldflags $(WIN_BUILD)/rsrc-$(VERSION).o' \
+	CGO_ENABLED=1 CC=$(WIN_CC) $(WIN_ENV) $(GO) build -tags '$(APP_TAGS)' \
+	  -ldflags '-H=windowsgui -s -w $(LDFLAGS) -extldflags $(WIN_BUILD)/rsrc-$(WIN_VERSION).o' \
 	  -o $(WIN_DIST)/fupinpos.exe ./cmd/fupinpos
 	CGO_ENABLED=0 $(WIN_ENV) $(GO) build -ldflags '-s -w $(LDFLAGS)' -o $(WIN_DIST)/ ./cmd/posctl ./cmd/voucherd
 
 windows: windows-exe $(BIN)/fupinpos-gb2312.ttf
 	rm -f $(WIN_DIST)/fupinpos-setup-*.exe
-	makensis -V2 -INPUTCHARSET UTF8 -DVERSION='$(VERSION)' -DVERSION4=$(WIN_VERSION4) \
+	makensis -V2 -INPUTCHARSET UTF8 -DVERSION='$(WIN_VERSION)' -DVERSION4=$(WIN_VERSION4) \
 	  -DDIST=$(WIN_DIST) -DFONT=$(BIN)/fupinpos-gb2312.ttf -DICON=$(WIN_BUILD)/fupinpos.ico \
 	  -DOUTFILE=$(WIN_SETUP) $(WIN_SRC)/fupinpos.nsi
 	@cd $(WIN_DIST) && ls -l *.exe
@@ -98,5 +101,5 @@ windows-prefix: windows-deps $(WIN_PREFIX)/.ready $(WIN_LOCPATH)/zh_CN.UTF-8/LC_
 WIN_SHOT ?= $(WIN_BUILD)/fupinpos-wine.png
 test-windows: windows build windows-prefix
 	FUPINPOS_WIN_SETUP=$(WIN_SETUP) FUPINPOS_WIN_PREFIX=$(WIN_PREFIX) FUPINPOS_WIN_LOCPATH=$(WIN_LOCPATH) \
-	FUPINPOS_BIN=$(BIN) FUPINPOS_VERSION='$(VERSION)' FUPINPOS_WIN_SHOT=$(WIN_SHOT) \
+	FUPINPOS_BIN=$(BIN) FUPINPOS_VERSION='$(WIN_VERSION)' FUPINPOS_WIN_SHOT=$(WIN_SHOT) \
 	  $(GO) test -count=1 -v -tags wine -timeout 15m ./assets/packaging/windows/

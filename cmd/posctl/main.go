@@ -45,6 +45,8 @@ Records:
   ledger list   --db FILE [--date YYYY-MM-DD] [--json]   one line per sale or void
   ledger verify --db FILE [--full] [--json]    check the chain from the last verified checkpoint (--full: every entry)
   ledger void   --db FILE --receipt NO --manager ID --pin PIN --reason TEXT
+  ledger return --db FILE --receipt NO --item SKU:QTY... --manager ID --pin PIN --reason TEXT [--printer URI] [--json]
+                take back goods of an earlier sale (退货); online only: the server must agree (--resume: send a waiting one again)
   report day    --db FILE [--date YYYY-MM-DD] [--json|--csv]
   backup    --db FILE --out FILE               a consistent copy (the app must not be running)
   restore   --db FILE --from FILE              put a backup back; it sells again only after a sync
@@ -85,7 +87,7 @@ func commands() map[string]command {
 		"user":      sub("user", map[string]command{"add": cmdUserAdd, "list": cmdUserList, "unlock": cmdUserUnlock}),
 		"check":     cmdCheck,
 		"redeem":    cmdRedeem,
-		"ledger":    sub("ledger", map[string]command{"verify": cmdLedgerVerify, "void": cmdVoid, "list": cmdLedgerList}),
+		"ledger":    sub("ledger", map[string]command{"verify": cmdLedgerVerify, "void": cmdVoid, "return": cmdReturn, "list": cmdLedgerList}),
 		"report":    sub("report", map[string]command{"day": cmdReportDay}),
 		"enroll":    cmdEnroll,
 		"sync":      cmdSync,

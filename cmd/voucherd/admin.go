@@ -1,19 +1,14 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"fupinpos/assets"
 	"fupinpos/pos"
-	"fupinpos/pos/report"
 	"fupinpos/sync/wire"
 )
 
@@ -142,81 +137,4 @@ func cmdRevoke(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "voucher %s %s; terminals learn it on their next sync\n", resp.Voucher, resp.Status)
 	return nil
-}
-
-func cmdReport(args []string, stdout io.Writer) error {
-	fs := newFlags("report", stdout)
-	dir := fs.String("data", "", "data `DIR` made by voucherd init")
-	day := fs.String("day", "", "CST `DAY` (YYYY-MM-DD)")
-	unit := fs.Uint("unit", 0, "only the vouchers of work `UNIT`")
-	asCSV := fs.Bool("csv", false, "write CSV: section,key,label,count,qty,amount,voucher,forfeited,self_paid")
-	api, closeFn, err := parseAdmin(fs, args, dir, "day")
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	r, err := api.Report(*day, uint32(*unit))
-	if err != nil {
-		return err
-	}
-	if *asCSV {
-		return writeReportCSV(stdout, r)
-	}
-	return writeReportText(stdout, r, assets.For(os.Getenv("LANG")))
-}
-
-func reportSections(r *wire.Report) []struct {
-	key  string
-	rows []report.Row
-} {
-	return []struct {
-		key  string
-		rows []report.Row
-	}{{"report.by_unit", r.ByUnit}, {"report.by_store", r.ByStore}, {"report.by_product", r.ByProduct},
-		{"report.by_county", r.ByCounty}, {"report.review", r.Review}}
-}
-
-func writeReportCSV(w io.Writer, r *wire.Report) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"section", "key", "label", "count", "qty", "amount_fen", "voucher_fen", "forfeited_fen", "self_paid_fen"})
-	cw.Write([]string{"total", r.Day, "", strconv.Itoa(r.Sales - r.Voids), "", fen(r.Total), fen(r.VoucherAmount), fen(r.Forfeited), fen(r.SelfPaid)})
-	for _, s := range reportSections(r) {
-		for _, x := range s.rows {
-			cw.Write([]string{s.key[len("report."):], x.Key, x.Label, strconv.Itoa(x.Count), strconv.FormatInt(x.Qty, 10),
-				fen(x.Amount), fen(x.Voucher), fen(x.Forfeited), fen(x.SelfPaid)})
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-func fen(m pos.Money) string { return strconv.FormatInt(int64(m), 10) }
-
-func writeReportText(w io.Writer, r *wire.Report, msgs *assets.Messages) error {
-	t := func(k string) string { return msgs.T(k, nil) }
-	var tb report.Table
-	title := t("report.settlement") + " " + r.Day
-	if r.Unit != 0 {
-		title += fmt.Sprintf(" (%s %d)", t("label.unit"), r.Unit)
-	}
-	tb.Row(title)
-	tb.Row(t("report.sales"), strconv.Itoa(r.Sales), t("report.voids"), strconv.Itoa(r.Voids))
-	tb.Row(t("label.total"), r.Total.String(), t("label.voucher"), strconv.Itoa(r.Vouchers))
-	tb.Row(t("label.voucher_amount"), r.VoucherAmount.String(), t("label.forfeited"), r.Forfeited.String())
-	tb.Row(t("label.self_paid"), r.SelfPaid.String())
-	for _, s := range reportSections(r) {
-		if len(s.rows) == 0 {
-			continue
-		}
-		tb.Row()
-		tb.Row(t(s.key), t("label.count"), t("report.amount"), t("label.voucher_amount"))
-		for _, x := range s.rows {
-			v := x.Voucher.String()
-			if s.key == "report.by_product" || s.key == "report.by_county" {
-				v = "-"
-			}
-			tb.Row(x.Label, strconv.Itoa(x.Count), x.Amount.String(), v)
-		}
-	}
-	return tb.Write(w)
 }

@@ -192,7 +192,11 @@ func TestZReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := doc.Text()
-	for _, want := range []string{"Z 日结报表", d.Day, d.Total.String(), d.VoucherAmount.String(), d.SelfPaid.String(), "按发券单位", "安康市总工会", "紫阳县", "现金"} {
+	if d.Certified+d.NonCertified != d.Total || len(d.ByOrigin) == 0 || len(d.ByCertified) == 0 {
+		t.Fatalf("fixture day without the certified split: %+v", d)
+	}
+	for _, want := range []string{"Z 日结报表", d.Day, d.Total.String(), d.VoucherAmount.String(), d.SelfPaid.String(), "按发券单位", "安康市总工会", "紫阳县", "现金",
+		"认定产品", d.Certified.String(), "非认定（自费）", d.NonCertified.String(), "贫困县"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("%q missing from\n%s", want, text)
 		}

@@ -35,6 +35,9 @@ func Receipt(r *pos.Receipt, p Profile, labels Labels) ([]byte, error) {
 	if r == nil {
 		return nil, pos.Errorf(pos.EINVALID, "no receipt to print")
 	}
+	if r.Kind == pos.KindReturn {
+		return ReturnSlip(r, p, labels)
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

@@ -48,6 +48,8 @@ func ZReport(d *report.Day, p Profile, labels Labels) ([]byte, error) {
 		{"label.voucher_amount", d.VoucherAmount.String()},
 		{"label.forfeited", d.Forfeited.String()},
 		{"label.self_paid", d.SelfPaid.String()},
+		{"report.certified", d.Certified.String()},
+		{"report.non_certified", d.NonCertified.String()},
 	} {
 		w.Lines(LeftRight(tr(l, kv.key), kv.value, cols))
 	}
@@ -56,6 +58,7 @@ func ZReport(d *report.Day, p Profile, labels Labels) ([]byte, error) {
 		rows []report.Row
 	}{
 		{"report.by_unit", d.ByUnit}, {"report.by_product", d.ByProduct}, {"report.by_county", d.ByCounty},
+		{"report.by_origin", d.ByOrigin}, {"report.by_certified", d.ByCertified},
 		{"report.by_cashier", d.ByCashier}, {"report.by_hour", d.ByHour}, {"report.by_method", d.ByMethod},
 	} {
 		if len(s.rows) == 0 {
@@ -72,6 +75,10 @@ func ZReport(d *report.Day, p Profile, labels Labels) ([]byte, error) {
 				name, amount = methodName(l, r.Key), r.SelfPaid
 			case "report.by_unit":
 				amount = r.Voucher
+			case "report.by_origin":
+				name = report.OriginName(func(k string) string { return tr(l, k) }, r.Key)
+			case "report.by_certified":
+				name = report.CertifiedName(func(k string) string { return tr(l, k) }, r.Key)
 			}
 			w.Lines(LeftRight(name, fmt.Sprintf("%d  %s", r.Count, amount), cols))
 			if s.key == "report.by_unit" && r.Forfeited != 0 {

@@ -66,6 +66,9 @@ func (db *DB) Redeem(req SaleRequest) (*Sale, error) {
 	}
 	var sale *Sale
 	err := db.update("record sale", func(tx *bolt.Tx) error {
+		if err := pendingReturnGuard(tx); err != nil {
+			return err
+		}
 		st, err := db.state(tx)
 		if err != nil {
 			return err

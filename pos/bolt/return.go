@@ -286,9 +286,35 @@ func pendingReturnGuard(tx *bolt.Tx) error {
 	if err != nil || p == nil {
 		return err
 	}
-	return pos.Errorf(EReturnPending, "return %s waits for the central server's answer: send it again (退货) before selling", p.Record.Receipt).
+	return pos.Errorf(pos.EReturnPending, "return %s waits for the central server's answer: send it again (退货) before selling", p.Record.Receipt).
 		With("receipt", p.Record.Receipt)
 }
 
-// EReturnPending refuses a sale or void while a return waits for the server.
-const EReturnPending = "return_pending"
+// PrepareReturnEntry is PrepareReturn for callers that know only pos
+// types (sync/client.ReturnStore): the signed entry to send.
+func (db *DB) PrepareReturnEntry(sale uint64, items []pos.ReturnItem, manager, pin, reason string) (pos.Entry, error) {
+	p, err := db.PrepareReturn(ReturnRequest{Sale: sale, Items: items, Manager: manager, PIN: pin, Reason: reason})
+	if err != nil {
+		return pos.Entry{}, err
+	}
+	return p.Entry, nil
+}
+
+// CommitReturnEntry is CommitReturn returning the return record's seq.
+func (db *DB) CommitReturnEntry(h pos.Hash) (uint64, error) {
+	s, err := db.CommitReturn(h)
+	if err != nil {
+		return 0, err
+	}
+	return s.Record.Seq, nil
+}
+
+// PendingReturnEntry returns the entry of the return waiting for the
+// server, and its receipt number; ok is false when none waits.
+func (db *DB) PendingReturnEntry() (e pos.Entry, receipt string, ok bool, err error) {
+	p, err := db.PendingReturn()
+	if err != nil || p == nil {
+		return e, "", false, err
+	}
+	return p.Entry, p.Record.Receipt, true, nil
+}

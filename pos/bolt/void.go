@@ -20,6 +20,9 @@ func (db *DB) Void(seq uint64, manager, pin, reason string) (*Sale, error) {
 	}
 	var out *Sale
 	err := db.update("record void", func(tx *bolt.Tx) error {
+		if err := pendingReturnGuard(tx); err != nil {
+			return err
+		}
 		st, err := db.state(tx)
 		if err != nil {
 			return err
@@ -37,6 +40,10 @@ func (db *DB) Void(seq uint64, manager, pin, reason string) (*Sale, error) {
 		}
 		if v := tx.Bucket(bucketVoids).Get(u64(seq)); v != nil {
 			return pos.Errorf(pos.ECONFLICT, "sale %s is already voided by %s", r.Receipt, pos.ReceiptNumber(r.Terminal, getU64(v))).
+				With("receipt", r.Receipt)
+		}
+		if rb := tx.Bucket(bucketReturns); rb != nil && rb.Get(u64(seq)) != nil {
+			return pos.Errorf(pos.ECONFLICT, "sale %s has goods returned; take back the rest with a return instead", r.Receipt).
 				With("receipt", r.Receipt)
 		}
 		if pos.DayOf(r.Time) != pos.DayOf(st.now) {

@@ -22,8 +22,9 @@ import (
 )
 
 // Manager is the manager screen: a day's totals (today by default, any day
-// on the ledger), split by work unit, product, county, cashier, hour and
-// self-paid method with bar charts; the day's sales with receipt preview
+// on the ledger), certified against non-certified goods, split by work
+// unit, product, county, origin kind, cashier, hour and self-paid method
+// with bar charts; the day's sales with receipt preview
 // and void; the users with their PIN lockouts and an unlock; the incidents
 // the server reported; exports (.xlsx or CSV, to a USB stick or the home
 // folder) and the Z report. The figures come from report.Builder, the same
@@ -66,6 +67,9 @@ type Manager struct {
 	// Both run off the UI goroutine.
 	Reconcile   func(day string) (*pos.Reconciliation, error)
 	StoreAlerts func(day string) ([]pos.Alert, error)
+	// Return takes back goods of a sale (退货) with the server's agreement
+	// (see ReturnFunc); nil: the 退货 button says no server is configured.
+	Return ReturnFunc
 	// Reconciled shows the selected day's last reconciliation: 已对账, or
 	// 差异 N 笔 (未对账 before one).
 	Reconciled *widget.Label
@@ -275,11 +279,21 @@ func (m *Manager) show() {
 		r.Label = report.MethodName(func(k string) string { return m.tr.T(k) }, r.Key)
 		methods[i] = r
 	}
+	// Certified against non-certified goods, and the goods by origin kind.
+	certified := widget.NewLabel(m.tr.T("ui.manager.certified", "certified", d.Certified.String(), "other", d.NonCertified.String()))
+	origins := make([]report.Row, len(d.ByOrigin))
+	for i, r := range d.ByOrigin {
+		r.Label = report.OriginName(func(k string) string { return m.tr.T(k) }, r.Key)
+		origins[i] = r
+	}
 	none := m.tr.T("ui.manager.none")
 	tabs := container.NewAppTabs(
 		container.NewTabItem(m.tr.T("report.by_unit"), container.NewVScroll(BarChart(d.ByUnit, none))),
 		container.NewTabItem(m.tr.T("report.by_product"), container.NewVScroll(BarChart(d.ByProduct, none))),
-		container.NewTabItem(m.tr.T("report.by_county"), container.NewVScroll(BarChart(d.ByCounty, none))),
+		// The origin kinds above the counties: one more tab would push the
+		// day's sales out of sight at 800×600.
+		container.NewTabItem(m.tr.T("report.by_county"), container.NewVScroll(container.NewVBox(
+			heading(m.tr.T("report.by_origin")), BarChart(origins, none), heading(m.tr.T("report.by_county")), BarChart(d.ByCounty, none)))),
 		container.NewTabItem(m.tr.T("report.by_cashier"), container.NewVScroll(BarChart(d.ByCashier, none))),
 		container.NewTabItem(m.tr.T("report.by_hour"), container.NewVScroll(BarChart(d.ByHour, none))),
 		container.NewTabItem(m.tr.T("report.by_method"), container.NewVScroll(BarChart(methods, none))),
@@ -294,7 +308,7 @@ func (m *Manager) show() {
 		tabs.SelectIndex(m.tab)
 	}
 	tabs.OnSelected = func(*container.TabItem) { m.tab = tabs.SelectedIndex() }
-	m.body.Objects = []fyne.CanvasObject{container.NewBorder(container.NewPadded(sum), nil, nil, nil, tabs)}
+	m.body.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(container.NewPadded(sum), certified), nil, nil, nil, tabs)}
 	m.body.Refresh()
 }
 
@@ -358,7 +372,11 @@ func (m *Manager) salesList() fyne.CanvasObject {
 		if r.Kind != pos.KindSale || m.voided[r.Seq] {
 			void.Disable()
 		}
-		list.Add(container.NewBorder(nil, nil, nil, container.NewHBox(preview, void), label))
+		back := widget.NewButtonWithIcon(m.tr.T("ui.manager.return"), theme.ContentUndoIcon(), func() { m.askReturn(r) })
+		if r.Kind != pos.KindSale || m.voided[r.Seq] {
+			back.Disable()
+		}
+		list.Add(container.NewBorder(nil, nil, nil, container.NewHBox(preview, back, void), label))
 	}
 	if len(list.Objects) == 0 {
 		list.Add(widget.NewLabel(m.tr.T("ui.manager.none")))

@@ -43,11 +43,12 @@ func withID(prefix []byte, id []byte) []byte {
 	return append(append(make([]byte, 0, len(prefix)+8), prefix...), id...)
 }
 
-// indexIncident adds the index keys of in (open).
-func indexIncident(idx *bolt.Bucket, in *wire.Incident) error {
-	id := u64key(in.ID)
-	for _, p := range [][]byte{incidentDayPrefix(pos.DayOf(in.Time)), incidentStorePrefix(in.Store), {'o'}} {
-		if err := idx.Put(withID(p, id), nil); err != nil {
+// indexIncident adds the index keys of incident id (open) of time t at
+// store: what the index needs of an incident, whatever type carries it.
+func indexIncident(idx *bolt.Bucket, id uint64, t time.Time, store string) error {
+	key := u64key(id)
+	for _, p := range [][]byte{incidentDayPrefix(pos.DayOf(t)), incidentStorePrefix(store), {'o'}} {
+		if err := idx.Put(withID(p, key), nil); err != nil {
 			return err
 		}
 	}
@@ -95,15 +96,16 @@ func IndexIncidents(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		if err := indexIncident(idx, &in); err != nil {
+		if err := indexIncident(idx, in.ID, in.Time, in.Store); err != nil {
 			return err
 		}
 	}
 	return idx.Put(keyIndexedUpTo, u64key(last))
 }
 
-// AddIncident stores in with the next id and indexes it in the same
-// transaction.
+// AddIncident stores in with the next id, as the engine's own record
+// (encodeIncident: the API's type does not reach the file), and indexes it
+// in the same transaction.
 func (l boltLedger) AddIncident(in wire.Incident) (uint64, error) {
 	if err := IndexIncidents(l.tx); err != nil {
 		return 0, err
@@ -121,7 +123,7 @@ func (l boltLedger) AddIncident(in wire.Incident) (uint64, error) {
 	if err := b.Put(u64key(id), v); err != nil {
 		return 0, err
 	}
-	if err := indexIncident(idx, &in); err != nil {
+	if err := indexIncident(idx, id, in.Time, in.Store); err != nil {
 		return 0, err
 	}
 	return id, idx.Put(keyIndexedUpTo, u64key(id))

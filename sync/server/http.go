@@ -137,6 +137,14 @@ func (s *Server) Handler() http.Handler {
 		}
 		return s.Reconcile(t, req)
 	}))
+	mux.HandleFunc("POST "+wire.PathReturn, s.signed(func(info *reqInfo, t *wire.Terminal, body []byte) (any, error) {
+		var req wire.ReturnRequest
+		if err := decode(body, &req); err != nil {
+			return nil, err
+		}
+		info.records = 1
+		return s.Return(t, req)
+	}))
 	mux.HandleFunc("POST "+wire.PathAlerts, s.signed(func(_ *reqInfo, t *wire.Terminal, body []byte) (any, error) {
 		var req wire.AlertsRequest
 		if err := decode(body, &req); err != nil {

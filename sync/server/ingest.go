@@ -77,6 +77,10 @@ func (s *Server) prepare(t *wire.Terminal, e pos.Entry, tl *pos.TrustList) prepa
 		if rec.Voids == 0 || rec.Voids >= rec.Seq {
 			p.invalid = refuse(pos.UploadRejected, pos.EMALFORMED, "record %d: void of record %d", l.Seq, rec.Voids)
 		}
+	case pos.KindReturn: // agreed online first (Return); an upload of it is a duplicate
+		if rec.Returns == 0 || rec.Returns >= rec.Seq || rec.Total != rec.VoucherAmount+rec.SelfPaid {
+			p.invalid = refuse(pos.UploadRejected, pos.EMALFORMED, "record %d: return of record %d", l.Seq, rec.Returns)
+		}
 	default:
 		p.invalid = refuse(pos.UploadRejected, pos.EMALFORMED, "record %d: unknown kind %q", l.Seq, rec.Kind)
 	}
@@ -263,6 +267,8 @@ func (s *Server) ingestOne(tx LedgerTx, t *wire.Terminal, p *prepared, head *Hea
 			err = s.redeem(tx, t, p, camps, &v, st, base)
 		case pos.KindVoid:
 			err = s.release(tx, t, p, &v, st, base)
+		case pos.KindReturn:
+			err = s.unagreedReturn(tx, p, &v, st, base)
 		}
 		if err != nil {
 			return wire.UploadResult{}, err

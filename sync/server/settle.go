@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -262,17 +263,7 @@ func (s *Server) Settlement(day, store string) (*wire.Settlement, error) {
 		if c := strings.Compare(a.Terminal, b.Terminal); c != 0 {
 			return c
 		}
-		return cmpSeq(a.Seq, b.Seq)
+		return cmp.Compare(a.Seq, b.Seq)
 	})
 	return out, nil
-}
-
-func cmpSeq(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -16,6 +16,9 @@ const (
 	// PathAlerts: POST AlertsRequest → AlertsResponse, signed: the day's
 	// supervision alerts of this terminal's store.
 	PathAlerts = "/v1/alerts"
+	// PathReturn: POST ReturnRequest → ReturnResponse, signed: the server's
+	// agreement to a return (退货), which a terminal needs before it records one.
+	PathReturn = "/v1/return"
 
 	PathAdminTerminals = "/v1/admin/terminals"         // GET → []Terminal; POST AddTerminalRequest → AddTerminalResponse
 	PathAdminDisable   = "/v1/admin/terminals/disable" // POST DisableRequest → Terminal

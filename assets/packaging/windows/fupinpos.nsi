@@ -130,8 +130,10 @@ Function un.onInit
   SetShellVarContext all
 FunctionEnd
 
-; stopApp closes a running counter app (an upgrade): politely, then by
-; force. Its sales are already committed to the database, which stays.
+; stopApp closes a running counter app (an upgrade, the uninstall): it
+; asks first when not silent, then closes it politely (WM_CLOSE) and, two
+; seconds later, by force. Its sales are already committed to the
+; database, which stays where it is.
 !macro stopApp un
 Function ${un}stopApp
   nsExec::ExecToStack '"$SYSDIR\tasklist.exe" /NH /FO CSV /FI "IMAGENAME eq fupinpos.exe"'
@@ -141,11 +143,15 @@ Function ${un}stopApp
   ${If} $1 == '"fupinpos.exe"'
     MessageBox MB_OKCANCEL|MB_ICONEXCLAMATION "$(AppRunning)" /SD IDOK IDOK +2
     Abort
-    nsExec::Exec '"$SYSDIR\taskkill.exe" /IM fupinpos.exe'
-    Pop $0
+  ${EndIf}
+  ; taskkill exits 0 only when it found the program.
+  nsExec::Exec '"$SYSDIR\taskkill.exe" /IM fupinpos.exe'
+  Pop $0
+  ${If} $0 == 0
     Sleep 2000
     nsExec::Exec '"$SYSDIR\taskkill.exe" /F /IM fupinpos.exe'
     Pop $0
+    Sleep 500
   ${EndIf}
 FunctionEnd
 !macroend

@@ -514,7 +514,7 @@ func TestWindowsInstallToFirstSale(t *testing.T) {
 	}
 
 	if shot := os.Getenv("FUPINPOS_WIN_SHOT"); shot != "" {
-		screenshot(t, w, instDir+`\fupinpos.exe`, db, shot)
+		screenshot(t, w, instDir+`\fupinpos.exe`, db, shot, e.setup)
 	}
 
 	// Uninstall: the programs, shortcuts, auto-start and entry go; the
@@ -564,9 +564,11 @@ func forge(code string) string {
 	return string(b)
 }
 
-// screenshot starts the installed app under Xvfb and wine for a few
-// seconds and saves the screen to file; the screen must not be blank.
-func screenshot(t *testing.T, w *prefix, exe, db, file string) {
+// screenshot starts the installed app under Xvfb and wine, saves the
+// screen to file once it is up (it must not be blank, and drawn with the
+// font beside the program), then runs setup /S over it, as an upgrade
+// does: setup must close the running app and succeed.
+func screenshot(t *testing.T, w *prefix, exe, db, file, setup string) {
 	t.Helper()
 	if _, err := exec.LookPath("xvfb-run"); err != nil {
 		t.Logf("no xvfb-run: no screenshot")
@@ -580,8 +582,12 @@ func screenshot(t *testing.T, w *prefix, exe, db, file string) {
 	// size then) and has had a few seconds to draw.
 	script := `wine "$1" --db "$2" >"$3.log" 2>&1 & pid=$!
 		for i in $(seq 60); do grep -q "^[0-9:.]* screen " "$3.log" && break; kill -0 $pid 2>/dev/null || break; sleep 1; done
-		sleep 4; import -window root "$3"; wineserver -k; wait`
-	cmd := exec.Command("xvfb-run", "-a", "-s", "-screen 0 1024x768x24", "sh", "-c", script, "sh", exe, db, file)
+		sleep 4; import -window root "$3"
+		wine "$4" /S >/dev/null 2>&1; echo "setup exit $?" >>"$3.log"
+		for i in $(seq 10); do kill -0 $pid 2>/dev/null || break; sleep 1; done
+		kill -0 $pid 2>/dev/null && echo "app still running" >>"$3.log"
+		wineserver -k; wait`
+	cmd := exec.Command("xvfb-run", "-a", "-s", "-screen 0 1024x768x24", "sh", "-c", script, "sh", exe, db, file, setup)
 	cmd.Env = w.env()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("screenshot: %v\n%s", err, out)
@@ -596,5 +602,8 @@ func screenshot(t *testing.T, w *prefix, exe, db, file string) {
 	}
 	if !strings.Contains(string(log), `\fupinpos-gb2312.ttf`) {
 		t.Errorf("the app did not load the font beside it; log:\n%s", log)
+	}
+	if !strings.Contains(string(log), "setup exit 0") || strings.Contains(string(log), "app still running") {
+		t.Errorf("setup over the running app: want it closed and setup to succeed; log:\n%s", log)
 	}
 }

@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"LedgerTxAllOrNothing", testLedgerTx},
 		{"ConcurrentLedgerWrites", testConcurrentLedger},
 		{"Report", testReport},
+		{"ReportSplit", testReportSplit},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/pos/bolt"
+	"fupinpos/sync/client"
+	"fupinpos/sync/wire"
+)
+
+// exitReturnPending is posctl ledger return's exit status when the request
+// reached the server but no answer came back: the return waits, sales are
+// blocked, and posctl ledger return --resume sends it again.
+const exitReturnPending = 4
+
+const returnExits = `
+Exit status: 0 agreed by the server and recorded (and printed, with
+--printer); 1 refused (by the terminal's rules or the server) or the server
+unreachable, nothing recorded; 2 usage error; 3 recorded, but the slip did
+not print (reprint with posctl receipt --no RECEIPT); 4 the server did not
+answer after the request went out: the return waits and blocks sales until
+posctl ledger return --resume sends it again (it is counted once).
+`
+
+// ReturnResult is what posctl ledger return --json prints.
+type ReturnResult struct {
+	Receipt    string          `json:"receipt"`
+	Seq        uint64          `json:"seq"`
+	Returns    string          `json:"returns"`
+	Result     string          `json:"result"` // accepted, or duplicate for a return sent again
+	Total      pos.Money       `json:"total"`
+	Refund     pos.Money       `json:"refund"`
+	Method     pos.PayMethod   `json:"method,omitempty"`
+	Reinstated pos.Money       `json:"reinstated"`
+	Forfeited  pos.Money       `json:"forfeited"`
+	Vouchers   []pos.VoucherID `json:"vouchers,omitempty"`
+	Printed    string          `json:"printed,omitempty"`
+}
+
+func cmdReturn(args []string, stdout io.Writer) error {
+	fs := newFlags("ledger return", stdout)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: posctl ledger return --db FILE --receipt NO --item SKU:QTY... --manager ID --pin PIN --reason TEXT [--printer URI] [--json]\n"+
+			"       posctl ledger return --db FILE --resume [--printer URI] [--json]\n")
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), returnExits)
+	}
+	dbPath := fs.String("db", "", "terminal database `FILE`")
+	receipt := fs.String("receipt", "", "receipt number `NO` of the sale, e.g. T01-000042 (any day inside the redemption window)")
+	var items itemsFlag
+	fs.Var(&items, "item", "goods taken back, `SKU:QTY` (repeat for each product)")
+	manager := fs.String("manager", "", "approving manager's user `ID`")
+	pin := fs.String("pin", "", "the manager's `PIN`")
+	reason := fs.String("reason", "", "why the goods come back (kept in the ledger)")
+	resume := fs.Bool("resume", false, "send the return waiting for the server's answer again")
+	printer := fs.String("printer", "", "print the return slip on the printer at `URI`")
+	asJSON := fs.Bool("json", false, "print JSON")
+	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
+	var required []string
+	if !hasFlag(args, "resume") {
+		required = []string{"receipt", "item", "manager", "pin", "reason"}
+	}
+	db, err := parseOpen(fs, args, false, dbPath, required...)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var req bolt.ReturnRequest
+	var prepare func() (pos.Entry, error)
+	if *resume {
+		p, err := db.PendingReturn()
+		if err != nil {
+			return err
+		}
+		if p == nil {
+			return pos.Errorf(pos.ENOTFOUND, "no return waits for the server")
+		}
+		req.Manager = p.Record.Manager
+		prepare = func() (pos.Entry, error) { return p.Entry, nil }
+	} else {
+		s, err := db.RecordByReceipt(*receipt)
+		if err != nil {
+			return err
+		}
+		req = bolt.ReturnRequest{Sale: s.Record.Seq, Manager: *manager, PIN: *pin, Reason: *reason}
+		for _, it := range items {
+			req.Items = append(req.Items, pos.ReturnItem{SKU: it.SKU, Qty: it.Qty})
+		}
+		prepare = func() (pos.Entry, error) {
+			p, err := db.PrepareReturn(req)
+			if err != nil {
+				return pos.Entry{}, err
+			}
+			return p.Entry, nil
+		}
+	}
+	c, err := client.New(db, client.Options{})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	resp, err := c.Return(ctx, client.ReturnSteps{
+		Prepare: prepare,
+		Commit:  func(h pos.Hash) error { _, err := db.CommitReturn(h); return err },
+		Discard: func(h pos.Hash, why string) error { return db.DiscardReturn(h, req.Manager, why) },
+	})
+	if err != nil {
+		if p, _ := db.PendingReturn(); p != nil {
+			return &exitStatus{code: exitReturnPending, err: fmt.Errorf("return %s was sent but not answered; it waits, and sales are blocked until posctl ledger return --resume: %w",
+				p.Record.Receipt, err)}
+		}
+		return err
+	}
+	return printReturn(db, resp, *printer, *asJSON, stdout)
+}
+
+func printReturn(db *bolt.DB, resp *wire.ReturnResponse, printer string, asJSON bool, stdout io.Writer) error {
+	s, err := db.Record(resp.Seq)
+	if err != nil {
+		return err
+	}
+	r := s.Record
+	res := ReturnResult{Receipt: r.Receipt, Seq: r.Seq, Returns: pos.ReceiptNumber(r.Terminal, r.Returns), Result: string(resp.Result),
+		Total: r.Total, Refund: r.SelfPaid, Method: r.Method, Vouchers: r.Reinstated}
+	res.Reinstated, res.Forfeited = r.ReturnAmounts()
+	var printErr error
+	if printer != "" {
+		if printErr = printReceipt(db, r.Seq, false, printer, actor); printErr == nil {
+			res.Printed = printer
+		}
+	}
+	if asJSON {
+		if err := printJSON(stdout, res); err != nil {
+			return err
+		}
+	} else {
+		t := msgs().T
+		fmt.Fprintf(stdout, "%s %s  %s %s\n", t("label.receipt", nil), r.Receipt, t("receipt.returns", nil), res.Returns)
+		fmt.Fprintf(stdout, "  %s %s  %s %s (%s)  %s %s  %s %s\n", t("receipt.return_total", nil), r.Total,
+			t("receipt.refund", nil), r.SelfPaid, payLabel(r.Method), t("receipt.reinstated", nil), res.Reinstated,
+			t("receipt.return_forfeited", nil), res.Forfeited)
+		fmt.Fprintln(stdout, "  "+t("receipt.return_notice", nil))
+	}
+	if printErr != nil {
+		return &exitStatus{code: exitNotPrinted, err: fmt.Errorf("return %s is recorded, but the slip did not print (reprint with posctl receipt --no %s): %w",
+			r.Receipt, r.Receipt, printErr)}
+	}
+	return nil
+}
+
+// hasFlag reports whether args set the boolean flag name.
+func hasFlag(args []string, name string) bool {
+	for _, a := range args {
+		if a == "-"+name || a == "--"+name || a == "--"+name+"=true" || a == "-"+name+"=true" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/pos/postest"
+	"fupinpos/sync/wire"
+)
+
+// TestReturnCommand: posctl ledger return exits 0 with the server's
+// agreement (the sale uploaded first), 1 for an over-return and for an
+// unreachable server (nothing recorded), 2 for missing flags; the JSON
+// states the refund and the reinstated voucher.
+func TestReturnCommand(t *testing.T) {
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	dep := postest.NewDeployment(t, time.Now())
+	url, srv := reconcileServer(t, dep)
+	add, err := srv.AddTerminal(wire.AddTerminalRequest{Store: "HF-001", Name: "T01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "terminal.db")
+	mustPosctl(t, "enroll", "--db", db, "--server", url, "--code", add.Code, "--yes")
+	mustPosctl(t, "user", "add", "--db", db, "--id", "1001", "--name", "王芳", "--role", "cashier", "--pin", "2468")
+	mustPosctl(t, "user", "add", "--db", db, "--id", "9001", "--name", "李经理", "--role", "manager", "--pin", "8642")
+	mustPosctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:2", "--item", "BAG-ECO:1", "--method", "wechat",
+		dep.Code(t, "m1", pos.Yuan(50)))
+	ret := func(extra ...string) (int, string, string) {
+		return posctl(t, append([]string{"ledger", "return", "--db", db, "--receipt", "T01-000001", "--manager", "9001", "--pin", "8642", "--reason", "顾客退货"}, extra...)...)
+	}
+
+	if code, out, errOut := posctl(t, "ledger", "return", "--db", db, "--receipt", "T01-000001"); code != 2 {
+		t.Fatalf("missing flags: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut := ret("--item", "DS-PEAR-5:2", "--json")
+	if code != 0 {
+		t.Fatalf("return: exit %d\n%s%s", code, out, errOut)
+	}
+	var res ReturnResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	// ¥79.80 of pears, ¥50 paid by the voucher (now not needed: reinstated),
+	// ¥29.80 of the ¥31.80 self-paid refunded by WeChat; the bag stays.
+	if res.Receipt != "T01-000002" || res.Returns != "T01-000001" || res.Result != "accepted" || res.Total != 7980 ||
+		res.Refund != 2980 || res.Method != pos.PayWeChat || res.Reinstated != pos.Yuan(50) || len(res.Vouchers) != 1 {
+		t.Fatalf("return JSON %+v", res)
+	}
+	if code, out, errOut := ret("--item", "DS-PEAR-5:1"); code != 1 || !strings.Contains(errOut, "[conflict]") {
+		t.Fatalf("over-return: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := posctl(t, "ledger", "return", "--db", db, "--resume"); code != 1 || !strings.Contains(errOut, "[not_found]") {
+		t.Fatalf("resume with nothing waiting: exit %d\n%s%s", code, out, errOut)
+	}
+	list := mustPosctl(t, "ledger", "verify", "--db", db)
+	srv.Store.Close()
+	if code, out, errOut := ret("--item", "BAG-ECO:1", "--timeout", "5s"); code != 1 {
+		t.Fatalf("server down: exit %d\n%s%s", code, out, errOut)
+	}
+	if again := mustPosctl(t, "ledger", "verify", "--db", db); !strings.Contains(again, "2 条交易记录") || !strings.Contains(list, "2 条交易记录") ||
+		again[strings.Index(again, "链头"):][:len("链头 ")+16] != list[strings.Index(list, "链头"):][:len("链头 ")+16] {
+		t.Fatalf("the ledger changed with the server down:\n%s\n%s", list, again)
+	}
+}

@@ -1,0 +1,105 @@
+package bolt_test
+
+import (
+	"testing"
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/pos/bolt"
+	"fupinpos/pos/postest"
+	"fupinpos/sync/client"
+)
+
+var _ client.ReturnStore = (*bolt.DB)(nil)
+
+// TestReturnSteps: a return needs a manager and a reason; it is prepared
+// aside (nothing in the ledger, sales blocked), retried as the same entry,
+// committed as exactly that entry (outbox, index, audit, the reinstated
+// voucher usable here again) or discarded; another day inside the window
+// works, a voided sale and a sale past the window do not.
+func TestReturnSteps(t *testing.T) {
+	f := newFixture(t, func(d *postest.Deployment) { d.Trust.Expires = d.Campaign().RedeemUntil.AddDate(0, 1, 0) })
+	code := f.dep.Code(t, "m1", pos.Yuan(100))
+	s := f.MustRedeem(t, sale(pos.PayAlipay, []string{code}, item("YX-CUILAN-250", 1), item("BAG-ECO", 2)))
+	req := bolt.ReturnRequest{Sale: s.Record.Seq, Items: []pos.ReturnItem{{SKU: "YX-CUILAN-250", Qty: 1}}, Manager: manager, PIN: managerPIN, Reason: "坏果"}
+
+	bad := req
+	bad.Manager, bad.PIN = cashier, cashierPIN
+	_, err := f.PrepareReturn(bad)
+	wantCode(t, err, pos.EFORBIDDEN)
+	bad = req
+	bad.Reason = ""
+	_, err = f.PrepareReturn(bad)
+	wantCode(t, err, pos.EINVALID)
+
+	f.clock.Advance(26 * time.Hour) // another day
+	p, err := f.PrepareReturn(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seq, _, _ := f.Head(); seq != 1 || p.Record.Seq != 2 {
+		t.Fatalf("prepared %d with the ledger at %d", p.Record.Seq, seq)
+	}
+	_, err = f.Redeem(sale(pos.PayCash, nil, item("BAG-ECO", 1)))
+	wantCode(t, err, pos.EReturnPending)
+	other := req
+	other.Items = []pos.ReturnItem{{SKU: "BAG-ECO", Qty: 1}}
+	_, err = f.PrepareReturn(other)
+	wantCode(t, err, pos.ECONFLICT)
+	again, err := f.PrepareReturn(req)
+	if err != nil || again.Entry.Hash != p.Entry.Hash {
+		t.Fatalf("retry prepared %v, %v; want the same entry", again, err)
+	}
+	r := p.Record
+	rein, lost := r.ReturnAmounts()
+	if r.Kind != pos.KindReturn || r.Total != 12800 || r.SelfPaid != 2800 || r.Method != pos.PayAlipay || rein != pos.Yuan(100) || lost != 0 {
+		t.Fatalf("prepared return %+v", r)
+	}
+
+	if _, err := f.CommitReturn(pos.Hash{1}); pos.ErrorCode(err) != pos.ENOTFOUND {
+		t.Fatalf("commit of another hash: %v", err)
+	}
+	c, err := f.CommitReturn(p.Entry.Hash)
+	if err != nil || c.Hash != p.Entry.Hash || c.Record.Seq != 2 {
+		t.Fatalf("commit: %+v, %v", c, err)
+	}
+	if rs, err := f.Returns(s.Record.Seq); err != nil || len(rs) != 1 || rs[0].Seq != 2 {
+		t.Fatalf("returns of the sale: %v, %v", rs, err)
+	}
+	if q, _ := f.Queue(); q.Count != 2 {
+		t.Fatalf("outbox %+v, want the sale and the return", q)
+	}
+	if _, err := f.Check(code); err != nil {
+		t.Fatalf("the reinstated voucher is refused here: %v", err)
+	}
+	f.MustRedeem(t, sale(pos.PayCash, nil, item("BAG-ECO", 1)))
+	_, err = f.Void(s.Record.Seq, manager, managerPIN, "错单")
+	wantCode(t, err, pos.ECONFLICT) // goods of it came back: no void on top
+
+	// A refused return leaves nothing; a voided sale cannot be returned.
+	p, err = f.PrepareReturn(bolt.ReturnRequest{Sale: s.Record.Seq, Items: []pos.ReturnItem{{SKU: "BAG-ECO", Qty: 2}}, Manager: manager, PIN: managerPIN, Reason: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.DiscardReturn(p.Entry.Hash, manager, pos.ECAMPAIGNCLOSED); err != nil {
+		t.Fatal(err)
+	}
+	if pr, _ := f.PendingReturn(); pr != nil {
+		t.Fatal("a discarded return is still pending")
+	}
+	s2 := f.MustRedeem(t, sale(pos.PayCash, nil, item("BAG-ECO", 1)))
+	if _, err := f.Void(s2.Record.Seq, manager, managerPIN, "错单"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.PrepareReturn(bolt.ReturnRequest{Sale: s2.Record.Seq, Items: []pos.ReturnItem{{SKU: "BAG-ECO", Qty: 1}}, Manager: manager, PIN: managerPIN, Reason: "x"})
+	wantCode(t, err, pos.ECONFLICT)
+
+	// Past the window (by a clock the terminal trusts) it refuses before
+	// asking the server.
+	f.clock.Set(f.dep.Campaign().RedeemUntil.Add(time.Second))
+	if _, err := f.RecordSync(f.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.PrepareReturn(bolt.ReturnRequest{Sale: s.Record.Seq, Items: []pos.ReturnItem{{SKU: "BAG-ECO", Qty: 1}}, Manager: manager, PIN: managerPIN, Reason: "x"})
+	wantCode(t, err, pos.ECAMPAIGNCLOSED)
+}

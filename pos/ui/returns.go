@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"fupinpos/pos"
+)
+
+// ReturnFunc carries out a return (退货) of items of sale seq approved by a
+// manager: it asks the central server to agree and records the return
+// record, and returns its seq (the app wires it to sync/client's
+// Client.ReturnSale on the terminal database). It runs off the UI
+// goroutine and may take as long as the network does.
+type ReturnFunc func(sale uint64, items []pos.ReturnItem, managerID, managerPIN, reason string) (uint64, error)
+
+// returnLine is one product of a sale in the return dialog.
+type returnLine struct {
+	sku, name string
+	sold      int64
+	qty       *KeyEntry
+}
+
+// askReturn opens the return dialog of sale r: a quantity per product
+// (empty = none back), the reason, and the manager's id and PIN. The PIN
+// is checked at once (the dialog stays open on a wrong one); the server's
+// part runs after the dialog closed (RunReturn).
+func (m *Manager) askReturn(r *pos.Record) {
+	var lines []*returnLine
+	seen := map[string]*returnLine{}
+	for _, l := range r.Lines {
+		if rl := seen[l.SKU]; rl != nil {
+			rl.sold += l.Qty
+			continue
+		}
+		rl := &returnLine{sku: l.SKU, name: l.Name, sold: l.Qty, qty: NewKeyEntry(m.win)}
+		rl.qty.SetPlaceHolder("0")
+		seen[l.SKU] = rl
+		lines = append(lines, rl)
+	}
+	var items []*widget.FormItem
+	for _, rl := range lines {
+		fi := widget.NewFormItem(rl.name, rl.qty)
+		fi.HintText = m.tr.T("ui.return.sold", "qty", strconv.FormatInt(rl.sold, 10))
+		items = append(items, fi)
+	}
+	reason := NewKeyEntry(m.win)
+	reason.SetPlaceHolder(m.tr.T("ui.return.reason"))
+	id, pin, approve := approval(m.tr, m.win, m.user.ID)
+	items = append(items, widget.NewFormItem(m.tr.T("ui.return.reason"), reason))
+	items = append(items, approve...)
+	d := FormModal(m.tr, m.win, "manager-return", m.tr.T("ui.manager.return")+" "+r.Receipt, items, func() string {
+		want, msg := m.returnItems(lines)
+		if msg != "" {
+			return msg
+		}
+		if strings.TrimSpace(reason.Text) == "" {
+			return m.tr.T("ui.return.reason_needed")
+		}
+		if _, err := m.store.Authorize(id.Text, pin.Text, pos.RoleManager); err != nil {
+			return m.tr.Err(err)
+		}
+		m.RunReturn(r.Seq, want, id.Text, pin.Text, strings.TrimSpace(reason.Text), nil)
+		return ""
+	})
+	if d != nil && m.win != nil && len(lines) > 0 {
+		m.win.Canvas().Focus(lines[0].qty)
+	}
+}
+
+// returnItems reads the quantities of the dialog, or says what is wrong.
+func (m *Manager) returnItems(lines []*returnLine) ([]pos.ReturnItem, string) {
+	var out []pos.ReturnItem
+	for _, rl := range lines {
+		t := strings.TrimSpace(rl.qty.Text)
+		if t == "" || t == "0" {
+			continue
+		}
+		n, err := strconv.ParseInt(t, 10, 64)
+		if err != nil || n <= 0 || n > rl.sold {
+			return nil, m.tr.T("ui.return.bad_qty", "sku", rl.name)
+		}
+		out = append(out, pos.ReturnItem{SKU: rl.sku, Qty: n})
+	}
+	if len(out) == 0 {
+		return nil, m.tr.T("ui.return.none")
+	}
+	return out, ""
+}
+
+// RunReturn asks the server to agree to the return through m.Return, off
+// the UI goroutine; on the UI goroutine it then prints the return slip,
+// reloads the day and says what was refunded and what became of the
+// voucher value (or why nothing was recorded), and calls done (tests)
+// with the error.
+func (m *Manager) RunReturn(sale uint64, items []pos.ReturnItem, id, pin, reason string, done func(error)) {
+	if m.Return == nil {
+		err := pos.Errorf(pos.ENOTPROVISIONED, "no central server configured")
+		m.Message.SetText(m.tr.Err(err))
+		if done != nil {
+			done(err)
+		}
+		return
+	}
+	m.Message.SetText(m.tr.T("ui.return.asking"))
+	ret := m.Return
+	go func() {
+		seq, err := ret(sale, items, id, pin, reason)
+		fyne.Do(func() {
+			m.returned(seq, err)
+			if done != nil {
+				done(err)
+			}
+		})
+	}()
+}
+
+// returned shows the outcome of a return on the UI goroutine.
+func (m *Manager) returned(seq uint64, err error) {
+	if err != nil {
+		m.Message.SetText(m.returnError(err))
+		return
+	}
+	rc, err := m.store.Receipt(seq, false, m.user.ID)
+	if err != nil {
+		m.Load()
+		m.Message.SetText(m.tr.Err(err))
+		return
+	}
+	method := m.tr.T("pay." + string(rc.Method))
+	if rc.Method == pos.PayNone {
+		method = "-"
+	}
+	msg := m.tr.T("ui.return.done", "receipt", rc.Number, "refund", rc.SelfPaid.String(), "method", method,
+		"reinstated", rc.Reinstated.String(), "forfeited", rc.ReturnForfeited.String())
+	if m.dev != nil {
+		if err := m.dev.PrintReceipt(rc); err != nil {
+			msg += " · " + m.tr.Err(err)
+		} else if err := m.store.MarkPrinted(seq); err != nil {
+			msg += " · " + m.tr.Err(err)
+		}
+	}
+	m.Load()
+	m.Message.SetText(msg)
+}
+
+// returnError says why a return was not recorded, in the words a manager
+// needs: the server is needed, a sent return waits, sync first, too many.
+func (m *Manager) returnError(err error) string {
+	p := pos.ErrorParams(err)
+	switch pos.ErrorCode(err) {
+	case pos.ESERVEROFFLINE, pos.ESERVERREFUSED:
+		return m.tr.T("ui.return.offline")
+	case pos.EReturnPending:
+		return m.tr.T("ui.return.pending", "receipt", p["receipt"])
+	case pos.ESYNC:
+		return m.tr.T("ui.return.sync")
+	case pos.ECONFLICT:
+		if p["sku"] != "" {
+			return m.tr.T("ui.return.over", "sku", p["sku"], "left", p["left"])
+		}
+	}
+	return m.tr.Err(err)
+}

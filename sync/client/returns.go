@@ -1,0 +1,121 @@
+package client
+
+import (
+	"context"
+
+	"fupinpos/pos"
+	"fupinpos/sync/wire"
+)
+
+// ReturnSteps are the terminal database's three steps of a return
+// (pos/bolt.DB: PrepareReturn, CommitReturn, DiscardReturn), as functions
+// so that the client needs no storage type.
+type ReturnSteps struct {
+	// Prepare signs the return record as the next ledger entry and keeps
+	// it aside (or returns the one already waiting for the same return).
+	Prepare func() (pos.Entry, error)
+	// Commit appends the prepared entry with hash h after the server agreed.
+	Commit func(h pos.Hash) error
+	// Discard drops it after the server refused it (why: the reason code).
+	Discard func(h pos.Hash, why string) error
+}
+
+// Return carries out a return (退货), which needs the central server: it
+// uploads the outbox (so that the server holds the sale and every record
+// before the return), downloads what changed (so that both sides settle
+// the return with the same campaigns), prepares the return, asks the
+// server to agree (wire.PathReturn) and commits or discards it by the
+// answer. A server that cannot be reached before the return is prepared
+// leaves nothing behind (pos.ESERVEROFFLINE). When the request went out
+// but no answer came back the prepared return stays pending and blocks
+// sales until Return is called again and sends the same entry, which the
+// server answers as before (a replay counts once). A refusal is a
+// *pos.Error with the server's reason code and parameters.
+func (c *Client) Return(ctx context.Context, steps ReturnSteps) (*wire.ReturnResponse, error) {
+	if _, err := c.Upload(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := c.Download(ctx); err != nil {
+		return nil, err
+	}
+	e, err := steps.Prepare()
+	if err != nil {
+		return nil, err
+	}
+	var resp wire.ReturnResponse
+	if err := c.post(ctx, wire.PathReturn, wire.ReturnRequest{Entry: e}, &resp); err != nil {
+		return nil, refused(err)
+	}
+	switch resp.Result {
+	case pos.UploadAccepted, pos.UploadDuplicate:
+		if err := steps.Commit(e.Hash); err != nil {
+			return nil, err
+		}
+		// The vouchers reinstated are valid again in the status feed: take
+		// it now so this terminal accepts them at once (best effort: the
+		// pump downloads it later anyway).
+		_, _ = c.Download(ctx)
+		c.Wake()
+		return &resp, nil
+	case wire.ReturnRefused:
+		if err := steps.Discard(e.Hash, resp.Reason); err != nil {
+			return nil, err
+		}
+		pe := pos.Errorf(resp.Reason, "the central server refused the return: %s", resp.Detail)
+		for k, v := range resp.Params {
+			pe.With(k, v)
+		}
+		return nil, pe
+	}
+	return nil, pos.Errorf(pos.ESERVEROFFLINE, "the server answered the return with %q", resp.Result)
+}
+
+// ReturnStore is the terminal database side of a return in pos types;
+// pos/bolt.DB is one.
+type ReturnStore interface {
+	PrepareReturnEntry(sale uint64, items []pos.ReturnItem, manager, pin, reason string) (pos.Entry, error)
+	CommitReturnEntry(h pos.Hash) (uint64, error)
+	DiscardReturn(h pos.Hash, actor, why string) error
+	PendingReturnEntry() (e pos.Entry, receipt string, ok bool, err error)
+}
+
+// ReturnSale is Return on db for a return of items of sale seq approved by
+// manager (PIN checked by db), and returns the seq of the return record.
+// When the request went out but its answer did not come back, the error
+// has code pos.EReturnPending: calling ReturnSale again for the same goods
+// sends the waiting return again.
+func (c *Client) ReturnSale(ctx context.Context, db ReturnStore, sale uint64, items []pos.ReturnItem, manager, pin, reason string) (uint64, *wire.ReturnResponse, error) {
+	var seq uint64
+	resp, err := c.Return(ctx, ReturnSteps{
+		Prepare: func() (pos.Entry, error) { return db.PrepareReturnEntry(sale, items, manager, pin, reason) },
+		Commit: func(h pos.Hash) (err error) {
+			seq, err = db.CommitReturnEntry(h)
+			return err
+		},
+		Discard: func(h pos.Hash, why string) error { return db.DiscardReturn(h, manager, why) },
+	})
+	if err != nil {
+		if _, receipt, ok, _ := db.PendingReturnEntry(); ok && pos.ErrorCode(err) == pos.ESERVEROFFLINE {
+			return 0, nil, pos.WrapError(pos.EReturnPending, err, "return %s was sent but not answered", receipt).With("receipt", receipt)
+		}
+		return 0, nil, err
+	}
+	return seq, resp, nil
+}
+
+// ResendPendingReturn sends the return waiting for the server's answer
+// again, if one waits, and commits or discards it by the answer (a replay
+// counts once on the server). The pump may call it after each upload so
+// that a lost answer does not block sales longer than the network is out.
+func (c *Client) ResendPendingReturn(ctx context.Context, db ReturnStore) error {
+	e, _, ok, err := db.PendingReturnEntry()
+	if err != nil || !ok {
+		return err
+	}
+	_, err = c.Return(ctx, ReturnSteps{
+		Prepare: func() (pos.Entry, error) { return e, nil },
+		Commit:  func(h pos.Hash) error { _, err := db.CommitReturnEntry(h); return err },
+		Discard: func(h pos.Hash, why string) error { return db.DiscardReturn(h, "sync", why) },
+	})
+	return err
+}

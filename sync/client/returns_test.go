@@ -1,0 +1,279 @@
+package client_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/pos/bolt"
+	"fupinpos/sync/client"
+	"fupinpos/sync/server"
+	"fupinpos/sync/wire"
+)
+
+// returnSteps are the bolt steps of a return of req on tm.
+func returnSteps(tm *terminal, req bolt.ReturnRequest) client.ReturnSteps {
+	return client.ReturnSteps{
+		Prepare: func() (pos.Entry, error) {
+			p, err := tm.PrepareReturn(req)
+			if err != nil {
+				return pos.Entry{}, err
+			}
+			return p.Entry, nil
+		},
+		Commit:  func(h pos.Hash) error { _, err := tm.CommitReturn(h); return err },
+		Discard: func(h pos.Hash, why string) error { return tm.DiscardReturn(h, req.Manager, why) },
+	}
+}
+
+func (e *env) wireTerminal(tm *terminal) *wire.Terminal {
+	e.t.Helper()
+	cfg, err := tm.Config()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	wt, err := e.srv.Store.Terminal(cfg.Terminal)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return wt
+}
+
+func serverRecords(t *testing.T, e *env, id string) server.Head {
+	t.Helper()
+	var h server.Head
+	if err := e.srv.Store.ViewLedger(func(l server.LedgerView) (err error) { h, err = l.Head(id); return err }); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// TestReturnOnline takes back goods of a sale still in the outbox, replays
+// the agreed return (counted once), refuses an over-return and a return
+// after the window on the server, and sees the reinstated voucher redeemed
+// again at another terminal after its download.
+func TestReturnOnline(t *testing.T) {
+	e := newEnv(t)
+	a, b := e.enroll("T01", e.http.URL), e.enroll("T02", e.http.URL)
+	if err := a.AddUser(pos.User{ID: "9001", Name: "李经理", Role: pos.RoleManager}, "1357", "tech"); err != nil {
+		t.Fatal(err)
+	}
+	ca, err := client.New(a.DB, fastOptions(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, err := client.New(b.DB, fastOptions(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	code := e.dep.Code(t, member(1), pos.Yuan(100))
+	sale, err := a.Redeem(bolt.SaleRequest{Cashier: "1001", Codes: []string{code}, Method: pos.PayWeChat,
+		Items: []bolt.Item{{SKU: "YX-CUILAN-250", Qty: 1}, {SKU: "DS-PEAR-5", Qty: 2}, {SKU: "BAG-ECO", Qty: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sale.Record.SelfPaid != 10980 || sale.Record.VoucherAmount != 10000 {
+		t.Fatalf("sale %+v", sale.Record)
+	}
+	req := func(items ...pos.ReturnItem) bolt.ReturnRequest {
+		return bolt.ReturnRequest{Sale: sale.Record.Seq, Items: items, Manager: "9001", PIN: "1357", Reason: "顾客退货"}
+	}
+
+	// The sale is still in the outbox: the return uploads it first.
+	resp, err := ca.Return(ctx, returnSteps(a, req(pos.ReturnItem{SKU: "DS-PEAR-5", Qty: 2})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Result != pos.UploadAccepted || resp.Refund != 7980 || resp.Method != pos.PayWeChat || resp.Reinstated != 0 || resp.Forfeited != 0 {
+		t.Fatalf("first return answered %+v", resp)
+	}
+	first, err := a.Record(resp.Seq)
+	if err != nil || first.Record.Kind != pos.KindReturn || first.Record.Returns != sale.Record.Seq {
+		t.Fatalf("ledger record %d: %+v, %v", resp.Seq, first, err)
+	}
+	var entry wire.ReturnRequest
+	pending, err := a.Pending(100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pe := range pending {
+		if pe.Hash == first.Hash {
+			entry.Entry = pe
+		}
+	}
+	if entry.Entry.Hash != first.Hash {
+		t.Fatalf("the return %s is not in the outbox (%d entries)", first.Hash, len(pending))
+	}
+
+	// A replay of the agreed return is answered as before and counted once;
+	// its upload through the outbox is a duplicate.
+	wt := e.wireTerminal(a)
+	before := serverRecords(t, e, wt.ID)
+	again, err := e.srv.Return(wt, entry)
+	if err != nil || again.Result != pos.UploadDuplicate || again.Refund != 7980 || again.Seq != resp.Seq {
+		t.Fatalf("replay answered %+v, %v", again, err)
+	}
+	if n, err := ca.Upload(ctx); err != nil || n != 1 {
+		t.Fatalf("upload after the return settled %d, %v", n, err)
+	}
+	if after := serverRecords(t, e, wt.ID); after.Records != before.Records || after.Seq != resp.Seq {
+		t.Fatalf("server head %+v after the replay, %+v before", after, before)
+	}
+
+	// Over-return: the terminal refuses it, and so does the server when a
+	// terminal signs one anyway.
+	if _, err := a.PrepareReturn(req(pos.ReturnItem{SKU: "DS-PEAR-5", Qty: 1})); pos.ErrorCode(err) != pos.ECONFLICT {
+		t.Fatalf("over-return on the terminal: %v", err)
+	}
+	seq, prev, _ := a.Head()
+	forged := &pos.Record{Seq: seq + 1, Prev: prev, Kind: pos.KindReturn, Time: time.Now(), Store: wt.Store, Terminal: wt.ID,
+		Receipt: pos.ReceiptNumber(wt.ID, seq+1), Cashier: "9001", Manager: "9001", Returns: sale.Record.Seq,
+		Lines: []pos.Line{sale.Record.Lines[1]}, Total: 3990, Eligible: 3990, SelfPaid: 3990, Method: pos.PayWeChat}
+	forged.Lines[0].Qty = 1
+	fe, err := pos.Seal(forged, mustKey(t, a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := e.srv.Return(wt, wire.ReturnRequest{Entry: fe}); err != nil || r.Result != wire.ReturnRefused || r.Reason != pos.ECONFLICT {
+		t.Fatalf("server over-return answered %+v, %v", r, err)
+	}
+
+	// The voucher is redeemed: T02 refuses it after its download.
+	if _, err := cb.Download(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Check(code); pos.ErrorCode(err) != pos.EREDEEMEDELSEWHERE {
+		t.Fatalf("T02 before the return: %v", err)
+	}
+
+	// After the window the server refuses (its clock decides), and the
+	// terminal keeps nothing.
+	p, err := a.PrepareReturn(req(pos.ReturnItem{SKU: "YX-CUILAN-250", Qty: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	late := e.dep.Campaign().RedeemUntil.Add(time.Second)
+	e.srv.Now = func() time.Time { return late }
+	r, err := e.srv.Return(wt, wire.ReturnRequest{Entry: p.Entry})
+	e.srv.Now = nil
+	if err != nil || r.Result != wire.ReturnRefused || r.Reason != pos.ECAMPAIGNCLOSED {
+		t.Fatalf("late return answered %+v, %v", r, err)
+	}
+	if err := a.DiscardReturn(p.Entry.Hash, "9001", r.Reason); err != nil {
+		t.Fatal(err)
+	}
+
+	// The tea taken back: the voucher is no longer needed and comes back
+	// whole; the bag keeps its self-paid ¥2.00, the rest is refunded.
+	resp, err = ca.Return(ctx, returnSteps(a, req(pos.ReturnItem{SKU: "YX-CUILAN-250", Qty: 1})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Refund != 2800 || resp.Reinstated != 10000 || len(resp.Vouchers) != 1 {
+		t.Fatalf("second return answered %+v", resp)
+	}
+	if _, err := cb.Download(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Check(code); err != nil {
+		t.Fatalf("T02 refuses the reinstated voucher: %v", err)
+	}
+	again2, err := b.Redeem(bolt.SaleRequest{Cashier: "1001", Codes: []string{code}, Method: pos.PayCash, Items: []bolt.Item{{SKU: "YX-CUILAN-250", Qty: 1}}})
+	if err != nil || again2.Record.VoucherAmount != 10000 {
+		t.Fatalf("T02 redeems the reinstated voucher: %+v, %v", again2, err)
+	}
+	cbres, err := cb.Upload(ctx)
+	if err != nil || cbres != 1 {
+		t.Fatalf("T02 upload: %d, %v", cbres, err)
+	}
+	var status pos.VoucherStatus
+	var total pos.Money
+	v := sale.Record.Vouchers[0]
+	e.srv.Store.ViewLedger(func(l server.LedgerView) error {
+		status, _ = l.Status(v.ID)
+		total, _ = l.RedeemedTotal(v.Campaign, v.Holder)
+		return nil
+	})
+	if status != pos.StatusRedeemedElsewhere || total != pos.Yuan(100) {
+		t.Fatalf("server after the new sale: status %v, member total %s", status, total)
+	}
+}
+
+// TestReturnNeedsServer: an unreachable server refuses the return and
+// nothing is recorded; an answer lost after the server agreed leaves the
+// return pending, which blocks sales until it is sent again.
+func TestReturnNeedsServer(t *testing.T) {
+	e := newEnv(t)
+	a := e.enroll("T01", e.http.URL)
+	if err := a.AddUser(pos.User{ID: "9001", Name: "李经理", Role: pos.RoleManager}, "1357", "tech"); err != nil {
+		t.Fatal(err)
+	}
+	sale := a.redeem(t, e.dep.Code(t, member(1), pos.Yuan(100)))
+	req := bolt.ReturnRequest{Sale: sale.Record.Seq, Items: []pos.ReturnItem{{SKU: "YX-CUILAN-250", Qty: 1}}, Manager: "9001", PIN: "1357", Reason: "质量问题"}
+	opts := fastOptions(100)
+	opts.Server = "http://127.0.0.1:1"
+	down, err := client.New(a.DB, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, _, _ := a.Head()
+	if _, err := down.Return(context.Background(), returnSteps(a, req)); pos.ErrorCode(err) != pos.ESERVEROFFLINE {
+		t.Fatalf("return with the server down: %v", err)
+	}
+	if p, _ := a.PendingReturn(); p != nil {
+		t.Fatalf("a return is pending after the server was down: %+v", p.Record)
+	}
+	if s, _, _ := a.Head(); s != seq {
+		t.Fatalf("ledger head %d, want %d", s, seq)
+	}
+
+	// The server agrees but the answer is lost.
+	up, err := client.New(a.DB, fastOptions(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := up.Upload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.PrepareReturn(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := e.srv.Return(e.wireTerminal(a), wire.ReturnRequest{Entry: p.Entry}); err != nil || r.Result != pos.UploadAccepted {
+		t.Fatalf("server answered %+v, %v", r, err)
+	}
+	if _, err := a.Redeem(bolt.SaleRequest{Cashier: "1001", Items: []bolt.Item{{SKU: "BAG-ECO", Qty: 1}}, Method: pos.PayCash}); pos.ErrorCode(err) != pos.EReturnPending {
+		t.Fatalf("sale while a return is pending: %v", err)
+	}
+	if err := up.ResendPendingReturn(context.Background(), a.DB); err != nil {
+		t.Fatalf("the return sent again: %v", err)
+	}
+	if p, _ := a.PendingReturn(); p != nil {
+		t.Fatal("the return still waits after the server answered")
+	}
+	got, err := a.Record(p.Record.Seq)
+	if err != nil || got.Hash != p.Entry.Hash {
+		t.Fatalf("ledger holds %+v, %v; want the agreed entry %s", got, err, p.Entry.Hash)
+	}
+	if _, err := a.Redeem(bolt.SaleRequest{Cashier: "1001", Items: []bolt.Item{{SKU: "BAG-ECO", Qty: 1}}, Method: pos.PayCash}); err != nil {
+		t.Fatalf("sale after the return: %v", err)
+	}
+	if _, err := up.Upload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	q, err := a.Queue()
+	if err != nil || q.Count != 0 {
+		t.Fatalf("outbox after upload: %+v, %v", q, err)
+	}
+}
+
+func mustKey(t *testing.T, tm *terminal) []byte {
+	t.Helper()
+	k, err := tm.PrivateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
