@@ -190,6 +190,15 @@ type Supervisor struct {
 	sales []supSale
 	// per store, per cashier: records, and manual entries + voids
 	activity map[[2]string]*supCount
+	// per store: the day's returns that changed the forfeited value
+	returns map[string]*supReturns
+}
+
+// supReturns is what a store's returns of the day add to the
+// forfeited-share rule.
+type supReturns struct {
+	forfeit Money
+	refs    []RecordRef
 }
 
 type supSale struct {
@@ -211,10 +220,22 @@ type supCount struct {
 // NewSupervisor returns a Supervisor for CST day (2006-01-02) with cfg's
 // thresholds (zero fields take the defaults).
 func NewSupervisor(cfg AlertConfig, day string) *Supervisor {
-	return &Supervisor{cfg: cfg.withDefaults(), day: day, activity: map[[2]string]*supCount{}}
+	return &Supervisor{cfg: cfg.withDefaults(), day: day, activity: map[[2]string]*supCount{}, returns: map[string]*supReturns{}}
 }
 
 // Add feeds one accepted record of terminal. Records of other days are ignored.
+//
+// A return (KindReturn) counts, on its own day, in the forfeited-share
+// rule alone: its Forfeited (the change of forfeited value: a voucher kept
+// for fewer goods, or released under the campaign's forfeit policy; less
+// when a reinstated voucher's excess is given back) adds to its store's
+// forfeited value, and a return that forfeited more is named among the
+// records. It is not a redemption (no burst, basket, face match or
+// opening-hours rule), and it is not an irregular record of the
+// cashier-share rule, nor one of the cashier's records: a return needs a
+// manager's approval and the server's agreement, it hands back no cash for
+// voucher value (only the self-paid part, by its original method), and
+// counting it would dilute the cashier's share of manual entries and voids.
 func (s *Supervisor) Add(terminal string, r *Record) {
 	if DayOf(r.Time) != s.day {
 		return
@@ -222,6 +243,21 @@ func (s *Supervisor) Add(terminal string, r *Record) {
 	ref := RecordRef{Terminal: terminal, Seq: r.Seq, Receipt: r.Receipt, Time: r.Time}
 	if ref.Receipt == "" {
 		ref.Receipt = ReceiptNumber(terminal, r.Seq)
+	}
+	if r.Kind == KindReturn {
+		if r.Forfeited == 0 {
+			return
+		}
+		a := s.returns[r.Store]
+		if a == nil {
+			a = &supReturns{}
+			s.returns[r.Store] = a
+		}
+		a.forfeit += r.Forfeited
+		if r.Forfeited > 0 {
+			a.refs = append(a.refs, ref)
+		}
+		return
 	}
 	k := [2]string{r.Store, r.Cashier}
 	c := s.activity[k]
@@ -435,6 +471,14 @@ func (s *Supervisor) forfeitShares() []Alert {
 		if ss.forfeit > 0 {
 			a.refs = append(a.refs, ss.ref)
 		}
+	}
+	for st, ret := range s.returns {
+		a := stores[st]
+		if a == nil {
+			continue // no voucher redeemed at the store today: no share to measure
+		}
+		a.forfeit += ret.forfeit
+		a.refs = append(a.refs, ret.refs...)
 	}
 	sort.Strings(names)
 	var out []Alert

@@ -114,6 +114,20 @@ func TestSupervisorRules(t *testing.T) {
 			sales(8, "09:00:00", time.Hour, base),
 			sales(2, "09:30:00", time.Hour, supRec{cashier: "1001", eligible: 0, forfeit: 10000, vouchers: []AppliedVoucher{sv(1001, 10000)}})),
 			want: []AlertRule{AlertForfeitShare}, records: 2, value: 20},
+		{name: "returns forfeiting ¥200 of ¥1000 face", recs: cat(
+			sales(10, "09:00:00", 30*time.Minute, base),
+			sales(2, "15:00:00", time.Hour, supRec{cashier: "1001", kind: KindReturn, forfeit: 10000, vouchers: []AppliedVoucher{sv(1001, 10000)}})),
+			want: []AlertRule{AlertForfeitShare}, records: 2, value: 20},
+		{name: "a return giving a forfeited excess back: under", recs: cat(
+			sales(8, "09:00:00", time.Hour, base),
+			sales(2, "09:30:00", time.Hour, supRec{cashier: "1001", eligible: 0, forfeit: 10000, vouchers: []AppliedVoucher{sv(1001, 10000)}}),
+			sales(1, "18:00:00", 0, supRec{cashier: "1001", kind: KindReturn, forfeit: -1000, vouchers: []AppliedVoucher{sv(1001, 10000)}}))},
+		{name: "returns are neither redemptions nor irregular records", recs: cat(
+			sales(20, "09:00:00", 10*time.Minute, base),
+			sales(20, "09:01:00", 10*time.Minute, supRec{cashier: "1002", eligible: 12000, vouchers: []AppliedVoucher{sv(1001, 10000)}}),
+			sales(5, "21:00:00", time.Minute, supRec{cashier: "1002", kind: KindReturn, eligible: 10000, lines: map[string]int64{"TEA": 1},
+				vouchers: []AppliedVoucher{sv(1001, 10000)}, mode: EntryManual}),
+			sales(1, "13:00:00", time.Minute, supRec{cashier: "1001", kind: KindVoid}))},
 		{name: "forfeited share high but under 10 vouchers: under", recs: sales(5, "09:00:00", time.Hour,
 			supRec{cashier: "1001", forfeit: 5000, vouchers: []AppliedVoucher{sv(1001, 10000)}})},
 		{name: "a sale at 22:00 and one at 07:59", recs: cat(

@@ -2,6 +2,7 @@ package pos
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -291,4 +292,34 @@ func ReturnItems(r *Record) []ReturnItem {
 		out = append(out, ReturnItem{SKU: l.SKU, Qty: l.Qty})
 	}
 	return out
+}
+
+// Returnable returns, per SKU, how many units of sale are left to take
+// back after the returns that st replayed (StateOf): the sale's quantity
+// less what earlier returns took. The terminal's return dialog shows it
+// ("可退 N"); pos.Resettle refuses more by the same count.
+func (st *SaleState) Returnable(sale *Record) map[string]int64 {
+	out := make(map[string]int64, len(sale.Lines))
+	for i, l := range sale.Lines {
+		out[l.SKU] += st.Left[i]
+	}
+	return out
+}
+
+// EReturnElsewhere refuses a return of a sale made at another terminal:
+// goods come back only at the counter (terminal) that sold them, whose
+// ledger holds the sale. Param "terminal" names that terminal.
+const EReturnElsewhere = "return_elsewhere"
+
+// CheckReturnHere refuses a return, at terminal, of the sale with receipt
+// number receipt (e.g. T02-000042) when the number names another terminal
+// (EReturnElsewhere, with params terminal and receipt). A number without a
+// terminal part passes: it can only name a sale of this terminal.
+func CheckReturnHere(receipt, terminal string) error {
+	i := strings.LastIndexByte(receipt, '-')
+	if i <= 0 || receipt[:i] == terminal {
+		return nil
+	}
+	return Errorf(EReturnElsewhere, "sale %s was made at terminal %s: goods come back only at the terminal that sold them", receipt, receipt[:i]).
+		With("terminal", receipt[:i]).With("receipt", receipt)
 }

@@ -55,16 +55,21 @@ func (m *SettlementManifest) Validate() error {
 	return nil
 }
 
-// ReconcileTotals are a terminal's figures of one CST day, net of voids:
-// what the terminal and the server each compare in a reconciliation.
+// ReconcileTotals are a terminal's figures of one CST day, net of voids
+// and returns: what the terminal and the server each compare in a
+// reconciliation (the server counts only the records it accepted).
+// Returns counts the day's return records (退货); a return takes back part
+// of a sale, so Sales − Voids stays the net count of sales.
 type ReconcileTotals struct {
 	Sales         int   `json:"sales"`
 	Voids         int   `json:"voids"`
+	Returns       int   `json:"returns,omitempty"`
 	Total         Money `json:"total"`
 	VoucherAmount Money `json:"voucher_amount"` // applied voucher value
 }
 
-// Add counts r (a sale, or a void with the sale it cancels).
+// Add counts r (a sale, a void with the sale it cancels, or a return,
+// whose own amounts are what it took back).
 func (t *ReconcileTotals) Add(r, sale *Record) {
 	switch {
 	case r.Kind == KindSale:
@@ -77,6 +82,10 @@ func (t *ReconcileTotals) Add(r, sale *Record) {
 			t.Total -= sale.Total
 			t.VoucherAmount -= sale.VoucherAmount
 		}
+	case r.Kind == KindReturn:
+		t.Returns++
+		t.Total -= r.Total
+		t.VoucherAmount -= r.VoucherAmount
 	}
 }
 

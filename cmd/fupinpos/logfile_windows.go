@@ -25,6 +25,10 @@ const WindowsLogFile = "fupinpos.log"
 // fupinpos.log.1 at the next start (the one before that is dropped).
 const windowsLogMax = 4 << 20
 
+// windowsLog is the log file's path once standard error goes there ("":
+// the app has a console or redirected standard error).
+var windowsLog string
+
 func init() {
 	if h, err := syscall.GetStdHandle(syscall.STD_ERROR_HANDLE); err == nil && h != 0 && h != syscall.InvalidHandle {
 		return
@@ -46,6 +50,7 @@ func init() {
 		return
 	}
 	os.Stderr = f
+	windowsLog = path
 	log.SetOutput(f)
 	_ = debug.SetCrashOutput(f, debug.CrashOptions{})
 }

@@ -89,12 +89,26 @@ func main() {
 // holds (pos.EBUSY: a second fupinpos, or posctl): that is said in the
 // language of --lang, else of LANG, with the error code, since the
 // database's saved language cannot be read.
+// fatalHook, when set, also shows the start-up failure to the person at
+// the screen: the Windows build (fatal_windows.go) shows a message box,
+// since a GUI program's standard error only reaches its log file. It gets
+// the messages of the chosen language and what failed wrote, line by
+// line without the "fupinpos: " prefix.
+var fatalHook func(m *assets.Messages, lines []string)
+
 func failed(w io.Writer, err error, flagLang string) int {
+	m := assets.For(firstOf(flagLang, os.Getenv("LANG")))
+	var lines []string
 	if pos.ErrorCode(err) == pos.EBUSY {
-		m := assets.For(firstOf(flagLang, os.Getenv("LANG")))
-		fmt.Fprintf(w, "fupinpos: %s [%s]\n", m.Error(err), pos.EBUSY)
+		lines = append(lines, fmt.Sprintf("%s [%s]", m.Error(err), pos.EBUSY))
 	}
-	fmt.Fprintf(w, "fupinpos: %v\n", err)
+	lines = append(lines, err.Error())
+	for _, l := range lines {
+		fmt.Fprintf(w, "fupinpos: %s\n", l)
+	}
+	if fatalHook != nil {
+		fatalHook(m, lines)
+	}
 	return 1
 }
 
@@ -230,6 +244,14 @@ func run(o options, start time.Time) error {
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				defer cancel()
 				return c.Alerts(ctx, day)
+			}
+			// A return is online only: the server agrees before the
+			// terminal records it (sync/client.ReturnSale).
+			m.Return = func(sale uint64, items []pos.ReturnItem, id, pin, reason string) (uint64, error) {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+				seq, _, err := c.ReturnSale(ctx, d.db, sale, items, id, pin, reason)
+				return seq, err
 			}
 		}
 		m.SelectDay(pos.DayOf(time.Now()))

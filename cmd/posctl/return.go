@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"fupinpos/device/escpos"
 	"fupinpos/pos"
 	"fupinpos/pos/bolt"
 	"fupinpos/sync/client"
@@ -28,17 +29,21 @@ posctl ledger return --resume sends it again (it is counted once).
 
 // ReturnResult is what posctl ledger return --json prints.
 type ReturnResult struct {
-	Receipt    string          `json:"receipt"`
-	Seq        uint64          `json:"seq"`
-	Returns    string          `json:"returns"`
-	Result     string          `json:"result"` // accepted, or duplicate for a return sent again
-	Total      pos.Money       `json:"total"`
-	Refund     pos.Money       `json:"refund"`
-	Method     pos.PayMethod   `json:"method,omitempty"`
-	Reinstated pos.Money       `json:"reinstated"`
-	Forfeited  pos.Money       `json:"forfeited"`
-	Vouchers   []pos.VoucherID `json:"vouchers,omitempty"`
-	Printed    string          `json:"printed,omitempty"`
+	Receipt string `json:"receipt"`
+	Seq     uint64 `json:"seq"`
+	Returns string `json:"returns"`
+	// Manager is the approving manager's id, ManagerName their name as
+	// the slip prints it (resolved as for a void).
+	Manager     string          `json:"manager"`
+	ManagerName string          `json:"manager_name,omitempty"`
+	Result      string          `json:"result"` // accepted, or duplicate for a return sent again
+	Total       pos.Money       `json:"total"`
+	Refund      pos.Money       `json:"refund"`
+	Method      pos.PayMethod   `json:"method,omitempty"`
+	Reinstated  pos.Money       `json:"reinstated"`
+	Forfeited   pos.Money       `json:"forfeited"`
+	Vouchers    []pos.VoucherID `json:"vouchers,omitempty"`
+	Printed     string          `json:"printed,omitempty"`
 }
 
 func cmdReturn(args []string, stdout io.Writer) error {
@@ -82,6 +87,15 @@ func cmdReturn(args []string, stdout io.Writer) error {
 		req.Manager = p.Record.Manager
 		prepare = func() (pos.Entry, error) { return p.Entry, nil }
 	} else {
+		cfg, err := db.Config()
+		if err != nil {
+			return err
+		}
+		// Goods come back at the terminal that sold them: its ledger holds
+		// the sale, and a return record names a sale of its own terminal.
+		if err := pos.CheckReturnHere(*receipt, cfg.Terminal); err != nil {
+			return err
+		}
 		s, err := db.RecordByReceipt(*receipt)
 		if err != nil {
 			return err
@@ -128,6 +142,15 @@ func printReturn(db *bolt.DB, resp *wire.ReturnResponse, printer string, asJSON 
 	res := ReturnResult{Receipt: r.Receipt, Seq: r.Seq, Returns: pos.ReceiptNumber(r.Terminal, r.Returns), Result: string(resp.Result),
 		Total: r.Total, Refund: r.SelfPaid, Method: r.Method, Vouchers: r.Reinstated}
 	res.Reinstated, res.Forfeited = r.ReturnAmounts()
+	// The manager's name by the receipt path, as the slip prints it.
+	res.Manager = r.Manager
+	rc, err := db.Receipt(r.Seq, false, actor)
+	if err != nil {
+		return err
+	}
+	if rc.Cashier != r.Manager {
+		res.ManagerName = rc.Cashier
+	}
 	var printErr error
 	if printer != "" {
 		if printErr = printReceipt(db, r.Seq, false, printer, actor); printErr == nil {
@@ -140,7 +163,8 @@ func printReturn(db *bolt.DB, resp *wire.ReturnResponse, printer string, asJSON 
 		}
 	} else {
 		t := msgs().T
-		fmt.Fprintf(stdout, "%s %s  %s %s\n", t("label.receipt", nil), r.Receipt, t("receipt.returns", nil), res.Returns)
+		fmt.Fprintf(stdout, "%s %s  %s %s  %s %s\n", t("label.receipt", nil), r.Receipt, t("receipt.returns", nil), res.Returns,
+			t("receipt.return_manager", nil), escpos.ReturnManager(rc))
 		fmt.Fprintf(stdout, "  %s %s  %s %s (%s)  %s %s  %s %s\n", t("receipt.return_total", nil), r.Total,
 			t("receipt.refund", nil), r.SelfPaid, payLabel(r.Method), t("receipt.reinstated", nil), res.Reinstated,
 			t("receipt.return_forfeited", nil), res.Forfeited)

@@ -14,8 +14,9 @@ import (
 
 // TestReturnCommand: posctl ledger return exits 0 with the server's
 // agreement (the sale uploaded first), 1 for an over-return and for an
-// unreachable server (nothing recorded), 2 for missing flags; the JSON
-// states the refund and the reinstated voucher.
+// unreachable server (nothing recorded), and for a sale of another
+// terminal (named: 只能在原收银台退货 T02), 2 for missing flags; the JSON
+// states the refund, the reinstated voucher and the manager's name.
 func TestReturnCommand(t *testing.T) {
 	t.Setenv("LANG", "zh_CN.UTF-8")
 	dep := postest.NewDeployment(t, time.Now())
@@ -50,6 +51,14 @@ func TestReturnCommand(t *testing.T) {
 	if res.Receipt != "T01-000002" || res.Returns != "T01-000001" || res.Result != "accepted" || res.Total != 7980 ||
 		res.Refund != 2980 || res.Method != pos.PayWeChat || res.Reinstated != pos.Yuan(50) || len(res.Vouchers) != 1 {
 		t.Fatalf("return JSON %+v", res)
+	}
+	if res.Manager != "9001" || res.ManagerName != "李经理" {
+		t.Fatalf("return JSON names the manager %q %q, want 9001 李经理", res.Manager, res.ManagerName)
+	}
+	// A sale of another terminal of the store: refused here, naming it.
+	if code, out, errOut := posctl(t, "ledger", "return", "--db", db, "--receipt", "T02-000001", "--item", "BAG-ECO:1", "--manager", "9001",
+		"--pin", "8642", "--reason", "顾客退货"); code != 1 || !strings.Contains(errOut, "只能在原收银台退货 T02") || !strings.Contains(errOut, "[return_elsewhere]") {
+		t.Fatalf("return of another terminal's sale: exit %d\n%s%s", code, out, errOut)
 	}
 	if code, out, errOut := ret("--item", "DS-PEAR-5:1"); code != 1 || !strings.Contains(errOut, "[conflict]") {
 		t.Fatalf("over-return: exit %d\n%s%s", code, out, errOut)

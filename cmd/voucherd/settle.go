@@ -204,16 +204,17 @@ func writeFileSync(path string, data []byte) error {
 // (unit id next to its name), a total row per store and a grand total.
 func settlementTable(s *wire.Settlement, t func(string) string) ([]string, [][]report.Cell) {
 	head := []string{t("settle.col.store"), t("settle.col.unit_id"), t("settle.col.unit"), t("settle.col.sales"), t("settle.col.voids"),
-		t("settle.col.vouchers"), t("settle.col.face"), t("settle.col.applied"), t("settle.col.forfeited")}
+		t("settle.col.returns"), t("settle.col.vouchers"), t("settle.col.face"), t("settle.col.applied"), t("settle.col.forfeited")}
 	var rows [][]report.Cell
 	row := func(store, id, name string, r wire.SettlementRow) []report.Cell {
 		return []report.Cell{report.Text(store), report.Text(id), report.Text(name), report.Int(int64(r.Sales)), report.Int(int64(r.Voids)),
-			report.Int(int64(r.Vouchers)), report.Yuan(r.Face), report.Yuan(r.Applied), report.Yuan(r.Forfeited)}
+			report.Int(int64(r.Returns)), report.Int(int64(r.Vouchers)), report.Yuan(r.Face), report.Yuan(r.Applied), report.Yuan(r.Forfeited)}
 	}
 	var sum, grand wire.SettlementRow
 	add := func(a *wire.SettlementRow, r wire.SettlementRow) {
 		a.Sales += r.Sales
 		a.Voids += r.Voids
+		a.Returns += r.Returns
 		a.Vouchers += r.Vouchers
 		a.Face += r.Face
 		a.Applied += r.Applied

@@ -183,13 +183,13 @@ func testSettle(t *testing.T, url string) {
 	}
 	rows := readSettleCSV(t, filepath.Join(out, "settlement-"+day+".csv"))
 	want := [][]string{
-		{"门店", "单位编号", "工作单位", "销售笔数", "撤销笔数", "券数", "券面值", "应付金额（券实际抵扣）", "券余额作废"},
-		{"HF-001", "1001", "合肥市总工会机关", "1", "0", "1", "50.00", "50.00", "0.00"},
-		{"HF-001", "1002", "安徽省电力公司合肥供电公司", "1", "1", "0", "0.00", "0.00", "0.00"},
-		{"HF-001", "", "合计", "2", "1", "1", "50.00", "50.00", "0.00"},
-		{"HF-002", "1003", "合肥市第一人民医院", "1", "0", "1", "100.00", "79.80", "20.20"},
-		{"HF-002", "", "合计", "1", "0", "1", "100.00", "79.80", "20.20"},
-		{"合计", "", "", "3", "1", "2", "150.00", "129.80", "20.20"},
+		{"门店", "单位编号", "工作单位", "销售笔数", "撤销笔数", "退货笔数", "券数", "券面值", "应付金额（券实际抵扣）", "券余额作废"},
+		{"HF-001", "1001", "合肥市总工会机关", "1", "0", "0", "1", "50.00", "50.00", "0.00"},
+		{"HF-001", "1002", "安徽省电力公司合肥供电公司", "1", "1", "0", "0", "0.00", "0.00", "0.00"},
+		{"HF-001", "", "合计", "2", "1", "0", "1", "50.00", "50.00", "0.00"},
+		{"HF-002", "1003", "合肥市第一人民医院", "1", "0", "0", "1", "100.00", "79.80", "20.20"},
+		{"HF-002", "", "合计", "1", "0", "0", "1", "100.00", "79.80", "20.20"},
+		{"合计", "", "", "3", "1", "0", "2", "150.00", "129.80", "20.20"},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("settlement CSV\n got %q\nwant %q", rows, want)
@@ -210,13 +210,13 @@ func testSettle(t *testing.T, url string) {
 	if v, _ := f.GetCellValue("应付结算", "C2"); v != "合肥市总工会机关" {
 		t.Errorf("C2 %q", v)
 	}
-	if v, _ := f.GetCellValue("应付结算", "H5", excelize.Options{RawCellValue: true}); v != "79.8" {
-		t.Errorf("H5 raw %q, want the number 79.8", v)
+	if v, _ := f.GetCellValue("应付结算", "I5", excelize.Options{RawCellValue: true}); v != "79.8" {
+		t.Errorf("I5 raw %q, want the number 79.8", v)
 	}
-	if st, _ := f.GetCellStyle("应付结算", "H5"); st == 0 {
-		t.Error("H5 has no money style")
+	if st, _ := f.GetCellStyle("应付结算", "I5"); st == 0 {
+		t.Error("I5 has no money style")
 	} else if s, _ := f.GetStyle(st); s.CustomNumFmt == nil || *s.CustomNumFmt != "￥#,##0.00" {
-		t.Errorf("H5 style %+v", s)
+		t.Errorf("I5 style %+v", s)
 	}
 	if v, _ := f.GetCellValue("暂不支付", "B3"); v != "T3" {
 		t.Errorf("withheld B3 %q", v)
@@ -239,7 +239,7 @@ func testSettle(t *testing.T, url string) {
 	out2 := filepath.Join(t.TempDir(), "day2")
 	mustRun(t, 0, "settle", "--data", data, "--db", url, "--day", day, "--out", out2)
 	rows = readSettleCSV(t, filepath.Join(out2, "settlement-"+day+".csv"))
-	if rows[1][0] != "HF-001" || rows[1][1] != "1001" || rows[1][3] != "2" || rows[1][7] != "70.00" || rows[len(rows)-1][7] != "149.80" {
+	if rows[1][0] != "HF-001" || rows[1][1] != "1001" || rows[1][3] != "2" || rows[1][8] != "70.00" || rows[len(rows)-1][8] != "149.80" {
 		t.Errorf("after keep A: %q", rows)
 	}
 	withheld = readSettleCSV(t, filepath.Join(out2, "settlement-"+day+"-withheld.csv"))

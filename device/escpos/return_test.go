@@ -14,7 +14,7 @@ import (
 func returnSlip() *pos.Receipt {
 	return &pos.Receipt{
 		StoreName: "合肥百大扶贫专区", Counter: "1", Terminal: "T01", Number: "T01-000009", Returns: "T01-000003",
-		Time: time.Date(2020, 9, 16, 11, 0, 0, 0, pos.CST), Cashier: "2001", Manager: "2001", Reason: "顾客退货", Kind: pos.KindReturn,
+		Time: time.Date(2020, 9, 16, 11, 0, 0, 0, pos.CST), Cashier: "李店长", Manager: "2001", Reason: "顾客退货", Kind: pos.KindReturn,
 		Lines:         []pos.Line{{SKU: "YX-CUILAN-250", Name: "岳西翠兰", Unit: "盒", County: "岳西县", Price: 12800, Qty: 1, Eligible: true}},
 		Total:         12800,
 		Vouchers:      []pos.ReceiptVoucher{{Masked: "2020-****42", Unit: "合肥市总工会机关", Face: 10000, Applied: 10000, Reinstated: true}},
@@ -22,7 +22,8 @@ func returnSlip() *pos.Receipt {
 	}
 }
 
-// TestReturnSlip: the slip names the original receipt and the manager,
+// TestReturnSlip: the slip names the original receipt and the manager
+// (name and id),
 // lists the goods back, says the voucher is reinstated, the refund and its
 // method, and that voucher value is never cash; it fits the paper and
 // never kicks the drawer, even with a cash refund.
@@ -41,7 +42,7 @@ func TestReturnSlip(t *testing.T) {
 				t.Fatal(err)
 			}
 			text := doc.Text()
-			for _, want := range []string{"退货单", "原小票: T01-000003", "经办店长: 2001", "退货原因: 顾客退货", "岳西翠兰", "该券已恢复，可再次使用",
+			for _, want := range []string{"退货单", "原小票: T01-000003", "经办店长: 李店长 (2001)", "退货原因: 顾客退货", "岳西翠兰", "该券已恢复，可再次使用",
 				"券面金额不退现金", "FPR1:T01-000009:0123456789abcdef"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("%d cols, %s: no %q in\n%s", p.Columns, m, want, text)
@@ -64,6 +65,33 @@ func TestReturnSlip(t *testing.T) {
 					t.Errorf("%d cols, %s: the slip kicks the drawer", p.Columns, m)
 				}
 			}
+		}
+	}
+}
+
+// TestReturnManager: the slip names the approving manager by name and id,
+// or by id alone when the receipt path found no name.
+func TestReturnManager(t *testing.T) {
+	for _, c := range []struct{ cashier, manager, want string }{
+		{"李店长", "2001", "李店长 (2001)"},
+		{"2001", "2001", "2001"},
+		{"", "2001", "2001"},
+	} {
+		r := returnSlip()
+		r.Cashier, r.Manager = c.cashier, c.manager
+		if got := ReturnManager(r); got != c.want {
+			t.Errorf("ReturnManager(%q, %q) = %q, want %q", c.cashier, c.manager, got, c.want)
+		}
+		b, err := Receipt(r, Paper58, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := Interpret(b, Paper58)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(doc.Lines, "经办店长: "+c.want) {
+			t.Errorf("no line 经办店长: %s in\n%s", c.want, doc.Text())
 		}
 	}
 }

@@ -53,6 +53,9 @@ func ZReport(d *report.Day, p Profile, labels Labels) ([]byte, error) {
 	} {
 		w.Lines(LeftRight(tr(l, kv.key), kv.value, cols))
 	}
+	if d.Returns > 0 { // 退货: a count of its own, amounts already net of them
+		w.Lines(LeftRight(tr(l, "report.returns"), strconv.Itoa(d.Returns), cols))
+	}
 	for _, s := range []struct {
 		key  string
 		rows []report.Row

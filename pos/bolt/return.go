@@ -233,6 +233,42 @@ func (db *DB) Returns(seq uint64) ([]*pos.Record, error) {
 	return out, err
 }
 
+// Returnable returns, per SKU, how many units of sale seq are left to
+// take back: the sale's quantities less what the returns in its index
+// took (pos.StateOf, as pos.Resettle and the server count them). A voided
+// sale, or a record that is not a sale, has nothing left to take back.
+func (db *DB) Returnable(seq uint64) (map[string]int64, error) {
+	var out map[string]int64
+	err := db.view("read returnable", func(tx *bolt.Tx) error {
+		s, err := readSale(tx, seq)
+		if err != nil {
+			return err
+		}
+		sale := s.Record
+		out = map[string]int64{}
+		if sale.Kind != pos.KindSale {
+			return nil
+		}
+		if b := tx.Bucket(bucketVoids); b != nil && b.Get(u64(seq)) != nil {
+			for _, l := range sale.Lines {
+				out[l.SKU] = 0
+			}
+			return nil
+		}
+		prior, err := returnsOf(tx, seq)
+		if err != nil {
+			return err
+		}
+		st, err := pos.StateOf(sale, prior)
+		if err != nil {
+			return err
+		}
+		out = st.Returnable(sale)
+		return nil
+	})
+	return out, err
+}
+
 func returnsOf(tx *bolt.Tx, seq uint64) ([]*pos.Record, error) {
 	b := tx.Bucket(bucketReturns)
 	if b == nil {

@@ -103,3 +103,49 @@ func TestReturnSteps(t *testing.T) {
 	_, err = f.PrepareReturn(bolt.ReturnRequest{Sale: s.Record.Seq, Items: []pos.ReturnItem{{SKU: "BAG-ECO", Qty: 1}}, Manager: manager, PIN: managerPIN, Reason: "x"})
 	wantCode(t, err, pos.ECAMPAIGNCLOSED)
 }
+
+// TestReturnable: what is left to take back of a sale is its quantities
+// less the returns recorded against it, per SKU (lines of one SKU summed);
+// a voided sale has nothing left; an unknown seq is not found.
+func TestReturnable(t *testing.T) {
+	f := newFixture(t, nil)
+	s := f.MustRedeem(t, sale(pos.PayCash, nil, item("YX-CUILAN-250", 1), item("BAG-ECO", 2), item("BAG-ECO", 1)))
+	left := func(seq uint64) map[string]int64 {
+		t.Helper()
+		m, err := f.Returnable(seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	want := func(got map[string]int64, cuilan, bag int64) {
+		t.Helper()
+		if len(got) != 2 || got["YX-CUILAN-250"] != cuilan || got["BAG-ECO"] != bag {
+			t.Fatalf("returnable %v, want YX-CUILAN-250 %d, BAG-ECO %d", got, cuilan, bag)
+		}
+	}
+	want(left(s.Record.Seq), 1, 3)
+	for _, items := range [][]pos.ReturnItem{{{SKU: "BAG-ECO", Qty: 2}}, {{SKU: "BAG-ECO", Qty: 1}, {SKU: "YX-CUILAN-250", Qty: 1}}} {
+		p, err := f.PrepareReturn(bolt.ReturnRequest{Sale: s.Record.Seq, Items: items, Manager: manager, PIN: managerPIN, Reason: "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.CommitReturn(p.Entry.Hash); err != nil {
+			t.Fatal(err)
+		}
+		if items[0].Qty == 2 {
+			want(left(s.Record.Seq), 1, 1)
+		}
+	}
+	want(left(s.Record.Seq), 0, 0)
+
+	s2 := f.MustRedeem(t, sale(pos.PayCash, nil, item("YX-CUILAN-250", 2), item("BAG-ECO", 1)))
+	want(left(s2.Record.Seq), 2, 1)
+	if _, err := f.Void(s2.Record.Seq, manager, managerPIN, "错单"); err != nil {
+		t.Fatal(err)
+	}
+	want(left(s2.Record.Seq), 0, 0)
+	if _, err := f.Returnable(999); pos.ErrorCode(err) != pos.ENOTFOUND {
+		t.Fatalf("returnable of no record: %v", err)
+	}
+}

@@ -49,6 +49,9 @@ func WriteText(w io.Writer, d *Day, t Translate) error {
 	var tb Table
 	tb.Row(t("report.title")+" "+d.Day, d.Store, d.Terminal, "")
 	tb.Row(t("report.sales"), strconv.Itoa(d.Sales), t("report.voids"), strconv.Itoa(d.Voids))
+	if d.Returns != 0 {
+		tb.Row(t("report.returns"), strconv.Itoa(d.Returns), "", "")
+	}
 	tb.Row(t("label.total"), d.Total.String(), t("label.voucher"), strconv.Itoa(d.Vouchers))
 	tb.Row(t("label.voucher_amount"), d.VoucherAmount.String(), t("label.forfeited"), d.Forfeited.String())
 	tb.Row(t("label.self_paid"), d.SelfPaid.String(), "", "")

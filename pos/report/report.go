@@ -26,7 +26,11 @@ import (
 // The meaning is the same everywhere (screen, CSV, xlsx, Z report): Sales
 // counts what the day's sale records added, Voids what the day's void
 // records took back, Count = Sales − Voids, and every amount is net of the
-// day's voids. Amount is the figure a chart or a printed line shows:
+// day's voids. Returns counts the day's return records (退货) that touched
+// the row: a partial return takes goods and money back without cancelling
+// a sale, so it leaves Count alone, and the amounts are net of it too (Qty
+// drops by the units taken back; a work unit's Count and Face drop by the
+// vouchers a return reinstated). Amount is the figure a chart or a printed line shows:
 // applied voucher value for work units (Face keeps the face value), goods
 // value for products, counties, origin kinds and the certified split, sale
 // total for cashiers, hours and stores, self-paid amount for methods.
@@ -36,6 +40,7 @@ type Row struct {
 	Count     int       `json:"count"`
 	Sales     int       `json:"sales,omitempty"`
 	Voids     int       `json:"voids,omitempty"`
+	Returns   int       `json:"returns,omitempty"`
 	Qty       int64     `json:"qty,omitempty"`
 	Amount    pos.Money `json:"amount"`
 	Face      pos.Money `json:"face,omitempty"`      // face value (work units only)
@@ -59,6 +64,9 @@ func (r *Row) add(sign int) {
 // the number of sale records of the day, Voids the number of void records,
 // Net = Sales − Voids; the amounts are net of the voids. Every output (the
 // manager screen, CSV, xlsx, the Z report) shows these same three counts.
+// Returns is the number of return records (退货) of the day, also counted
+// on their own day: a return takes back part of a sale, so it leaves Net
+// alone, and every amount and breakdown is net of it (see AddRecord).
 //
 // Certified is the goods value of the eligible lines (certified
 // poverty-alleviation products, payable by voucher on the sale day),
@@ -76,6 +84,7 @@ type Day struct {
 	Sales         int       `json:"sales"`
 	Voids         int       `json:"voids"`
 	Net           int       `json:"net"`
+	Returns       int       `json:"returns,omitempty"`
 	Vouchers      int       `json:"vouchers"`
 	Total         pos.Money `json:"total"`
 	VoucherAmount pos.Money `json:"voucher_amount"`
@@ -109,21 +118,23 @@ type Names struct {
 }
 
 // Tx is one ledger record of a day as the transactions sheet shows it. A
-// void carries the amounts of the sale it cancels, negated, so the column
+// void carries the amounts of the sale it cancels, negated, and a return
+// its own amounts, negated (its forfeited change as it is), so the column
 // sums of a day's transactions equal the Day's totals.
 type Tx struct {
 	Seq           uint64         `json:"seq"`
 	Time          time.Time      `json:"time"`
 	Receipt       string         `json:"receipt"`
 	Kind          pos.RecordKind `json:"kind"`
-	Voids         string         `json:"voids,omitempty"` // the receipt a void cancels
+	Voids         string         `json:"voids,omitempty"`   // the receipt a void cancels
+	Returns       string         `json:"returns,omitempty"` // the receipt a return takes goods back from
 	Cashier       string         `json:"cashier"`
 	CashierName   string         `json:"cashier_name"`
 	Mode          pos.EntryMode  `json:"mode,omitempty"`
 	Manager       string         `json:"manager,omitempty"`
 	ManagerName   string         `json:"manager_name,omitempty"`
 	Reason        string         `json:"reason,omitempty"`
-	Vouchers      int            `json:"vouchers"` // vouchers used (negative on a void)
+	Vouchers      int            `json:"vouchers"` // vouchers used (negative on a void; on a return, minus those reinstated)
 	Units         string         `json:"units"`    // issuing work units of the vouchers, by name
 	Goods         string         `json:"goods"`    // the basket: name ×qty; …
 	Total         pos.Money      `json:"total"`
@@ -203,6 +214,17 @@ func (b *Builder) Add(r *pos.Record) { b.AddRecord(r, nil) }
 // AddRecord accounts for ledger record r. For a void, sale is the record
 // it cancels; when nil, a Builder from NewBuilder looks among the sales it
 // was given, and a void of a sale it cannot find is not counted.
+//
+// A return (pos.KindReturn) counts on its own day from its own amounts,
+// which are differences (see pos.Resettle); sale, the sale it returns
+// goods of, may be nil (it only decides OnlyUnit's filter when given).
+// Its lines (goods taken back) are subtracted per product, county, origin
+// kind and certified split; its Total, VoucherAmount and SelfPaid are
+// subtracted, the SelfPaid per payment method; its voucher lines subtract
+// their Applied from their unit's row and add their Forfeited (the change
+// of forfeited value, negative only for a reinstated voucher whose excess
+// had been forfeited); the vouchers it reinstated drop from the voucher
+// count and their face from their unit's face value.
 func (b *Builder) AddRecord(r, sale *pos.Record) {
 	if b.only != "" && pos.DayOf(r.Time) != b.only {
 		return
@@ -223,6 +245,17 @@ func (b *Builder) AddRecord(r, sale *pos.Record) {
 		if sale != nil && sale.Kind == pos.KindSale && sale.Seq == r.Voids && b.counts(sale) {
 			b.account(r.Time, r, sale, -1)
 			b.tx(r, sale, -1)
+		}
+	case pos.KindReturn:
+		if sale == nil && b.sales != nil {
+			sale = b.sales[r.Returns]
+		}
+		if sale != nil && (sale.Kind != pos.KindSale || sale.Seq != r.Returns) {
+			sale = nil
+		}
+		if (sale != nil && b.counts(sale)) || (sale == nil && b.counts(r)) {
+			b.accountReturn(r)
+			b.txReturn(r)
 		}
 	}
 }
@@ -286,6 +319,35 @@ func (b *Builder) tx(r, s *pos.Record, sign int) {
 		return
 	}
 	a.txs = append(a.txs, x)
+}
+
+// txReturn adds the transaction row of return r: its amounts negated, its
+// forfeited change as it is, minus the vouchers it reinstated.
+func (b *Builder) txReturn(r *pos.Record) {
+	x := Tx{Seq: r.Seq, Time: r.Time, Receipt: r.Receipt, Kind: r.Kind, Returns: pos.ReceiptNumber(r.Terminal, r.Returns),
+		Cashier: r.Cashier, CashierName: b.names.Cashier(r.Cashier), Manager: r.Manager, Reason: r.Reason,
+		Vouchers: -len(r.Reinstated), Total: -r.Total, VoucherAmount: -r.VoucherAmount, SelfPaid: -r.SelfPaid,
+		Forfeited: r.Forfeited, Method: r.Method}
+	if x.Manager != "" {
+		x.ManagerName = b.names.Cashier(x.Manager)
+	}
+	var units, goods []string
+	seen := map[uint32]bool{}
+	for _, v := range r.Vouchers {
+		if !seen[v.Unit] {
+			seen[v.Unit] = true
+			units = append(units, b.unitName(v.Unit))
+		}
+	}
+	for _, l := range r.Lines {
+		goods = append(goods, fmt.Sprintf("%s×%d", l.Name, -l.Qty))
+	}
+	x.Units, x.Goods = strings.Join(units, "、"), strings.Join(goods, "; ")
+	if b.onTx != nil {
+		b.onTx(x)
+		return
+	}
+	b.day(r.Time, r).txs = append(b.day(r.Time, r).txs, x)
 }
 
 func (b *Builder) unitName(id uint32) string {
@@ -417,6 +479,96 @@ func (b *Builder) account(t time.Time, r, s *pos.Record, sign int) {
 		pm.add(sign)
 		pm.Amount += m * s.SelfPaid
 		pm.SelfPaid += m * s.SelfPaid
+	}
+}
+
+// accountReturn takes back return r on its own day (see AddRecord).
+func (b *Builder) accountReturn(r *pos.Record) {
+	a := b.day(r.Time, r)
+	d := &a.d
+	d.Returns++
+	total, voucher, forfeited, selfPaid, vouchers := r.Total, r.VoucherAmount, r.Forfeited, r.SelfPaid, len(r.Reinstated)
+	if b.unit != 0 {
+		total, voucher, forfeited, selfPaid, vouchers = 0, 0, 0, 0, 0
+		for _, v := range r.Vouchers {
+			if v.Unit == b.unit {
+				voucher += v.Applied
+				forfeited += v.Forfeited
+				if slices.Contains(r.Reinstated, v.ID) {
+					vouchers++
+				}
+			}
+		}
+	}
+	d.Vouchers -= vouchers
+	d.Total -= total
+	d.VoucherAmount -= voucher
+	d.Forfeited += forfeited
+	d.SelfPaid -= selfPaid
+	touched := map[*Row]bool{}
+	ret := func(x *Row) {
+		if !touched[x] {
+			touched[x] = true
+			x.Returns++
+		}
+	}
+	for _, v := range r.Vouchers {
+		if b.unit != 0 && v.Unit != b.unit {
+			continue
+		}
+		u := row(a.unit, strconv.FormatUint(uint64(v.Unit), 10), b.unitName(v.Unit))
+		ret(u)
+		u.Amount -= v.Applied
+		u.Voucher -= v.Applied
+		u.Forfeited += v.Forfeited
+		if slices.Contains(r.Reinstated, v.ID) {
+			u.Count--
+			u.Face -= v.Face
+		}
+	}
+	for _, l := range r.Lines {
+		amount := l.Amount()
+		p := row(a.product, l.SKU, l.Name)
+		county := l.County
+		if county == "" {
+			county = "-"
+		}
+		c := row(a.county, county, county)
+		kind, cert := KeyNoOrigin, KeyCertified
+		if reason := l.SelfPayReason(); reason != "" {
+			cert = reason
+			d.NonCertified -= amount
+		} else {
+			d.Certified -= amount
+		}
+		if cert != pos.ReasonNotEligible {
+			kind = string(l.Origin.Or())
+		}
+		for _, x := range []*Row{p, c, row(a.origin, kind, kind), row(a.cert, cert, cert)} {
+			ret(x)
+			x.Qty -= l.Qty
+			x.Amount -= amount
+		}
+	}
+	c := row(a.cashier, r.Cashier, b.names.Cashier(r.Cashier))
+	h := row(a.hour, fmt.Sprintf("%02d", r.Time.In(pos.CST).Hour()), fmt.Sprintf("%02d:00", r.Time.In(pos.CST).Hour()))
+	st := row(a.store, r.Store, r.Store)
+	for _, x := range []*Row{c, h, st} {
+		ret(x)
+		x.Amount -= total
+		x.Voucher -= voucher
+		x.Forfeited += forfeited
+		x.SelfPaid -= selfPaid
+	}
+	if selfPaid > 0 {
+		method := string(r.Method)
+		if method == "" {
+			method = "none"
+		}
+		pm := row(a.pm, method, method)
+		ret(pm)
+		pm.Amount -= selfPaid
+		pm.SelfPaid -= selfPaid
 	}
 }
 

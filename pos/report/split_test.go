@@ -96,9 +96,9 @@ func TestOriginAndCertifiedSplit(t *testing.T) {
 	if err := WriteSummaryCSV(&csvb, d, nil); err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"\n2020-08-02,按产地类型,designated_point,定点扶贫点,2,0,2,,2,188.00,,,,\n",
-		"\n2020-08-02,按是否认定,certified,认定产品,1,2,-1,,-2,-1.80,,,,\n",
-		"\n2020-08-02,按是否认定,cert_expired,扶贫产品认定已过期,1,0,1,,1,60.00,,,,\n"} {
+	for _, w := range []string{"\n2020-08-02,按产地类型,designated_point,定点扶贫点,2,0,2,,2,188.00,,,,,0\n",
+		"\n2020-08-02,按是否认定,certified,认定产品,1,2,-1,,-2,-1.80,,,,,0\n",
+		"\n2020-08-02,按是否认定,cert_expired,扶贫产品认定已过期,1,0,1,,1,60.00,,,,,0\n"} {
 		if !strings.Contains(csvb.String(), w) {
 			t.Errorf("csv lacks %q:\n%s", w, csvb.String())
 		}

@@ -93,16 +93,17 @@ func CertifiedName(t Translate, key string) string {
 
 // SummaryTable lays out d for an export: a header in t's language (nil:
 // Chinese), the total row (sales, voids and net count as on the screen and
-// the Z report), then each breakdown line with its id and name.
+// the Z report), then each breakdown line with its id and name; the last
+// column counts the day's returns (退货) in each.
 func SummaryTable(d *Day, t Translate) ([]string, [][]Cell) {
 	t = t.or()
 	head := []string{t("ui.manager.day"), t("report.section"), t("report.id"), t("report.name"),
 		t("report.sales"), t("report.voids"), t("report.net"), t("receipt.voucher_count"), t("report.qty"),
-		t("report.amount"), t("label.value"), t("label.voucher_amount"), t("label.forfeited"), t("label.self_paid")}
+		t("report.amount"), t("label.value"), t("label.voucher_amount"), t("label.forfeited"), t("label.self_paid"), t("report.returns")}
 	none := Cell{}
 	rows := [][]Cell{{Text(d.Day), Text(t("label.total")), Text(d.Terminal), Text(d.Store),
 		Int(int64(d.Sales)), Int(int64(d.Voids)), Int(int64(d.Net)), Int(int64(d.Vouchers)), none,
-		Yuan(d.Total), none, Yuan(d.VoucherAmount), Yuan(d.Forfeited), Yuan(d.SelfPaid)}}
+		Yuan(d.Total), none, Yuan(d.VoucherAmount), Yuan(d.Forfeited), Yuan(d.SelfPaid), Int(int64(d.Returns))}}
 	for _, s := range d.Sections() {
 		for _, r := range s.Rows {
 			label := r.Label
@@ -124,7 +125,7 @@ func SummaryTable(d *Day, t Translate) ([]string, [][]Cell) {
 			}
 			rows = append(rows, []Cell{Text(d.Day), Text(t(s.Key)), Text(r.Key), Text(label),
 				Int(int64(r.Sales)), Int(int64(r.Voids)), Int(int64(r.Count)), vouchers, qty,
-				Yuan(r.Amount), face, voucher, forf, self})
+				Yuan(r.Amount), face, voucher, forf, self, Int(int64(r.Returns))})
 		}
 	}
 	return head, rows
@@ -133,14 +134,16 @@ func SummaryTable(d *Day, t Translate) ([]string, [][]Cell) {
 // TransactionTable lays out a day's records, one row each: time (CST),
 // receipt, kind, the receipt a void cancels, cashier id and name, entry
 // mode, approving manager id and name, reason, vouchers, their work units,
-// the goods, total, voucher amount, self-paid, forfeited and method. A
-// void's amounts are negative, so each column sums to the Day's figure.
+// the goods, total, voucher amount, self-paid, forfeited, method and, last,
+// the receipt a return takes goods back from. A void's and a return's
+// amounts are negative (a return's forfeited change as it is), so each
+// column sums to the Day's figure.
 func TransactionTable(txs []Tx, t Translate) ([]string, [][]Cell) {
 	t = t.or()
 	head := []string{t("report.time"), t("label.receipt"), t("report.kind"), t("receipt.voids"),
 		t("report.cashier_id"), t("receipt.cashier"), t("report.mode"), t("report.manager_id"), t("report.manager"),
 		t("report.reason"), t("receipt.voucher_count"), t("label.unit"), t("report.goods"),
-		t("label.total"), t("label.voucher_amount"), t("label.self_paid"), t("label.forfeited"), t("report.by_method")}
+		t("label.total"), t("label.voucher_amount"), t("label.self_paid"), t("label.forfeited"), t("report.by_method"), t("report.returns_receipt")}
 	rows := make([][]Cell, 0, len(txs))
 	for _, x := range txs {
 		mode := ""
@@ -154,7 +157,7 @@ func TransactionTable(txs []Tx, t Translate) ([]string, [][]Cell) {
 		rows = append(rows, []Cell{Text(x.Time.In(pos.CST).Format("2006-01-02 15:04:05")), Text(x.Receipt),
 			Text(t("report.kind." + string(x.Kind))), Text(x.Voids), Text(x.Cashier), Text(x.CashierName), Text(mode),
 			Text(x.Manager), Text(x.ManagerName), Text(x.Reason), Int(int64(x.Vouchers)), Text(x.Units), Text(x.Goods),
-			Yuan(x.Total), Yuan(x.VoucherAmount), Yuan(x.SelfPaid), Yuan(x.Forfeited), Text(method)})
+			Yuan(x.Total), Yuan(x.VoucherAmount), Yuan(x.SelfPaid), Yuan(x.Forfeited), Text(method), Text(x.Returns)})
 	}
 	return head, rows
 }

@@ -29,7 +29,9 @@ const (
 	keypadQtyDigits    = 4 // pos.ValidateLines allows 9999
 )
 
-// The keys of a Keypad, as Press takes them.
+// The keys of a Keypad, as Press takes them. KeypadBack is the backspace
+// key's identity only: its button shows BackspaceIcon, since the ⌫ glyph
+// (U+232B) is in neither the CJK font nor its GB2312 subset.
 const (
 	KeypadBack  = "⌫"
 	KeypadClear = "C"
@@ -93,7 +95,8 @@ func NewKeypad(tr Tr, win fyne.Window, mode KeypadMode, label string) *Keypad {
 	if mode == KeypadQty {
 		k.buttons["."].Disable()
 	}
-	back := key(KeypadBack, KeypadBack)
+	back := key(KeypadBack, "")
+	back.SetIcon(BackspaceIcon)
 	clear := key(KeypadClear, tr.T("ui.keypad.clear"))
 	k.OK = key(KeypadOK, tr.T("ui.ok"))
 	k.OK.Importance = widget.HighImportance
@@ -103,6 +106,14 @@ func NewKeypad(tr Tr, win fyne.Window, mode KeypadMode, label string) *Keypad {
 	k.show()
 	return k
 }
+
+// backspaceSVG is the Material Design "backspace" icon (Apache-2.0, the
+// icon set Fyne's own icons come from).
+const backspaceSVG = `<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24"><path fill="#000000" d="M22 3H7c-.69 0-1.23.35-1.59.88L0 12l5.41 8.11c.36.53.9.89 1.59.89h15c1.1 0 2-.9 2-2V5c0-1.1-.9-2-2-2zm-3 12.59L17.59 17 14 13.41 10.41 17 9 15.59 12.59 12 9 8.41 10.41 7 14 10.59 17.59 7 19 8.41 15.41 12 19 15.59z"/></svg>`
+
+// BackspaceIcon is the backspace key's icon on the keypad and the login
+// PIN pad, drawn in the theme's foreground colour.
+var BackspaceIcon fyne.Resource = theme.NewThemedResource(fyne.NewStaticResource("backspace.svg", []byte(backspaceSVG)))
 
 // CreateRenderer implements fyne.Widget.
 func (k *Keypad) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(k.content) }

@@ -22,9 +22,11 @@ type Login struct {
 	Message *widget.Label
 	// Unlock opens the manager's unlock dialog.
 	Unlock *widget.Button
-	ids    []string
-	names  []string
-	root   fyne.CanvasObject
+	// Back is the PIN pad's backspace key (BackspaceIcon).
+	Back  *widget.Button
+	ids   []string
+	names []string
+	root  fyne.CanvasObject
 	// OnLogin receives the logged-in user.
 	OnLogin func(*pos.User)
 }
@@ -51,11 +53,15 @@ func NewLogin(tr Tr, store Store, title string) *Login {
 	l.PIN.SetPlaceHolder(tr.T("ui.login.pin"))
 	l.PIN.OnSubmitted = func(string) { l.Submit() }
 	pad := container.NewGridWithColumns(3)
-	for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"} {
+	for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", KeypadBack, "0", "OK"} {
 		k := k
-		b := widget.NewButton(k, func() {
+		text := k
+		if k == KeypadBack {
+			text = ""
+		}
+		b := widget.NewButton(text, func() {
 			switch k {
-			case "⌫":
+			case KeypadBack:
 				if n := len(l.PIN.Text); n > 0 {
 					l.PIN.SetText(l.PIN.Text[:n-1])
 				}
@@ -65,8 +71,12 @@ func NewLogin(tr Tr, store Store, title string) *Login {
 				l.PIN.SetText(l.PIN.Text + k)
 			}
 		})
-		if k == "OK" {
+		switch k {
+		case "OK":
 			b.Importance = widget.HighImportance
+		case KeypadBack:
+			b.SetIcon(BackspaceIcon)
+			l.Back = b
 		}
 		pad.Add(b)
 	}

@@ -297,7 +297,9 @@ func (m *Manager) show() {
 		container.NewTabItem(m.tr.T("report.by_cashier"), container.NewVScroll(BarChart(d.ByCashier, none))),
 		container.NewTabItem(m.tr.T("report.by_hour"), container.NewVScroll(BarChart(d.ByHour, none))),
 		container.NewTabItem(m.tr.T("report.by_method"), container.NewVScroll(BarChart(methods, none))),
-		container.NewTabItem(m.tr.T("ui.manager.sales"), container.NewVScroll(m.salesList())),
+		container.NewTabItem(m.tr.T("ui.manager.sales"), container.NewBorder(
+			container.NewHBox(widget.NewButtonWithIcon(m.tr.T("ui.manager.return_by_receipt"), theme.ContentUndoIcon(), m.AskReturnByReceipt)),
+			nil, nil, nil, container.NewVScroll(m.salesList()))),
 		container.NewTabItem(m.incidentsTitle(), container.NewVScroll(m.incidentsList())),
 		container.NewTabItem(m.tr.T("ui.manager.users"), container.NewVScroll(m.usersList())),
 		container.NewTabItem(m.alertsTitle(sel), container.NewVScroll(m.alertsList(sel))),

@@ -17,34 +17,54 @@ import (
 // goroutine and may take as long as the network does.
 type ReturnFunc func(sale uint64, items []pos.ReturnItem, managerID, managerPIN, reason string) (uint64, error)
 
-// returnLine is one product of a sale in the return dialog.
+// returnLine is one product of a sale in the return dialog: sold, and
+// left to take back after earlier returns (可退).
 type returnLine struct {
-	sku, name string
-	sold      int64
-	qty       *KeyEntry
+	sku, name  string
+	sold, left int64
+	qty        *KeyEntry
 }
 
-// askReturn opens the return dialog of sale r: a quantity per product
-// (empty = none back), the reason, and the manager's id and PIN. The PIN
+// askReturn opens the return dialog of sale r: per product the quantity
+// sold and what is left to take back after earlier returns (可退 N), an
+// entry for the quantity (empty = none back; it never holds more than is
+// left, and a product with nothing left is disabled), the reason, and the
+// manager's id and PIN. A sale with nothing left says so instead. The PIN
 // is checked at once (the dialog stays open on a wrong one); the server's
 // part runs after the dialog closed (RunReturn).
 func (m *Manager) askReturn(r *pos.Record) {
+	left, err := m.store.Returnable(r.Seq)
+	if err != nil {
+		m.Message.SetText(m.tr.Err(err))
+		return
+	}
 	var lines []*returnLine
 	seen := map[string]*returnLine{}
+	some := false
 	for _, l := range r.Lines {
 		if rl := seen[l.SKU]; rl != nil {
 			rl.sold += l.Qty
 			continue
 		}
-		rl := &returnLine{sku: l.SKU, name: l.Name, sold: l.Qty, qty: NewKeyEntry(m.win)}
+		rl := &returnLine{sku: l.SKU, name: l.Name, left: left[l.SKU], sold: l.Qty, qty: NewKeyEntry(m.win)}
 		rl.qty.SetPlaceHolder("0")
+		rl.qty.OnChanged = rl.clamp
+		if rl.left <= 0 {
+			rl.qty.Disable()
+		} else {
+			some = true
+		}
 		seen[l.SKU] = rl
 		lines = append(lines, rl)
+	}
+	if !some {
+		m.Message.SetText(m.tr.T("ui.return.all_back", "receipt", r.Receipt))
+		return
 	}
 	var items []*widget.FormItem
 	for _, rl := range lines {
 		fi := widget.NewFormItem(rl.name, rl.qty)
-		fi.HintText = m.tr.T("ui.return.sold", "qty", strconv.FormatInt(rl.sold, 10))
+		fi.HintText = m.tr.T("ui.return.left", "sold", strconv.FormatInt(rl.sold, 10), "left", strconv.FormatInt(rl.left, 10))
 		items = append(items, fi)
 	}
 	reason := NewKeyEntry(m.win)
@@ -66,9 +86,65 @@ func (m *Manager) askReturn(r *pos.Record) {
 		m.RunReturn(r.Seq, want, id.Text, pin.Text, strings.TrimSpace(reason.Text), nil)
 		return ""
 	})
-	if d != nil && m.win != nil && len(lines) > 0 {
-		m.win.Canvas().Focus(lines[0].qty)
+	if d != nil && m.win != nil {
+		for _, rl := range lines {
+			if !rl.qty.Disabled() {
+				m.win.Canvas().Focus(rl.qty)
+				break
+			}
+		}
 	}
+}
+
+// clamp keeps the quantity typed within what is left to take back: a
+// number above it becomes it.
+func (rl *returnLine) clamp(text string) {
+	n, err := strconv.ParseInt(strings.TrimSpace(text), 10, 64)
+	if err == nil && n > rl.left {
+		rl.qty.SetText(strconv.FormatInt(rl.left, 10))
+	}
+}
+
+// AskReturnByReceipt asks for the receipt number of the sale whose goods
+// come back (typed, or the receipt's audit QR code scanned: FPR1:NO:…) and
+// opens its return dialog. A sale of another terminal is refused at once,
+// naming the terminal that sold it (只能在原收银台退货 T02).
+func (m *Manager) AskReturnByReceipt() {
+	no := NewKeyEntry(m.win)
+	no.SetPlaceHolder("T01-000042")
+	var sale *pos.Record
+	d := FormModal(m.tr, m.win, "manager-return-receipt", m.tr.T("ui.manager.return"), []*widget.FormItem{
+		widget.NewFormItem(m.tr.T("receipt.returns"), no)}, func() string {
+		r, err := m.store.ReturnSale(ReceiptOfScan(no.Text))
+		if err != nil {
+			return m.returnError(err)
+		}
+		sale = r
+		return ""
+	})
+	if d == nil {
+		return
+	}
+	if m.win != nil {
+		m.win.Canvas().Focus(no)
+	}
+	d.SetOnClosed(func() {
+		if sale != nil {
+			m.askReturn(sale)
+		}
+	})
+}
+
+// ReceiptOfScan returns the receipt number in text: the number itself, or
+// the one inside a receipt's audit QR payload (pos.AuditCode, FPR1:NO:HASH).
+func ReceiptOfScan(text string) string {
+	text = strings.TrimSpace(text)
+	if rest, ok := strings.CutPrefix(text, "FPR1:"); ok {
+		if no, _, ok := strings.Cut(rest, ":"); ok {
+			return no
+		}
+	}
+	return text
 }
 
 // returnItems reads the quantities of the dialog, or says what is wrong.
@@ -80,8 +156,11 @@ func (m *Manager) returnItems(lines []*returnLine) ([]pos.ReturnItem, string) {
 			continue
 		}
 		n, err := strconv.ParseInt(t, 10, 64)
-		if err != nil || n <= 0 || n > rl.sold {
+		if err != nil || n <= 0 {
 			return nil, m.tr.T("ui.return.bad_qty", "sku", rl.name)
+		}
+		if n > rl.left {
+			return nil, m.tr.T("ui.return.over", "sku", rl.name, "left", strconv.FormatInt(rl.left, 10))
 		}
 		out = append(out, pos.ReturnItem{SKU: rl.sku, Qty: n})
 	}
@@ -158,6 +237,8 @@ func (m *Manager) returnError(err error) string {
 		return m.tr.T("ui.return.pending", "receipt", p["receipt"])
 	case pos.ESYNC:
 		return m.tr.T("ui.return.sync")
+	case pos.EReturnElsewhere:
+		return m.tr.T("ui.return.elsewhere", "terminal", p["terminal"])
 	case pos.ECONFLICT:
 		if p["sku"] != "" {
 			return m.tr.T("ui.return.over", "sku", p["sku"], "left", p["left"])

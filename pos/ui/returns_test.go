@@ -1,16 +1,20 @@
 package ui_test
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"fupinpos/pos"
 	"fupinpos/pos/ui"
+	"fupinpos/pos/ui/uitest"
 )
 
 func runReturn(t *testing.T, m *ui.Manager, sale uint64, items []pos.ReturnItem) error {
@@ -98,4 +102,124 @@ func overlayHas(win fyne.Window, text string) bool {
 		}
 	}
 	return false
+}
+
+// dialogEntries returns the enabled-or-not KeyEntries of the top dialog, in
+// layout order, and the texts it shows (labels and form hints).
+func dialogEntries(win fyne.Window) ([]*ui.KeyEntry, []string) {
+	var es []*ui.KeyEntry
+	var texts []string
+	top := win.Canvas().Overlays().Top()
+	if top == nil {
+		return nil, nil
+	}
+	for _, o := range test.LaidOutObjects(top) {
+		switch x := o.(type) {
+		case *ui.KeyEntry:
+			es = append(es, x)
+		case *canvas.Text:
+			texts = append(texts, x.Text)
+		case *widget.Label:
+			texts = append(texts, x.Text)
+		}
+	}
+	return es, texts
+}
+
+// TestReturnDialogLeft: the return dialog shows per product what was sold
+// and what is left after earlier returns (可退 N), the quantity entry never
+// holds more than that, and a sale with nothing left opens no dialog but
+// says so; by receipt number, a sale of another terminal is refused
+// naming it, and this terminal's number (or the receipt's QR) opens it.
+func TestReturnDialogLeft(t *testing.T) {
+	f, m, _ := managerDay(t, 0)
+	db := f.store.DB
+	cat, err := f.store.Catalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sku := cat.Products[0].SKU
+	seq, _, err := f.store.Commit(ui.Sale{Cashier: uitest.CashierID, Lines: []pos.Line{{SKU: sku, Qty: 3}}, Method: pos.PayCash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SelectDay(pos.DayOf(uitest.DemoNow))
+	selectTab(t, f.win, "交易明细")
+	m.Return = func(sale uint64, items []pos.ReturnItem, id, pin, reason string) (uint64, error) {
+		e, err := db.PrepareReturnEntry(sale, items, id, pin, reason)
+		if err != nil {
+			return 0, err
+		}
+		return db.CommitReturnEntry(e.Hash)
+	}
+	open := func(sold, left int64, typed, want string) {
+		t.Helper()
+		test.Tap(button(t, f.win, "退货"))
+		es, texts := dialogEntries(f.win)
+		hint := fmt.Sprintf("已售 %d，可退 %d", sold, left)
+		if len(es) == 0 || !slices.Contains(texts, hint) {
+			t.Fatalf("return dialog: no %q in %q", hint, texts)
+		}
+		test.Type(es[0], typed)
+		if es[0].Text != want {
+			t.Fatalf("typed %q with %d left: entry holds %q, want %q", typed, left, es[0].Text, want)
+		}
+		test.Tap(dialogButton(t, f.win, "取消"))
+	}
+	open(3, 3, "5", "3")
+	if err := runReturn(t, m, seq, []pos.ReturnItem{{SKU: sku, Qty: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	open(3, 1, "2", "1")
+	if err := runReturn(t, m, seq, []pos.ReturnItem{{SKU: sku, Qty: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	m.Message.SetText("")
+	test.Tap(button(t, f.win, "退货"))
+	if top := f.win.Canvas().Overlays().Top(); top != nil {
+		t.Fatal("a return dialog for a sale with nothing left")
+	}
+	if want := "T01-000001 的商品已全部退回，没有可退的了"; m.Message.Text != want {
+		t.Fatalf("message %q, want %q", m.Message.Text, want)
+	}
+
+	for _, c := range []struct{ typed, want string }{
+		{"T02-000001", "只能在原收银台退货 T02"},
+		{"T01-000009", "T01-000009"}, // not found: the error names it
+	} {
+		m.AskReturnByReceipt()
+		es, _ := dialogEntries(f.win)
+		if len(es) != 1 {
+			t.Fatalf("receipt dialog entries %d", len(es))
+		}
+		test.Type(es[0], c.typed)
+		test.Tap(dialogButton(t, f.win, "确定"))
+		_, texts := dialogEntries(f.win)
+		if !slices.ContainsFunc(texts, func(s string) bool { return strings.Contains(s, c.want) }) {
+			t.Fatalf("receipt %s: no %q in %q", c.typed, c.want, texts)
+		}
+		test.Tap(dialogButton(t, f.win, "取消"))
+	}
+	m.AskReturnByReceipt()
+	es, _ := dialogEntries(f.win)
+	test.Type(es[0], "FPR1:T01-000001:0123456789abcdef")
+	test.Tap(dialogButton(t, f.win, "确定"))
+	if f.win.Canvas().Overlays().Top() != nil || m.Message.Text != "T01-000001 的商品已全部退回，没有可退的了" {
+		t.Fatalf("the receipt's QR did not find the sale: %q", m.Message.Text)
+	}
+}
+
+// TestReceiptOfScan: a receipt number typed, or the receipt's audit QR.
+func TestReceiptOfScan(t *testing.T) {
+	for in, want := range map[string]string{
+		"T01-000042":                        "T01-000042",
+		" T01-000042\n":                     "T01-000042",
+		"FPR1:T01-000042:0123456789abcdef":  "T01-000042",
+		"FPR1:T-A-01-000042:0123456789abcd": "T-A-01-000042",
+		"FPR1:garbage":                      "FPR1:garbage",
+	} {
+		if got := ui.ReceiptOfScan(in); got != want {
+			t.Errorf("ReceiptOfScan(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

@@ -14,6 +14,11 @@ import (
 // did not; the offline limits of pos.Evaluate follow from that.
 func (c *Client) Sync(ctx context.Context) error {
 	_, err := c.Upload(ctx)
+	if rs, ok := c.db.(ReturnStore); ok && err == nil {
+		// A return the server may hold but never answered blocks sales
+		// until it is settled: send it again as soon as the server answers.
+		err = c.ResendPendingReturn(ctx, rs)
+	}
 	if err == nil {
 		var skew time.Duration
 		skew, err = c.Download(ctx)

@@ -247,8 +247,9 @@ func TestReturnNeedsServer(t *testing.T) {
 	if _, err := a.Redeem(bolt.SaleRequest{Cashier: "1001", Items: []bolt.Item{{SKU: "BAG-ECO", Qty: 1}}, Method: pos.PayCash}); pos.ErrorCode(err) != pos.EReturnPending {
 		t.Fatalf("sale while a return is pending: %v", err)
 	}
-	if err := up.ResendPendingReturn(context.Background(), a.DB); err != nil {
-		t.Fatalf("the return sent again: %v", err)
+	// The pump's next sync sends it again (Sync → ResendPendingReturn).
+	if err := up.Sync(context.Background()); err != nil {
+		t.Fatalf("the return sent again by the next sync: %v", err)
 	}
 	if p, _ := a.PendingReturn(); p != nil {
 		t.Fatal("the return still waits after the server answered")

@@ -7,7 +7,9 @@ import (
 
 // Reconcile answers PathReconcile for terminal t: how the server holds t's
 // records req.From..req.To (the terminal's seqs of CST day req.Day), and
-// the server's totals of the accepted ones on that day. It reads those
+// the server's totals of the accepted ones on that day (sales, voids and
+// returns: a return counts once, as the one record the server holds for
+// its seq, however often it was sent). It reads those
 // records by key, not the day's ledger.
 func (s *Server) Reconcile(t *wire.Terminal, req wire.ReconcileRequest) (*wire.ReconcileResponse, error) {
 	if _, err := pos.ParseDay(req.Day); err != nil {

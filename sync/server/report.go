@@ -56,6 +56,8 @@ func (s *Server) Report(day string, unit uint32) (*wire.Report, error) {
 					}
 				}
 				b.AddRecord(r, sale) // a void without its accepted sale is not counted
+			case r.Kind == pos.KindReturn:
+				b.AddRecord(r, nil) // a return counts on its own day from its own amounts
 			}
 			return nil
 		})
@@ -74,7 +76,7 @@ func wireReport(d *report.Day, unit uint32) *wire.Report {
 		}
 		return r
 	}
-	return &wire.Report{Day: d.Day, Unit: unit, Sales: d.Sales, Voids: d.Voids, Vouchers: d.Vouchers,
+	return &wire.Report{Day: d.Day, Unit: unit, Sales: d.Sales, Voids: d.Voids, Returns: d.Returns, Vouchers: d.Vouchers,
 		Total: d.Total, VoucherAmount: d.VoucherAmount, Forfeited: d.Forfeited, SelfPaid: d.SelfPaid,
 		Certified: d.Certified, NonCertified: d.NonCertified,
 		ByUnit: rows(d.ByUnit), ByStore: rows(d.ByStore), ByProduct: rows(d.ByProduct), ByCounty: rows(d.ByCounty),

@@ -159,7 +159,14 @@ func payable(sr *StoredRecord, names []naming) (string, []uint64) {
 // Settlement adds up what the union owes the stores (or store) for CST day:
 // per store and work unit, the applied value of the vouchers of the day's
 // paid sales, less the sales voided on the day (a void counts on its own
-// day against the sale it cancels, when that sale is paid). Records whose
+// day against the sale it cancels, when that sale is paid) and less the
+// returns (退货) accepted on the day of such sales: a return counts on its
+// own day, its voucher lines taking their Applied (voucher value taken
+// back) off their unit's row and adding their Forfeited (the change of
+// forfeited value), the vouchers it reinstated leaving the unit's voucher
+// count and face value. A return the server did not agree to (in
+// conflict) changes nothing: only an agreed return takes goods back.
+// Records whose
 // incidents are open, or were decided against them, are listed in
 // Withheld and not paid.
 func (s *Server) Settlement(day, store string) (*wire.Settlement, error) {
@@ -204,6 +211,32 @@ func (s *Server) Settlement(day, store string) (*wire.Settlement, error) {
 			out.Payable += m * v.Applied
 		}
 	}
+	// takeBack subtracts accepted return ret from its store's rows.
+	takeBack := func(ret *pos.Record) {
+		counted := map[uint32]bool{}
+		for _, v := range ret.Vouchers {
+			k := [2]string{ret.Store, strconv.FormatUint(uint64(v.Unit), 10)}
+			r := rows[k]
+			if r == nil {
+				r = &wire.SettlementRow{Store: ret.Store, Unit: v.Unit, UnitName: "#" + k[1]}
+				if u := d.Unit(v.Unit); u != nil {
+					r.UnitName = u.Name
+				}
+				rows[k] = r
+			}
+			if !counted[v.Unit] {
+				counted[v.Unit] = true
+				r.Returns++
+			}
+			if slices.Contains(ret.Reinstated, v.ID) {
+				r.Vouchers--
+				r.Face -= v.Face
+			}
+			r.Applied -= v.Applied
+			r.Forfeited += v.Forfeited
+			out.Payable -= v.Applied
+		}
+	}
 	err = s.Store.ViewLedger(func(l LedgerView) error {
 		return dayRecords(l, day, func(terminal string, sr *StoredRecord, r *pos.Record) error {
 			if store != "" && r.Store != store {
@@ -239,6 +272,19 @@ func (s *Server) Settlement(day, store string) (*wire.Settlement, error) {
 				}
 				if status, _ := payable(ssr, names[recKey{terminal, sale.Seq}]); status == "" {
 					account(sale, -1)
+				}
+			case pos.KindReturn:
+				if sr.Result != pos.UploadAccepted || len(r.Vouchers) == 0 {
+					return nil
+				}
+				ssr, err := l.Record(terminal, r.Returns)
+				if err != nil || ssr == nil {
+					return err
+				}
+				// Only the return of a paid sale takes money back: the
+				// union never paid for a withheld one.
+				if status, _ := payable(ssr, names[recKey{terminal, r.Returns}]); status == "" {
+					takeBack(r)
 				}
 			}
 			return nil

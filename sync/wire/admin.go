@@ -225,6 +225,7 @@ type Report struct {
 	Unit          uint32       `json:"unit,omitempty"` // 0 = all units
 	Sales         int          `json:"sales"`
 	Voids         int          `json:"voids"`
+	Returns       int          `json:"returns,omitempty"` // return records of the day (退货); Sales − Voids stays the net count
 	Vouchers      int          `json:"vouchers"`
 	Total         pos.Money    `json:"total"`
 	VoucherAmount pos.Money    `json:"voucher_amount"`

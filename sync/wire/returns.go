@@ -8,7 +8,8 @@ import (
 
 // ReturnRequest asks the server to agree to a return: the return record
 // (pos.KindReturn) the terminal prepared as its next ledger entry, signed
-// like every entry. The terminal's earlier records must all be held by the
+// like every entry. The record's sale (Returns) is a seq of the same
+// terminal: goods come back only at the terminal that sold them. The terminal's earlier records must all be held by the
 // server (upload the outbox first). Sending the same entry again is safe:
 // it is answered as before and counted once.
 type ReturnRequest struct {

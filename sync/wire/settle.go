@@ -86,9 +86,10 @@ type SettlementRow struct {
 	Store     string    `json:"store"`
 	Unit      uint32    `json:"unit"`
 	UnitName  string    `json:"unit_name"`
-	Sales     int       `json:"sales"`    // paid sales with a voucher of the unit
-	Voids     int       `json:"voids"`    // voids on the day of such sales
-	Vouchers  int       `json:"vouchers"` // net of voids
+	Sales     int       `json:"sales"`             // paid sales with a voucher of the unit
+	Voids     int       `json:"voids"`             // voids on the day of such sales
+	Returns   int       `json:"returns,omitempty"` // returns on the day that took back this unit's voucher value
+	Vouchers  int       `json:"vouchers"`          // net of voids
 	Face      pos.Money `json:"face"`
 	Applied   pos.Money `json:"applied"` // owed to the store
 	Forfeited pos.Money `json:"forfeited"`

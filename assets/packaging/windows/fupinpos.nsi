@@ -19,8 +19,21 @@
 ;   - starts the app full screen at every logon (HKLM Run key), optional;
 ;   - an Add/Remove Programs entry; the uninstaller removes the programs,
 ;     the shortcuts and the auto-start, and KEEPS the data folder and the
-;     database (its queued sales and its ledger are the store's records).
-; Silent: setup.exe /S (all components), uninstall.exe /S.
+;     database (its queued sales and its ledger are the store's records);
+;   - an upgrade never strands queued sales (as the .deb's preinst): over
+;     an installed copy with a database, setup closes the app and asks the
+;     INSTALLED posctl.exe how many sales wait for upload (posctl status
+;     --json: "outbox", or queue.count from older releases) before it
+;     replaces anything; while any wait (or the count cannot be read) it
+;     refuses, changes nothing and says how to upload them (posctl sync),
+;     unless forced: the /FORCE switch, the file
+;     C:\ProgramData\fupinpos\force-upgrade (removed by the upgrade), or
+;     "Yes" to its question when not silent. A silent refusal exits with
+;     status 2 and leaves its message in
+;     C:\ProgramData\fupinpos\setup-refused.txt (removed by the next
+;     upgrade that goes through).
+; Silent: setup.exe /S (all components), setup.exe /S /FORCE (upgrade even
+; with sales waiting), uninstall.exe /S.
 
 Unicode true
 Target amd64-unicode
@@ -33,6 +46,7 @@ SetCompressor /SOLID lzma
 !include x64.nsh
 !include WinVer.nsh
 !include FileFunc.nsh
+!include TextFunc.nsh
 
 !ifndef VERSION
   !define VERSION 0.0.0-dev
@@ -54,6 +68,11 @@ SetCompressor /SOLID lzma
 ; The data folder, under ProgramData ($APPDATA with SetShellVarContext all).
 !define DATA       "$APPDATA\${APP}"
 !define DB         "$APPDATA\${APP}\terminal.db"
+; The technician's flag that forces an upgrade with sales waiting (as
+; /var/lib/fupinpos/force-upgrade for the .deb), and the note a refused
+; silent upgrade leaves.
+!define FORCEFLAG  "$APPDATA\${APP}\force-upgrade"
+!define REFUSED    "$APPDATA\${APP}\setup-refused.txt"
 
 Name "$(AppName)"
 Caption "$(AppName) ${VERSION}"
@@ -112,10 +131,38 @@ LangString AppRunning     ${LANG_ENGLISH}     "The counter app is running. Finis
 LangString AppRunning     ${LANG_SIMPCHINESE} "收银程序正在运行。请先完成当前交易，安装程序将关闭它。是否继续？"
 LangString FinishText     ${LANG_ENGLISH}     "The programs are in $INSTDIR, the database folder is $APPDATA\${APP} (kept on uninstall).$\r$\n$\r$\nNext: open the posctl console from the Start menu and provision or enroll the terminal (see the README), then start the Cashier app."
 LangString FinishText     ${LANG_SIMPCHINESE} "程序已安装到 $INSTDIR，数据库文件夹为 $APPDATA\${APP}（卸载时保留）。$\r$\n$\r$\n下一步：从开始菜单打开 posctl 命令行，配置或注册本终端（见说明书），然后启动“收银”。"
+LangString Waiting        ${LANG_ENGLISH}     "$Waiting sale(s) on this terminal have not been uploaded to the server yet (${DB})."
+LangString Waiting        ${LANG_SIMPCHINESE} "本终端还有 $Waiting 笔交易尚未上传到服务器（${DB}）。"
+LangString Unreadable     ${LANG_ENGLISH}     "Setup cannot read how many sales wait for upload in ${DB}: $Detail"
+LangString Unreadable     ${LANG_SIMPCHINESE} "安装程序无法读取 ${DB} 中待上传的交易数：$Detail"
+LangString HowToSync      ${LANG_ENGLISH}     "Queued sales must reach the server before the program changes. Connect the terminal to the network, open the posctl console from the Start menu and upload them:$\r$\n    posctl sync --db $\"${DB}$\"$\r$\nthen run setup again."
+LangString HowToSync      ${LANG_SIMPCHINESE} "升级程序前，待上传的交易必须先到达服务器。请将终端联网，从开始菜单打开“posctl 命令行”，执行：$\r$\n    posctl sync --db $\"${DB}$\"$\r$\n上传完成后再运行安装程序。"
+LangString HowToForce     ${LANG_ENGLISH}     "To upgrade anyway (the queued sales stay in the database and upload after the upgrade): setup.exe /S /FORCE, or create the file ${FORCEFLAG} first (the upgrade removes it)."
+LangString HowToForce     ${LANG_SIMPCHINESE} "如确需立即升级（交易保留在数据库中，升级后再上传）：运行 setup.exe /S /FORCE，或先创建文件 ${FORCEFLAG}（升级后自动删除）。"
+LangString AskForce       ${LANG_ENGLISH}     "Upgrade anyway? The queued sales stay in the database and upload after the upgrade."
+LangString AskForce       ${LANG_SIMPCHINESE} "仍要升级吗？交易保留在数据库中，升级后再上传。"
+LangString Refused        ${LANG_ENGLISH}     "Upgrade refused: nothing was changed."
+LangString Refused        ${LANG_SIMPCHINESE} "已拒绝升级：未做任何更改。"
+LangString ForcedUpgrade  ${LANG_ENGLISH}     "Upgrading anyway (forced)."
+LangString ForcedUpgrade  ${LANG_SIMPCHINESE} "强制升级。"
+LangString OutboxEmpty    ${LANG_ENGLISH}     "No sales wait for upload: upgrading."
+LangString OutboxEmpty    ${LANG_SIMPCHINESE} "没有待上传的交易，开始升级。"
 LangString KeptData       ${LANG_ENGLISH}     "The database folder $APPDATA\${APP} is kept."
 LangString KeptData       ${LANG_SIMPCHINESE} "数据库文件夹 $APPDATA\${APP} 已保留。"
 
+; Forced is 1 when the command line has /FORCE (see checkOutbox);
+; Waiting and Detail fill the messages above.
+Var Forced
+Var Waiting
+Var Detail
+
 Function .onInit
+  ${GetParameters} $0
+  ClearErrors
+  ${GetOptions} $0 "/FORCE" $1
+  ${IfNot} ${Errors}
+    StrCpy $Forced 1
+  ${EndIf}
   ${IfNot} ${RunningX64}
   ${OrIfNot} ${AtLeastWin10}
     MessageBox MB_OK|MB_ICONSTOP "$(NeedWin10)" /SD IDOK
@@ -158,9 +205,203 @@ FunctionEnd
 !insertmacro stopApp ""
 !insertmacro stopApp "un."
 
+; numberAfter: on the stack a line of posctl's JSON and a key ("outbox":);
+; returns the whole number that follows the key in the line, or "".
+Function numberAfter
+  Exch $1 ; key
+  Exch
+  Exch $0 ; line
+  Push $2
+  Push $3
+  Push $4
+  StrLen $2 $1
+  StrCpy $3 0
+  ${Do}
+    StrCpy $4 $0 $2 $3
+    ${If} $4 == ""
+      StrCpy $0 ""
+      ${Break}
+    ${EndIf}
+    ${If} $4 S== $1
+      IntOp $3 $3 + $2
+      StrCpy $0 $0 "" $3
+      ; skip blanks, then take the digits: atoi, checked by printing it back
+      ${Do}
+        StrCpy $4 $0 1
+        ${If} $4 != " "
+        ${AndIf} $4 != "$\t"
+          ${Break}
+        ${EndIf}
+        StrCpy $0 $0 "" 1
+      ${Loop}
+      IntOp $4 $0 + 0
+      StrLen $2 $4
+      StrCpy $3 $0 $2
+      ${If} $3 S== $4
+        StrCpy $0 $4
+      ${Else}
+        StrCpy $0 ""
+      ${EndIf}
+      ${Break}
+    ${EndIf}
+    IntOp $3 $3 + 1
+  ${Loop}
+  Pop $4
+  Pop $3
+  Pop $2
+  Pop $1
+  Exch $0
+FunctionEnd
+
+; checkOutbox: on an upgrade of a terminal with a database (the app
+; already closed, nothing replaced yet), the installed posctl.exe says how
+; many sales wait for upload; while any wait, or the count cannot be read,
+; setup refuses unless forced. Like the .deb's preinst.
+Function checkOutbox
+  ${IfNot} ${FileExists} "$INSTDIR\posctl.exe"
+  ${OrIfNot} ${FileExists} "${DB}"
+    Return
+  ${EndIf}
+  ${If} ${FileExists} "${FORCEFLAG}"
+    StrCpy $Forced 1
+  ${EndIf}
+  InitPluginsDir
+  ; posctl's messages in English: its output is read below as ANSI text.
+  System::Call 'kernel32::SetEnvironmentVariable(t "LANG", t "en")'
+  nsExec::Exec '"$SYSDIR\cmd.exe" /c ""$INSTDIR\posctl.exe" status --db "${DB}" --json >"$PLUGINSDIR\status.json" 2>&1"'
+  Pop $0
+  System::Call 'kernel32::SetEnvironmentVariable(t "LANG", p 0)'
+  ; "outbox" (this release on), else queue.count (older releases); the
+  ; JSON has one field per line.
+  StrCpy $Waiting ""
+  StrCpy $Detail ""
+  StrCpy $3 ""  ; queue.count
+  StrCpy $4 0   ; inside "queue"
+  ClearErrors
+  FileOpen $1 "$PLUGINSDIR\status.json" r
+  ${IfNot} ${Errors}
+    ${Do}
+      ClearErrors
+      FileRead $1 $2
+      ${If} ${Errors}
+        ${Break}
+      ${EndIf}
+      ${If} $Detail == ""
+        ${TrimNewLines} $2 $Detail
+        StrCpy $Detail $Detail 300
+      ${EndIf}
+      Push $2
+      Push '"outbox":'
+      Call numberAfter
+      Pop $5
+      ${If} $5 != ""
+      ${AndIf} $Waiting == ""
+        StrCpy $Waiting $5
+      ${EndIf}
+      Push $2
+      Push '"queue": {'
+      Call keyIn
+      Pop $6
+      ${If} $6 == 1
+        StrCpy $4 1
+      ${ElseIf} $4 == 1
+        Push $2
+        Push '"count":'
+        Call numberAfter
+        Pop $5
+        ${If} $5 != ""
+        ${AndIf} $3 == ""
+          StrCpy $3 $5
+        ${EndIf}
+        Push $2
+        Push '}'
+        Call keyIn
+        Pop $6
+        ${If} $6 == 1
+          StrCpy $4 0
+        ${EndIf}
+      ${EndIf}
+    ${Loop}
+    FileClose $1
+  ${EndIf}
+  ${If} $Waiting == ""
+    StrCpy $Waiting $3
+  ${EndIf}
+  ${If} $0 != 0
+    StrCpy $Waiting ""
+    ${If} $Detail == ""
+      StrCpy $Detail "posctl.exe: $0"
+    ${EndIf}
+  ${ElseIf} $Waiting == ""
+    StrCpy $Detail "posctl status --json names no outbox count"
+  ${EndIf}
+
+  ${If} $Waiting == 0
+    DetailPrint "$(OutboxEmpty)"
+    Return
+  ${EndIf}
+  ${If} $Waiting == ""
+    StrCpy $7 "$(Unreadable)"
+  ${Else}
+    StrCpy $7 "$(Waiting)"
+  ${EndIf}
+  DetailPrint "$7"
+  ${If} $Forced == 1
+    DetailPrint "$(ForcedUpgrade)"
+    Return
+  ${EndIf}
+  MessageBox MB_YESNO|MB_ICONEXCLAMATION|MB_DEFBUTTON2 "$7$\r$\n$\r$\n$(HowToSync)$\r$\n$\r$\n$(AskForce)" /SD IDNO IDNO refuse
+  DetailPrint "$(ForcedUpgrade)"
+  Return
+refuse:
+  ; The note for a silent run (UTF-16, so Chinese survives; Notepad reads it).
+  ClearErrors
+  FileOpen $1 "${REFUSED}" w
+  ${IfNot} ${Errors}
+    FileWriteUTF16LE /BOM $1 "$(Refused)$\r$\n$7$\r$\n$\r$\n$(HowToSync)$\r$\n$\r$\n$(HowToForce)$\r$\n"
+    FileClose $1
+  ${EndIf}
+  DetailPrint "$(Refused)"
+  SetErrorLevel 2
+  Abort "$(Refused)"
+FunctionEnd
+
+; keyIn: on the stack a line and a text; returns 1 when the line holds
+; the text, else 0.
+Function keyIn
+  Exch $1 ; text
+  Exch
+  Exch $0 ; line
+  Push $2
+  Push $3
+  Push $4
+  StrLen $2 $1
+  StrCpy $3 0
+  ${Do}
+    StrCpy $4 $0 $2 $3
+    ${If} $4 == ""
+      StrCpy $0 0
+      ${Break}
+    ${EndIf}
+    ${If} $4 S== $1
+      StrCpy $0 1
+      ${Break}
+    ${EndIf}
+    IntOp $3 $3 + 1
+  ${Loop}
+  Pop $4
+  Pop $3
+  Pop $2
+  Pop $1
+  Exch $0
+FunctionEnd
+
 Section "$(SecApp)" SecApp
   SectionIn RO
   Call stopApp
+  Call checkOutbox
+  Delete "${FORCEFLAG}"
+  Delete "${REFUSED}"
   SetOutPath "$INSTDIR"
   File "${DIST}\fupinpos.exe"
   File "${DIST}\posctl.exe"

@@ -155,7 +155,9 @@ func (w *prefix) env() []string {
 		}
 		out = append(out, kv)
 	}
-	out = append(out, "WINEPREFIX="+w.dir, "WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=")
+	// A start-up failure of the app is logged, not shown in a message box
+	// nobody would close (cmd/fupinpos/fatal_windows.go).
+	out = append(out, "WINEPREFIX="+w.dir, "WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=", "FUPINPOS_NO_MESSAGEBOX=1")
 	if w.locpath != "" {
 		return append(out, "LOCPATH="+w.locpath, "LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8")
 	}
@@ -254,12 +256,16 @@ func (w *prefix) reg(key string) string {
 	if err != nil || len(b) < 2 {
 		w.t.Fatalf("reg export %s: %v", key, err)
 	}
+	return strings.NewReplacer(`\\`, `\`, `\"`, `"`).Replace(fromUTF16(b))
+}
+
+// fromUTF16 decodes UTF-16LE text without its byte-order mark.
+func fromUTF16(b []byte) string {
 	u := make([]uint16, 0, len(b)/2)
 	for i := 0; i+1 < len(b); i += 2 {
 		u = append(u, uint16(b[i])|uint16(b[i+1])<<8)
 	}
-	s := strings.TrimPrefix(string(utf16.Decode(u)), "\ufeff")
-	return strings.NewReplacer(`\\`, `\`, `\"`, `"`).Replace(s)
+	return strings.TrimPrefix(string(utf16.Decode(u)), "\ufeff")
 }
 
 // linux runs a Linux program and fails the test unless it exits 0.
@@ -373,8 +379,12 @@ func TestWindowsInstallToFirstSale(t *testing.T) {
 	if _, _, code := w.run(time.Minute, "cmd", "/c", "start", "/wait", "", instDir+`\fupinpos.exe`, "--db", dataDir+`\missing.db`); code != 1 {
 		t.Errorf("fupinpos.exe without a database: exit %d, want 1", code)
 	}
+	// The failure also goes to a message box (logged instead under wine:
+	// FUPINPOS_NO_MESSAGEBOX=1), titled in Chinese, with the log's path.
 	appLog, _ := os.ReadFile(w.host(dataDir + `\fupinpos.log`))
-	for _, want := range []string{"font: " + instDir + `\fupinpos-gb2312.ttf`, `fupinpos: terminal database ` + dataDir + `\missing.db`} {
+	for _, want := range []string{"font: " + instDir + `\fupinpos-gb2312.ttf`, `fupinpos: terminal database ` + dataDir + `\missing.db`,
+		"message box not shown (FUPINPOS_NO_MESSAGEBOX=1): 收银程序无法启动: terminal database " + dataDir + `\missing.db`,
+		"详细信息见日志文件 " + dataDir + `\fupinpos.log`} {
 		if !strings.Contains(string(appLog), want) {
 			t.Errorf("the app's log (fupinpos.log) lacks %q:\n%s", want, appLog)
 		}
@@ -492,25 +502,93 @@ func TestWindowsInstallToFirstSale(t *testing.T) {
 		t.Errorf("Linux posctl status: store %q counter %q queue %d; want %q, 扶贫专区, 2", st.Config.StoreName, st.Config.Counter, st.Queue.Count, storeName)
 	}
 
-	// Setup again over the installed programs (an upgrade): the database
-	// and its queued sales are not touched.
+	// Setup again over the installed programs (an upgrade) while the two
+	// sales wait for upload: refused (exit status 2), nothing replaced (the
+	// marks on the installed programs stay), the database untouched, and a
+	// note in the data folder says how many sales wait and how to upload
+	// them. Forced by the flag file (which the upgrade removes), then by
+	// /FORCE: it goes through, the database still untouched.
 	before, err := os.ReadFile(hostDB)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, stderr, code := w.run(3*time.Minute, e.setup, "/S"); code != 0 {
-		t.Fatalf("setup /S over an installed copy: exit %d\n%s", code, stderr)
+	upgrade := func(name string, wantRefused bool, args ...string) string {
+		t.Helper()
+		m := markInstall(t, w, instDir)
+		_, stderr, code := w.run(3*time.Minute, append([]string{e.setup, "/S"}, args...)...)
+		exeOld, vdMarked := m.state(t)
+		note, _ := os.ReadFile(w.host(dataDir + `\setup-refused.txt`))
+		switch {
+		case wantRefused && (code != 2 || !exeOld || !vdMarked || len(note) == 0):
+			t.Errorf("%s: setup /S %v: exit %d, fupinpos.exe kept %v, voucherd.exe kept %v, note %q; want exit 2, both kept, a note\n%s",
+				name, args, code, exeOld, vdMarked, fromUTF16(note), stderr)
+		case !wantRefused && (code != 0 || exeOld || vdMarked || len(note) != 0):
+			t.Errorf("%s: setup /S %v: exit %d, fupinpos.exe kept %v, voucherd.exe kept %v, note %q; want exit 0, both replaced, no note\n%s",
+				name, args, code, exeOld, vdMarked, fromUTF16(note), stderr)
+		}
+		return fromUTF16(note)
+	}
+	note := upgrade("2 sales waiting", true)
+	wantNote := []string{"2 sale(s) on this terminal have not been uploaded", `posctl sync --db "` + db + `"`, "setup.exe /S /FORCE", dataDir + `\force-upgrade`}
+	if w.chinese() {
+		wantNote = []string{"本终端还有 2 笔交易尚未上传", `posctl sync --db "` + db + `"`, "setup.exe /S /FORCE", dataDir + `\force-upgrade`}
+	}
+	for _, want := range wantNote {
+		if !strings.Contains(note, want) {
+			t.Errorf("the refused upgrade's note lacks %q:\n%s", want, note)
+		}
 	}
 	if after, err := os.ReadFile(hostDB); err != nil || !bytes.Equal(before, after) {
-		t.Fatalf("setup over an installed copy changed the database (%v)", err)
+		t.Fatalf("a refused upgrade changed the database (%v)", err)
+	}
+	flag := w.host(dataDir + `\force-upgrade`)
+	if err := os.WriteFile(flag, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	upgrade("forced by the flag file", false)
+	if _, err := os.Stat(flag); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after the forced upgrade, the flag file: %v (want it removed)", err)
+	}
+	upgrade("forced by /FORCE", false, "/FORCE")
+	if after, err := os.ReadFile(hostDB); err != nil || !bytes.Equal(before, after) {
+		t.Fatalf("a forced upgrade changed the database (%v)", err)
 	}
 	var st2 struct {
-		Queue struct {
-			Count int `json:"count"`
-		} `json:"queue"`
+		Outbox int `json:"outbox"`
 	}
-	if out, _, code := w.run(time.Minute, posctl, "status", "--db", db, "--json"); code != 0 || json.Unmarshal([]byte(out), &st2) != nil || st2.Queue.Count != 2 {
-		t.Errorf("after setup over an installed copy, posctl.exe status: exit %d, want 2 sales queued:\n%s", code, out)
+	if out, _, code := w.run(time.Minute, posctl, "status", "--db", db, "--json"); code != 0 || json.Unmarshal([]byte(out), &st2) != nil || st2.Outbox != 2 {
+		t.Errorf("after the forced upgrade, posctl.exe status: exit %d, want 2 sales in the outbox:\n%s", code, out)
+	}
+
+	// A database posctl cannot read is refused too (unless forced); a
+	// fresh terminal with an empty outbox upgrades. The store's database
+	// waits aside meanwhile.
+	if err := os.Rename(hostDB, hostDB+".saved"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(hostDB, []byte("not a database"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	unreadable := "Setup cannot read how many sales wait for upload"
+	if w.chinese() {
+		unreadable = "安装程序无法读取"
+	}
+	if note := upgrade("unreadable database", true); !strings.Contains(note, unreadable) {
+		t.Errorf("the note on an unreadable database lacks %q:\n%s", unreadable, note)
+	}
+	if err := os.Remove(hostDB); err != nil {
+		t.Fatal(err)
+	}
+	if out, stderr, code := w.run(time.Minute, posctl, "provision", "--db", db, "--trust", zpath(srv+"/bundle.json"), "--root-key", zpath(srv+"/server/root.pub"),
+		"--store", "HF-001", "--store-name", storeName, "--terminal", "T02"); code != 0 {
+		t.Fatalf("posctl.exe provision a fresh terminal: exit %d\n%s%s", code, out, stderr)
+	}
+	upgrade("empty outbox", false)
+	if err := os.Remove(hostDB); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(hostDB+".saved", hostDB); err != nil {
+		t.Fatal(err)
 	}
 
 	if shot := os.Getenv("FUPINPOS_WIN_SHOT"); shot != "" {
@@ -551,6 +629,57 @@ func TestWindowsInstallToFirstSale(t *testing.T) {
 	linux(t, lposctl, "ledger", "verify", "--db", hostDB)
 }
 
+// installMark marks the installed programs as no setup would: an old
+// timestamp on fupinpos.exe and bytes appended to voucherd.exe, so a test
+// sees whether setup replaced them.
+type installMark struct {
+	exe, vd string
+	size    int64
+}
+
+var markTime = time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+
+const markBytes = "\x00fupinpos-test-mark"
+
+func markInstall(t *testing.T, w *prefix, instDir string) installMark {
+	t.Helper()
+	m := installMark{exe: w.host(instDir + `\fupinpos.exe`), vd: w.host(instDir + `\voucherd.exe`)}
+	if err := os.Chtimes(m.exe, markTime, markTime); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(m.vd, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(markBytes); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(m.vd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.size = st.Size()
+	return m
+}
+
+// state says whether fupinpos.exe still has the old timestamp and
+// voucherd.exe the appended bytes.
+func (m installMark) state(t *testing.T) (exeOld, vdMarked bool) {
+	t.Helper()
+	st, err := os.Stat(m.exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(m.vd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.ModTime().Equal(markTime), int64(len(b)) == m.size && strings.HasSuffix(string(b), markBytes)
+}
+
 // forge changes one digit of a voucher code (as make demo-cli does).
 func forge(code string) string {
 	b := []byte(code)
@@ -566,8 +695,9 @@ func forge(code string) string {
 
 // screenshot starts the installed app under Xvfb and wine, saves the
 // screen to file once it is up (it must not be blank, and drawn with the
-// font beside the program), then runs setup /S over it, as an upgrade
-// does: setup must close the running app and succeed.
+// font beside the program), then runs setup /S /FORCE over it (the two
+// sales still wait), as an upgrade does: setup must close the running
+// app and succeed.
 func screenshot(t *testing.T, w *prefix, exe, db, file, setup string) {
 	t.Helper()
 	if _, err := exec.LookPath("xvfb-run"); err != nil {
@@ -583,7 +713,7 @@ func screenshot(t *testing.T, w *prefix, exe, db, file, setup string) {
 	script := `wine "$1" --db "$2" >"$3.log" 2>&1 & pid=$!
 		for i in $(seq 60); do grep -q "^[0-9:.]* screen " "$3.log" && break; kill -0 $pid 2>/dev/null || break; sleep 1; done
 		sleep 4; import -window root "$3"
-		wine "$4" /S >/dev/null 2>&1; echo "setup exit $?" >>"$3.log"
+		wine "$4" /S /FORCE >/dev/null 2>&1; echo "setup exit $?" >>"$3.log"
 		for i in $(seq 10); do kill -0 $pid 2>/dev/null || break; sleep 1; done
 		kill -0 $pid 2>/dev/null && echo "app still running" >>"$3.log"
 		wineserver -k; wait`

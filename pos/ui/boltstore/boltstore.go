@@ -74,6 +74,28 @@ func (s *Store) Records(fn func(*pos.Record) error) error {
 	return s.DB.Records(0, func(sale *bolt.Sale) error { return fn(sale.Record) })
 }
 
+// ReturnSale returns the sale of this terminal with receipt number no, to
+// take goods of it back. A number of another terminal is refused with
+// pos.EReturnElsewhere: its sale is in that terminal's ledger, and a
+// return record of this terminal can only name a sale of its own.
+func (s *Store) ReturnSale(no string) (*pos.Record, error) {
+	cfg, err := s.Config()
+	if err != nil {
+		return nil, err
+	}
+	if err := pos.CheckReturnHere(no, cfg.Terminal); err != nil {
+		return nil, err
+	}
+	r, err := s.RecordByReceipt(no)
+	if err != nil {
+		return nil, err
+	}
+	if r.Record.Kind != pos.KindSale {
+		return nil, pos.Errorf(pos.EINVALID, "record %s is not a sale", no).With("receipt", no)
+	}
+	return r.Record, nil
+}
+
 func (s *Store) woke() {
 	if s.Wake != nil {
 		s.Wake()
