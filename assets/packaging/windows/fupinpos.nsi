@@ -267,10 +267,16 @@ Function checkOutbox
   ${EndIf}
   InitPluginsDir
   ; posctl's messages in English: its output is read below as ANSI text.
+  ClearErrors
+  ReadEnvStr $8 LANG
   System::Call 'kernel32::SetEnvironmentVariable(t "LANG", t "en")'
   nsExec::Exec '"$SYSDIR\cmd.exe" /c ""$INSTDIR\posctl.exe" status --db "${DB}" --json >"$PLUGINSDIR\status.json" 2>&1"'
   Pop $0
-  System::Call 'kernel32::SetEnvironmentVariable(t "LANG", p 0)'
+  ${If} $8 == ""
+    System::Call 'kernel32::SetEnvironmentVariable(t "LANG", p 0)'
+  ${Else}
+    System::Call 'kernel32::SetEnvironmentVariable(t "LANG", t r8)'
+  ${EndIf}
   ; "outbox" (this release on), else queue.count (older releases); the
   ; JSON has one field per line.
   StrCpy $Waiting ""

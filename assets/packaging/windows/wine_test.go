@@ -533,6 +533,7 @@ func TestWindowsInstallToFirstSale(t *testing.T) {
 	if w.chinese() {
 		wantNote = []string{"本终端还有 2 笔交易尚未上传", `posctl sync --db "` + db + `"`, "setup.exe /S /FORCE", dataDir + `\force-upgrade`}
 	}
+	t.Logf("the refused upgrade's note:\n%s", note)
 	for _, want := range wantNote {
 		if !strings.Contains(note, want) {
 			t.Errorf("the refused upgrade's note lacks %q:\n%s", want, note)
@@ -553,6 +554,20 @@ func TestWindowsInstallToFirstSale(t *testing.T) {
 	if after, err := os.ReadFile(hostDB); err != nil || !bytes.Equal(before, after) {
 		t.Fatalf("a forced upgrade changed the database (%v)", err)
 	}
+	// Releases before "outbox" (v0.9.0) print only queue.count: a stand-in
+	// for such a posctl.exe (3 sales waiting, and a decoy "count" outside
+	// the queue) is read as well; /FORCE then puts the real one back.
+	if err := os.WriteFile(w.host(instDir+`\posctl.exe`), oldPosctl(t), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	wantOld := "3 sale(s) on this terminal"
+	if w.chinese() {
+		wantOld = "本终端还有 3 笔交易"
+	}
+	if note := upgrade("an older posctl.exe (queue.count)", true); !strings.Contains(note, wantOld) {
+		t.Errorf("the note over an older posctl.exe lacks %q:\n%s", wantOld, note)
+	}
+	upgrade("forced over an older posctl.exe", false, "/FORCE")
 	var st2 struct {
 		Outbox int `json:"outbox"`
 	}
@@ -627,6 +642,50 @@ func TestWindowsInstallToFirstSale(t *testing.T) {
 		t.Fatalf("after uninstall, the database: %v (unchanged: %v)", err, bytes.Equal(before, after))
 	}
 	linux(t, lposctl, "ledger", "verify", "--db", hostDB)
+}
+
+// oldStatus is posctl status --json as v0.9.0 prints it: no "outbox",
+// the count in queue.count.
+const oldStatus = `{
+  "config": {
+    "store": "HF-001",
+    "printer_test": {
+      "count": 9
+    },
+    "counter": "扶贫专区"
+  },
+  "trust_seq": 1,
+  "trust_expires": "2027-01-01 00:00",
+  "catalogue_version": 1,
+  "queue": {
+    "count": 3,
+    "amount": 30000
+  },
+  "clock": {},
+  "records": 3
+}`
+
+// oldPosctl builds a Windows stand-in for an older posctl.exe that prints
+// oldStatus for "status" and fails otherwise.
+func oldPosctl(t *testing.T) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	src := "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc main() {\n\tif len(os.Args) > 1 && os.Args[1] == \"status\" {\n\t\tfmt.Println(" + strconv.Quote(oldStatus) + ")\n\t\treturn\n\t}\n\tos.Exit(1)\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(dir, "posctl.exe")
+	cmd := exec.Command("go", "build", "-o", exe, "main.go")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0", "GOFLAGS=", "GO111MODULE=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build the stand-in posctl.exe: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // installMark marks the installed programs as no setup would: an old
