@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,11 +14,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"fupinpos/assets"
 	"fupinpos/pos"
 	"fupinpos/pos/report"
+	"fupinpos/pos/report/xlsx"
 	"fupinpos/pos/voucher"
 	"fupinpos/sync/server"
 	"fupinpos/sync/wire"
@@ -148,7 +146,8 @@ func writeSettlement(dir string, s *wire.Settlement, keys *server.Keyring) (*pos
 	base := settleBase(s)
 	files := map[string][]byte{}
 	var b bytes.Buffer
-	if err := writeSettleXLSX(&b, []xlsxSheet{{t("settle.sheet.payable"), payHead, payRows}, {t("settle.sheet.withheld"), wHead, wRows}}); err != nil {
+	if err := xlsx.WriteSheets(&b, []xlsx.Sheet{{Name: t("settle.sheet.payable"), Head: payHead, Rows: payRows},
+		{Name: t("settle.sheet.withheld"), Head: wHead, Rows: wRows}}); err != nil {
 		return nil, err
 	}
 	files[base+".xlsx"] = b.Bytes()
@@ -156,11 +155,11 @@ func writeSettlement(dir string, s *wire.Settlement, keys *server.Keyring) (*pos
 		head []string
 		rows [][]report.Cell
 	}{base + ".csv": {payHead, payRows}, base + "-withheld.csv": {wHead, wRows}} {
-		data, err := settleCSV(tb.head, tb.rows)
-		if err != nil {
+		var csv bytes.Buffer
+		if err := report.WriteTableCSV(&csv, tb.head, tb.rows); err != nil {
 			return nil, err
 		}
-		files[name] = data
+		files[name] = csv.Bytes()
 	}
 	m := &pos.SettlementManifest{Day: s.Day, Store: s.Store, Created: s.Created, Payable: s.Payable, Withheld: len(s.Withheld)}
 	for _, name := range []string{base + ".xlsx", base + ".csv", base + "-withheld.csv"} {
@@ -251,120 +250,6 @@ func withheldTable(s *wire.Settlement, t func(string) string) ([]string, [][]rep
 			report.Text(w.Result), report.Text(w.Reason), report.Text(t("settle.status." + w.Status)), report.Text(strings.Join(ids, " "))})
 	}
 	return head, rows
-}
-
-// settleCSV writes a table as CSV with a UTF-8 BOM; amounts in yuan (12.34).
-func settleCSV(head []string, rows [][]report.Cell) ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString(report.BOM)
-	cw := csv.NewWriter(&b)
-	cw.Write(head)
-	for _, r := range rows {
-		rec := make([]string, len(r))
-		for i, c := range r {
-			if c.Kind == report.CellMoney {
-				rec[i] = c.Money.Plain()
-			} else {
-				rec[i] = c.String()
-			}
-		}
-		cw.Write(rec)
-	}
-	cw.Flush()
-	return b.Bytes(), cw.Error()
-}
-
-type xlsxSheet struct {
-	name string
-	head []string
-	rows [][]report.Cell
-}
-
-// writeSettleXLSX writes sheets as a workbook in the house style of
-// pos/report/xlsx: bold shaded headers, frozen first row, amounts as
-// numbers in yuan with the ￥#,##0.00 format.
-func writeSettleXLSX(w io.Writer, sheets []xlsxSheet) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	money := "￥#,##0.00"
-	moneyStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &money})
-	if err != nil {
-		return err
-	}
-	headStyle, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
-	if err != nil {
-		return err
-	}
-	for i, sh := range sheets {
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", sh.name); err != nil {
-				return err
-			}
-		} else if _, err := f.NewSheet(sh.name); err != nil {
-			return err
-		}
-		sw, err := f.NewStreamWriter(sh.name)
-		if err != nil {
-			return err
-		}
-		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-			return err
-		}
-		for c, h := range sh.head {
-			wd := cellWidth(h)
-			for _, r := range sh.rows {
-				if c < len(r) {
-					wd = max(wd, cellWidth(r[c].String())+2)
-				}
-			}
-			if err := sw.SetColWidth(c+1, c+1, float64(min(max(wd, 8), 60))); err != nil {
-				return err
-			}
-		}
-		hr := make([]any, len(sh.head))
-		for c, h := range sh.head {
-			hr[c] = excelize.Cell{StyleID: headStyle, Value: h}
-		}
-		if err := sw.SetRow("A1", hr); err != nil {
-			return err
-		}
-		for n, r := range sh.rows {
-			cells := make([]any, len(r))
-			for c, x := range r {
-				switch x.Kind {
-				case report.CellText:
-					cells[c] = x.Text
-				case report.CellInt:
-					cells[c] = x.Int
-				case report.CellMoney:
-					cells[c] = excelize.Cell{StyleID: moneyStyle, Value: float64(x.Money) / 100}
-				}
-			}
-			axis, _ := excelize.CoordinatesToCellName(1, n+2)
-			if err := sw.SetRow(axis, cells); err != nil {
-				return err
-			}
-		}
-		if err := sw.Flush(); err != nil {
-			return err
-		}
-	}
-	f.SetActiveSheet(0)
-	return f.Write(w)
-}
-
-// cellWidth estimates a column width: two units for a wide character.
-func cellWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x2E80 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
 }
 
 // cmdSettleVerify checks a settlement folder offline: the MANIFEST is

@@ -142,13 +142,7 @@ func Receipt(r *pos.Receipt, p Profile, labels Labels) ([]byte, error) {
 		w.Lines(Wrap(tr(l, "receipt.notice"), cols))
 		w.Align(AlignLeft)
 	}
-	if r.AuditCode != "" {
-		w.Feed(1)
-		w.Align(AlignCenter)
-		w.QR(r.AuditCode, ECMedium)
-		w.Lines(Wrap(r.AuditCode, cols))
-		w.Align(AlignLeft)
-	}
+	auditQR(w, r.AuditCode, cols)
 	w.Feed(3)
 	w.Cut()
 	if p.Drawer && !void && !r.Reprint && r.Method == pos.PayCash && r.SelfPaid > 0 {
@@ -178,3 +172,16 @@ func label(l Labels, key, value string) string {
 
 // rule is a full-width dashed line.
 func rule(cols int) string { return strings.Repeat("-", cols) }
+
+// auditQR prints a receipt's audit code (the ledger record it traces to) as
+// a QR code with the text under it, on every slip that has one.
+func auditQR(w *Writer, code string, cols int) {
+	if code == "" {
+		return
+	}
+	w.Feed(1)
+	w.Align(AlignCenter)
+	w.QR(code, ECMedium)
+	w.Lines(Wrap(code, cols))
+	w.Align(AlignLeft)
+}

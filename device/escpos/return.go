@@ -103,13 +103,7 @@ func ReturnSlip(r *pos.Receipt, p Profile, labels Labels) ([]byte, error) {
 	w.Align(AlignCenter)
 	w.Lines(Wrap(tr(l, "receipt.return_notice"), cols))
 	w.Align(AlignLeft)
-	if r.AuditCode != "" {
-		w.Feed(1)
-		w.Align(AlignCenter)
-		w.QR(r.AuditCode, ECMedium)
-		w.Lines(Wrap(r.AuditCode, cols))
-		w.Align(AlignLeft)
-	}
+	auditQR(w, r.AuditCode, cols)
 	w.Feed(3)
 	w.Cut()
 	return w.Bytes()

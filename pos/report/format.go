@@ -148,17 +148,20 @@ func WriteCSV(w io.Writer, d *Day) error { return WriteSummaryCSV(w, d, nil) }
 // SummaryTable gives them, amounts in yuan with two decimals.
 func WriteSummaryCSV(w io.Writer, d *Day, t Translate) error {
 	head, rows := SummaryTable(d, t)
-	return writeCSV(w, head, rows)
+	return WriteTableCSV(w, head, rows)
 }
 
 // WriteTransactionsCSV writes one row per ledger record of a day (see
 // TransactionTable), with a UTF-8 BOM and a header in t's language.
 func WriteTransactionsCSV(w io.Writer, txs []Tx, t Translate) error {
 	head, rows := TransactionTable(txs, t)
-	return writeCSV(w, head, rows)
+	return WriteTableCSV(w, head, rows)
 }
 
-func writeCSV(w io.Writer, head []string, rows [][]Cell) error {
+// WriteTableCSV writes any table of cells (a report's, a settlement's) as
+// CSV for a spreadsheet: a UTF-8 BOM, the header row, amounts in yuan with
+// two decimals.
+func WriteTableCSV(w io.Writer, head []string, rows [][]Cell) error {
 	if _, err := io.WriteString(w, BOM); err != nil {
 		return err
 	}

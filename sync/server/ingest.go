@@ -425,49 +425,60 @@ func (s *Server) release(tx LedgerTx, t *wire.Terminal, p *prepared, v *verdict,
 		return s.incident(tx, st, in)
 	}
 	for _, av := range srec.Vouchers {
-		claims, err := tx.Claims(av.ID)
-		if err != nil {
+		if err := releaseClaim(tx, t.ID, srec.Seq, av); err != nil {
 			return err
 		}
-		i := claimOf(claims, t.ID, srec.Seq)
-		if i < 0 || claims[i].Voided {
-			continue
+	}
+	return nil
+}
+
+// releaseClaim releases voucher av of record seq of terminal, as a void or
+// a return that gives the voucher back does: that record's claim no longer
+// counts, the member's redeemed total drops by the face (or moves to the
+// next live claim), and a voucher with no live claim left becomes valid
+// again for every terminal (a change in the status feed). A claim already
+// released, or none, changes nothing.
+func releaseClaim(tx LedgerTx, terminal string, seq uint64, av pos.AppliedVoucher) error {
+	claims, err := tx.Claims(av.ID)
+	if err != nil {
+		return err
+	}
+	i := claimOf(claims, terminal, seq)
+	if i < 0 || claims[i].Voided {
+		return nil
+	}
+	counted := claims[i].Counted
+	claims[i].Voided, claims[i].Counted = true, false
+	live := -1
+	for j, c := range claims {
+		if !c.Voided {
+			live = j
+			break
 		}
-		counted := claims[i].Counted
-		claims[i].Voided, claims[i].Counted = true, false
+	}
+	if counted {
 		total, err := tx.RedeemedTotal(av.Campaign, av.Holder)
 		if err != nil {
 			return err
 		}
-		live := -1
-		for j, c := range claims {
-			if !c.Voided {
-				live = j
-				break
-			}
+		total -= av.Face
+		if live >= 0 {
+			claims[live].Counted = true
+			total += av.Face
 		}
-		if counted {
-			total -= av.Face
-			if live >= 0 {
-				claims[live].Counted = true
-				total += av.Face
-			}
-			if err := tx.SetRedeemedTotal(av.Campaign, av.Holder, total); err != nil {
-				return err
-			}
-		}
-		if err := tx.PutClaims(av.ID, claims); err != nil {
+		if err := tx.SetRedeemedTotal(av.Campaign, av.Holder, total); err != nil {
 			return err
 		}
-		status, err := tx.Status(av.ID)
-		if err != nil {
-			return err
-		}
-		if live < 0 && status == pos.StatusRedeemedElsewhere {
-			if err := tx.SetStatus(av.ID, pos.StatusValid); err != nil {
-				return err
-			}
-		}
+	}
+	if err := tx.PutClaims(av.ID, claims); err != nil {
+		return err
+	}
+	status, err := tx.Status(av.ID)
+	if err != nil {
+		return err
+	}
+	if live < 0 && status == pos.StatusRedeemedElsewhere {
+		return tx.SetStatus(av.ID, pos.StatusValid)
 	}
 	return nil
 }

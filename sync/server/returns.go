@@ -181,49 +181,8 @@ func saleAndReturns(tx LedgerTx, terminal string, seq, head uint64) (*pos.Record
 // again for every terminal (a change in the status feed).
 func reinstate(tx LedgerTx, terminal string, sale, ret *pos.Record) error {
 	for _, av := range sale.Vouchers {
-		if !containsID(ret.Reinstated, av.ID) {
-			continue
-		}
-		claims, err := tx.Claims(av.ID)
-		if err != nil {
-			return err
-		}
-		i := claimOf(claims, terminal, sale.Seq)
-		if i < 0 || claims[i].Voided {
-			continue
-		}
-		counted := claims[i].Counted
-		claims[i].Voided, claims[i].Counted = true, false
-		live := -1
-		for j, c := range claims {
-			if !c.Voided {
-				live = j
-				break
-			}
-		}
-		if counted {
-			total, err := tx.RedeemedTotal(av.Campaign, av.Holder)
-			if err != nil {
-				return err
-			}
-			total -= av.Face
-			if live >= 0 {
-				claims[live].Counted = true
-				total += av.Face
-			}
-			if err := tx.SetRedeemedTotal(av.Campaign, av.Holder, total); err != nil {
-				return err
-			}
-		}
-		if err := tx.PutClaims(av.ID, claims); err != nil {
-			return err
-		}
-		status, err := tx.Status(av.ID)
-		if err != nil {
-			return err
-		}
-		if live < 0 && status == pos.StatusRedeemedElsewhere {
-			if err := tx.SetStatus(av.ID, pos.StatusValid); err != nil {
+		if containsID(ret.Reinstated, av.ID) {
+			if err := releaseClaim(tx, terminal, sale.Seq, av); err != nil {
 				return err
 			}
 		}

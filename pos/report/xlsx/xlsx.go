@@ -24,6 +24,24 @@ func Write(w io.Writer, d *report.Day, txs []report.Tx, t report.Translate) erro
 	if t == nil {
 		t = report.Lang("zh_Hans")
 	}
+	summary, transactions := t("report.summary"), t("report.transactions")
+	head, rows := report.SummaryTable(d, t)
+	thead, trows := report.TransactionTable(txs, t)
+	return WriteSheets(w, []Sheet{{Name: summary, Head: head, Rows: rows}, {Name: transactions, Head: thead, Rows: trows}})
+}
+
+// Sheet is one worksheet of a workbook: its name, header and rows.
+type Sheet struct {
+	Name string
+	Head []string
+	Rows [][]report.Cell
+}
+
+// WriteSheets writes sheets as an .xlsx workbook to w in the house style
+// every export shares (the manager's day, the settlement files): bold
+// shaded headers, a frozen first row, columns sized to their text, amounts
+// as numbers in yuan with the ￥#,##0.00 format.
+func WriteSheets(w io.Writer, sheets []Sheet) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	money := MoneyFormat
@@ -36,20 +54,17 @@ func Write(w io.Writer, d *report.Day, txs []report.Tx, t report.Translate) erro
 	if err != nil {
 		return err
 	}
-	summary, transactions := t("report.summary"), t("report.transactions")
-	if err := f.SetSheetName("Sheet1", summary); err != nil {
-		return err
-	}
-	if _, err := f.NewSheet(transactions); err != nil {
-		return err
-	}
-	head, rows := report.SummaryTable(d, t)
-	if err := sheet(f, summary, head, rows, headStyle, moneyStyle); err != nil {
-		return err
-	}
-	head, rows = report.TransactionTable(txs, t)
-	if err := sheet(f, transactions, head, rows, headStyle, moneyStyle); err != nil {
-		return err
+	for i, sh := range sheets {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", sh.Name); err != nil {
+				return err
+			}
+		} else if _, err := f.NewSheet(sh.Name); err != nil {
+			return err
+		}
+		if err := sheet(f, sh.Name, sh.Head, sh.Rows, headStyle, moneyStyle); err != nil {
+			return err
+		}
 	}
 	f.SetActiveSheet(0)
 	return f.Write(w)
