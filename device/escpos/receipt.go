@@ -58,14 +58,10 @@ func Receipt(r *pos.Receipt, p Profile, labels Labels) ([]byte, error) {
 	w.Size(1, 1)
 	w.Lines(Wrap(tr(l, "receipt.title"), cols))
 	if void {
-		w.Size(1, 2)
-		w.Lines(Wrap("** "+tr(l, "receipt.void")+" **", cols))
-		w.Size(1, 1)
+		stamp(w, tr(l, "receipt.void"), cols)
 	}
 	if r.Reprint {
-		w.Size(1, 2)
-		w.Lines(Wrap("** "+tr(l, "receipt.reprint")+" **", cols))
-		w.Size(1, 1)
+		stamp(w, tr(l, "receipt.reprint"), cols)
 	}
 	w.Bold(false)
 	w.Align(AlignLeft)
@@ -184,4 +180,11 @@ func auditQR(w *Writer, code string, cols int) {
 	w.QR(code, ECMedium)
 	w.Lines(Wrap(code, cols))
 	w.Align(AlignLeft)
+}
+
+// stamp prints a double-height "** text **" line (作废, 重印) across the slip.
+func stamp(w *Writer, text string, cols int) {
+	w.Size(1, 2)
+	w.Lines(Wrap("** "+text+" **", cols))
+	w.Size(1, 1)
 }

@@ -36,9 +36,7 @@ func ReturnSlip(r *pos.Receipt, p Profile, labels Labels) ([]byte, error) {
 	w.Lines(Wrap(tr(l, "receipt.return_title"), cols))
 	w.Size(1, 1)
 	if r.Reprint {
-		w.Size(1, 2)
-		w.Lines(Wrap("** "+tr(l, "receipt.reprint")+" **", cols))
-		w.Size(1, 1)
+		stamp(w, tr(l, "receipt.reprint"), cols)
 	}
 	w.Bold(false)
 	w.Align(AlignLeft)

@@ -183,18 +183,23 @@ func (s *Server) Settlement(day, store string) (*wire.Settlement, error) {
 	}
 	out := &wire.Settlement{Day: day, Store: store, Created: s.now().UTC(), Rows: []wire.SettlementRow{}, Withheld: []wire.WithheldRecord{}}
 	rows := map[[2]string]*wire.SettlementRow{}
+	// row is the settlement row of a store and work unit, made on first use.
+	row := func(store string, unit uint32) *wire.SettlementRow {
+		k := [2]string{store, strconv.FormatUint(uint64(unit), 10)}
+		r := rows[k]
+		if r == nil {
+			r = &wire.SettlementRow{Store: store, Unit: unit, UnitName: "#" + k[1]}
+			if u := d.Unit(unit); u != nil {
+				r.UnitName = u.Name
+			}
+			rows[k] = r
+		}
+		return r
+	}
 	account := func(sale *pos.Record, sign int) {
 		counted := map[uint32]bool{}
 		for _, v := range sale.Vouchers {
-			k := [2]string{sale.Store, strconv.FormatUint(uint64(v.Unit), 10)}
-			r := rows[k]
-			if r == nil {
-				r = &wire.SettlementRow{Store: sale.Store, Unit: v.Unit, UnitName: "#" + k[1]}
-				if u := d.Unit(v.Unit); u != nil {
-					r.UnitName = u.Name
-				}
-				rows[k] = r
-			}
+			r := row(sale.Store, v.Unit)
 			if !counted[v.Unit] {
 				counted[v.Unit] = true
 				if sign > 0 {
@@ -215,15 +220,7 @@ func (s *Server) Settlement(day, store string) (*wire.Settlement, error) {
 	takeBack := func(ret *pos.Record) {
 		counted := map[uint32]bool{}
 		for _, v := range ret.Vouchers {
-			k := [2]string{ret.Store, strconv.FormatUint(uint64(v.Unit), 10)}
-			r := rows[k]
-			if r == nil {
-				r = &wire.SettlementRow{Store: ret.Store, Unit: v.Unit, UnitName: "#" + k[1]}
-				if u := d.Unit(v.Unit); u != nil {
-					r.UnitName = u.Name
-				}
-				rows[k] = r
-			}
+			r := row(ret.Store, v.Unit)
 			if !counted[v.Unit] {
 				counted[v.Unit] = true
 				r.Returns++
