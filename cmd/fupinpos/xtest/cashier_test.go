@@ -105,7 +105,7 @@ func TestCashierAtTheKeyboard(t *testing.T) {
 	r.key("Tab")
 	r.typeText(managerPIN)
 	r.key("Return")
-	img = r.shot("manual-accepted")
+	img = r.shotUntil("manual-accepted", func(img image.Image) bool { return !dialogOpen(img, sc) })
 	if dialogOpen(img, sc) {
 		t.Fatalf("the manager's PIN did not close the manual-entry dialog (screenshot in %s)", r.dir)
 	}
@@ -253,6 +253,9 @@ func TestSmallScreen(t *testing.T) {
 	r.key("Tab")
 	r.typeText(managerPIN)
 	r.key("Return")
+	if dialogOpen(r.shotUntil("manual-accepted", func(img image.Image) bool { return !dialogOpen(img, sc) }), sc) {
+		t.Fatalf("the manager's PIN did not close the manual-entry dialog at 800x600 (screenshot in %s)", r.dir)
+	}
 	r.key("F12")
 	if !dialogOpen(r.shot("tender"), sc) {
 		t.Fatalf("a cash sale asked for no cash at 800x600 (screenshot in %s)", r.dir)

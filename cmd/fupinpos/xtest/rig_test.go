@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -148,12 +149,17 @@ func (r *rig) daemon(name, path string, args ...string) *exec.Cmd {
 func (r *rig) xvfb() {
 	r.t.Helper()
 	for n := 90; n < 140; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+		lock, sock := fmt.Sprintf("/tmp/.X%d-lock", n), fmt.Sprintf("/tmp/.X11-unix/X%d", n)
+		if lockHeld(lock) {
 			continue
 		}
+		// A stale lock and socket (a killed server's) would pass the
+		// socket check below before this server is up: remove them, as
+		// the X server itself does.
+		os.Remove(lock)
+		os.Remove(sock)
 		r.display = fmt.Sprintf(":%d", n)
 		cmd := r.daemon("xvfb", "Xvfb", r.display, "-screen", "0", fmt.Sprintf("%dx%dx24", r.w, r.h), "-nolisten", "tcp")
-		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
 		for i := 0; i < 100; i++ {
 			if _, err := os.Stat(sock); err == nil {
 				return
@@ -165,6 +171,21 @@ func (r *rig) xvfb() {
 		}
 	}
 	r.t.Fatal("no Xvfb display could be started")
+}
+
+// lockHeld reports whether an X display's lock file names a live
+// process. A lock left by a killed server is stale: Xvfb removes it and
+// takes the display, so such a display counts as free.
+func lockHeld(path string) bool {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return true // not ours to judge
+	}
+	return syscall.Kill(pid, 0) == nil
 }
 
 // start runs the app on the rig's screen and waits for its window.
@@ -275,6 +296,21 @@ func (r *rig) click(x, y int) {
 }
 
 func (r *rig) settle() { time.Sleep(700 * time.Millisecond) }
+
+// shotUntil takes screenshots until ok holds for one (or 5 s have
+// passed) and returns the last: for a step whose effect takes a moment
+// under load, such as a manager PIN checked with scrypt before its dialog
+// closes. The condition is still asserted by the caller on the result.
+func (r *rig) shotUntil(name string, ok func(image.Image) bool) image.Image {
+	r.t.Helper()
+	img := r.shot(name)
+	for end := time.Now().Add(5 * time.Second); !ok(img) && time.Now().Before(end); {
+		time.Sleep(250 * time.Millisecond)
+		r.shots--
+		img = r.shot(name)
+	}
+	return img
+}
 
 // shot takes a screenshot of the whole screen, keeps it in the test's
 // directory (named for what it shows) and returns it.
