@@ -129,18 +129,20 @@ func (s *Server) Upload(t *wire.Terminal, entries []pos.Entry) ([]wire.UploadRes
 		return nil, err
 	}
 	preps := make([]prepared, len(entries))
+	release := s.verifySlot()
 	for i, e := range entries {
 		preps[i] = s.prepare(t, e, tl)
 	}
+	release()
 	var st ingestState
 	now := s.now().UTC()
 	err = s.Store.UpdateLedger(func(tx LedgerTx) error {
 		st = ingestState{results: make([]wire.UploadResult, len(preps))}
-		head, err := tx.Head(t.ID)
-		if err != nil {
+		if err := prefetch(tx, t.ID, preps); err != nil {
 			return err
 		}
-		if err := prefetch(tx, t.ID, preps); err != nil {
+		head, err := tx.Head(t.ID)
+		if err != nil {
 			return err
 		}
 		for i := range preps {

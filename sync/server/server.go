@@ -27,6 +27,24 @@ type Server struct {
 	trust *pos.TrustList // cached for voucher verification
 	seq   uint64         // deployment TrustSeq the cache was built at
 	camps map[uint16]pos.Campaign
+
+	slotsOnce sync.Once
+	slots     chan struct{} // uploads checking signatures; nil: no bound
+}
+
+// verifySlot waits until an upload may check its signatures, as bounded by
+// a Store that is a VerifyLimiter, and returns the call that frees the slot.
+func (s *Server) verifySlot() func() {
+	s.slotsOnce.Do(func() {
+		if l, ok := s.Store.(VerifyLimiter); ok {
+			s.slots = make(chan struct{}, max(1, l.VerifyProcs()))
+		}
+	})
+	if s.slots == nil {
+		return func() {}
+	}
+	s.slots <- struct{}{}
+	return func() { <-s.slots }
 }
 
 func (s *Server) now() time.Time {

@@ -93,6 +93,17 @@ type CampaignHolder struct {
 	Holder   pos.HolderRef
 }
 
+// VerifyLimiter is an optional extension of Store for engines whose ledger
+// writer needs a processor of its own: uploads then check signatures on at
+// most VerifyProcs processors at once. On PostgreSQL the writer's work is
+// the database backend's (and the driver's, between round trips); with
+// every processor checking signatures it waits for one after each step,
+// and the ledger, which takes one writer at a time, slows for everyone.
+// bbolt's writer waits on fsync, which needs no processor: no bound.
+type VerifyLimiter interface {
+	VerifyProcs() int
+}
+
 // LedgerPrefetcher is an optional extension of LedgerTx for engines on a
 // network database: before an upload's rules run, Prefetch loads in one
 // round trip the rows they will read (the terminal's records at seqs, the

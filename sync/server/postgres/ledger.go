@@ -98,11 +98,15 @@ func (l *ledger) eachRecord(cond string, args []any, fn func(string, *server.Sto
 }
 
 func (l *ledger) Head(terminal string) (server.Head, error) {
+	return scanHead(l.tx.QueryRow(ctx(), `SELECT seq, hash, records, last_seen FROM heads WHERE terminal = $1`, terminal))
+}
+
+// scanHead reads a row of heads; no row is the zero head.
+func scanHead(row pgx.Row) (server.Head, error) {
 	var h server.Head
 	var seq int64
 	var hash []byte
-	err := l.tx.QueryRow(ctx(), `SELECT seq, hash, records, last_seen FROM heads WHERE terminal = $1`, terminal).
-		Scan(&seq, &hash, &h.Records, &h.LastSeen)
+	err := row.Scan(&seq, &hash, &h.Records, &h.LastSeen)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return server.Head{}, nil
 	}
@@ -360,27 +364,36 @@ func saleTime(e pos.Entry) *time.Time {
 	return &r.Time
 }
 
-// Statements of the ledger's writes.
+// Statements of the ledger's writes, each taking arrays (one element per
+// row) so that a flush writes every row of a table in one statement.
 const (
-	sqlPutRecord = `INSERT INTO records (terminal, seq, body, hash, sig, result, reason, detail, received, sale_time)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+	sqlPutRecords = `INSERT INTO records (terminal, seq, body, hash, sig, result, reason, detail, received, sale_time)
+		SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[])
 		ON CONFLICT (terminal, seq) DO UPDATE SET body = excluded.body, hash = excluded.hash, sig = excluded.sig,
 			result = excluded.result, reason = excluded.reason, detail = excluded.detail, received = excluded.received, sale_time = excluded.sale_time`
-	sqlSetHead = `INSERT INTO heads (terminal, seq, hash, records, last_seen) VALUES ($1, $2, $3, $4, $5)
+	sqlSetHeads = `INSERT INTO heads (terminal, seq, hash, records, last_seen)
+		SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::int[], $5::timestamptz[])
 		ON CONFLICT (terminal) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, records = excluded.records, last_seen = excluded.last_seen`
-	sqlPutClaim = `INSERT INTO claims (voucher, idx, terminal, store, seq, receipt, time, voided, counted)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
-	sqlSetRedeemed = `INSERT INTO redeemed (campaign, holder, total) VALUES ($1, $2, $3)
+	sqlDeleteClaims = `DELETE FROM claims WHERE voucher = ANY($1)`
+	sqlPutClaims    = `INSERT INTO claims (voucher, idx, terminal, store, seq, receipt, time, voided, counted)
+		SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::boolean[], $9::boolean[])`
+	sqlSetRedeemed = `INSERT INTO redeemed (campaign, holder, total)
+		SELECT * FROM unnest($1::int[], $2::bytea[], $3::bigint[])
 		ON CONFLICT (campaign, holder) DO UPDATE SET total = excluded.total`
-	sqlSetStatus = `INSERT INTO voucher_status (voucher, status) VALUES ($1, $2)
+	sqlDeleteStatus = `DELETE FROM voucher_status WHERE voucher = ANY($1)`
+	sqlSetStatus    = `INSERT INTO voucher_status (voucher, status)
+		SELECT * FROM unnest($1::bigint[], $2::smallint[])
 		ON CONFLICT (voucher) DO UPDATE SET status = excluded.status`
-	sqlSetSuspended = `INSERT INTO suspended (holder, suspended) VALUES ($1, $2)
+	sqlSetSuspended = `INSERT INTO suspended (holder, suspended)
+		SELECT * FROM unnest($1::bytea[], $2::boolean[])
 		ON CONFLICT (holder) DO UPDATE SET suspended = excluded.suspended`
 	// The feed keeps the latest change of each voucher and holder: a new
 	// change takes the place (and a new seq) of the key's previous one.
-	sqlAddVoucherChange = `INSERT INTO changes (seq, voucher, status) VALUES ($1, $2, $3)
+	sqlAddVoucherChanges = `INSERT INTO changes (seq, voucher, status)
+		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::smallint[])
 		ON CONFLICT (voucher) WHERE voucher IS NOT NULL DO UPDATE SET seq = excluded.seq, status = excluded.status`
-	sqlAddHolderChange = `INSERT INTO changes (seq, holder, suspended) VALUES ($1, $2, $3)
+	sqlAddHolderChanges = `INSERT INTO changes (seq, holder, suspended)
+		SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::boolean[])
 		ON CONFLICT (holder) WHERE holder IS NOT NULL DO UPDATE SET seq = excluded.seq, suspended = excluded.suspended`
 	sqlAddIncident = `INSERT INTO incidents (id, time, kind, reason, terminal, store, seq, voucher, holder, amount, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`

@@ -26,6 +26,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -54,6 +55,15 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, pos.WrapError(pos.EINVALID, err, "database URL")
 	}
+	// Plan each statement for its arguments. A pooled connection otherwise
+	// keeps the generic plan PostgreSQL picks after five runs, and one picked
+	// while the tables were small (a new deployment) scans them whole for
+	// as long as the connection lives: ingest measured 2,300–3,500/s with
+	// it, 4,800–5,500/s without. The statements are key lookups; planning
+	// them costs microseconds. A URL that sets plan_cache_mode wins.
+	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
+		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, pos.WrapError(pos.ESTORAGE, err, "connect to %s", redact(url))
@@ -74,6 +84,13 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	s.batch.s = s
 	return s, nil
 }
+
+var _ server.VerifyLimiter = (*Store)(nil)
+
+// VerifyProcs leaves one processor to the ledger writer (and to a database
+// server on the same machine): measured on 2 cores with PostgreSQL local,
+// ingest 4,000–5,100/s unbounded, 5,000–6,300/s with one processor left.
+func (s *Store) VerifyProcs() int { return runtime.GOMAXPROCS(0) - 1 }
 
 // Close closes the connection pool.
 func (s *Store) Close() error { s.pool.Close(); return nil }
@@ -352,15 +369,15 @@ func (s *Store) runBatch(calls []*call) {
 				}
 				continue
 			}
-			sp, err := tx.Begin(ctx())
-			if err != nil {
-				return err
-			}
+			// Each call in its own savepoint, so one call's error undoes only
+			// its writes; the savepoint rides on the call's first round trip
+			// and its release on the last.
 			saved := cnt
-			w := newWLedger(sp, &cnt)
-			err = c.fn(w)
+			w := newWLedger(tx, &cnt)
+			w.pre = []string{`SAVEPOINT call`}
+			err := c.fn(w)
 			if err == nil {
-				err = w.flush()
+				err = w.flush(`RELEASE SAVEPOINT call`)
 			}
 			if err != nil {
 				if retryable(err) {
@@ -368,13 +385,12 @@ func (s *Store) runBatch(calls []*call) {
 				}
 				cnt = saved
 				c.err = dbErr(err, "update ledger")
-				if rerr := sp.Rollback(ctx()); rerr != nil {
-					return rerr
+				if len(w.pre) == 0 { // the savepoint was sent
+					if _, rerr := tx.Exec(ctx(), `ROLLBACK TO SAVEPOINT call; RELEASE SAVEPOINT call`); rerr != nil {
+						return rerr
+					}
 				}
 				continue
-			}
-			if err := sp.Commit(ctx()); err != nil {
-				return err
 			}
 		}
 		return nil

@@ -27,20 +27,42 @@ type holderKey struct {
 }
 
 // wledger is the LedgerTx of UpdateLedger: reads go to the database unless
-// this transaction wrote the row; writes are kept in memory and queued,
-// then sent in one pipelined batch at flush (the end of the call, or
-// before a read that scans). One round trip per read instead of one per
-// read and write is what makes ingest fast on a network database.
+// this transaction wrote the row; writes are kept in memory and marked
+// dirty, then sent at flush (the end of the call, or before a read that
+// scans) as one statement per table over arrays of rows, in one pipelined
+// batch. One round trip per read, and a handful of statements per upload
+// instead of several per record, is what makes ingest fast.
 type wledger struct {
 	db        *ledger
 	c         *counters
-	q         pgx.Batch
+	q         pgx.Batch // rare writes (incidents), in order
+	pre       []string  // statements to send ahead of the next read or write (a savepoint)
 	records   map[recKey]*server.StoredRecord
 	heads     map[string]server.Head
 	claims    map[pos.VoucherID][]wire.Claim
 	status    map[pos.VoucherID]pos.VoucherStatus
 	redeemed  map[holderKey]pos.Money
 	suspended map[pos.HolderRef]bool
+	dirty     dirtyKeys
+}
+
+// dirtyKeys are the rows written since the last flush, and the feed seq of
+// each key's latest change.
+type dirtyKeys struct {
+	records   map[recKey]bool
+	heads     map[string]bool
+	claims    map[pos.VoucherID]bool
+	status    map[pos.VoucherID]bool
+	redeemed  map[holderKey]bool
+	suspended map[pos.HolderRef]bool
+	vchange   map[pos.VoucherID]int64
+	hchange   map[pos.HolderRef]int64
+}
+
+func newDirtyKeys() dirtyKeys {
+	return dirtyKeys{records: map[recKey]bool{}, heads: map[string]bool{}, claims: map[pos.VoucherID]bool{},
+		status: map[pos.VoucherID]bool{}, redeemed: map[holderKey]bool{}, suspended: map[pos.HolderRef]bool{},
+		vchange: map[pos.VoucherID]int64{}, hchange: map[pos.HolderRef]int64{}}
 }
 
 var _ server.LedgerTx = (*wledger)(nil)
@@ -49,12 +71,37 @@ func newWLedger(tx pgx.Tx, c *counters) *wledger {
 	return &wledger{db: &ledger{tx: tx}, c: c,
 		records: map[recKey]*server.StoredRecord{}, heads: map[string]server.Head{},
 		claims: map[pos.VoucherID][]wire.Claim{}, status: map[pos.VoucherID]pos.VoucherStatus{},
-		redeemed: map[holderKey]pos.Money{}, suspended: map[pos.HolderRef]bool{}}
+		redeemed: map[holderKey]pos.Money{}, suspended: map[pos.HolderRef]bool{}, dirty: newDirtyKeys()}
+}
+
+// view returns the transaction's reader after sending the statements
+// still waiting to go ahead of it.
+func (w *wledger) view() (*ledger, error) {
+	if len(w.pre) > 0 {
+		var b pgx.Batch
+		w.queuePre(&b)
+		if err := w.db.tx.SendBatch(ctx(), &b).Close(); err != nil {
+			return nil, err
+		}
+	}
+	return w.db, nil
+}
+
+func (w *wledger) queuePre(b *pgx.Batch) int {
+	n := len(w.pre)
+	for _, q := range w.pre {
+		b.Queue(q)
+	}
+	w.pre = nil
+	return n
 }
 
 func (w *wledger) loadCounters() error {
 	if w.c.loaded {
 		return nil
+	}
+	if _, err := w.view(); err != nil {
+		return err
 	}
 	if err := w.db.tx.QueryRow(ctx(), `SELECT change_seq, incident_seq FROM meta WHERE id = 1`).Scan(&w.c.change, &w.c.incident); err != nil {
 		return err
@@ -63,27 +110,46 @@ func (w *wledger) loadCounters() error {
 	return nil
 }
 
-// flush sends the queued writes.
-func (w *wledger) flush() error {
+// flush sends the writes made since the last flush, then the statements
+// in after (in the same round trip).
+func (w *wledger) flush(after ...string) error {
+	var b pgx.Batch
+	w.queuePre(&b)
+	w.queueRows(&b)
 	if w.c.dirty {
-		w.q.Queue(`UPDATE meta SET change_seq = $1, incident_seq = $2 WHERE id = 1`, w.c.change, w.c.incident)
+		b.Queue(`UPDATE meta SET change_seq = $1, incident_seq = $2 WHERE id = 1`, w.c.change, w.c.incident)
 		w.c.dirty = false
 	}
-	if w.q.Len() == 0 {
+	for _, qq := range w.q.QueuedQueries {
+		b.Queue(qq.SQL, qq.Arguments...)
+	}
+	w.q = pgx.Batch{}
+	for _, q := range after {
+		b.Queue(q)
+	}
+	if b.Len() == 0 {
 		return nil
 	}
-	err := w.db.tx.SendBatch(ctx(), &w.q).Close()
-	w.q = pgx.Batch{}
-	return err
+	return w.db.tx.SendBatch(ctx(), &b).Close()
 }
 
-func (w *wledger) Epoch() string { return w.db.Epoch() }
+func (w *wledger) Epoch() string {
+	db, err := w.view()
+	if err != nil {
+		return ""
+	}
+	return db.Epoch()
+}
 
 func (w *wledger) Record(terminal string, seq uint64) (*server.StoredRecord, error) {
 	if r, ok := w.records[recKey{terminal, seq}]; ok {
 		return r, nil
 	}
-	return w.db.Record(terminal, seq)
+	db, err := w.view()
+	if err != nil {
+		return nil, err
+	}
+	return db.Record(terminal, seq)
 }
 
 func (w *wledger) ForEachRecord(fn func(string, *server.StoredRecord) error) error {
@@ -97,21 +163,33 @@ func (w *wledger) Head(terminal string) (server.Head, error) {
 	if h, ok := w.heads[terminal]; ok {
 		return h, nil
 	}
-	return w.db.Head(terminal)
+	db, err := w.view()
+	if err != nil {
+		return server.Head{}, err
+	}
+	return db.Head(terminal)
 }
 
 func (w *wledger) Claims(id pos.VoucherID) ([]wire.Claim, error) {
 	if c, ok := w.claims[id]; ok {
 		return append([]wire.Claim(nil), c...), nil
 	}
-	return w.db.Claims(id)
+	db, err := w.view()
+	if err != nil {
+		return nil, err
+	}
+	return db.Claims(id)
 }
 
 func (w *wledger) Status(id pos.VoucherID) (pos.VoucherStatus, error) {
 	if s, ok := w.status[id]; ok {
 		return s, nil
 	}
-	return w.db.Status(id)
+	db, err := w.view()
+	if err != nil {
+		return 0, err
+	}
+	return db.Status(id)
 }
 
 func (w *wledger) ForEachStatus(fn func(pos.VoucherID, pos.VoucherStatus) error) error {
@@ -125,14 +203,22 @@ func (w *wledger) RedeemedTotal(campaign uint16, h pos.HolderRef) (pos.Money, er
 	if t, ok := w.redeemed[holderKey{campaign, h}]; ok {
 		return t, nil
 	}
-	return w.db.RedeemedTotal(campaign, h)
+	db, err := w.view()
+	if err != nil {
+		return 0, err
+	}
+	return db.RedeemedTotal(campaign, h)
 }
 
 func (w *wledger) Suspended(h pos.HolderRef) (bool, error) {
 	if on, ok := w.suspended[h]; ok {
 		return on, nil
 	}
-	return w.db.Suspended(h)
+	db, err := w.view()
+	if err != nil {
+		return false, err
+	}
+	return db.Suspended(h)
 }
 
 func (w *wledger) ForEachHolder(fn func(pos.HolderRef, bool) error) error {
@@ -186,29 +272,28 @@ func (w *wledger) IncidentsAfter(after uint64, limit int) ([]wire.Incident, bool
 
 func (w *wledger) PutRecord(terminal string, seq uint64, r *server.StoredRecord) error {
 	c := *r
-	w.records[recKey{terminal, seq}] = &c
-	w.q.Queue(sqlPutRecord, terminal, int64(seq), []byte(r.Entry.Body), r.Entry.Hash[:], nonNil(r.Entry.Sig), string(r.Result), r.Reason, r.Detail, r.Received, saleTime(r.Entry))
+	k := recKey{terminal, seq}
+	w.records[k] = &c
+	w.dirty.records[k] = true
 	return nil
 }
 
 func (w *wledger) SetHead(terminal string, h server.Head) error {
 	w.heads[terminal] = h
-	w.q.Queue(sqlSetHead, terminal, int64(h.Seq), h.Hash[:], h.Records, h.LastSeen)
+	w.dirty.heads[terminal] = true
 	return nil
 }
 
 func (w *wledger) PutClaims(id pos.VoucherID, claims []wire.Claim) error {
 	w.claims[id] = append([]wire.Claim(nil), claims...)
-	w.q.Queue(`DELETE FROM claims WHERE voucher = $1`, int64(id))
-	for i, c := range claims {
-		w.q.Queue(sqlPutClaim, int64(id), i, c.Terminal, c.Store, int64(c.Seq), c.Receipt, c.Time, c.Voided, c.Counted)
-	}
+	w.dirty.claims[id] = true
 	return nil
 }
 
 func (w *wledger) SetRedeemedTotal(campaign uint16, h pos.HolderRef, total pos.Money) error {
-	w.redeemed[holderKey{campaign, h}] = total
-	w.q.Queue(sqlSetRedeemed, int32(campaign), h[:], int64(total))
+	k := holderKey{campaign, h}
+	w.redeemed[k] = total
+	w.dirty.redeemed[k] = true
 	return nil
 }
 
@@ -227,12 +312,8 @@ func (w *wledger) SetStatus(id pos.VoucherID, s pos.VoucherStatus) error {
 		return err
 	}
 	w.status[id] = s
-	if s == pos.StatusValid {
-		w.q.Queue(`DELETE FROM voucher_status WHERE voucher = $1`, int64(id))
-	} else {
-		w.q.Queue(sqlSetStatus, int64(id), int16(s))
-	}
-	w.q.Queue(sqlAddVoucherChange, seq, int64(id), int16(s))
+	w.dirty.status[id] = true
+	w.dirty.vchange[id] = seq
 	return nil
 }
 
@@ -242,8 +323,8 @@ func (w *wledger) SetSuspended(h pos.HolderRef, on bool) error {
 		return err
 	}
 	w.suspended[h] = on
-	w.q.Queue(sqlSetSuspended, h[:], on)
-	w.q.Queue(sqlAddHolderChange, seq, h[:], on)
+	w.dirty.suspended[h] = true
+	w.dirty.hchange[h] = seq
 	return nil
 }
 
@@ -264,7 +345,8 @@ func (w *wledger) AddIncident(in wire.Incident) (uint64, error) {
 var _ server.LedgerPrefetcher = (*wledger)(nil)
 
 // Prefetch loads the rows an upload will read in one pipelined round trip,
-// absent rows included, so the rules' reads are answered from memory.
+// absent rows included, so the rules' reads are answered from memory: the
+// terminal's head too.
 func (w *wledger) Prefetch(terminal string, seqs []uint64, vouchers []pos.VoucherID, holders []server.CampaignHolder) error {
 	seqArg := make([]int64, 0, len(seqs))
 	for _, s := range seqs {
@@ -289,6 +371,11 @@ func (w *wledger) Prefetch(terminal string, seqs []uint64, vouchers []pos.Vouche
 		}
 	}
 	var b pgx.Batch
+	pre := w.queuePre(&b)
+	_, haveHead := w.heads[terminal]
+	if !haveHead {
+		b.Queue(`SELECT seq, hash, records, last_seen FROM heads WHERE terminal = $1`, terminal)
+	}
 	b.Queue(`SELECT seq, `+recordCols+` FROM records WHERE terminal = $1 AND seq = ANY($2)`, terminal, seqArg)
 	b.Queue(`SELECT voucher, `+claimCols+` FROM claims WHERE voucher = ANY($1) ORDER BY voucher, idx`, ids)
 	b.Queue(`SELECT voucher, status FROM voucher_status WHERE voucher = ANY($1)`, ids)
@@ -311,6 +398,18 @@ func (w *wledger) Prefetch(terminal string, seqs []uint64, vouchers []pos.Vouche
 		w.suspended[h.Holder] = false
 	}
 
+	for range pre {
+		if _, err := res.Exec(); err != nil {
+			return err
+		}
+	}
+	if !haveHead {
+		h, err := scanHead(res.QueryRow())
+		if err != nil {
+			return err
+		}
+		w.heads[terminal] = h
+	}
 	rows, err := res.Query()
 	if err != nil {
 		return err
