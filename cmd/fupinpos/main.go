@@ -296,6 +296,12 @@ func run(o options, start time.Time) error {
 	}
 	d.startScanner()
 	go func() {
+		// posctl backs up and reads through the app while it holds the file.
+		if err := d.db.ServeControl(ctx); err != nil {
+			log.Printf("control socket: %v (posctl cannot back up or read while the app runs)", err)
+		}
+	}()
+	go func() {
 		t := time.NewTicker(2 * time.Second)
 		defer t.Stop()
 		var trimmed time.Time

@@ -23,11 +23,11 @@ func cmdLedgerVerify(args []string, stdout io.Writer) error {
 	dbPath := fs.String("db", "", "terminal database `FILE`")
 	asJSON := fs.Bool("json", false, "print JSON")
 	full := fs.Bool("full", false, "check every entry from the first (default: only those after the last verified checkpoint, which each clean verify keeps in the database)")
-	db, err := parseOpen(fs, args, false, dbPath)
+	db, done, err := parseRead(fs, args, dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	lc, err := db.Verify(bolt.VerifyOptions{Full: *full})
 	if err != nil && pos.ErrorCode(err) != pos.ECONFLICT {
 		return err

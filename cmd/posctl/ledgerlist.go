@@ -51,11 +51,11 @@ func cmdLedgerList(args []string, stdout io.Writer) error {
 			return fmt.Errorf("%w: --date: %v", errUsage, err)
 		}
 	}
-	db, err := openDB(*dbPath, false)
+	db, done, err := openRead(*dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	list, err := listRecords(db, *date)
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"fupinpos/assets"
@@ -108,6 +109,7 @@ var exitCommands = map[string]func(args []string, stdout, stderr io.Writer) int{
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	notices = stderr
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
 		if len(args) == 0 {
@@ -225,6 +227,59 @@ func parseOpen(fs *flag.FlagSet, args []string, positional bool, dbPath *string,
 		return nil, fmt.Errorf("%w: --db is required (or FUPINPOS_DB, or the installed /var/lib/fupinpos/terminal.db)", errUsage)
 	}
 	return openDB(*dbPath, false)
+}
+
+// notices is where commands write what the operator should know beside
+// their output (run sets it to its stderr).
+var notices io.Writer = os.Stderr
+
+// parseRead is parseOpen for commands that only read: while the terminal
+// app holds the database they read a copy the app hands over (the
+// database as it is at that moment), and say so on notices. The caller
+// calls done instead of Close.
+func parseRead(fs *flag.FlagSet, args []string, dbPath *string) (db *bolt.DB, done func(), err error) {
+	db, err = parseOpen(fs, args, false, dbPath)
+	if pos.ErrorCode(err) != pos.EBUSY {
+		if err != nil {
+			return nil, nil, err
+		}
+		return db, func() { db.Close() }, nil
+	}
+	return openSnapshot(*dbPath, err)
+}
+
+// openRead is parseRead for a database path already parsed.
+func openRead(path string) (*bolt.DB, func(), error) {
+	db, err := openDB(path, false)
+	if pos.ErrorCode(err) != pos.EBUSY {
+		if err != nil {
+			return nil, nil, err
+		}
+		return db, func() { db.Close() }, nil
+	}
+	return openSnapshot(path, err)
+}
+
+// openSnapshot opens a copy of the database at path from the app holding
+// it (busy is the error that said so), in a private temporary folder
+// removed by done: the copy holds the terminal's private key.
+func openSnapshot(path string, busy error) (*bolt.DB, func(), error) {
+	dir, err := os.MkdirTemp("", "posctl-snapshot-")
+	if err != nil {
+		return nil, nil, busy
+	}
+	snap := filepath.Join(dir, "terminal.db")
+	if _, err := bolt.Snapshot(path, snap); err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	db, err := bolt.Open(snap, 0o600, &bolt.Options{Timeout: defaultLockWait})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	fmt.Fprintf(notices, "posctl: %s\n", msgs().T("posctl.snapshot", nil))
+	return db, func() { db.Close(); os.RemoveAll(dir) }, nil
 }
 
 // openDB opens the terminal database, which must exist unless create.

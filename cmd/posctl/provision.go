@@ -128,11 +128,11 @@ func cmdStatus(args []string, stdout io.Writer) error {
 	fs := newFlags("status", stdout)
 	dbPath := fs.String("db", "", "terminal database `FILE`")
 	asJSON := fs.Bool("json", false, "print JSON")
-	db, err := parseOpen(fs, args, false, dbPath)
+	db, done, err := parseRead(fs, args, dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	cfg, err := db.Config()
 	if err != nil {
 		return err

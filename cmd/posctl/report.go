@@ -31,11 +31,11 @@ func cmdReportDay(args []string, stdout io.Writer) error {
 	} else if _, err := pos.ParseDay(day); err != nil {
 		return fmt.Errorf("%w: --date: %v", errUsage, err)
 	}
-	db, err := openDB(*dbPath, false)
+	db, done, err := openRead(*dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	d, err := dayReport(db, day)
 	if err != nil {
 		return err

@@ -116,11 +116,11 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 	fs := newFlags("incidents", stdout)
 	dbPath := fs.String("db", "", "terminal database `FILE`")
 	asJSON := fs.Bool("json", false, "print JSON")
-	db, err := parseOpen(fs, args, false, dbPath)
+	db, done, err := parseRead(fs, args, dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	in, err := db.Incidents()
 	if err != nil {
 		return err

@@ -37,11 +37,11 @@ func cmdUserList(args []string, stdout io.Writer) error {
 	fs := newFlags("user list", stdout)
 	dbPath := fs.String("db", "", "terminal database `FILE`")
 	asJSON := fs.Bool("json", false, "print JSON")
-	db, err := parseOpen(fs, args, false, dbPath)
+	db, done, err := parseRead(fs, args, dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	us, err := db.Users()
 	if err != nil {
 		return err

@@ -31,23 +31,40 @@ func (db *DB) Backup(out string) (int64, error) {
 	return writeBackup(db.bolt, out)
 }
 
-// BackupFile copies the terminal database at path to out like Backup, when
-// no process holds it: it opens the file read-only. While the terminal app
-// runs it holds the file's lock, and after timeout BackupFile fails with
-// pos.EBUSY: close the app, or back up from inside it.
+// BackupFile copies the terminal database at path to out like Backup: it
+// opens the file read-only, or, while the terminal app runs and holds the
+// file's lock (for timeout), asks the app for a copy (Snapshot). It fails
+// with pos.EBUSY when the process holding the file does not answer.
 func BackupFile(path, out string, timeout time.Duration) (int64, error) {
 	if _, err := os.Stat(path); err != nil {
 		return 0, pos.WrapError(pos.ENOTFOUND, err, "no terminal database %s", path)
 	}
 	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return 0, pos.WrapError(pos.EBUSY, err, "%s is locked by another process (the terminal app?)", path).With("path", path)
+		return backupFromApp(path, out)
 	}
 	if err != nil {
 		return 0, pos.WrapError(pos.ESTORAGE, err, "open %s", path)
 	}
 	defer b.Close()
 	return writeBackup(b, out)
+}
+
+// backupFromApp is BackupFile through the process that holds path.
+func backupFromApp(path, out string) (int64, error) {
+	part := out + ".part"
+	defer os.Remove(part)
+	n, err := Snapshot(path, part)
+	if err != nil {
+		return n, err
+	}
+	if err := MarkRestored(part); err != nil {
+		return n, err
+	}
+	if err := os.Rename(part, out); err != nil {
+		return n, pos.WrapError(pos.ESTORAGE, err, "rename %s", part)
+	}
+	return n, nil
 }
 
 func writeBackup(b *bolt.DB, out string) (int64, error) {

@@ -74,8 +74,9 @@ func TestBackupHotCopyIsRestored(t *testing.T) {
 	}
 }
 
-// TestBackupFileBusy: while the database is open (the terminal app) a
-// file backup says the file is busy; closed, it copies it.
+// TestBackupFileBusy: while the database is open by a process that does
+// not answer on the control socket, a file backup says the file is busy;
+// closed, it copies it.
 func TestBackupFileBusy(t *testing.T) {
 	f := newFixture(t, nil)
 	f.MustRedeem(t, sale(pos.PayCash, []string{f.dep.Code(t, "m1", pos.Yuan(100))}, item("YX-CUILAN-250", 1)))

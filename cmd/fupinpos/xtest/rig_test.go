@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"syscall"
@@ -357,11 +358,39 @@ type record struct {
 	Change        int64    `json:"change"`
 }
 
-// ledger stops the app and returns the ledger as posctl lists it.
+// ledger returns the ledger as posctl lists it once the app has stopped,
+// after listing it while the app ran (from the copy the app hands over on
+// its control socket): what was listed then must be the same records.
 func (r *rig) ledger() []record {
 	r.t.Helper()
+	var live []record
+	if r.app != nil {
+		live = r.listLedger()
+		if len(live) == 0 {
+			r.t.Errorf("posctl ledger list while the app ran: no records")
+		}
+	}
 	r.stop()
-	out := r.run("posctl", "ledger", "list", "--db", r.db, "--json")
+	recs := r.listLedger()
+	if len(live) > len(recs) || !reflect.DeepEqual(live, recs[:len(live)]) {
+		r.t.Errorf("posctl ledger list while the app ran:\n%+v\nafter it stopped:\n%+v", live, recs)
+	}
+	return recs
+}
+
+// listLedger runs posctl ledger list --json as a script would: the JSON on
+// stdout, any notice on stderr.
+func (r *rig) listLedger() []record {
+	r.t.Helper()
+	cmd := exec.Command(filepath.Join(bin, "posctl"), "ledger", "list", "--db", r.db, "--json")
+	cmd.Env = append(os.Environ(), "LANG=zh_CN.UTF-8")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	b, err := cmd.Output()
+	if err != nil {
+		r.t.Fatalf("posctl ledger list: %v\n%s", err, stderr.String())
+	}
+	out := string(b)
 	var recs []record
 	if err := json.Unmarshal([]byte(out), &recs); err != nil {
 		r.t.Fatalf("ledger list --json: %v\n%s", err, out)
