@@ -134,7 +134,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench Ingest -benchtime 40000x ./sync/server ./sync/server/postgres
 	$(GO) test -run '^$$' -bench Drain -benchtime 1x -timeout 30m ./sync/client
 	FEED_SCALE_N=1000000 $(GO) test -count=1 -run TestFeedScaleBolt -v ./sync/server/
-	$(GO) test -run '^$$' -bench 'ReportDay|BytesPerRedemption' -benchtime 1x ./sync/server ./sync/server/postgres
+	$(GO) test -run '^$$' -bench 'ReportDay|BytesPerRedemption|ReturnOldSale' -benchtime 1x ./sync/server ./sync/server/postgres
 
 # The campaign-size figures (1,000,000 records; about 20 minutes): the
 # terminal's day report and incremental verify, the server's day report on

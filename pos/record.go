@@ -63,6 +63,18 @@ type Record struct {
 	Reinstated []VoucherID `json:"reinstated,omitempty"`
 }
 
+// SaleSeq returns the seq of the sale a void or a return acts on (on the
+// same terminal), or 0 for any other record.
+func (r *Record) SaleSeq() uint64 {
+	switch r.Kind {
+	case KindVoid:
+		return r.Voids
+	case KindReturn:
+		return r.Returns
+	}
+	return 0
+}
+
 // ReceiptNumber returns the receipt number of ledger seq on terminal.
 func ReceiptNumber(terminal string, seq uint64) string {
 	return fmt.Sprintf("%s-%06d", terminal, seq)

@@ -60,11 +60,18 @@ func OpenBolt(path string) (*Bolt, error) {
 			return err
 		}
 		if version < BoltSchema {
-			n, err := upgradeV1(tx)
+			n := 0
+			if version < 2 {
+				var err error
+				if n, err = upgradeV1(tx); err != nil {
+					return err
+				}
+			}
+			m, err := upgradeV2(tx)
 			if err != nil {
 				return err
 			}
-			s.upgraded = &Upgrade{From: version, To: BoltSchema, Records: n}
+			s.upgraded = &Upgrade{From: version, To: BoltSchema, Records: max(n, m)}
 		}
 		if err := IndexIncidents(tx); err != nil {
 			return err

@@ -20,6 +20,7 @@ var (
 	bucketHeads     = []byte("heads")     // terminal id → encodeHead
 	bucketRecords   = []byte("records")   // terminal id ‖ 0 ‖ seq (8 B) → encodeRecord
 	bucketDays      = []byte("days")      // CST day (4 B) ‖ terminal id ‖ 0 ‖ seq (8 B) → nothing: the records of a day by their own time
+	bucketFollowers = []byte("followers") // terminal id ‖ 0 ‖ sale seq (8 B) ‖ seq (8 B) → nothing: the voids and returns of a sale
 	bucketClaims    = []byte("claims")    // voucher id (8 B) → encodeClaims
 	bucketStatus    = []byte("status")    // voucher id (8 B) → status (1 B), only when not valid
 	bucketRedeemed  = []byte("redeemed")  // campaign (2 B) ‖ holder (8 B) → counted fen (8 B)
@@ -30,7 +31,7 @@ var (
 	keyEpoch        = []byte("epoch")
 	keyDocuments    = []byte("documents")
 
-	syncBuckets = [][]byte{bucketTerminals, bucketCodes, bucketHeads, bucketRecords, bucketDays, bucketClaims,
+	syncBuckets = [][]byte{bucketTerminals, bucketCodes, bucketHeads, bucketRecords, bucketDays, bucketFollowers, bucketClaims,
 		bucketStatus, bucketRedeemed, bucketSuspended, bucketChanges, bucketIncidents}
 )
 
@@ -397,7 +398,49 @@ func (l boltLedger) PutRecord(terminal string, seq uint64, r *StoredRecord) erro
 			return err
 		}
 	}
+	if err := indexFollower(l.tx, terminal, seq, r.Entry.Body); err != nil {
+		return err
+	}
 	return records.Put(rk, v)
+}
+
+// indexFollower adds record seq of terminal to the followers of the sale
+// it voids or returns, if it is such a record.
+func indexFollower(tx *bolt.Tx, terminal string, seq uint64, body []byte) error {
+	sale := saleOf(body)
+	if sale == 0 {
+		return nil
+	}
+	return tx.Bucket(bucketFollowers).Put(binary.BigEndian.AppendUint64(recordKey(terminal, sale), seq), nil)
+}
+
+// saleOf returns the sale a void or a return acts on, 0 for any other
+// record; only bodies that name one of those kinds are decoded.
+func saleOf(body []byte) uint64 {
+	if !bytes.Contains(body, []byte(`"kind":"void"`)) && !bytes.Contains(body, []byte(`"kind":"return"`)) {
+		return 0
+	}
+	r, err := pos.DecodeRecord(pos.Entry{Body: body})
+	if err != nil {
+		return 0
+	}
+	return r.SaleSeq()
+}
+
+var _ SaleFollowers = boltLedger{}
+
+// Followers lists the voids and returns of sale seq of terminal from the
+// followers index.
+func (l boltLedger) Followers(terminal string, sale uint64) ([]uint64, error) {
+	prefix := recordKey(terminal, sale)
+	var out []uint64
+	c := l.tx.Bucket(bucketFollowers).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) == len(prefix)+8 {
+			out = append(out, binary.BigEndian.Uint64(k[len(prefix):]))
+		}
+	}
+	return out, nil
 }
 
 func (l boltLedger) SetHead(terminal string, h Head) error {

@@ -17,9 +17,10 @@ import (
 // reads and writes, kept under meta/schema. Version 1 (v0.9.0 and before,
 // no schema key) stored the API's JSON; version 2 stores the engine's own
 // records (bolt_codec.go), a compact issued-voucher table and the index of
-// records by CST day. OpenBolt upgrades an older file once, in the opening
-// transaction, and refuses a newer one.
-const BoltSchema = 2
+// records by CST day; version 3 adds the index of voids and returns by
+// their sale (followers). OpenBolt upgrades an older file once, in the
+// opening transaction, and refuses a newer one.
+const BoltSchema = 3
 
 var keySchema = []byte("schema")
 
@@ -190,6 +191,25 @@ func upgradeV1(tx *bolt.Tx) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// upgradeV2 builds the followers index of a version 2 file from its
+// records and returns how many records it read.
+func upgradeV2(tx *bolt.Tx) (int, error) {
+	n := 0
+	tx.Bucket(bucketFollowers).FillPercent = appendFill
+	err := tx.Bucket(bucketRecords).ForEach(func(k, v []byte) error {
+		n++
+		if len(k) < 9 {
+			return pos.Errorf(pos.EINTERNAL, "record key %x", k)
+		}
+		r, err := decodeRecord(v)
+		if err != nil {
+			return pos.WrapError(pos.EINTERNAL, err, "upgrade record %x", k)
+		}
+		return indexFollower(tx, string(k[:len(k)-9]), binary.BigEndian.Uint64(k[len(k)-8:]), r.Entry.Body)
+	})
+	return n, err
 }
 
 func claimsOfV1(cs []v1Claim) []wire.Claim {

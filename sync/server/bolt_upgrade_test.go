@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -210,7 +211,62 @@ func TestBoltUpgradeFromV090(t *testing.T) {
 	if r.Sales != 3 || r.Voids != 1 {
 		t.Errorf("report after reopening: sales %d voids %d", r.Sales, r.Voids)
 	}
+	if n := checkFollowers(t, st); n != 2 {
+		t.Errorf("the upgraded file holds %d voids, want 2", n)
+	}
 	must(t, st.Close())
+}
+
+// checkFollowers checks that the followers index names every void and
+// return of st's ledger, and returns how many there are.
+func checkFollowers(t *testing.T, st *server.Bolt) int {
+	t.Helper()
+	n := 0
+	must(t, st.ViewLedger(func(l server.LedgerView) error {
+		return l.ForEachRecord(func(terminal string, sr *server.StoredRecord) error {
+			rec, err := pos.DecodeRecord(sr.Entry)
+			if err != nil || rec.SaleSeq() == 0 {
+				return nil
+			}
+			n++
+			got, err := l.(server.SaleFollowers).Followers(terminal, rec.SaleSeq())
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(got, rec.Seq) {
+				t.Errorf("followers of %s %d: %v, without %s", terminal, rec.SaleSeq(), got, rec.Receipt)
+			}
+			return nil
+		})
+	}))
+	return n
+}
+
+// TestBoltUpgradeFromV2: a schema 2 file (no followers index) gets the
+// index built from its records when opened.
+func TestBoltUpgradeFromV2(t *testing.T) {
+	path := copyOldDatabase(t)
+	st, err := server.OpenBolt(path)
+	must(t, err)
+	must(t, st.Close())
+	db, err := bolt.Open(path, 0o600, nil)
+	must(t, err)
+	must(t, db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket([]byte("followers")); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("2"))
+	}))
+	must(t, db.Close())
+	st, err = server.OpenBolt(path)
+	must(t, err)
+	defer st.Close()
+	if up := st.Upgraded(); up == nil || up.From != 2 || up.To != server.BoltSchema || up.Records != 7 {
+		t.Fatalf("upgrade %+v, want 2 → %d reading 7 records", up, server.BoltSchema)
+	}
+	if n := checkFollowers(t, st); n != 2 {
+		t.Errorf("%d voids, want 2", n)
+	}
 }
 
 func must(t *testing.T, err error) {

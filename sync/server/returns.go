@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"time"
 
 	"fupinpos/pos"
@@ -123,8 +124,9 @@ func returnAnswer(r *pos.Record, result pos.UploadResult, now time.Time) *wire.R
 }
 
 // saleAndReturns reads sale seq of terminal as the server holds it (it
-// must be an accepted sale, not voided) and its accepted returns, reading
-// the terminal's records after the sale up to head.
+// must be an accepted sale, not voided) and its accepted returns up to
+// head: the records SaleFollowers names, or else every record after the
+// sale.
 func saleAndReturns(tx LedgerTx, terminal string, seq, head uint64) (*pos.Record, []*pos.Record, error) {
 	sr, err := tx.Record(terminal, seq)
 	if err != nil {
@@ -142,17 +144,24 @@ func saleAndReturns(tx LedgerTx, terminal string, seq, head uint64) (*pos.Record
 		return nil, nil, pos.Errorf(pos.ECONFLICT, "record %s is not an accepted sale (%s %s)", sale.Receipt, sale.Kind, sr.Result).
 			With("receipt", sale.Receipt)
 	}
-	if pf, ok := tx.(LedgerPrefetcher); ok && head > seq {
-		seqs := make([]uint64, 0, head-seq)
+	var seqs []uint64
+	if f, ok := tx.(SaleFollowers); ok {
+		if seqs, err = f.Followers(terminal, seq); err != nil {
+			return nil, nil, pos.WrapError(pos.EINTERNAL, err, "read the records of sale %d", seq)
+		}
+	} else {
 		for k := seq + 1; k <= head; k++ {
 			seqs = append(seqs, k)
 		}
+	}
+	seqs = slices.DeleteFunc(seqs, func(k uint64) bool { return k <= seq || k > head })
+	if pf, ok := tx.(LedgerPrefetcher); ok && len(seqs) > 0 {
 		if err := pf.Prefetch(terminal, seqs, nil, nil); err != nil {
 			return nil, nil, pos.WrapError(pos.EINTERNAL, err, "prefetch records")
 		}
 	}
 	var prior []*pos.Record
-	for k := seq + 1; k <= head; k++ {
+	for _, k := range seqs {
 		r, err := tx.Record(terminal, k)
 		if err != nil {
 			return nil, nil, pos.WrapError(pos.EINTERNAL, err, "read record %d", k)

@@ -140,6 +140,18 @@ func prefetch(tx LedgerTx, terminal string, preps []prepared) error {
 	return pf.Prefetch(terminal, seqs, ids, holders)
 }
 
+// SaleFollowers is an optional extension of LedgerView for engines that
+// index voids and returns by the sale they act on: a return reads the
+// sale's earlier returns (and a void) through it, at a cost that does not
+// grow with the records the terminal made since the sale. Engines without
+// it are read record by record from the sale to the terminal's head.
+type SaleFollowers interface {
+	// Followers returns, in order, the seqs of terminal's records that
+	// void or return its sale seq (a seq may name a record since replaced;
+	// the caller reads each and checks).
+	Followers(terminal string, sale uint64) ([]uint64, error)
+}
+
 // RecordsByTime is an optional extension of LedgerView for engines that
 // index records by their own time (the sale's or void's time): a day's
 // report reads that day's records (and, for voids, the sales they cancel,

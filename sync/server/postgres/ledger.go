@@ -355,22 +355,34 @@ func (l *ledger) IncidentsAfter(after uint64, limit int) ([]wire.Incident, bool,
 	return out, false, nil
 }
 
-// saleTime is the record's own time, kept in a column for reports by day.
-func saleTime(e pos.Entry) *time.Time {
+// recordIndex returns the columns a record is found by: its own time (for
+// reports by day) and, for a void or a return, the sale it acts on (nil
+// when none).
+func recordIndex(e pos.Entry) (*time.Time, *int64) {
 	r, err := pos.DecodeRecord(e)
-	if err != nil || r.Time.IsZero() {
-		return nil
+	if err != nil {
+		return nil, nil
 	}
-	return &r.Time
+	var t *time.Time
+	if !r.Time.IsZero() {
+		t = &r.Time
+	}
+	var sale *int64
+	if s := r.SaleSeq(); s != 0 {
+		v := int64(s)
+		sale = &v
+	}
+	return t, sale
 }
 
 // Statements of the ledger's writes, each taking arrays (one element per
 // row) so that a flush writes every row of a table in one statement.
 const (
-	sqlPutRecords = `INSERT INTO records (terminal, seq, body, hash, sig, result, reason, detail, received, sale_time)
-		SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[])
+	sqlPutRecords = `INSERT INTO records (terminal, seq, body, hash, sig, result, reason, detail, received, sale_time, sale)
+		SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::bigint[])
 		ON CONFLICT (terminal, seq) DO UPDATE SET body = excluded.body, hash = excluded.hash, sig = excluded.sig,
-			result = excluded.result, reason = excluded.reason, detail = excluded.detail, received = excluded.received, sale_time = excluded.sale_time`
+			result = excluded.result, reason = excluded.reason, detail = excluded.detail, received = excluded.received,
+			sale_time = excluded.sale_time, sale = excluded.sale`
 	sqlSetHeads = `INSERT INTO heads (terminal, seq, hash, records, last_seen)
 		SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::int[], $5::timestamptz[])
 		ON CONFLICT (terminal) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, records = excluded.records, last_seen = excluded.last_seen`
@@ -400,6 +412,22 @@ const (
 	sqlAddIncidentClaim = `INSERT INTO incident_claims (incident, idx, terminal, store, seq, receipt, time, voided, counted)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 )
+
+var _ server.SaleFollowers = (*ledger)(nil)
+
+// Followers lists the voids and returns of sale seq of terminal by the
+// records_sale index.
+func (l *ledger) Followers(terminal string, sale uint64) ([]uint64, error) {
+	rows, err := l.tx.Query(ctx(), `SELECT seq FROM records WHERE terminal = $1 AND sale = $2 ORDER BY seq`, terminal, int64(sale))
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (uint64, error) {
+		var s int64
+		err := row.Scan(&s)
+		return uint64(s), err
+	})
+}
 
 var _ server.RecordsByTime = (*ledger)(nil)
 

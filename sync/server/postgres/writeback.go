@@ -228,6 +228,15 @@ func (w *wledger) ForEachHolder(fn func(pos.HolderRef, bool) error) error {
 	return w.db.ForEachHolder(fn)
 }
 
+var _ server.SaleFollowers = (*wledger)(nil)
+
+func (w *wledger) Followers(terminal string, sale uint64) ([]uint64, error) {
+	if err := w.flush(); err != nil {
+		return nil, err
+	}
+	return w.db.Followers(terminal, sale)
+}
+
 func (w *wledger) Changes(after uint64, limit int) ([]server.Change, bool, error) {
 	if err := w.flush(); err != nil {
 		return nil, false, err

@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		{"IngestDuplicatesAndConflicts", testIngest},
 		{"DoubleSpendIncident", testDoubleSpend},
 		{"VoidReleases", testVoid},
+		{"Followers", testFollowers},
 		{"RevocationsAndChangeFeed", testRevocations},
 		{"FeedCompactBehind", testFeedCompactBehind},
 		{"FeedCompactAhead", testFeedCompactAhead},

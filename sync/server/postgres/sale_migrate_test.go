@@ -1,0 +1,67 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"fupinpos/sync/server"
+	"fupinpos/sync/server/pgtest"
+)
+
+// TestMigrateIndexesSales: records stored before migration 4 get the sale
+// their void or return acts on from their body; a sale, another kind and a
+// body that is not JSON get none, and the migration does not fail on them.
+func TestMigrateIndexesSales(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	c := context.Background()
+	conn, err := pgx.Connect(c, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(c, `CREATE TABLE schema_version (version int PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL DEFAULT now())`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range migrations()[:3] {
+		if _, err := conn.Exec(c, m.sql); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(c, `INSERT INTO schema_version (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bodies := []string{
+		`{"seq":1,"kind":"sale","time":"2020-09-15T10:00:00+08:00"}`,
+		`{"seq":2,"kind":"return","time":"2020-09-15T11:00:00+08:00","returns":1}`,
+		`{"seq":3,"kind":"void","time":"2020-09-15T12:00:00+08:00","voids":1}`,
+		`{"seq":4,"kind":"void" not json`,
+		"\xff\xfe\"kind\":\"return\"",
+	}
+	for i, b := range bodies {
+		if _, err := conn.Exec(c, `INSERT INTO records (terminal, seq, body, hash, sig, result, received) VALUES ('T01', $1, $2, $3, '', 'accepted', now())`,
+			i+1, []byte(b), []byte{byte(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn.Close(c)
+	if from, to, err := Migrate(c, url); err != nil || from != 3 || to != SchemaVersion() {
+		t.Fatalf("migrate: %d → %d %v", from, to, err)
+	}
+	st, err := Open(c, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	err = st.ViewLedger(func(l server.LedgerView) error {
+		got, err := l.(server.SaleFollowers).Followers("T01", 1)
+		if fmt.Sprint(got) != "[2 3]" {
+			t.Errorf("followers of sale 1 after the migration: %v, want [2 3]", got)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
