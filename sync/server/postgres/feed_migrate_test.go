@@ -11,21 +11,37 @@ import (
 	"fupinpos/sync/server/pgtest"
 )
 
-// TestMigrateCompactsFeed: a schema-1 database whose change feed kept
-// every change is compacted by migration 2 (the latest change of each key
-// stays with its seq) and new changes keep it compact.
-func TestMigrateCompactsFeed(t *testing.T) {
+// databaseAt returns a new database with the schema of the first n
+// migrations, as a voucherd of that time left it, and a connection to it.
+func databaseAt(t *testing.T, n int) (string, *pgx.Conn) {
+	t.Helper()
 	url := pgtest.NewDatabase(t)
 	c := context.Background()
 	conn, err := pgx.Connect(c, url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := migrations()[0]
+	if _, err := conn.Exec(c, `CREATE TABLE schema_version (version int PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL DEFAULT now())`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range migrations()[:n] {
+		if _, err := conn.Exec(c, m.sql); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(c, `INSERT INTO schema_version (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return url, conn
+}
+
+// TestMigrateCompactsFeed: a schema-1 database whose change feed kept
+// every change is compacted by migration 2 (the latest change of each key
+// stays with its seq) and new changes keep it compact.
+func TestMigrateCompactsFeed(t *testing.T) {
+	c := context.Background()
+	url, conn := databaseAt(t, 1)
 	for _, q := range []string{
-		`CREATE TABLE schema_version (version int PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL DEFAULT now())`,
-		m.sql,
-		`INSERT INTO schema_version (version, name) VALUES (1, '` + m.name + `')`,
 		`INSERT INTO changes (seq, voucher, status, holder, suspended) VALUES
 			(1, 10, 1, NULL, false), (2, NULL, NULL, '\x01', true), (3, 11, 1, NULL, false),
 			(4, 10, 0, NULL, false), (5, NULL, NULL, '\x01', false), (6, 10, 2, NULL, false)`,

@@ -5,33 +5,15 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"fupinpos/sync/server"
-	"fupinpos/sync/server/pgtest"
 )
 
 // TestMigrateIndexesSales: records stored before migration 4 get the sale
 // their void or return acts on from their body; a sale, another kind and a
 // body that is not JSON get none, and the migration does not fail on them.
 func TestMigrateIndexesSales(t *testing.T) {
-	url := pgtest.NewDatabase(t)
 	c := context.Background()
-	conn, err := pgx.Connect(c, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.Exec(c, `CREATE TABLE schema_version (version int PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL DEFAULT now())`); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range migrations()[:3] {
-		if _, err := conn.Exec(c, m.sql); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := conn.Exec(c, `INSERT INTO schema_version (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
-			t.Fatal(err)
-		}
-	}
+	url, conn := databaseAt(t, 3)
 	bodies := []string{
 		`{"seq":1,"kind":"sale","time":"2020-09-15T10:00:00+08:00"}`,
 		`{"seq":2,"kind":"return","time":"2020-09-15T11:00:00+08:00","returns":1}`,
