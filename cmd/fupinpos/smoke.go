@@ -23,7 +23,8 @@ import (
 
 // SmokeResult is what --smoke measures, written to smoke.json.
 type SmokeResult struct {
-	ColdStartMS   int64  `json:"cold_start_ms"`             // process start → cashier screen shown and painted
+	LoginMS       int64  `json:"login_screen_ms"`           // process start → login screen shown (the cold start the cashier waits for)
+	ColdStartMS   int64  `json:"cold_start_ms"`             // process start → logged in, cashier screen shown and painted
 	Sales         int    `json:"sales"`                     // sales completed
 	RSSReadyMB    int    `json:"rss_ready_mb"`              // resident memory with the cashier screen shown
 	RSSAfterMB    int    `json:"rss_after_mb"`              // resident memory right after them
@@ -95,6 +96,11 @@ func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell 
 	if demo.codes == nil || demo.sim == nil {
 		return fmt.Errorf("the smoke run needs --codes and --sim-scanner")
 	}
+	if !waitFor(10*time.Second, func() bool { return shell.Login() != nil }) {
+		return fmt.Errorf("login screen not shown")
+	}
+	fyne.DoAndWait(func() {}) // the window is up and has been laid out
+	res.LoginMS = time.Since(start).Milliseconds()
 	if err := login(shell, d.store, demoCashier, demoCashierPIN); err != nil {
 		return err
 	}
@@ -235,7 +241,7 @@ func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell 
 	fmt.Printf("SMOKE figures: scan_to_verdict p50=%.1fms p99=%.1fms n=%d; F12 to receipt first byte p50=%.1fms p99=%.1fms, last byte p50=%.1fms p99=%.1fms n=%d\n",
 		res.ScanToVerdict.P50, res.ScanToVerdict.P99, res.ScanToVerdict.N, res.F12ToFirstByte.P50, res.F12ToFirstByte.P99,
 		res.F12ToLastByte.P50, res.F12ToLastByte.P99, res.F12ToLastByte.N)
-	fmt.Printf("SMOKE OK cold_start_ms=%d rss_ready_mb=%d rss_after_%d_sales_mb=%d rss_steady_mb=%d sale_avg_ms=%d\n",
-		res.ColdStartMS, res.RSSReadyMB, res.Sales, res.RSSAfterMB, res.RSSSteadyMB, res.SaleAvgMS)
+	fmt.Printf("SMOKE OK login_screen_ms=%d cold_start_ms=%d rss_ready_mb=%d rss_after_%d_sales_mb=%d rss_steady_mb=%d sale_avg_ms=%d\n",
+		res.LoginMS, res.ColdStartMS, res.RSSReadyMB, res.Sales, res.RSSAfterMB, res.RSSSteadyMB, res.SaleAvgMS)
 	return nil
 }
