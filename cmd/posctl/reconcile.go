@@ -21,11 +21,11 @@ func cmdReconcile(args []string, stdout io.Writer) error {
 	day := fs.String("day", pos.DayOf(time.Now()), "CST `DAY` (YYYY-MM-DD), default today")
 	timeout := fs.Duration("timeout", time.Minute, "give up after this long")
 	asJSON := fs.Bool("json", false, "print the reconciliation as JSON")
-	db, err := parseOpen(fs, args, false, dbPath)
+	db, done, err := parseRead(fs, args, dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	if _, err := pos.ParseDay(*day); err != nil {
 		return fmt.Errorf("%w: --day: %v", errUsage, err)
 	}
