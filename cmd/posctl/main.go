@@ -49,7 +49,7 @@ Records:
   ledger return --db FILE --receipt NO --item SKU:QTY... --manager ID --pin PIN --reason TEXT [--printer URI] [--json]
                 take back goods of an earlier sale (退货); online only: the server must agree (--resume: send a waiting one again)
   report day    --db FILE [--date YYYY-MM-DD] [--json|--csv]
-  backup    --db FILE --out FILE               a consistent copy (the app must not be running)
+  backup    --db FILE --out FILE               a consistent copy (also while the app runs: it hands one over)
   restore   --db FILE --from FILE              put a backup back; it sells again only after a sync
 
 Devices (technicians):
