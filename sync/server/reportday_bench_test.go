@@ -20,3 +20,14 @@ func BenchmarkReportDay(b *testing.B) {
 		return st
 	})
 }
+
+// BenchmarkReturnOldSale is storetest.BenchReturnOldSale on bbolt.
+func BenchmarkReturnOldSale(b *testing.B) {
+	storetest.BenchReturnOldSale(b, func(tb testing.TB) server.Store {
+		st, err := server.OpenBolt(filepath.Join(tb.TempDir(), server.DatabaseFile))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return st
+	})
+}

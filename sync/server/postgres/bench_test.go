@@ -56,3 +56,11 @@ func BenchmarkIngestTwoInstances(b *testing.B) {
 	b.ReportMetric(r2, "two-redemptions/s")
 	b.ReportMetric(r2/r1, "two/one")
 }
+
+// BenchmarkReturnOldSale is storetest.BenchReturnOldSale on PostgreSQL.
+func BenchmarkReturnOldSale(b *testing.B) {
+	storetest.BenchReturnOldSale(b, func(tb testing.TB) server.Store {
+		st, _ := openBench(tb)
+		return st
+	})
+}
