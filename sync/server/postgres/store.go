@@ -89,7 +89,7 @@ var _ server.VerifyLimiter = (*Store)(nil)
 
 // VerifyProcs leaves one processor to the ledger writer (and to a database
 // server on the same machine): measured on 2 cores with PostgreSQL local,
-// ingest 4,000–5,100/s unbounded, 5,000–6,300/s with one processor left.
+// ingest 4,000–5,100/s unbounded, 4,900–6,300/s with one processor left.
 func (s *Store) VerifyProcs() int { return runtime.GOMAXPROCS(0) - 1 }
 
 // Close closes the connection pool.
