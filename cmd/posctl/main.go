@@ -214,59 +214,67 @@ func require(fs *flag.FlagSet, names ...string) error {
 // (bolt.DefaultPath: $FUPINPOS_DB or /var/lib/fupinpos/terminal.db). The
 // caller closes it.
 func parseOpen(fs *flag.FlagSet, args []string, positional bool, dbPath *string, required ...string) (*bolt.DB, error) {
-	if err := parse(fs, args, positional); err != nil {
+	if err := parseDB(fs, args, positional, dbPath, required...); err != nil {
 		return nil, err
 	}
+	return openDB(*dbPath, false)
+}
+
+// parseDB parses args, checks the required flags and sets *dbPath to the
+// installed database when --db is not given.
+func parseDB(fs *flag.FlagSet, args []string, positional bool, dbPath *string, required ...string) error {
+	if err := parse(fs, args, positional); err != nil {
+		return err
+	}
 	if err := require(fs, required...); err != nil {
-		return nil, err
+		return err
 	}
 	if *dbPath == "" {
 		*dbPath = bolt.DefaultPath()
 	}
 	if *dbPath == "" {
-		return nil, fmt.Errorf("%w: --db is required (or FUPINPOS_DB, or the installed /var/lib/fupinpos/terminal.db)", errUsage)
+		return fmt.Errorf("%w: --db is required (or FUPINPOS_DB, or the installed /var/lib/fupinpos/terminal.db)", errUsage)
 	}
-	return openDB(*dbPath, false)
+	return nil
 }
 
 // notices is where commands write what the operator should know beside
 // their output (run sets it to its stderr).
 var notices io.Writer = os.Stderr
 
-// parseRead is parseOpen for commands that only read: while the terminal
-// app holds the database they read a copy the app hands over (the
-// database as it is at that moment), and say so on notices. The caller
-// calls done instead of Close.
+// parseRead is parseOpen for commands that only read (openRead). The
+// caller calls done instead of Close.
 func parseRead(fs *flag.FlagSet, args []string, dbPath *string) (db *bolt.DB, done func(), err error) {
-	db, err = parseOpen(fs, args, false, dbPath)
-	if pos.ErrorCode(err) != pos.EBUSY {
-		if err != nil {
-			return nil, nil, err
-		}
-		return db, func() { db.Close() }, nil
+	if err := parseDB(fs, args, false, dbPath); err != nil {
+		return nil, nil, err
 	}
-	return openSnapshot(*dbPath, err)
+	return openRead(*dbPath)
 }
 
-// openRead is parseRead for a database path already parsed.
+// openRead opens the database at path for a command that only reads.
+// While the terminal app holds it (its control socket answers), the
+// command reads a copy the app hands over — the database as it is at that
+// moment — and says so on notices; otherwise the file itself.
 func openRead(path string) (*bolt.DB, func(), error) {
-	db, err := openDB(path, false)
-	if pos.ErrorCode(err) != pos.EBUSY {
-		if err != nil {
-			return nil, nil, err
+	if _, err := os.Stat(bolt.ControlPath(path)); err == nil {
+		if db, done, err := openSnapshot(path); err == nil {
+			return db, done, nil
 		}
-		return db, func() { db.Close() }, nil
 	}
-	return openSnapshot(path, err)
+	db, err := openDB(path, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	return db, func() { db.Close() }, nil
 }
 
 // openSnapshot opens a copy of the database at path from the app holding
-// it (busy is the error that said so), in a private temporary folder
-// removed by done: the copy holds the terminal's private key.
-func openSnapshot(path string, busy error) (*bolt.DB, func(), error) {
+// it, in a private temporary folder removed by done: the copy holds the
+// terminal's private key.
+func openSnapshot(path string) (*bolt.DB, func(), error) {
 	dir, err := os.MkdirTemp("", "posctl-snapshot-")
 	if err != nil {
-		return nil, nil, busy
+		return nil, nil, pos.WrapError(pos.ESTORAGE, err, "temporary folder")
 	}
 	snap := filepath.Join(dir, "terminal.db")
 	if _, err := bolt.Snapshot(path, snap); err != nil {

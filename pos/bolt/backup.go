@@ -31,17 +31,22 @@ func (db *DB) Backup(out string) (int64, error) {
 	return writeBackup(db.bolt, out)
 }
 
-// BackupFile copies the terminal database at path to out like Backup: it
-// opens the file read-only, or, while the terminal app runs and holds the
-// file's lock (for timeout), asks the app for a copy (Snapshot). It fails
-// with pos.EBUSY when the process holding the file does not answer.
+// BackupFile copies the terminal database at path to out like Backup:
+// while the terminal app runs (its control socket answers) it asks the
+// app for a copy (Snapshot); otherwise it opens the file read-only, and
+// fails with pos.EBUSY when another process holds it for timeout.
 func BackupFile(path, out string, timeout time.Duration) (int64, error) {
 	if _, err := os.Stat(path); err != nil {
 		return 0, pos.WrapError(pos.ENOTFOUND, err, "no terminal database %s", path)
 	}
+	if _, err := os.Stat(ControlPath(path)); err == nil {
+		if n, err := backupFromApp(path, out); err == nil {
+			return n, nil
+		}
+	}
 	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return backupFromApp(path, out)
+		return 0, pos.WrapError(pos.EBUSY, err, "%s is locked by another process that does not answer on %s (the terminal app? close it first)", path, ControlPath(path)).With("path", path)
 	}
 	if err != nil {
 		return 0, pos.WrapError(pos.ESTORAGE, err, "open %s", path)
