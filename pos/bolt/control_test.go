@@ -90,9 +90,26 @@ func TestControlStaleSocket(t *testing.T) {
 	}
 	stop := serveControl(t, f)
 	defer stop()
+	f.MustRedeem(t, sale(pos.PayCash, []string{f.dep.Code(t, "m1", pos.Yuan(100))}, item("YX-CUILAN-250", 1)))
 	snap := filepath.Join(t.TempDir(), "snap.db")
-	if _, err := bolt.Snapshot(f.path, snap); err != nil {
+	n, err := bolt.Snapshot(f.path, snap)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if fi, err := os.Stat(snap); err != nil || fi.Size() != n {
+		t.Fatalf("snapshot file %v %v, want %d bytes", fi, err, n)
+	}
+	r, err := bolt.Open(snap, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	want, wantHash, _ := f.Head()
+	if seq, h, _ := r.Head(); seq != want || h != wantHash {
+		t.Errorf("snapshot head %d %x, want %d %x", seq, h, want, wantHash)
+	}
+	if on, _ := r.Restored(); on {
+		t.Error("a snapshot for reading is marked restored")
 	}
 }
 
