@@ -80,7 +80,7 @@ func NewReceipt(r *Record, h Hash, cfg *TerminalConfig, trust *TrustList, cashie
 			Reinstated: r.Kind == KindReturn && slices.Contains(r.Reinstated, v.ID)})
 	}
 	if r.Kind == KindReturn {
-		rc.Returns, rc.Manager, rc.Reason = ReceiptNumber(r.Terminal, r.Returns), r.Manager, r.Reason
+		rc.Returns, rc.Manager, rc.Reason = r.SaleReceipt(), r.Manager, r.Reason
 		rc.Reinstated, rc.ReturnForfeited = r.ReturnAmounts()
 	}
 	rc.LineNotes = LineNotes(r.Lines, r.Vouchers, trust)

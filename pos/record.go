@@ -56,15 +56,17 @@ type Record struct {
 	// Change = Tendered − SelfPaid (pos.Change). Vouchers never give change.
 	Tendered Money `json:"tendered,omitempty"`
 	Change   Money `json:"change,omitempty"`
-	// Returns is, for a return, the seq of the sale (on the same terminal)
-	// whose goods it takes back; Reinstated lists the vouchers it gave
-	// back to their members whole (valid again everywhere).
-	Returns    uint64      `json:"returns,omitempty"`
-	Reinstated []VoucherID `json:"reinstated,omitempty"`
+	// Returns is, for a return, the seq of the sale whose goods it takes
+	// back; SaleTerminal names the terminal of that sale when it is another
+	// terminal of the same store (empty: this one). Reinstated lists the
+	// vouchers it gave back to their members whole (valid again everywhere).
+	Returns      uint64      `json:"returns,omitempty"`
+	SaleTerminal string      `json:"sale_terminal,omitempty"`
+	Reinstated   []VoucherID `json:"reinstated,omitempty"`
 }
 
 // SaleSeq returns the seq of the sale a void or a return acts on (on the
-// same terminal), or 0 for any other record.
+// terminal SaleOf names), or 0 for any other record.
 func (r *Record) SaleSeq() uint64 {
 	switch r.Kind {
 	case KindVoid:
@@ -73,6 +75,25 @@ func (r *Record) SaleSeq() uint64 {
 		return r.Returns
 	}
 	return 0
+}
+
+// SaleOf returns the terminal whose sale a void or a return acts on: a
+// return's SaleTerminal when it names one, else the record's own terminal
+// (a void always acts on a sale of its own terminal).
+func (r *Record) SaleOf() string {
+	if r.Kind == KindReturn && r.SaleTerminal != "" {
+		return r.SaleTerminal
+	}
+	return r.Terminal
+}
+
+// SaleReceipt returns the receipt number of the sale a void or a return
+// acts on, or "" for any other record.
+func (r *Record) SaleReceipt() string {
+	if s := r.SaleSeq(); s != 0 {
+		return ReceiptNumber(r.SaleOf(), s)
+	}
+	return ""
 }
 
 // ReceiptNumber returns the receipt number of ledger seq on terminal.

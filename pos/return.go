@@ -2,6 +2,7 @@ package pos
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -46,6 +47,25 @@ type SaleState struct {
 	SelfPaid Money
 }
 
+// SaleReturns is a sale with the returns recorded against it: as the
+// central server holds them (returns agreed at any terminal of the store,
+// which is what the next return is settled on) or, without the server, as
+// this terminal's own ledger holds them.
+type SaleReturns struct {
+	Sale    *Record
+	Returns []*Record
+}
+
+// Returnable returns, per SKU, how many units of the sale are left to
+// take back after its returns (StateOf, then SaleState.Returnable).
+func (s *SaleReturns) Returnable() (map[string]int64, error) {
+	st, err := StateOf(s.Sale, s.Returns)
+	if err != nil {
+		return nil, err
+	}
+	return st.Returnable(s.Sale), nil
+}
+
 // StateOf replays the earlier returns of sale (in ledger order) on it.
 func StateOf(sale *Record, prior []*Record) (*SaleState, error) {
 	if sale.Kind != KindSale {
@@ -56,7 +76,7 @@ func StateOf(sale *Record, prior []*Record) (*SaleState, error) {
 		st.Left[i] = l.Qty
 	}
 	for _, r := range prior {
-		if r.Kind != KindReturn || r.Returns != sale.Seq {
+		if r.Kind != KindReturn || r.Returns != sale.Seq || r.SaleOf() != sale.Terminal {
 			return nil, Errorf(EINVALID, "record %s is not a return of %s", r.Receipt, sale.Receipt)
 		}
 		for _, l := range r.Lines {
@@ -142,7 +162,9 @@ func CheckReturnWindow(sale *Record, trust *TrustList, now time.Time) error {
 // for a voucher. A return whose goods kept would cost the customer more
 // than was paid is refused (take back more, or the whole sale).
 //
-// The return record it fills (not yet numbered, timed or signed) holds
+// The return record it fills (not yet numbered, timed or signed; its
+// SaleTerminal names the sale's terminal, which the terminal that records
+// it clears when that is itself) holds
 // differences, so that a sale plus its returns adds up:
 //   - Lines, Total, Eligible: the goods taken back, at their sale price;
 //   - Vouchers: per voucher the return touched, Applied is the voucher
@@ -173,7 +195,7 @@ func Resettle(sale *Record, prior []*Record, items []ReturnItem, trust *TrustLis
 			took[i] += t[i]
 		}
 	}
-	ret := &Record{Kind: KindReturn, Returns: sale.Seq}
+	ret := &Record{Kind: KindReturn, Returns: sale.Seq, SaleTerminal: sale.Terminal}
 	var kept []Line
 	for i, l := range sale.Lines {
 		if took[i] > 0 {
@@ -265,7 +287,7 @@ func (r *Record) ReturnAmounts() (reinstated, forfeited Money) {
 // return decides (not on seq, time or who): the server compares the
 // terminal's record with its own Resettle.
 func SameReturn(a, b *Record) bool {
-	if a.Kind != b.Kind || a.Returns != b.Returns || a.Total != b.Total || a.Eligible != b.Eligible ||
+	if a.Kind != b.Kind || a.Returns != b.Returns || a.SaleOf() != b.SaleOf() || a.Total != b.Total || a.Eligible != b.Eligible ||
 		a.VoucherAmount != b.VoucherAmount || a.Forfeited != b.Forfeited || a.SelfPaid != b.SelfPaid || a.Method != b.Method ||
 		!slices.Equal(a.Reinstated, b.Reinstated) || len(a.Lines) != len(b.Lines) || len(a.Vouchers) != len(b.Vouchers) {
 		return false
@@ -306,20 +328,39 @@ func (st *SaleState) Returnable(sale *Record) map[string]int64 {
 	return out
 }
 
-// EReturnElsewhere refuses a return of a sale made at another terminal:
-// goods come back only at the counter (terminal) that sold them, whose
-// ledger holds the sale. Param "terminal" names that terminal.
+// EReturnElsewhere refuses a return of a sale made at another store: goods
+// come back at any terminal of the store that sold them (the central
+// server holds the sale for every terminal of that store), never at
+// another store's. Params "store" (the store that sold them) and
+// "receipt".
 const EReturnElsewhere = "return_elsewhere"
 
-// CheckReturnHere refuses a return, at terminal, of the sale with receipt
-// number receipt (e.g. T02-000042) when the number names another terminal
-// (EReturnElsewhere, with params terminal and receipt). A number without a
-// terminal part passes: it can only name a sale of this terminal.
-func CheckReturnHere(receipt, terminal string) error {
-	i := strings.LastIndexByte(receipt, '-')
-	if i <= 0 || receipt[:i] == terminal {
+// EOtherTerminal says that a sale was made at another terminal of the
+// store, so this terminal's ledger does not hold it: only the central
+// server can look it up (params "terminal" and "receipt").
+const EOtherTerminal = "other_terminal"
+
+// CheckReturnStore refuses a return, at a terminal of store, of sale
+// (EReturnElsewhere) when the sale was made at another store.
+func CheckReturnStore(sale *Record, store string) error {
+	if sale.Store == store {
 		return nil
 	}
-	return Errorf(EReturnElsewhere, "sale %s was made at terminal %s: goods come back only at the terminal that sold them", receipt, receipt[:i]).
-		With("terminal", receipt[:i]).With("receipt", receipt)
+	return Errorf(EReturnElsewhere, "sale %s was made at store %s: goods come back only at the store that sold them", sale.Receipt, sale.Store).
+		With("store", sale.Store).With("receipt", sale.Receipt)
+}
+
+// ParseReceipt splits a receipt number as printed (T02-000042) into its
+// terminal (T02) and ledger seq (42); a number without a terminal part
+// gives terminal "". Anything else is ENOTFOUND: no record has it.
+func ParseReceipt(no string) (terminal string, seq uint64, err error) {
+	i := strings.LastIndexByte(no, '-')
+	seq, perr := strconv.ParseUint(no[i+1:], 10, 64)
+	if perr != nil || seq == 0 || i == 0 {
+		return "", 0, Errorf(ENOTFOUND, "no receipt %q", no).With("receipt", no)
+	}
+	if i > 0 {
+		terminal = no[:i]
+	}
+	return terminal, seq, nil
 }

@@ -263,11 +263,18 @@ func run(o options, start time.Time) error {
 			}
 			// A return is online only: the server agrees before the
 			// terminal records it (sync/client.ReturnSale).
-			m.Return = func(sale uint64, items []pos.ReturnItem, id, pin, reason string) (uint64, error) {
+			m.Return = func(sale string, items []pos.ReturnItem, id, pin, reason string) (uint64, error) {
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 				defer cancel()
 				seq, _, err := c.ReturnSale(ctx, d.db, sale, items, id, pin, reason)
 				return seq, err
+			}
+			// Goods of any terminal of the store come back here: the
+			// server holds the sale and its returns.
+			m.LookupSale = func(no string) (*pos.SaleReturns, error) {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				return c.LookupSale(ctx, no)
 			}
 		}
 		m.SelectDay(pos.DayOf(time.Now()))

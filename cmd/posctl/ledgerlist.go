@@ -13,12 +13,14 @@ import (
 
 // ListedRecord is one ledger record as posctl ledger list --json prints it.
 // Amounts are integers in fen; a void carries the totals of the sale it
-// cancels and Voids names that sale's receipt. The keys are stable: scripts
-// and tests read them.
+// cancels and Voids names that sale's receipt; a return (退货) carries what
+// it took back and refunded, and Returns names the sale's receipt (of this
+// terminal or another of the store). The keys are stable: scripts and
+// tests read them.
 type ListedRecord struct {
 	Seq           uint64   `json:"seq"`
 	Receipt       string   `json:"receipt"`
-	Kind          string   `json:"kind"` // sale or void
+	Kind          string   `json:"kind"` // sale, void or return
 	Time          string   `json:"time"` // RFC 3339, China Standard Time
 	Cashier       string   `json:"cashier"`
 	CashierName   string   `json:"cashier_name"`
@@ -30,9 +32,10 @@ type ListedRecord struct {
 	SelfPaid      int64    `json:"self_paid"`
 	Forfeited     int64    `json:"forfeited"`
 	Method        string   `json:"method"`
-	Tendered      int64    `json:"tendered"` // cash taken for the self-paid part (0: not recorded)
-	Change        int64    `json:"change"`   // change given from it
-	Voids         string   `json:"voids"`    // for a void: the receipt of the sale it cancels
+	Tendered      int64    `json:"tendered"`          // cash taken for the self-paid part (0: not recorded)
+	Change        int64    `json:"change"`            // change given from it
+	Voids         string   `json:"voids"`             // for a void: the receipt of the sale it cancels
+	Returns       string   `json:"returns,omitempty"` // for a return: the receipt of the sale it takes goods back from
 }
 
 func cmdLedgerList(args []string, stdout io.Writer) error {
@@ -96,6 +99,9 @@ func listRecords(db *bolt.DB, day string) ([]ListedRecord, error) {
 				l.Voids = pos.ReceiptNumber(r.Terminal, r.Voids)
 			}
 		}
+		if r.Kind == pos.KindReturn {
+			l.Returns = r.SaleReceipt()
+		}
 		list = append(list, l)
 		return nil
 	}
@@ -133,7 +139,7 @@ func writeRecords(w io.Writer, list []ListedRecord) error {
 		fmt.Fprintln(tw, strings.Join([]string{l.Receipt, t("report.kind." + l.Kind), cst(mustTime(l.Time)), l.Cashier,
 			dash(l.CashierName), mode, dash(l.Manager), dash(strings.Join(l.Vouchers, ",")), pos.Money(l.Total).String(),
 			pos.Money(l.VoucherAmount).String(), pos.Money(l.SelfPaid).String(), pos.Money(l.Forfeited).String(),
-			payLabel(pos.PayMethod(l.Method)), dash(l.Voids)}, "\t"))
+			payLabel(pos.PayMethod(l.Method)), dash(l.Voids + l.Returns)}, "\t"))
 	}
 	return tw.Flush()
 }

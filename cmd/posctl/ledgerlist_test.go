@@ -128,10 +128,10 @@ func TestLedgerListText(t *testing.T) {
 		line1  []string
 		line3  []string
 	}{
-		{"zh_CN.UTF-8", []string{"小票号", "类型", "时间", "收银员工号", "收银员", "录入方式", "券号", "合计", "自付方式", "作废原小票"},
+		{"zh_CN.UTF-8", []string{"小票号", "类型", "时间", "收银员工号", "收银员", "录入方式", "券号", "合计", "自付方式", "原小票"},
 			[]string{"T01-000001", "销售", "1001", "王芳", "命令行", v1.String(), "￥207.80", "￥200.00", "￥7.80"},
 			[]string{"T01-000003", "作废", "9001", "李经理", "T01-000001"}},
-		{"en_US.UTF-8", []string{"Receipt", "Kind", "Time", "Cashier ID", "Cashier", "Entry", "Voucher IDs", "Total", "Paid by", "Voids receipt"},
+		{"en_US.UTF-8", []string{"Receipt", "Kind", "Time", "Cashier ID", "Cashier", "Entry", "Voucher IDs", "Total", "Paid by", "Of receipt"},
 			[]string{"T01-000001", "Sale", "1001", "王芳", v1.String(), "￥207.80", "￥200.00", "￥7.80"},
 			[]string{"T01-000003", "9001", "T01-000001"}},
 	} {

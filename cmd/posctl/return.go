@@ -55,7 +55,7 @@ func cmdReturn(args []string, stdout io.Writer) error {
 		fmt.Fprint(fs.Output(), returnExits)
 	}
 	dbPath := fs.String("db", "", "terminal database `FILE`")
-	receipt := fs.String("receipt", "", "receipt number `NO` of the sale, e.g. T01-000042 (any day inside the redemption window)")
+	receipt := fs.String("receipt", "", "receipt number `NO` of the sale, e.g. T01-000042 (any terminal of this store, any day inside the redemption window)")
 	var items itemsFlag
 	fs.Var(&items, "item", "goods taken back, `SKU:QTY` (repeat for each product)")
 	manager := fs.String("manager", "", "approving manager's user `ID`")
@@ -75,7 +75,7 @@ func cmdReturn(args []string, stdout io.Writer) error {
 	}
 	defer db.Close()
 	var req bolt.ReturnRequest
-	var prepare func() (pos.Entry, error)
+	var steps client.ReturnSteps
 	if *resume {
 		p, err := db.PendingReturn()
 		if err != nil {
@@ -85,26 +85,17 @@ func cmdReturn(args []string, stdout io.Writer) error {
 			return pos.Errorf(pos.ENOTFOUND, "no return waits for the server")
 		}
 		req.Manager = p.Record.Manager
-		prepare = func() (pos.Entry, error) { return p.Entry, nil }
+		steps.Prepare = func(*pos.SaleReturns) (pos.Entry, error) { return p.Entry, nil }
 	} else {
-		cfg, err := db.Config()
-		if err != nil {
-			return err
-		}
-		// Goods come back at the terminal that sold them: its ledger holds
-		// the sale, and a return record names a sale of its own terminal.
-		if err := pos.CheckReturnHere(*receipt, cfg.Terminal); err != nil {
-			return err
-		}
-		s, err := db.RecordByReceipt(*receipt)
-		if err != nil {
-			return err
-		}
-		req = bolt.ReturnRequest{Sale: s.Record.Seq, Manager: *manager, PIN: *pin, Reason: *reason}
+		// The sale may be another terminal's of this store: the server
+		// holds it, and every return agreed against it anywhere.
+		req = bolt.ReturnRequest{Manager: *manager, PIN: *pin, Reason: *reason}
 		for _, it := range items {
 			req.Items = append(req.Items, pos.ReturnItem{SKU: it.SKU, Qty: it.Qty})
 		}
-		prepare = func() (pos.Entry, error) {
+		steps.Receipt = *receipt
+		steps.Prepare = func(known *pos.SaleReturns) (pos.Entry, error) {
+			req.Sale, req.SaleTerminal, req.Known = known.Sale.Seq, known.Sale.Terminal, known
 			p, err := db.PrepareReturn(req)
 			if err != nil {
 				return pos.Entry{}, err
@@ -118,11 +109,9 @@ func cmdReturn(args []string, stdout io.Writer) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	resp, err := c.Return(ctx, client.ReturnSteps{
-		Prepare: prepare,
-		Commit:  func(h pos.Hash) error { _, err := db.CommitReturn(h); return err },
-		Discard: func(h pos.Hash, why string) error { return db.DiscardReturn(h, req.Manager, why) },
-	})
+	steps.Commit = func(h pos.Hash) error { _, err := db.CommitReturn(h); return err }
+	steps.Discard = func(h pos.Hash, why string) error { return db.DiscardReturn(h, req.Manager, why) }
+	resp, err := c.Return(ctx, steps)
 	if err != nil {
 		if p, _ := db.PendingReturn(); p != nil {
 			return &exitStatus{code: exitReturnPending, err: fmt.Errorf("return %s was sent but not answered; it waits, and sales are blocked until posctl ledger return --resume: %w",
@@ -139,7 +128,7 @@ func printReturn(db *bolt.DB, resp *wire.ReturnResponse, printer string, asJSON 
 		return err
 	}
 	r := s.Record
-	res := ReturnResult{Receipt: r.Receipt, Seq: r.Seq, Returns: pos.ReceiptNumber(r.Terminal, r.Returns), Result: string(resp.Result),
+	res := ReturnResult{Receipt: r.Receipt, Seq: r.Seq, Returns: r.SaleReceipt(), Result: string(resp.Result),
 		Total: r.Total, Refund: r.SelfPaid, Method: r.Method, Vouchers: r.Reinstated}
 	res.Reinstated, res.Forfeited = r.ReturnAmounts()
 	// The manager's name by the receipt path, as the slip prints it.

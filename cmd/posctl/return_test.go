@@ -13,10 +13,11 @@ import (
 )
 
 // TestReturnCommand: posctl ledger return exits 0 with the server's
-// agreement (the sale uploaded first), 1 for an over-return and for an
-// unreachable server (nothing recorded), and for a sale of another
-// terminal (named: 只能在原收银台退货 T02), 2 for missing flags; the JSON
-// states the refund, the reinstated voucher and the manager's name.
+// agreement (the sale uploaded first), also for a sale of another
+// terminal of the store; 1 for an over-return, for a sale of another store
+// (named: 只能在售出商品的门店退货) and for an unreachable server (nothing
+// recorded), 2 for missing flags; the JSON states the refund, the
+// reinstated voucher and the manager's name.
 func TestReturnCommand(t *testing.T) {
 	t.Setenv("LANG", "zh_CN.UTF-8")
 	dep := postest.NewDeployment(t, time.Now())
@@ -55,10 +56,49 @@ func TestReturnCommand(t *testing.T) {
 	if res.Manager != "9001" || res.ManagerName != "李经理" {
 		t.Fatalf("return JSON names the manager %q %q, want 9001 李经理", res.Manager, res.ManagerName)
 	}
-	// A sale of another terminal of the store: refused here, naming it.
-	if code, out, errOut := posctl(t, "ledger", "return", "--db", db, "--receipt", "T02-000001", "--item", "BAG-ECO:1", "--manager", "9001",
-		"--pin", "8642", "--reason", "顾客退货"); code != 1 || !strings.Contains(errOut, "只能在原收银台退货 T02") || !strings.Contains(errOut, "[return_elsewhere]") {
+	// A sale of another terminal of the store comes back here: the server
+	// holds it; at a terminal of another store it is refused.
+	other := func(store, name string) string {
+		t.Helper()
+		a, err := srv.AddTerminal(wire.AddTerminalRequest{Store: store, Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(t.TempDir(), "terminal.db")
+		mustPosctl(t, "enroll", "--db", p, "--server", url, "--code", a.Code, "--yes")
+		mustPosctl(t, "user", "add", "--db", p, "--id", "1002", "--name", "钱敏", "--role", "cashier", "--pin", "2468")
+		mustPosctl(t, "user", "add", "--db", p, "--id", "9002", "--name", "赵经理", "--role", "manager", "--pin", "8642")
+		return p
+	}
+	db2, db3 := other("HF-001", "T02"), other("HF-002", "T03")
+	mustPosctl(t, "redeem", "--db", db2, "--cashier", "1002", "--item", "BAG-ECO:2", "--method", "cash")
+	mustPosctl(t, "sync", "--db", db2)
+	code, out, errOut = posctl(t, "ledger", "return", "--db", db, "--receipt", "T02-000001", "--item", "BAG-ECO:1", "--manager", "9001",
+		"--pin", "8642", "--reason", "顾客退货", "--json")
+	if code != 0 {
 		t.Fatalf("return of another terminal's sale: exit %d\n%s%s", code, out, errOut)
+	}
+	res = ReturnResult{}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Receipt != "T01-000003" || res.Returns != "T02-000001" || res.Result != "accepted" || res.Total != res.Refund || res.Refund == 0 || res.Method != pos.PayCash {
+		t.Fatalf("return of T02's sale at T01: %+v", res)
+	}
+	var listed []ListedRecord
+	if err := json.Unmarshal([]byte(mustPosctl(t, "ledger", "list", "--db", db, "--json")), &listed); err != nil {
+		t.Fatal(err)
+	}
+	if len(listed) != 3 || listed[1].Kind != "return" || listed[1].Returns != "T01-000001" || listed[2].Returns != "T02-000001" || listed[0].Returns != "" {
+		t.Fatalf("ledger list after the returns: %+v", listed)
+	}
+	if code, out, errOut := posctl(t, "ledger", "return", "--db", db3, "--receipt", "T02-000001", "--item", "BAG-ECO:1", "--manager", "9002",
+		"--pin", "8642", "--reason", "顾客退货"); code != 1 || !strings.Contains(errOut, "只能在售出商品的门店退货：T02-000001 是门店 HF-001 的销售") || !strings.Contains(errOut, "[return_elsewhere]") {
+		t.Fatalf("return at another store: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := posctl(t, "ledger", "return", "--db", db, "--receipt", "T02-000001", "--item", "BAG-ECO:2", "--manager", "9001",
+		"--pin", "8642", "--reason", "顾客退货"); code != 1 || !strings.Contains(errOut, "[conflict]") {
+		t.Fatalf("over-return of T02's sale: exit %d\n%s%s", code, out, errOut)
 	}
 	if code, out, errOut := ret("--item", "DS-PEAR-5:1"); code != 1 || !strings.Contains(errOut, "[conflict]") {
 		t.Fatalf("over-return: exit %d\n%s%s", code, out, errOut)
@@ -71,7 +111,7 @@ func TestReturnCommand(t *testing.T) {
 	if code, out, errOut := ret("--item", "BAG-ECO:1", "--timeout", "5s"); code != 1 {
 		t.Fatalf("server down: exit %d\n%s%s", code, out, errOut)
 	}
-	if again := mustPosctl(t, "ledger", "verify", "--db", db); !strings.Contains(again, "2 条交易记录") || !strings.Contains(list, "2 条交易记录") ||
+	if again := mustPosctl(t, "ledger", "verify", "--db", db); !strings.Contains(again, "3 条交易记录") || !strings.Contains(list, "3 条交易记录") ||
 		again[strings.Index(again, "链头"):][:len("链头 ")+16] != list[strings.Index(list, "链头"):][:len("链头 ")+16] {
 		t.Fatalf("the ledger changed with the server down:\n%s\n%s", list, again)
 	}

@@ -40,7 +40,7 @@ func TestLastReleaseDatabase(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &st); err != nil {
 		t.Fatal(err)
 	}
-	if st.Outbox != 6 || st.Amount != 35000 || st.Queue.Count != 6 || st.Schema != 2 ||
+	if st.Outbox != 6 || st.Amount != 35000 || st.Queue.Count != 6 || st.Schema != 3 ||
 		st.Head.String() != "afd4d91a88a0e9eb7f3623042048785671343c43e38e6b0c12db251076001ef0" {
 		t.Fatalf("status after upgrade: %+v", st)
 	}

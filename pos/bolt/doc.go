@@ -13,7 +13,7 @@
 // All integers are big-endian; seq keys are 8-byte big-endian so that bbolt's
 // byte order is sequence order.
 //
-//	meta       "schema"        uint32 schema version (2; see schemaVersion for the history)
+//	meta       "schema"        uint32 schema version (3; see schemaVersion for the history)
 //	           "terminal_key"  64-byte Ed25519 private key of this terminal (made once, when the file is created)
 //	           "root_key"      32-byte Ed25519 public key of the deployment root
 //	           "clock"         floor, last sync: two int64 unix nanoseconds (0 = never)

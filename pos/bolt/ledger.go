@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"strconv"
-	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -22,16 +21,15 @@ func (db *DB) Record(seq uint64) (*Sale, error) {
 // RecordByReceipt returns the record with receipt number no (as printed,
 // e.g. T01-000042), or ENOTFOUND.
 func (db *DB) RecordByReceipt(no string) (*Sale, error) {
-	i := strings.LastIndexByte(no, '-')
-	seq, err := strconv.ParseUint(no[i+1:], 10, 64)
-	if err != nil || seq == 0 {
-		return nil, pos.Errorf(pos.ENOTFOUND, "no receipt %q", no).With("receipt", no)
+	terminal, seq, err := pos.ParseReceipt(no)
+	if err != nil {
+		return nil, err
 	}
 	s, err := db.Record(seq)
 	if err != nil {
 		return nil, err
 	}
-	if s.Record.Receipt != no && i >= 0 {
+	if terminal != "" && s.Record.Receipt != no {
 		return nil, pos.Errorf(pos.ENOTFOUND, "no receipt %q on this terminal", no).With("receipt", no)
 	}
 	return s, nil

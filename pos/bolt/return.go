@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"slices"
 
@@ -26,14 +27,20 @@ var (
 	keyPending          = []byte("pending")
 )
 
-// ReturnRequest is a return to prepare: the sale (its seq on this
-// terminal), the goods taken back, and the manager who approves it.
+// ReturnRequest is a return to prepare: the sale (its seq on terminal
+// SaleTerminal, empty for this one), the goods taken back, and the manager
+// who approves it. Known is the sale with its returns as the central
+// server holds them (sync/client.LookupSale): needed for a sale of another
+// terminal of the store, and for a sale of this one it adds the returns
+// agreed at other terminals, which this ledger does not hold.
 type ReturnRequest struct {
-	Sale    uint64
-	Items   []pos.ReturnItem
-	Manager string
-	PIN     string
-	Reason  string
+	Sale         uint64
+	SaleTerminal string
+	Known        *pos.SaleReturns
+	Items        []pos.ReturnItem
+	Manager      string
+	PIN          string
+	Reason       string
 }
 
 // PendingReturn is a prepared return: its record (numbered, timed) and the
@@ -44,12 +51,14 @@ type PendingReturn struct {
 }
 
 // PrepareReturn checks a return of goods of an earlier sale of this
-// terminal (any day, inside the redemption window of its vouchers'
-// campaigns: pos.CheckReturnWindow), settles it again (pos.Resettle) and
-// keeps the signed return record aside as the next ledger entry. It needs
-// a manager's PIN and a reason. Nothing enters the ledger until
-// CommitReturn. A return already pending for the same sale and goods is
-// returned again (a retry sends the same entry); another one is refused.
+// terminal or of another terminal of the store (any day, inside the
+// redemption window of its vouchers' campaigns: pos.CheckReturnWindow),
+// settles it again (pos.Resettle) on the returns the server knows of when
+// req.Known says, and keeps the signed return record aside as the next
+// ledger entry. It needs a manager's PIN and a reason. Nothing enters the
+// ledger until CommitReturn. A return already pending for the same sale
+// and goods is returned again (a retry sends the same entry); another one
+// is refused.
 func (db *DB) PrepareReturn(req ReturnRequest) (*PendingReturn, error) {
 	if req.Reason == "" {
 		return nil, pos.Errorf(pos.EINVALID, "a return needs a reason")
@@ -60,13 +69,13 @@ func (db *DB) PrepareReturn(req ReturnRequest) (*PendingReturn, error) {
 	var out *PendingReturn
 	err := db.update("prepare return", func(tx *bolt.Tx) error {
 		if p, err := readPending(tx); err != nil || p != nil {
-			if err == nil && p.Record.Returns == req.Sale && sameItems(req.Items, p.Record) {
+			if err == nil && p.Record.Returns == req.Sale && p.Record.SaleOf() == cmp.Or(req.SaleTerminal, p.Record.Terminal) && sameItems(req.Items, p.Record) {
 				out = p
 				return nil
 			}
 			if err == nil {
 				err = pos.Errorf(pos.ECONFLICT, "return %s of %s waits for the server's answer: send it again first", p.Record.Receipt,
-					pos.ReceiptNumber(p.Record.Terminal, p.Record.Returns)).With("receipt", p.Record.Receipt)
+					p.Record.SaleReceipt()).With("receipt", p.Record.Receipt)
 			}
 			return err
 		}
@@ -83,23 +92,11 @@ func (db *DB) PrepareReturn(req ReturnRequest) (*PendingReturn, error) {
 		if st.trustErr != nil {
 			return st.trustErr
 		}
-		s, err := readSale(tx, req.Sale)
+		sale, prior, err := returnBasis(tx, st.cfg, req)
 		if err != nil {
 			return err
-		}
-		sale := s.Record
-		if sale.Kind != pos.KindSale {
-			return pos.Errorf(pos.EINVALID, "record %s is not a sale", sale.Receipt).With("receipt", sale.Receipt)
-		}
-		if v := tx.Bucket(bucketVoids).Get(u64(sale.Seq)); v != nil {
-			return pos.Errorf(pos.ECONFLICT, "sale %s is voided by %s", sale.Receipt, pos.ReceiptNumber(sale.Terminal, getU64(v))).
-				With("receipt", sale.Receipt)
 		}
 		if err := pos.CheckReturnWindow(sale, st.trust, st.now); err != nil {
-			return err
-		}
-		prior, err := returnsOf(tx, sale.Seq)
-		if err != nil {
 			return err
 		}
 		rec, err := pos.Resettle(sale, prior, req.Items, st.trust)
@@ -107,6 +104,9 @@ func (db *DB) PrepareReturn(req ReturnRequest) (*PendingReturn, error) {
 			return err
 		}
 		rec.Time, rec.Store, rec.Terminal = st.now, st.cfg.Store, st.cfg.Terminal
+		if rec.SaleTerminal == rec.Terminal {
+			rec.SaleTerminal = ""
+		}
 		rec.Cashier, rec.Manager, rec.Reason = req.Manager, req.Manager, req.Reason
 		h := readLedgerHead(tx)
 		rec.Seq, rec.Prev = h.Seq+1, h.Hash
@@ -119,6 +119,51 @@ func (db *DB) PrepareReturn(req ReturnRequest) (*PendingReturn, error) {
 		return putPending(tx, out)
 	})
 	return out, err
+}
+
+// returnBasis returns the sale req takes goods back from and the returns
+// to settle it on. A sale of this terminal is read from the ledger (a
+// voided one is refused) with its returns from the server when req.Known
+// holds them (it agreed to every return this ledger holds, and to those
+// taken at other terminals), else from the ledger. A sale of another
+// terminal is only known from the server: req.Known must hold it, for
+// this store.
+func returnBasis(tx *bolt.Tx, cfg *pos.TerminalConfig, req ReturnRequest) (*pos.Record, []*pos.Record, error) {
+	k := req.Known
+	if req.SaleTerminal != "" && req.SaleTerminal != cfg.Terminal {
+		no := pos.ReceiptNumber(req.SaleTerminal, req.Sale)
+		if k == nil || k.Sale == nil {
+			return nil, nil, pos.Errorf(pos.ESERVEROFFLINE, "sale %s of another terminal is known only to the central server", no).With("receipt", no)
+		}
+		sale := k.Sale
+		if sale.Kind != pos.KindSale || sale.Terminal != req.SaleTerminal || sale.Seq != req.Sale {
+			return nil, nil, pos.Errorf(pos.ESYNC, "the server answered record %s for sale %s", sale.Receipt, no).With("receipt", no)
+		}
+		if err := pos.CheckReturnStore(sale, cfg.Store); err != nil {
+			return nil, nil, err
+		}
+		return sale, k.Returns, nil
+	}
+	s, err := readSale(tx, req.Sale)
+	if err != nil {
+		return nil, nil, err
+	}
+	sale := s.Record
+	if sale.Kind != pos.KindSale {
+		return nil, nil, pos.Errorf(pos.EINVALID, "record %s is not a sale", sale.Receipt).With("receipt", sale.Receipt)
+	}
+	if v := tx.Bucket(bucketVoids).Get(u64(sale.Seq)); v != nil {
+		return nil, nil, pos.Errorf(pos.ECONFLICT, "sale %s is voided by %s", sale.Receipt, pos.ReceiptNumber(sale.Terminal, getU64(v))).
+			With("receipt", sale.Receipt)
+	}
+	if k != nil && k.Sale != nil {
+		if k.Sale.Seq != sale.Seq || k.Sale.Terminal != sale.Terminal {
+			return nil, nil, pos.Errorf(pos.ESYNC, "the server answered record %s for sale %s", k.Sale.Receipt, sale.Receipt).With("receipt", sale.Receipt)
+		}
+		return sale, k.Returns, nil
+	}
+	prior, err := returnsOf(tx, sale.Seq)
+	return sale, prior, err
 }
 
 // sameItems reports whether items ask for the goods return r takes back
@@ -176,14 +221,14 @@ func (db *DB) CommitReturn(h pos.Hash) (*Sale, error) {
 		if e.Hash != h || !bytes.Equal(e.Body, p.Entry.Body) {
 			return pos.Errorf(pos.ECONFLICT, "the ledger moved on since return %s was prepared; nothing was recorded", rec.Receipt)
 		}
-		b := tx.Bucket(bucketReturns)
-		if b == nil {
-			if b, err = tx.CreateBucket(bucketReturns); err != nil {
+		if rec.SaleOf() == rec.Terminal {
+			b, err := tx.CreateBucketIfNotExists(bucketReturns)
+			if err != nil {
 				return err
 			}
-		}
-		if err := b.Put(u64(rec.Returns), append(slices.Clone(b.Get(u64(rec.Returns))), u64(rec.Seq)...)); err != nil {
-			return err
+			if err := b.Put(u64(rec.Returns), append(slices.Clone(b.Get(u64(rec.Returns))), u64(rec.Seq)...)); err != nil {
+				return err
+			}
 		}
 		for _, v := range rec.Vouchers {
 			if slices.Contains(rec.Reinstated, v.ID) {
@@ -194,7 +239,7 @@ func (db *DB) CommitReturn(h pos.Hash) (*Sale, error) {
 		}
 		rein, lost := rec.ReturnAmounts()
 		if err := db.audit(tx, rec.Manager, pos.AuditReturn, map[string]string{
-			"receipt": pos.ReceiptNumber(rec.Terminal, rec.Returns), "return": rec.Receipt, "reason": rec.Reason,
+			"receipt": rec.SaleReceipt(), "return": rec.Receipt, "reason": rec.Reason,
 			"refund": rec.SelfPaid.String(), "reinstated": rein.String(), "forfeited": lost.String()}); err != nil {
 			return err
 		}
@@ -216,7 +261,7 @@ func (db *DB) DiscardReturn(h pos.Hash, actor, why string) error {
 			return err
 		}
 		if err := db.audit(tx, actor, pos.AuditReturn, map[string]string{
-			"receipt": pos.ReceiptNumber(p.Record.Terminal, p.Record.Returns), "refused": why}); err != nil {
+			"receipt": p.Record.SaleReceipt(), "refused": why}); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketReturnPending).Delete(keyPending)
@@ -327,9 +372,15 @@ func pendingReturnGuard(tx *bolt.Tx) error {
 }
 
 // PrepareReturnEntry is PrepareReturn for callers that know only pos
-// types (sync/client.ReturnStore): the signed entry to send.
-func (db *DB) PrepareReturnEntry(sale uint64, items []pos.ReturnItem, manager, pin, reason string) (pos.Entry, error) {
-	p, err := db.PrepareReturn(ReturnRequest{Sale: sale, Items: items, Manager: manager, PIN: pin, Reason: reason})
+// types (sync/client.ReturnStore): the return of items of known.Sale (of
+// this terminal or another of the store, as the server holds it with its
+// returns), and the signed entry to send.
+func (db *DB) PrepareReturnEntry(known *pos.SaleReturns, items []pos.ReturnItem, manager, pin, reason string) (pos.Entry, error) {
+	if known == nil || known.Sale == nil {
+		return pos.Entry{}, pos.Errorf(pos.EINVALID, "a return needs its sale")
+	}
+	p, err := db.PrepareReturn(ReturnRequest{Sale: known.Sale.Seq, SaleTerminal: known.Sale.Terminal, Known: known,
+		Items: items, Manager: manager, PIN: pin, Reason: reason})
 	if err != nil {
 		return pos.Entry{}, err
 	}

@@ -149,3 +149,82 @@ func TestReturnable(t *testing.T) {
 		t.Fatalf("returnable of no record: %v", err)
 	}
 }
+
+// TestReturnOtherTerminalSale: goods sold at another terminal of the store
+// come back here on the sale the server answered (Known): the return
+// names that terminal's sale, never this terminal's sale of the same seq,
+// and its slip says so. Without the server's answer, for another store or
+// for a different record, nothing is prepared; a sale of this terminal is
+// settled on the returns the server knows of, taken at other terminals
+// too.
+func TestReturnOtherTerminalSale(t *testing.T) {
+	f := newFixture(t, nil)
+	own := f.MustRedeem(t, sale(pos.PayCash, nil, item("BAG-ECO", 3)))
+	cfg, err := f.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// T02's sale 1: the same goods, as the server holds it.
+	theirs := *own.Record
+	theirs.Terminal, theirs.Receipt = "T02", "T02-000001"
+	known := &pos.SaleReturns{Sale: &theirs}
+	req := bolt.ReturnRequest{Sale: 1, SaleTerminal: "T02", Items: []pos.ReturnItem{{SKU: "BAG-ECO", Qty: 2}}, Manager: manager, PIN: managerPIN, Reason: "顾客退货"}
+
+	_, err = f.PrepareReturn(req)
+	wantCode(t, err, pos.ESERVEROFFLINE)
+	elsewhere := theirs
+	elsewhere.Store = cfg.Store + "-X"
+	bad := req
+	bad.Known = &pos.SaleReturns{Sale: &elsewhere}
+	_, err = f.PrepareReturn(bad)
+	wantCode(t, err, pos.EReturnElsewhere)
+	wrong := theirs
+	wrong.Seq = 2
+	bad.Known = &pos.SaleReturns{Sale: &wrong}
+	_, err = f.PrepareReturn(bad)
+	wantCode(t, err, pos.ESYNC)
+
+	req.Known = known
+	p, err := f.PrepareReturn(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := p.Record
+	if r.Terminal != cfg.Terminal || r.SaleTerminal != "T02" || r.Returns != 1 || r.Seq != 2 || r.SelfPaid != 2*own.Record.Lines[0].Price || r.Method != pos.PayCash {
+		t.Fatalf("prepared %+v", r)
+	}
+	if _, err := f.CommitReturn(p.Entry.Hash); err != nil {
+		t.Fatal(err)
+	}
+	if rs, err := f.Returns(own.Record.Seq); err != nil || len(rs) != 0 {
+		t.Fatalf("T02's return is indexed under this terminal's sale %d: %v, %v", own.Record.Seq, rs, err)
+	}
+	if left, err := f.Returnable(own.Record.Seq); err != nil || left["BAG-ECO"] != 3 {
+		t.Fatalf("this terminal's sale left %v, %v", left, err)
+	}
+	rc, err := f.Receipt(r.Seq, false, manager)
+	if err != nil || rc.Returns != "T02-000001" {
+		t.Fatalf("return slip names %q, %v", rc.Returns, err)
+	}
+
+	// This terminal's own sale, of which the server knows a return taken at
+	// T03: two of three are back already.
+	trust, err := f.Trust()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at3, err := pos.Resettle(own.Record, nil, []pos.ReturnItem{{SKU: "BAG-ECO", Qty: 2}}, trust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at3.Terminal, at3.Seq, at3.Receipt = "T03", 7, "T03-000007"
+	mine := bolt.ReturnRequest{Sale: own.Record.Seq, Known: &pos.SaleReturns{Sale: own.Record, Returns: []*pos.Record{at3}},
+		Items: []pos.ReturnItem{{SKU: "BAG-ECO", Qty: 2}}, Manager: manager, PIN: managerPIN, Reason: "顾客退货"}
+	_, err = f.PrepareReturn(mine)
+	wantCode(t, err, pos.ECONFLICT)
+	mine.Items[0].Qty = 1
+	p, err = f.PrepareReturn(mine)
+	if err != nil || p.Record.SaleTerminal != "" || p.Record.Returns != own.Record.Seq || p.Record.Lines[0].Qty != 1 {
+		t.Fatalf("own sale's last unit: %+v, %v", p, err)
+	}
+}

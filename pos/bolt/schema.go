@@ -22,7 +22,10 @@ import (
 //	1  v0.9.0: the ledger head inside the ledger bucket (key 0xFF…FF), bodies as JSON
 //	2  the head in meta "ledger_head", bodies DEFLATE-compressed, the day index
 //	   (bucket days), the verified checkpoint (meta "verified")
-const schemaVersion = 2
+//	3  no change of layout: a return may name a sale of another terminal of
+//	   the store (sale_terminal), which schema 2 programs would take for a
+//	   sale of their own (wrong receipt on a reprint, wrong unit filter)
+const schemaVersion = 3
 
 // Error codes of Open.
 const (
@@ -77,7 +80,11 @@ type migration struct {
 	run  func(tx *bolt.Tx, p *progress) error
 }
 
-var migrations = []migration{{1, migrate1to2}}
+var migrations = []migration{{1, migrate1to2}, {2, migrate2to3}}
+
+// migrate2to3 changes nothing stored: the version alone keeps schema 2
+// programs from reading returns of other terminals' sales.
+func migrate2to3(*bolt.Tx, *progress) error { return nil }
 
 // upgrade brings a database of schema ver up to schemaVersion in tx (the
 // caller's single transaction: all steps or none).

@@ -241,7 +241,7 @@ func TestUpgradeProgress(t *testing.T) {
 	}
 	defer db.Close()
 	out := progress.String()
-	for _, want := range []string{"schema 2", "indexing 6 ledger records", "50% (3/6)", "100% (6/6)", "done"} {
+	for _, want := range []string{"schema 3", "indexing 6 ledger records", "50% (3/6)", "100% (6/6)", "done"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("progress %q lacks %q", out, want)
 		}

@@ -247,10 +247,10 @@ func (b *Builder) AddRecord(r, sale *pos.Record) {
 			b.tx(r, sale, -1)
 		}
 	case pos.KindReturn:
-		if sale == nil && b.sales != nil {
+		if sale == nil && b.sales != nil && r.SaleOf() == r.Terminal {
 			sale = b.sales[r.Returns]
 		}
-		if sale != nil && (sale.Kind != pos.KindSale || sale.Seq != r.Returns) {
+		if sale != nil && (sale.Kind != pos.KindSale || sale.Seq != r.Returns || sale.Terminal != r.SaleOf()) {
 			sale = nil
 		}
 		if (sale != nil && b.counts(sale)) || (sale == nil && b.counts(r)) {
@@ -324,7 +324,7 @@ func (b *Builder) tx(r, s *pos.Record, sign int) {
 // txReturn adds the transaction row of return r: its amounts negated, its
 // forfeited change as it is, minus the vouchers it reinstated.
 func (b *Builder) txReturn(r *pos.Record) {
-	x := Tx{Seq: r.Seq, Time: r.Time, Receipt: r.Receipt, Kind: r.Kind, Returns: pos.ReceiptNumber(r.Terminal, r.Returns),
+	x := Tx{Seq: r.Seq, Time: r.Time, Receipt: r.Receipt, Kind: r.Kind, Returns: r.SaleReceipt(),
 		Cashier: r.Cashier, CashierName: b.names.Cashier(r.Cashier), Manager: r.Manager, Reason: r.Reason,
 		Vouchers: -len(r.Reinstated), Total: -r.Total, VoucherAmount: -r.VoucherAmount, SelfPaid: -r.SelfPaid,
 		Forfeited: r.Forfeited, Method: r.Method}

@@ -177,3 +177,31 @@ func TestReturnUnderOnlyUnit(t *testing.T) {
 		}
 	}
 }
+
+// TestReturnOfOtherTerminal: a return taken at T02 of T01's sale counts in
+// T02's report by its own amounts and names T01's receipt; T02's own sale
+// with the same seq (paid in cash, no unit's voucher) is not taken for
+// it, so a unit's report still counts the return.
+func TestReturnOfOtherTerminal(t *testing.T) {
+	sale, ret := returnLedger(t, pos.ReturnReinstate)
+	ret.Terminal, ret.Receipt = "T02", "T02-000002"
+	own := &pos.Record{Seq: 1, Kind: pos.KindSale, Time: sale.Time, Store: "S1", Terminal: "T02", Receipt: "T02-000001", Cashier: "c2",
+		Lines: sale.Lines, Total: sale.Total, Eligible: sale.Eligible, SelfPaid: sale.Total, Method: pos.PayCash}
+	if ret.SaleTerminal != "T01" || ret.SaleReceipt() != "T01-000001" {
+		t.Fatalf("return names %q %q", ret.SaleTerminal, ret.SaleReceipt())
+	}
+	b := NewBuilder(Names{})
+	b.OnlyUnit(1001)
+	b.Add(own)
+	b.Add(ret)
+	if d := b.Day("2020-09-16"); d.Returns != 1 || d.VoucherAmount != -1010 || d.Forfeited != 1010 {
+		t.Fatalf("unit 1001 at T02: %+v", d)
+	}
+	all := NewBuilder(Names{})
+	all.Add(own)
+	all.Add(ret)
+	txs := all.Transactions("2020-09-16")
+	if d := all.Day("2020-09-16"); d.Returns != 1 || d.SelfPaid != -3970 || len(txs) != 1 || txs[0].Returns != "T01-000001" {
+		t.Fatalf("T02's day: %+v, transactions %+v", d, txs)
+	}
+}

@@ -70,6 +70,10 @@ type Manager struct {
 	// Return takes back goods of a sale (退货) with the server's agreement
 	// (see ReturnFunc); nil: the 退货 button says no server is configured.
 	Return ReturnFunc
+	// LookupSale finds a sale by receipt number at the central server (see
+	// SaleLookupFunc), so goods sold at another terminal of the store can
+	// come back here; nil: only this terminal's sales, from its ledger.
+	LookupSale SaleLookupFunc
 	// Reconciled shows the selected day's last reconciliation: 已对账, or
 	// 差异 N 笔 (未对账 before one).
 	Reconciled *widget.Label
@@ -363,8 +367,11 @@ func (m *Manager) salesList() fyne.CanvasObject {
 		}
 		text := fmt.Sprintf("%s  %s  %s  %s  %s  %s %s", x.Time.In(pos.CST).Format("15:04:05"), x.Receipt,
 			m.tr.T("report.kind."+string(x.Kind)), x.CashierName, x.Total, m.tr.T("label.voucher_amount"), x.VoucherAmount)
-		if x.Kind == pos.KindVoid {
+		switch x.Kind {
+		case pos.KindVoid:
 			text += "  " + m.tr.T("receipt.voids") + " " + x.Voids
+		case pos.KindReturn:
+			text += "  " + m.tr.T("receipt.returns") + " " + x.Returns
 		}
 		label := widget.NewLabel(text)
 		label.Truncation = fyne.TextTruncateEllipsis
@@ -374,7 +381,7 @@ func (m *Manager) salesList() fyne.CanvasObject {
 		if r.Kind != pos.KindSale || m.voided[r.Seq] {
 			void.Disable()
 		}
-		back := widget.NewButtonWithIcon(m.tr.T("ui.manager.return"), theme.ContentUndoIcon(), func() { m.askReturn(r) })
+		back := widget.NewButtonWithIcon(m.tr.T("ui.manager.return"), theme.ContentUndoIcon(), func() { m.openReturn(r.Receipt) })
 		if r.Kind != pos.KindSale || m.voided[r.Seq] {
 			back.Disable()
 		}

@@ -67,16 +67,13 @@ type Store interface {
 	HeldSales() ([]pos.HeldSale, error)
 	// TakeHeld removes parked basket id and returns it (取单).
 	TakeHeld(id uint64) (*pos.HeldSale, error)
-	// Returnable returns, per SKU, how many units of sale seq are left to
-	// take back (退货): its quantities less earlier returns, counted as
-	// the server counts them; zero for a voided sale.
-	Returnable(seq uint64) (map[string]int64, error)
 	// ReturnSale returns the sale of this terminal with receipt number no
-	// (as printed, e.g. T01-000042), to take goods of it back: a number
-	// of another terminal is refused with pos.EReturnElsewhere (goods
-	// come back at the counter that sold them), an unknown one with
+	// (as printed, e.g. T01-000042) and the returns its ledger holds
+	// against it, to take goods of it back (退货): a number of another
+	// terminal is pos.EOtherTerminal (the central server holds that sale:
+	// Manager.LookupSale), a voided sale pos.ECONFLICT, an unknown number
 	// pos.ENOTFOUND.
-	ReturnSale(no string) (*pos.Record, error)
+	ReturnSale(no string) (*pos.SaleReturns, error)
 }
 
 // Printer prints a receipt. cmd/fupinpos adapts device/printer and

@@ -10,12 +10,19 @@ import (
 	"fupinpos/pos"
 )
 
-// ReturnFunc carries out a return (退货) of items of sale seq approved by a
+// ReturnFunc carries out a return (退货) of items of the sale with receipt
+// number sale (of this terminal or another of the store) approved by a
 // manager: it asks the central server to agree and records the return
 // record, and returns its seq (the app wires it to sync/client's
 // Client.ReturnSale on the terminal database). It runs off the UI
 // goroutine and may take as long as the network does.
-type ReturnFunc func(sale uint64, items []pos.ReturnItem, managerID, managerPIN, reason string) (uint64, error)
+type ReturnFunc func(sale string, items []pos.ReturnItem, managerID, managerPIN, reason string) (uint64, error)
+
+// SaleLookupFunc finds the sale with receipt number no at the central
+// server, of any terminal of the store, with the returns agreed against
+// it anywhere (the app wires it to sync/client's Client.LookupSale). It
+// runs off the UI goroutine.
+type SaleLookupFunc func(no string) (*pos.SaleReturns, error)
 
 // returnLine is one product of a sale in the return dialog: sold, and
 // left to take back after earlier returns (可退).
@@ -25,15 +32,45 @@ type returnLine struct {
 	qty        *KeyEntry
 }
 
-// askReturn opens the return dialog of sale r: per product the quantity
+// openReturn finds the sale with receipt number no and opens its return
+// dialog: at the central server when the terminal has one (LookupSale: a
+// sale of any terminal of the store, with the returns agreed at every
+// terminal), off the UI goroutine; else in this terminal's ledger.
+func (m *Manager) openReturn(no string) {
+	if m.LookupSale == nil {
+		sr, err := m.store.ReturnSale(no)
+		if err != nil {
+			m.Message.SetText(m.returnError(err))
+			return
+		}
+		m.askReturn(sr)
+		return
+	}
+	m.Message.SetText(m.tr.T("ui.return.looking", "receipt", no))
+	look := m.LookupSale
+	go func() {
+		sr, err := look(no)
+		fyne.Do(func() {
+			if err != nil {
+				m.Message.SetText(m.returnError(err))
+				return
+			}
+			m.Message.SetText("")
+			m.askReturn(sr)
+		})
+	}()
+}
+
+// askReturn opens the return dialog of sale sr: per product the quantity
 // sold and what is left to take back after earlier returns (可退 N), an
 // entry for the quantity (empty = none back; it never holds more than is
 // left, and a product with nothing left is disabled), the reason, and the
 // manager's id and PIN. A sale with nothing left says so instead. The PIN
 // is checked at once (the dialog stays open on a wrong one); the server's
 // part runs after the dialog closed (RunReturn).
-func (m *Manager) askReturn(r *pos.Record) {
-	left, err := m.store.Returnable(r.Seq)
+func (m *Manager) askReturn(sr *pos.SaleReturns) {
+	r := sr.Sale
+	left, err := sr.Returnable()
 	if err != nil {
 		m.Message.SetText(m.tr.Err(err))
 		return
@@ -83,7 +120,7 @@ func (m *Manager) askReturn(r *pos.Record) {
 		if _, err := m.store.Authorize(id.Text, pin.Text, pos.RoleManager); err != nil {
 			return m.tr.Err(err)
 		}
-		m.RunReturn(r.Seq, want, id.Text, pin.Text, strings.TrimSpace(reason.Text), nil)
+		m.RunReturn(r.Receipt, want, id.Text, pin.Text, strings.TrimSpace(reason.Text), nil)
 		return ""
 	})
 	if d != nil && m.win != nil {
@@ -107,19 +144,22 @@ func (rl *returnLine) clamp(text string) {
 
 // AskReturnByReceipt asks for the receipt number of the sale whose goods
 // come back (typed, or the receipt's audit QR code scanned: FPR1:NO:…) and
-// opens its return dialog. A sale of another terminal is refused at once,
-// naming the terminal that sold it (只能在原收银台退货 T02).
+// opens its return dialog (openReturn). A number of this terminal that its
+// ledger does not hold as a returnable sale keeps the dialog open with the
+// reason; a number of another terminal of the store is looked up at the
+// central server, and without one the dialog says it is needed.
 func (m *Manager) AskReturnByReceipt() {
 	no := NewKeyEntry(m.win)
 	no.SetPlaceHolder("T01-000042")
-	var sale *pos.Record
+	var found string
 	d := FormModal(m.tr, m.win, "manager-return-receipt", m.tr.T("ui.manager.return"), []*widget.FormItem{
 		widget.NewFormItem(m.tr.T("receipt.returns"), no)}, func() string {
-		r, err := m.store.ReturnSale(ReceiptOfScan(no.Text))
-		if err != nil {
+		n := ReceiptOfScan(no.Text)
+		_, err := m.store.ReturnSale(n)
+		if err != nil && !(pos.ErrorCode(err) == pos.EOtherTerminal && m.LookupSale != nil) {
 			return m.returnError(err)
 		}
-		sale = r
+		found = n
 		return ""
 	})
 	if d == nil {
@@ -129,8 +169,8 @@ func (m *Manager) AskReturnByReceipt() {
 		m.win.Canvas().Focus(no)
 	}
 	d.SetOnClosed(func() {
-		if sale != nil {
-			m.askReturn(sale)
+		if found != "" {
+			m.openReturn(found)
 		}
 	})
 }
@@ -175,7 +215,7 @@ func (m *Manager) returnItems(lines []*returnLine) ([]pos.ReturnItem, string) {
 // reloads the day and says what was refunded and what became of the
 // voucher value (or why nothing was recorded), and calls done (tests)
 // with the error.
-func (m *Manager) RunReturn(sale uint64, items []pos.ReturnItem, id, pin, reason string, done func(error)) {
+func (m *Manager) RunReturn(sale string, items []pos.ReturnItem, id, pin, reason string, done func(error)) {
 	if m.Return == nil {
 		err := pos.Errorf(pos.ENOTPROVISIONED, "no central server configured")
 		m.Message.SetText(m.tr.Err(err))
@@ -238,7 +278,7 @@ func (m *Manager) returnError(err error) string {
 	case pos.ESYNC:
 		return m.tr.T("ui.return.sync")
 	case pos.EReturnElsewhere:
-		return m.tr.T("ui.return.elsewhere", "terminal", p["terminal"])
+		return m.tr.T("ui.return.elsewhere", "receipt", p["receipt"], "store", p["store"])
 	case pos.ECONFLICT:
 		if p["sku"] != "" {
 			return m.tr.T("ui.return.over", "sku", p["sku"], "left", p["left"])

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,10 +15,27 @@ import (
 
 	"fupinpos/pos"
 	"fupinpos/pos/ui"
+	"fupinpos/pos/ui/boltstore"
 	"fupinpos/pos/ui/uitest"
 )
 
-func runReturn(t *testing.T, m *ui.Manager, sale uint64, items []pos.ReturnItem) error {
+// localReturn is a ReturnFunc that records the return the server would
+// agree to, on the real bolt steps, with the sale as this ledger holds it.
+func localReturn(s *boltstore.Store) ui.ReturnFunc {
+	return func(sale string, items []pos.ReturnItem, id, pin, reason string) (uint64, error) {
+		sr, err := s.ReturnSale(sale)
+		if err != nil {
+			return 0, err
+		}
+		e, err := s.PrepareReturnEntry(sr, items, id, pin, reason)
+		if err != nil {
+			return 0, err
+		}
+		return s.CommitReturnEntry(e.Hash)
+	}
+}
+
+func runReturn(t *testing.T, m *ui.Manager, sale string, items []pos.ReturnItem) error {
 	t.Helper()
 	done := make(chan error, 1)
 	m.RunReturn(sale, items, "2001", "2468", "顾客退货", func(err error) { done <- err })
@@ -54,10 +72,10 @@ func TestManagerReturn(t *testing.T) {
 		t.Fatal(err)
 	}
 	items := []pos.ReturnItem{{SKU: rec.Record.Lines[0].SKU, Qty: rec.Record.Lines[0].Qty}}
-	m.Return = func(uint64, []pos.ReturnItem, string, string, string) (uint64, error) {
+	m.Return = func(string, []pos.ReturnItem, string, string, string) (uint64, error) {
 		return 0, pos.Errorf(pos.ESERVEROFFLINE, "server unreachable")
 	}
-	if err := runReturn(t, m, 1, items); pos.ErrorCode(err) != pos.ESERVEROFFLINE {
+	if err := runReturn(t, m, "T01-000001", items); pos.ErrorCode(err) != pos.ESERVEROFFLINE {
 		t.Fatalf("offline return: %v", err)
 	}
 	if got := m.Message.Text; got != "退货需要中心服务器同意：服务器无响应，未做任何记录" {
@@ -67,14 +85,8 @@ func TestManagerReturn(t *testing.T) {
 		t.Fatalf("ledger head %d after an offline return", seq)
 	}
 
-	m.Return = func(sale uint64, items []pos.ReturnItem, id, pin, reason string) (uint64, error) {
-		e, err := db.PrepareReturnEntry(sale, items, id, pin, reason)
-		if err != nil {
-			return 0, err
-		}
-		return db.CommitReturnEntry(e.Hash)
-	}
-	if err := runReturn(t, m, 1, items); err != nil {
+	m.Return = localReturn(f.store.Store)
+	if err := runReturn(t, m, "T01-000001", items); err != nil {
 		t.Fatal(err)
 	}
 	msg := m.Message.Text
@@ -85,7 +97,7 @@ func TestManagerReturn(t *testing.T) {
 	if last.Kind != pos.KindReturn || last.Returns != "T01-000001" || last.Reinstated != pos.Yuan(30) || last.Total != rec.Record.Total {
 		t.Fatalf("printed %+v", last)
 	}
-	if err := runReturn(t, m, 1, items); pos.ErrorCode(err) != pos.ECONFLICT || !strings.Contains(m.Message.Text, "可退数量不足") {
+	if err := runReturn(t, m, "T01-000001", items); pos.ErrorCode(err) != pos.ECONFLICT || !strings.Contains(m.Message.Text, "可退数量不足") {
 		t.Fatalf("second return: %v, %q", err, m.Message.Text)
 	}
 }
@@ -133,7 +145,6 @@ func dialogEntries(win fyne.Window) ([]*ui.KeyEntry, []string) {
 // naming it, and this terminal's number (or the receipt's QR) opens it.
 func TestReturnDialogLeft(t *testing.T) {
 	f, m, _ := managerDay(t, 0)
-	db := f.store.DB
 	cat, err := f.store.Catalogue()
 	if err != nil {
 		t.Fatal(err)
@@ -145,13 +156,7 @@ func TestReturnDialogLeft(t *testing.T) {
 	}
 	m.SelectDay(pos.DayOf(uitest.DemoNow))
 	selectTab(t, f.win, "交易明细")
-	m.Return = func(sale uint64, items []pos.ReturnItem, id, pin, reason string) (uint64, error) {
-		e, err := db.PrepareReturnEntry(sale, items, id, pin, reason)
-		if err != nil {
-			return 0, err
-		}
-		return db.CommitReturnEntry(e.Hash)
-	}
+	m.Return = localReturn(f.store.Store)
 	open := func(sold, left int64, typed, want string) {
 		t.Helper()
 		test.Tap(button(t, f.win, "退货"))
@@ -167,11 +172,11 @@ func TestReturnDialogLeft(t *testing.T) {
 		test.Tap(dialogButton(t, f.win, "取消"))
 	}
 	open(3, 3, "5", "3")
-	if err := runReturn(t, m, seq, []pos.ReturnItem{{SKU: sku, Qty: 2}}); err != nil {
+	if err := runReturn(t, m, pos.ReceiptNumber("T01", seq), []pos.ReturnItem{{SKU: sku, Qty: 2}}); err != nil {
 		t.Fatal(err)
 	}
 	open(3, 1, "2", "1")
-	if err := runReturn(t, m, seq, []pos.ReturnItem{{SKU: sku, Qty: 1}}); err != nil {
+	if err := runReturn(t, m, pos.ReceiptNumber("T01", seq), []pos.ReturnItem{{SKU: sku, Qty: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	m.Message.SetText("")
@@ -184,7 +189,7 @@ func TestReturnDialogLeft(t *testing.T) {
 	}
 
 	for _, c := range []struct{ typed, want string }{
-		{"T02-000001", "只能在原收银台退货 T02"},
+		{"T02-000001", "T02-000001 是收银台 T02 的销售：在本机退货需要连接中心服务器"},
 		{"T01-000009", "T01-000009"}, // not found: the error names it
 	} {
 		m.AskReturnByReceipt()
@@ -221,5 +226,88 @@ func TestReceiptOfScan(t *testing.T) {
 		if got := ui.ReceiptOfScan(in); got != want {
 			t.Errorf("ReceiptOfScan(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// waitFor polls ok (on the test's goroutine; fyne.Do runs at once in the
+// test app) until it holds, for work a screen does off the UI goroutine.
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 5 s for %s", what)
+		}
+	}
+}
+
+// TestReturnOtherTerminal: with a central server, a receipt number of
+// another terminal of the store is looked up there (LookupSale) and its
+// dialog shows what is left after the returns agreed at every terminal;
+// the return goes out for that receipt number. A sale of another store is
+// refused in the manager's words.
+func TestReturnOtherTerminal(t *testing.T) {
+	f, m, _ := managerDay(t, 0)
+	cat, err := f.store.Catalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := cat.Products[0]
+	sale := &pos.Record{Kind: pos.KindSale, Seq: 5, Terminal: "T02", Store: "S01", Receipt: "T02-000005", Cashier: "1001",
+		Lines: []pos.Line{{SKU: p.SKU, Name: p.Name, Price: p.Price, Qty: 3, Eligible: true}}, Total: 3 * p.Price, Eligible: 3 * p.Price,
+		SelfPaid: 3 * p.Price, Method: pos.PayCash}
+	earlier := &pos.Record{Kind: pos.KindReturn, Seq: 9, Terminal: "T03", Receipt: "T03-000009", Returns: 5, SaleTerminal: "T02",
+		Lines: []pos.Line{{SKU: p.SKU, Name: p.Name, Price: p.Price, Qty: 2, Eligible: true}}, Total: 2 * p.Price, SelfPaid: 2 * p.Price}
+	var mu sync.Mutex // the screen calls both off the UI goroutine
+	var asked []string
+	m.LookupSale = func(no string) (*pos.SaleReturns, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		asked = append(asked, no)
+		if no == "T02-000005" {
+			return &pos.SaleReturns{Sale: sale, Returns: []*pos.Record{earlier}}, nil
+		}
+		return nil, pos.Errorf(pos.EReturnElsewhere, "another store").With("store", "S09").With("receipt", no)
+	}
+	var sent string
+	var sentItems []pos.ReturnItem
+	m.Return = func(no string, items []pos.ReturnItem, id, pin, reason string) (uint64, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		sent, sentItems = no, items
+		return 0, pos.Errorf(pos.ESERVEROFFLINE, "server unreachable")
+	}
+
+	m.AskReturnByReceipt()
+	es, _ := dialogEntries(f.win)
+	test.Type(es[0], "T02-000005")
+	test.Tap(dialogButton(t, f.win, "确定"))
+	waitFor(t, "the return dialog of T02-000005", func() bool { return overlayHas(f.win, "退货 T02-000005") })
+	es, texts := dialogEntries(f.win)
+	if !slices.Contains(texts, "已售 3，可退 1") || len(es) != 4 {
+		t.Fatalf("return dialog of another terminal's sale: %d entries, texts %q", len(es), texts)
+	}
+	test.Type(es[0], "1")
+	test.Type(es[1], "顾客退货")
+	test.Type(es[3], uitest.ManagerPIN)
+	test.Tap(dialogButton(t, f.win, "确定"))
+	waitFor(t, "the return to go out", func() bool {
+		return m.Message.Text == "退货需要中心服务器同意：服务器无响应，未做任何记录"
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if sent != "T02-000005" || len(sentItems) != 1 || sentItems[0] != (pos.ReturnItem{SKU: p.SKU, Qty: 1}) {
+		t.Fatalf("return sent for %q %+v", sent, sentItems)
+	}
+
+	mu.Unlock()
+	m.AskReturnByReceipt()
+	es, _ = dialogEntries(f.win)
+	test.Type(es[0], "T09-000001")
+	test.Tap(dialogButton(t, f.win, "确定"))
+	want := "只能在售出商品的门店退货：T09-000001 是门店 S09 的销售"
+	waitFor(t, want, func() bool { return m.Message.Text == want })
+	mu.Lock()
+	if f.win.Canvas().Overlays().Top() != nil || !slices.Equal(asked, []string{"T02-000005", "T09-000001"}) {
+		t.Fatalf("a dialog is open, or the server was asked for %q", asked)
 	}
 }

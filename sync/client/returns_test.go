@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"cmp"
 	"context"
 	"testing"
 	"time"
@@ -12,10 +13,13 @@ import (
 	"fupinpos/sync/wire"
 )
 
-// returnSteps are the bolt steps of a return of req on tm.
+// returnSteps are the bolt steps of a return of req on tm: its sale (of
+// req.SaleTerminal, else of tm) looked up at the server first.
 func returnSteps(tm *terminal, req bolt.ReturnRequest) client.ReturnSteps {
 	return client.ReturnSteps{
-		Prepare: func() (pos.Entry, error) {
+		Receipt: pos.ReceiptNumber(cmp.Or(req.SaleTerminal, tm.id), req.Sale),
+		Prepare: func(known *pos.SaleReturns) (pos.Entry, error) {
+			req.Known = known
 			p, err := tm.PrepareReturn(req)
 			if err != nil {
 				return pos.Entry{}, err
@@ -49,31 +53,42 @@ func serverRecords(t *testing.T, e *env, id string) server.Head {
 	return h
 }
 
+// returnSetup enrolls T01 and T02 of one store, each with manager 9001
+// (PIN 1357) and a sync client, and records at T01 a sale of tea, two
+// bags of pears and a bag (￥209.80) paid with a ￥100 voucher (code) and
+// WeChat, not uploaded yet.
+func returnSetup(t *testing.T) (e *env, a, b *terminal, ca, cb *client.Client, code string, sale *bolt.Sale) {
+	t.Helper()
+	e = newEnv(t)
+	a, b = e.enroll("T01", e.http.URL), e.enroll("T02", e.http.URL)
+	for _, tm := range []*terminal{a, b} {
+		if err := tm.AddUser(pos.User{ID: "9001", Name: "李经理", Role: pos.RoleManager}, "1357", "tech"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var err error
+	if ca, err = client.New(a.DB, fastOptions(100)); err != nil {
+		t.Fatal(err)
+	}
+	if cb, err = client.New(b.DB, fastOptions(100)); err != nil {
+		t.Fatal(err)
+	}
+	code = e.dep.Code(t, member(1), pos.Yuan(100))
+	sale, err = a.Redeem(bolt.SaleRequest{Cashier: "1001", Codes: []string{code}, Method: pos.PayWeChat,
+		Items: []bolt.Item{{SKU: "YX-CUILAN-250", Qty: 1}, {SKU: "DS-PEAR-5", Qty: 2}, {SKU: "BAG-ECO", Qty: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, a, b, ca, cb, code, sale
+}
+
 // TestReturnOnline takes back goods of a sale still in the outbox, replays
 // the agreed return (counted once), refuses an over-return and a return
 // after the window on the server, and sees the reinstated voucher redeemed
 // again at another terminal after its download.
 func TestReturnOnline(t *testing.T) {
-	e := newEnv(t)
-	a, b := e.enroll("T01", e.http.URL), e.enroll("T02", e.http.URL)
-	if err := a.AddUser(pos.User{ID: "9001", Name: "李经理", Role: pos.RoleManager}, "1357", "tech"); err != nil {
-		t.Fatal(err)
-	}
-	ca, err := client.New(a.DB, fastOptions(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cb, err := client.New(b.DB, fastOptions(100))
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, a, b, ca, cb, code, sale := returnSetup(t)
 	ctx := context.Background()
-	code := e.dep.Code(t, member(1), pos.Yuan(100))
-	sale, err := a.Redeem(bolt.SaleRequest{Cashier: "1001", Codes: []string{code}, Method: pos.PayWeChat,
-		Items: []bolt.Item{{SKU: "YX-CUILAN-250", Qty: 1}, {SKU: "DS-PEAR-5", Qty: 2}, {SKU: "BAG-ECO", Qty: 1}}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if sale.Record.SelfPaid != 10980 || sale.Record.VoucherAmount != 10000 {
 		t.Fatalf("sale %+v", sale.Record)
 	}
@@ -277,4 +292,87 @@ func mustKey(t *testing.T, tm *terminal) []byte {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// TestReturnAtOtherTerminal: goods sold at T01 come back at T02 of the
+// same store through the real server: T02 looks the sale up, the server
+// agrees, T02's ledger names T01's sale and its slip too; a replay counts
+// once; T01 then sees T02's return (LookupSale) and may take back only
+// what is left, settled on both returns.
+func TestReturnAtOtherTerminal(t *testing.T) {
+	e, a, b, ca, cb, code, sale := returnSetup(t)
+	ctx := context.Background()
+
+	// Not uploaded yet: the server does not know the sale.
+	if _, err := cb.LookupSale(ctx, sale.Record.Receipt); pos.ErrorCode(err) != pos.ENOTFOUND {
+		t.Fatalf("lookup of a sale not uploaded: %v", err)
+	}
+	if _, err := ca.Upload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	seq, resp, err := cb.ReturnSale(ctx, b.DB, sale.Record.Receipt, []pos.ReturnItem{{SKU: "DS-PEAR-5", Qty: 2}}, "9001", "1357", "顾客退货")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Result != pos.UploadAccepted || resp.Refund != 7980 || resp.Method != pos.PayWeChat || resp.Reinstated != 0 {
+		t.Fatalf("T02's return answered %+v", resp)
+	}
+	rec, err := b.Record(seq)
+	if err != nil || rec.Record.Terminal != "T02" || rec.Record.SaleTerminal != "T01" || rec.Record.Returns != sale.Record.Seq {
+		t.Fatalf("T02's ledger record %d: %+v, %v", seq, rec, err)
+	}
+	if rc, err := b.Receipt(seq, false, "9001"); err != nil || rc.Returns != "T01-000001" || rc.SelfPaid != 7980 {
+		t.Fatalf("T02's return slip: %+v, %v", rc, err)
+	}
+
+	// A replay of T02's agreed return is answered as before, counted once.
+	wb := e.wireTerminal(b)
+	before := serverRecords(t, e, wb.ID)
+	var entry wire.ReturnRequest
+	pending, err := b.Pending(100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pe := range pending {
+		if pe.Hash == rec.Hash {
+			entry.Entry = pe
+		}
+	}
+	again, err := e.srv.Return(wb, entry)
+	if err != nil || again.Result != pos.UploadDuplicate || again.Refund != 7980 {
+		t.Fatalf("replay answered %+v, %v", again, err)
+	}
+	if after := serverRecords(t, e, wb.ID); after.Records != before.Records {
+		t.Fatalf("server head %+v after the replay, %+v before", after, before)
+	}
+
+	// T01 learns of T02's return from the server, not from its ledger.
+	known, err := ca.LookupSale(ctx, sale.Record.Receipt)
+	if err != nil || known.Sale.Seq != sale.Record.Seq || len(known.Returns) != 1 || known.Returns[0].Terminal != "T02" {
+		t.Fatalf("T01's lookup of its sale: %+v, %v", known, err)
+	}
+	if left, err := known.Returnable(); err != nil || left["DS-PEAR-5"] != 0 || left["YX-CUILAN-250"] != 1 {
+		t.Fatalf("left after T02's return: %v, %v", left, err)
+	}
+	if _, _, err := ca.ReturnSale(ctx, a.DB, sale.Record.Receipt, []pos.ReturnItem{{SKU: "DS-PEAR-5", Qty: 1}}, "9001", "1357", "顾客退货"); pos.ErrorCode(err) != pos.ECONFLICT {
+		t.Fatalf("T01 takes back pears T02 took back: %v", err)
+	}
+	if p, _ := a.PendingReturn(); p != nil {
+		t.Fatalf("a refused return waits: %+v", p.Record)
+	}
+	_, resp, err = ca.ReturnSale(ctx, a.DB, sale.Record.Receipt, []pos.ReturnItem{{SKU: "YX-CUILAN-250", Qty: 1}}, "9001", "1357", "顾客退货")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The tea back too: the voucher is not needed and comes back whole;
+	// the bag keeps ¥2.00 of the ¥109.80 self-paid, T02 refunded ¥79.80.
+	if resp.Refund != 2800 || resp.Reinstated != pos.Yuan(100) {
+		t.Fatalf("T01's return after T02's answered %+v", resp)
+	}
+	if _, err := cb.Download(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Check(code); err != nil {
+		t.Fatalf("T02 refuses the reinstated voucher: %v", err)
+	}
 }

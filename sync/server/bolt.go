@@ -67,10 +67,14 @@ func OpenBolt(path string) (*Bolt, error) {
 					return err
 				}
 			}
-			m, err := upgradeV2(tx)
-			if err != nil {
-				return err
+			m := 0
+			if version < 3 {
+				var err error
+				if m, err = upgradeV2(tx); err != nil {
+					return err
+				}
 			}
+			// 3 → 4: no data change (followerKey).
 			s.upgraded = &Upgrade{From: version, To: BoltSchema, Records: max(n, m)}
 		}
 		if err := IndexIncidents(tx); err != nil {

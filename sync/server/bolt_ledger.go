@@ -2,10 +2,13 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -20,7 +23,7 @@ var (
 	bucketHeads     = []byte("heads")     // terminal id → encodeHead
 	bucketRecords   = []byte("records")   // terminal id ‖ 0 ‖ seq (8 B) → encodeRecord
 	bucketDays      = []byte("days")      // CST day (4 B) ‖ terminal id ‖ 0 ‖ seq (8 B) → nothing: the records of a day by their own time
-	bucketFollowers = []byte("followers") // terminal id ‖ 0 ‖ sale seq (8 B) ‖ seq (8 B) → nothing: the voids and returns of a sale
+	bucketFollowers = []byte("followers") // sale terminal ‖ 0 ‖ sale seq (8 B) ‖ seq (8 B) [‖ terminal, when another] → nothing: the voids and returns of a sale
 	bucketClaims    = []byte("claims")    // voucher id (8 B) → encodeClaims
 	bucketStatus    = []byte("status")    // voucher id (8 B) → status (1 B), only when not valid
 	bucketRedeemed  = []byte("redeemed")  // campaign (2 B) ‖ holder (8 B) → counted fen (8 B)
@@ -407,40 +410,71 @@ func (l boltLedger) PutRecord(terminal string, seq uint64, r *StoredRecord) erro
 // indexFollower adds record seq of terminal to the followers of the sale
 // it voids or returns, if it is such a record.
 func indexFollower(tx *bolt.Tx, terminal string, seq uint64, body []byte) error {
-	sale := saleOf(body)
+	st, sale := saleOf(terminal, body)
 	if sale == 0 {
 		return nil
 	}
-	return tx.Bucket(bucketFollowers).Put(binary.BigEndian.AppendUint64(recordKey(terminal, sale), seq), nil)
+	return tx.Bucket(bucketFollowers).Put(followerKey(st, sale, terminal, seq), nil)
 }
 
-// saleOf returns the sale a void or a return acts on, 0 for any other
-// record; only bodies that name one of those kinds are decoded.
-func saleOf(body []byte) uint64 {
+// followerKey is the key in bucketFollowers of record seq of terminal,
+// which acts on sale seq sale of terminal st: recordKey(st, sale) ‖ seq
+// (8 B), then the record's terminal when it is not st (a return at
+// another terminal of the store). Keys of schema 3 (the same terminal
+// only) keep their meaning.
+func followerKey(st string, sale uint64, terminal string, seq uint64) []byte {
+	k := binary.BigEndian.AppendUint64(recordKey(st, sale), seq)
+	if terminal != st {
+		k = append(k, terminal...)
+	}
+	return k
+}
+
+// saleOf returns the terminal and seq of the sale a void or a return of
+// terminal acts on, seq 0 for any other record; only bodies that name one
+// of those kinds are decoded.
+func saleOf(terminal string, body []byte) (string, uint64) {
 	if !bytes.Contains(body, []byte(`"kind":"void"`)) && !bytes.Contains(body, []byte(`"kind":"return"`)) {
-		return 0
+		return "", 0
 	}
 	r, err := pos.DecodeRecord(pos.Entry{Body: body})
 	if err != nil {
-		return 0
+		return "", 0
 	}
-	return r.SaleSeq()
+	if r.Kind == pos.KindReturn && r.SaleTerminal != "" {
+		return r.SaleTerminal, r.SaleSeq()
+	}
+	return terminal, r.SaleSeq()
 }
 
 var _ SaleFollowers = boltLedger{}
 
-// Followers lists the voids and returns of sale seq of terminal from the
-// followers index.
-func (l boltLedger) Followers(terminal string, sale uint64) ([]uint64, error) {
+// Followers lists the voids and returns of sale seq of terminal, of any
+// terminal, from the followers index (followerKey).
+func (l boltLedger) Followers(terminal string, sale uint64) ([]RecordKey, error) {
 	prefix := recordKey(terminal, sale)
-	var out []uint64
+	var out []RecordKey
 	c := l.tx.Bucket(bucketFollowers).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		if len(k) == len(prefix)+8 {
-			out = append(out, binary.BigEndian.Uint64(k[len(prefix):]))
+		if len(k) < len(prefix)+8 {
+			continue
 		}
+		f := RecordKey{Terminal: terminal, Seq: binary.BigEndian.Uint64(k[len(prefix):])}
+		if len(k) > len(prefix)+8 {
+			f.Terminal = string(k[len(prefix)+8:])
+		}
+		out = append(out, f)
 	}
+	slices.SortFunc(out, compareKeys)
 	return out, nil
+}
+
+// compareKeys orders record keys by terminal, then seq.
+func compareKeys(a, b RecordKey) int {
+	if c := strings.Compare(a.Terminal, b.Terminal); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Seq, b.Seq)
 }
 
 func (l boltLedger) SetHead(terminal string, h Head) error {

@@ -18,9 +18,13 @@ import (
 // no schema key) stored the API's JSON; version 2 stores the engine's own
 // records (bolt_codec.go), a compact issued-voucher table and the index of
 // records by CST day; version 3 adds the index of voids and returns by
-// their sale (followers). OpenBolt upgrades an older file once, in the
-// opening transaction, and refuses a newer one.
-const BoltSchema = 3
+// their sale (followers); version 4 lets a return name a sale of another
+// terminal of the store (a follower key may end with the returning
+// terminal: followerKey), a layout version 3 keys still read as before,
+// so the upgrade changes no data, while a voucherd of version 3 refuses a
+// file that may hold such keys. OpenBolt upgrades an older file once, in
+// the opening transaction, and refuses a newer one.
+const BoltSchema = 4
 
 var keySchema = []byte("schema")
 

@@ -229,12 +229,12 @@ func checkFollowers(t *testing.T, st *server.Bolt) int {
 				return nil
 			}
 			n++
-			got, err := l.(server.SaleFollowers).Followers(terminal, rec.SaleSeq())
+			got, err := l.(server.SaleFollowers).Followers(rec.SaleOf(), rec.SaleSeq())
 			if err != nil {
 				return err
 			}
-			if !slices.Contains(got, rec.Seq) {
-				t.Errorf("followers of %s %d: %v, without %s", terminal, rec.SaleSeq(), got, rec.Receipt)
+			if !slices.Contains(got, server.RecordKey{Terminal: terminal, Seq: rec.Seq}) {
+				t.Errorf("followers of %s: %v, without %s", rec.SaleReceipt(), got, rec.Receipt)
 			}
 			return nil
 		})
@@ -242,9 +242,10 @@ func checkFollowers(t *testing.T, st *server.Bolt) int {
 	return n
 }
 
-// TestBoltUpgradeFromV2: a schema 2 file (no followers index) gets the
-// index built from its records when opened.
-func TestBoltUpgradeFromV2(t *testing.T) {
+// upgradedAs returns the path of the v0.9.0 file upgraded by OpenBolt,
+// then marked as schema version after fn changed it back.
+func upgradedAs(t *testing.T, version string, fn func(tx *bolt.Tx) error) string {
+	t.Helper()
 	path := copyOldDatabase(t)
 	st, err := server.OpenBolt(path)
 	must(t, err)
@@ -252,13 +253,20 @@ func TestBoltUpgradeFromV2(t *testing.T) {
 	db, err := bolt.Open(path, 0o600, nil)
 	must(t, err)
 	must(t, db.Update(func(tx *bolt.Tx) error {
-		if err := tx.DeleteBucket([]byte("followers")); err != nil {
+		if err := fn(tx); err != nil {
 			return err
 		}
-		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("2"))
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte(version))
 	}))
 	must(t, db.Close())
-	st, err = server.OpenBolt(path)
+	return path
+}
+
+// TestBoltUpgradeFromV2: a schema 2 file (no followers index) gets the
+// index built from its records when opened.
+func TestBoltUpgradeFromV2(t *testing.T) {
+	path := upgradedAs(t, "2", func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte("followers")) })
+	st, err := server.OpenBolt(path)
 	must(t, err)
 	defer st.Close()
 	if up := st.Upgraded(); up == nil || up.From != 2 || up.To != server.BoltSchema || up.Records != 7 {
@@ -329,6 +337,35 @@ func TestBoltUpgradeIsAtomic(t *testing.T) {
 		var rec map[string]any
 		if err := json.Unmarshal(tx.Bucket([]byte("records")).Get([]byte("TA\x00\x00\x00\x00\x00\x00\x00\x00\x01")), &rec); err != nil {
 			t.Errorf("record TA/1 is no longer the old JSON: %v", err)
+		}
+		return nil
+	}))
+}
+
+// TestBoltUpgradeFromV3: a schema 3 file (followers of the sale's own
+// terminal only) opens as schema 4 without a data change, its followers
+// index read as before; a voucherd of schema 3 would now refuse it.
+func TestBoltUpgradeFromV3(t *testing.T) {
+	var followers int
+	path := upgradedAs(t, "3", func(tx *bolt.Tx) error {
+		followers = tx.Bucket([]byte("followers")).Stats().KeyN
+		return nil
+	})
+	st, err := server.OpenBolt(path)
+	must(t, err)
+	if up := st.Upgraded(); up == nil || up.From != 3 || up.To != 4 || server.BoltSchema != 4 || up.Records != 0 {
+		t.Fatalf("upgrade %+v, want 3 → 4 reading no record", up)
+	}
+	if n := checkFollowers(t, st); n != 2 || followers != 2 {
+		t.Errorf("%d voids, %d followers keys before, want 2 and 2", n, followers)
+	}
+	must(t, st.Close())
+	db, err := bolt.Open(path, 0o600, nil)
+	must(t, err)
+	defer db.Close()
+	must(t, db.View(func(tx *bolt.Tx) error {
+		if v := string(tx.Bucket([]byte("meta")).Get([]byte("schema"))); v != "4" {
+			t.Errorf("schema after the upgrade %q", v)
 		}
 		return nil
 	}))

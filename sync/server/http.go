@@ -145,6 +145,13 @@ func (s *Server) Handler() http.Handler {
 		info.records = 1
 		return s.Return(t, req)
 	}))
+	mux.HandleFunc("POST "+wire.PathSale, s.signed(func(_ *reqInfo, t *wire.Terminal, body []byte) (any, error) {
+		var req wire.SaleRequest
+		if err := decode(body, &req); err != nil {
+			return nil, err
+		}
+		return s.Sale(t, req)
+	}))
 	mux.HandleFunc("POST "+wire.PathAlerts, s.signed(func(_ *reqInfo, t *wire.Terminal, body []byte) (any, error) {
 		var req wire.AlertsRequest
 		if err := decode(body, &req); err != nil {

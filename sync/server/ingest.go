@@ -78,8 +78,8 @@ func (s *Server) prepare(t *wire.Terminal, e pos.Entry, tl *pos.TrustList) prepa
 			p.invalid = refuse(pos.UploadRejected, pos.EMALFORMED, "record %d: void of record %d", l.Seq, rec.Voids)
 		}
 	case pos.KindReturn: // agreed online first (Return); an upload of it is a duplicate
-		if rec.Returns == 0 || rec.Returns >= rec.Seq || rec.Total != rec.VoucherAmount+rec.SelfPaid {
-			p.invalid = refuse(pos.UploadRejected, pos.EMALFORMED, "record %d: return of record %d", l.Seq, rec.Returns)
+		if rec.Returns == 0 || (rec.SaleOf() == rec.Terminal && rec.Returns >= rec.Seq) || rec.Total != rec.VoucherAmount+rec.SelfPaid {
+			p.invalid = refuse(pos.UploadRejected, pos.EMALFORMED, "record %d: return of sale %s", l.Seq, rec.SaleReceipt())
 		}
 	default:
 		p.invalid = refuse(pos.UploadRejected, pos.EMALFORMED, "record %d: unknown kind %q", l.Seq, rec.Kind)
@@ -97,7 +97,7 @@ type verdict struct {
 
 var severity = map[string]int{
 	wire.ReasonChainRewritten: 6, wire.ReasonChainGap: 5, pos.EREDEEMEDELSEWHERE: 4,
-	pos.EREVOKED: 3, pos.ESUSPENDED: 2, wire.ReasonVoidUnknown: 2, pos.ECAPEXCEEDED: 1,
+	pos.EREVOKED: 3, pos.ESUSPENDED: 2, wire.ReasonVoidUnknown: 2, ReasonVoidAfterReturn: 2, pos.ECAPEXCEEDED: 1,
 	pos.EEXPIRED: 1, pos.ENOTYETVALID: 1, pos.ECAMPAIGNCLOSED: 1,
 }
 
@@ -406,7 +406,10 @@ func (s *Server) redeem(tx LedgerTx, t *wire.Terminal, p *prepared, camps map[ui
 // release applies a void: the vouchers of the sale it cancels are released
 // on the server. A voucher with no live record left becomes valid again for
 // every terminal; if another record still holds it (a double spend), that
-// record now counts toward its member's total instead.
+// record now counts toward its member's total instead. A void of a sale
+// the server agreed a return of (at any terminal: the voiding terminal may
+// not have known) is a conflict kept for review and releases nothing
+// (voidAfterReturn).
 func (s *Server) release(tx LedgerTx, t *wire.Terminal, p *prepared, v *verdict, st *ingestState, base wire.Incident) error {
 	sale, err := tx.Record(t.ID, p.rec.Voids)
 	if err != nil {
@@ -425,6 +428,13 @@ func (s *Server) release(tx LedgerTx, t *wire.Terminal, p *prepared, v *verdict,
 		in.Detail = fmt.Sprintf("record %d voids record %d, which the server does not hold as a sale", p.seq, p.rec.Voids)
 		v.conflict(wire.ReasonVoidUnknown, in.Detail)
 		return s.incident(tx, st, in)
+	}
+	rets, err := agreedReturns(tx, t.ID, srec.Seq)
+	if err != nil {
+		return err
+	}
+	if len(rets) > 0 {
+		return s.voidAfterReturn(tx, p, srec, rets, v, st, base)
 	}
 	for _, av := range srec.Vouchers {
 		if err := releaseClaim(tx, t.ID, srec.Seq, av); err != nil {
@@ -508,8 +518,11 @@ func claimOf(claims []wire.Claim, terminal string, seq uint64) int {
 func joinNotes(n []string) string { return strings.Join(n, "; ") }
 
 // prevOf returns the previous-record hash a stored entry links to.
-func prevOf(e pos.Entry) pos.Hash {
+func prevOf(e pos.Entry) pos.Hash { return linkOf(e).Prev }
+
+// linkOf returns a stored entry's seq and previous-record hash.
+func linkOf(e pos.Entry) pos.Link {
 	var l pos.Link
 	json.Unmarshal(e.Body, &l) // stored entries were read once already
-	return l.Prev
+	return l
 }

@@ -100,3 +100,32 @@ func TestReturnAgreement(t *testing.T) {
 		t.Fatalf("after the returns: status %v, member total %s, head %+v", status, total, head)
 	}
 }
+
+// TestSaleRoute: /v1/sale answers a signed lookup of another terminal's
+// sale of the store with the sale's entry, refuses a number the server
+// does not hold, and takes no unsigned request.
+func TestSaleRoute(t *testing.T) {
+	e := newEnv(t)
+	a, b := e.enroll("T01", 1), e.enroll("T02", 2)
+	sale := a.sale(e.dep.Code(t, "m1", pos.Yuan(100)))
+	if got := results(a.upload(sale)); got[0] != "accepted" {
+		t.Fatalf("sale: %v", got)
+	}
+	ask := func(receipt string) wire.SaleResponse {
+		t.Helper()
+		var resp wire.SaleResponse
+		if st, werr := e.call("POST", wire.PathSale, b.signer(), wire.SaleRequest{Receipt: receipt}, &resp); st != 200 {
+			t.Fatalf("sale %s: %d %v", receipt, st, werr)
+		}
+		return resp
+	}
+	if r := ask("T01-000001"); r.Result != wire.SaleFound || r.Sale == nil || r.Sale.Hash != sale.Hash || !r.ServerTime.Equal(e.now) {
+		t.Errorf("T02 asks for T01-000001: %+v", r)
+	}
+	if r := ask("000001"); r.Result != wire.ReturnRefused || r.Reason != pos.ENOTFOUND || r.Params["receipt"] != "T02-000001" {
+		t.Errorf("T02 asks for its own 000001: %+v", r)
+	}
+	if st, _ := e.call("POST", wire.PathSale, nil, wire.SaleRequest{Receipt: "T01-000001"}, nil); st != 401 {
+		t.Errorf("unsigned lookup: status %d, want 401", st)
+	}
+}

@@ -274,13 +274,14 @@ func (s *Server) Settlement(day, store string) (*wire.Settlement, error) {
 				if sr.Result != pos.UploadAccepted || len(r.Vouchers) == 0 {
 					return nil
 				}
-				ssr, err := l.Record(terminal, r.Returns)
+				// The sale may be another terminal's of the store.
+				ssr, err := l.Record(r.SaleOf(), r.Returns)
 				if err != nil || ssr == nil {
 					return err
 				}
 				// Only the return of a paid sale takes money back: the
 				// union never paid for a withheld one.
-				if status, _ := payable(ssr, names[recKey{terminal, r.Returns}]); status == "" {
+				if status, _ := payable(ssr, names[recKey{r.SaleOf(), r.Returns}]); status == "" {
 					takeBack(r)
 				}
 			}

@@ -140,16 +140,25 @@ func prefetch(tx LedgerTx, terminal string, preps []prepared) error {
 	return pf.Prefetch(terminal, seqs, ids, holders)
 }
 
+// RecordKey names one ledger record: a terminal and its seq.
+type RecordKey struct {
+	Terminal string
+	Seq      uint64
+}
+
 // SaleFollowers is an optional extension of LedgerView for engines that
 // index voids and returns by the sale they act on: a return reads the
 // sale's earlier returns (and a void) through it, at a cost that does not
-// grow with the records the terminal made since the sale. Engines without
-// it are read record by record from the sale to the terminal's head.
+// grow with the records made since the sale. Engines without it are read
+// record by record: the whole ledger, since a return may be another
+// terminal's.
 type SaleFollowers interface {
-	// Followers returns, in order, the seqs of terminal's records that
-	// void or return its sale seq (a seq may name a record since replaced;
-	// the caller reads each and checks).
-	Followers(terminal string, sale uint64) ([]uint64, error)
+	// Followers returns the records, of any terminal, that void or return
+	// sale seq of terminal (a void is always the sale terminal's own, a
+	// return may be another terminal's of the same store), by terminal then
+	// seq. A key may name a record since replaced: the caller reads each
+	// and checks.
+	Followers(terminal string, sale uint64) ([]RecordKey, error)
 }
 
 // RecordsByTime is an optional extension of LedgerView for engines that

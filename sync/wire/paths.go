@@ -19,6 +19,10 @@ const (
 	// PathReturn: POST ReturnRequest → ReturnResponse, signed: the server's
 	// agreement to a return (退货), which a terminal needs before it records one.
 	PathReturn = "/v1/return"
+	// PathSale: POST SaleRequest → SaleResponse, signed: a sale of this
+	// terminal's store and its agreed returns, to take goods back at any
+	// of the store's terminals.
+	PathSale = "/v1/sale"
 
 	PathAdminTerminals = "/v1/admin/terminals"         // GET → []Terminal; POST AddTerminalRequest → AddTerminalResponse
 	PathAdminDisable   = "/v1/admin/terminals/disable" // POST DisableRequest → Terminal

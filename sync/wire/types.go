@@ -160,6 +160,16 @@ const (
 	ReasonWrongTerminal = "wrong_terminal"
 	// ReasonVoidUnknown: a void of a sale the server does not hold (conflict).
 	ReasonVoidUnknown = "void_unknown_sale"
+	// ReasonReturnUnagreed: a return record uploaded without the server's
+	// agreement (PathReturn): returns are online only (conflict, nothing
+	// reinstated).
+	ReasonReturnUnagreed = "return_unagreed"
+	// ReasonVoidAfterReturn: a void of a sale of which the server agreed a
+	// return (退货), at any terminal, before the void arrived: goods came
+	// back and vouchers may be reinstated already, so the void is kept for
+	// review and releases nothing (conflict; the incident reaches the
+	// terminals of the sale and of the return).
+	ReasonVoidAfterReturn = "void_after_return"
 )
 
 // pos codes used as reasons: pos.EREDEEMEDELSEWHERE (conflict: double

@@ -74,26 +74,42 @@ func (s *Store) Records(fn func(*pos.Record) error) error {
 	return s.DB.Records(0, func(sale *bolt.Sale) error { return fn(sale.Record) })
 }
 
-// ReturnSale returns the sale of this terminal with receipt number no, to
-// take goods of it back. A number of another terminal is refused with
-// pos.EReturnElsewhere: its sale is in that terminal's ledger, and a
-// return record of this terminal can only name a sale of its own.
-func (s *Store) ReturnSale(no string) (*pos.Record, error) {
+// ReturnSale returns the sale of this terminal with receipt number no and
+// the returns this ledger holds against it, to take goods of it back. A
+// number of another terminal is pos.EOtherTerminal (only the central
+// server holds that sale: ui.Manager.LookupSale), a voided sale
+// pos.ECONFLICT, an unknown number pos.ENOTFOUND.
+func (s *Store) ReturnSale(no string) (*pos.SaleReturns, error) {
 	cfg, err := s.Config()
 	if err != nil {
 		return nil, err
 	}
-	if err := pos.CheckReturnHere(no, cfg.Terminal); err != nil {
+	terminal, _, err := pos.ParseReceipt(no)
+	if err != nil {
 		return nil, err
+	}
+	if terminal != "" && terminal != cfg.Terminal {
+		return nil, pos.Errorf(pos.EOtherTerminal, "sale %s was made at terminal %s: only the central server holds it", no, terminal).
+			With("terminal", terminal).With("receipt", no)
 	}
 	r, err := s.RecordByReceipt(no)
 	if err != nil {
 		return nil, err
 	}
-	if r.Record.Kind != pos.KindSale {
+	sale := r.Record
+	if sale.Kind != pos.KindSale {
 		return nil, pos.Errorf(pos.EINVALID, "record %s is not a sale", no).With("receipt", no)
 	}
-	return r.Record, nil
+	if v, err := s.Voided(sale.Seq); err != nil {
+		return nil, err
+	} else if v != 0 {
+		return nil, pos.Errorf(pos.ECONFLICT, "sale %s is voided by %s", sale.Receipt, pos.ReceiptNumber(sale.Terminal, v)).With("receipt", sale.Receipt)
+	}
+	prior, err := s.Returns(sale.Seq)
+	if err != nil {
+		return nil, err
+	}
+	return &pos.SaleReturns{Sale: sale, Returns: prior}, nil
 }
 
 func (s *Store) woke() {

@@ -24,16 +24,17 @@ func (w *wledger) queueRows(b *pgx.Batch) {
 			received               = make([]time.Time, 0, n)
 			saleTimes              = make([]*time.Time, 0, n)
 			sales                  = make([]*int64, 0, n)
+			saleTerms              = make([]*string, 0, n)
 		)
 		for k := range d.records {
 			r := w.records[k]
 			terms, seqs = append(terms, k.terminal), append(seqs, int64(k.seq))
 			bodies, hashes, sigs = append(bodies, []byte(r.Entry.Body)), append(hashes, r.Entry.Hash[:]), append(sigs, nonNil(r.Entry.Sig))
 			results, reasons, dets = append(results, string(r.Result)), append(reasons, r.Reason), append(dets, r.Detail)
-			t, sale := recordIndex(r.Entry)
-			received, saleTimes, sales = append(received, r.Received), append(saleTimes, t), append(sales, sale)
+			t, sale, st := recordIndex(r.Entry)
+			received, saleTimes, sales, saleTerms = append(received, r.Received), append(saleTimes, t), append(sales, sale), append(saleTerms, st)
 		}
-		b.Queue(sqlPutRecords, terms, seqs, bodies, hashes, sigs, results, reasons, dets, received, saleTimes, sales)
+		b.Queue(sqlPutRecords, terms, seqs, bodies, hashes, sigs, results, reasons, dets, received, saleTimes, sales, saleTerms)
 	}
 	if len(d.heads) > 0 {
 		var (

@@ -356,33 +356,34 @@ func (l *ledger) IncidentsAfter(after uint64, limit int) ([]wire.Incident, bool,
 }
 
 // recordIndex returns the columns a record is found by: its own time (for
-// reports by day) and, for a void or a return, the sale it acts on (nil
-// when none).
-func recordIndex(e pos.Entry) (*time.Time, *int64) {
+// reports by day) and, for a void or a return, the sale it acts on and
+// that sale's terminal (nil when none).
+func recordIndex(e pos.Entry) (*time.Time, *int64, *string) {
 	r, err := pos.DecodeRecord(e)
 	if err != nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var t *time.Time
 	if !r.Time.IsZero() {
 		t = &r.Time
 	}
 	var sale *int64
+	var saleTerminal *string
 	if s := r.SaleSeq(); s != 0 {
-		v := int64(s)
-		sale = &v
+		v, st := int64(s), r.SaleOf()
+		sale, saleTerminal = &v, &st
 	}
-	return t, sale
+	return t, sale, saleTerminal
 }
 
 // Statements of the ledger's writes, each taking arrays (one element per
 // row) so that a flush writes every row of a table in one statement.
 const (
-	sqlPutRecords = `INSERT INTO records (terminal, seq, body, hash, sig, result, reason, detail, received, sale_time, sale)
-		SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::bigint[])
+	sqlPutRecords = `INSERT INTO records (terminal, seq, body, hash, sig, result, reason, detail, received, sale_time, sale, sale_terminal)
+		SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::bigint[], $12::text[])
 		ON CONFLICT (terminal, seq) DO UPDATE SET body = excluded.body, hash = excluded.hash, sig = excluded.sig,
 			result = excluded.result, reason = excluded.reason, detail = excluded.detail, received = excluded.received,
-			sale_time = excluded.sale_time, sale = excluded.sale`
+			sale_time = excluded.sale_time, sale = excluded.sale, sale_terminal = excluded.sale_terminal`
 	sqlSetHeads = `INSERT INTO heads (terminal, seq, hash, records, last_seen)
 		SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::int[], $5::timestamptz[])
 		ON CONFLICT (terminal) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, records = excluded.records, last_seen = excluded.last_seen`
@@ -415,17 +416,19 @@ const (
 
 var _ server.SaleFollowers = (*ledger)(nil)
 
-// Followers lists the voids and returns of sale seq of terminal by the
-// records_sale index.
-func (l *ledger) Followers(terminal string, sale uint64) ([]uint64, error) {
-	rows, err := l.tx.Query(ctx(), `SELECT seq FROM records WHERE terminal = $1 AND sale = $2 ORDER BY seq`, terminal, int64(sale))
+// Followers lists the voids and returns of sale seq of terminal, of any
+// terminal, by the records_sale index.
+func (l *ledger) Followers(terminal string, sale uint64) ([]server.RecordKey, error) {
+	rows, err := l.tx.Query(ctx(), `SELECT terminal, seq FROM records WHERE sale_terminal = $1 AND sale = $2 ORDER BY terminal, seq`, terminal, int64(sale))
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (uint64, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (server.RecordKey, error) {
+		var k server.RecordKey
 		var s int64
-		err := row.Scan(&s)
-		return uint64(s), err
+		err := row.Scan(&k.Terminal, &s)
+		k.Seq = uint64(s)
+		return k, err
 	})
 }
 

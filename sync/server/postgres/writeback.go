@@ -230,7 +230,7 @@ func (w *wledger) ForEachHolder(fn func(pos.HolderRef, bool) error) error {
 
 var _ server.SaleFollowers = (*wledger)(nil)
 
-func (w *wledger) Followers(terminal string, sale uint64) ([]uint64, error) {
+func (w *wledger) Followers(terminal string, sale uint64) ([]server.RecordKey, error) {
 	if err := w.flush(); err != nil {
 		return nil, err
 	}

@@ -11,14 +11,18 @@ import (
 
 // testFollowers: an engine that indexes voids and returns by their sale
 // (server.SaleFollowers) names exactly the records that act on a sale, of
-// that terminal, in order, whatever lies between; a record replaced by
-// another that acts on nothing leaves at most a stale name, which the
-// reader checks.
+// that terminal and returns of other terminals, by terminal then seq,
+// whatever lies between; a record replaced by another that acts on nothing
+// leaves at most a stale name, which the reader checks.
 func testFollowers(t *testing.T, open Opener) {
 	e := newEnv(t, open)
 	a, b := e.enroll("TA", 1), e.enroll("TB", 2)
 	ret := func(tm *term, sale uint64) pos.Entry {
 		return tm.seal(&pos.Record{Kind: pos.KindReturn, Returns: sale, Cashier: "1001", Manager: "9001"})
+	}
+	// retAt seals at tm a return of sale seq of terminal of (another one).
+	retAt := func(tm *term, of string, sale uint64) pos.Entry {
+		return tm.seal(&pos.Record{Kind: pos.KindReturn, Returns: sale, SaleTerminal: of, Cashier: "1001", Manager: "9001"})
 	}
 	var as, bs []pos.Entry
 	as = append(as, a.sale(), a.sale()) // 1, 2
@@ -26,7 +30,8 @@ func testFollowers(t *testing.T, open Opener) {
 		as = append(as, a.sale()) // 3..52
 	}
 	as = append(as, ret(a, 1), a.sale(), ret(a, 1), a.void(2)) // 53, 54, 55, 56
-	bs = append(bs, b.sale(), ret(b, 1))                       // TB 1, 2
+	as = append(as, retAt(a, "TB", 1))                         // 57: at TA, of TB's sale 1
+	bs = append(bs, b.sale(), ret(b, 1), retAt(b, "TA", 1))    // TB 1, 2, 3: at TB, of TA's sale 1
 	put := func(tm *term, es []pos.Entry) {
 		must(t, e.st.UpdateLedger(func(tx server.LedgerTx) error {
 			for i, en := range es {
@@ -50,10 +55,11 @@ func testFollowers(t *testing.T, open Opener) {
 			sale uint64
 			want string
 		}{
-			{"TA", 1, "[53 55]"},
-			{"TA", 2, "[56]"},
+			{"TA", 1, "[{TA 53} {TA 55} {TB 3}]"},
+			{"TA", 2, "[{TA 56}]"},
 			{"TA", 3, "[]"},
-			{"TB", 1, "[2]"},
+			{"TB", 1, "[{TA 57} {TB 2}]"},
+			{"TB", 3, "[]"},
 			{"TC", 1, "[]"},
 		} {
 			got, err := f.Followers(c.term, c.sale)

@@ -38,6 +38,8 @@ func Run(t *testing.T, open Opener) {
 		{"DoubleSpendIncident", testDoubleSpend},
 		{"VoidReleases", testVoid},
 		{"Followers", testFollowers},
+		{"ReturnAtAnotherTerminal", testReturnElsewhere},
+		{"ReturnAtAnotherTerminalScan", testReturnElsewhereScan},
 		{"RevocationsAndChangeFeed", testRevocations},
 		{"FeedCompactBehind", testFeedCompactBehind},
 		{"FeedCompactAhead", testFeedCompactAhead},
@@ -109,16 +111,20 @@ func wantCode(t testing.TB, err error, code string) {
 
 // term is a terminal with its key and chain.
 type term struct {
-	e    *env
-	id   string
-	key  ed25519.PrivateKey
-	seq  uint64
-	prev pos.Hash
+	e     *env
+	id    string
+	store string
+	key   ed25519.PrivateKey
+	seq   uint64
+	prev  pos.Hash
 }
 
-func (e *env) enroll(name string, keyN byte) *term {
+func (e *env) enroll(name string, keyN byte) *term { return e.enrollAt("HF-001", name, keyN) }
+
+// enrollAt adds and enrolls terminal name of store.
+func (e *env) enrollAt(store, name string, keyN byte) *term {
 	e.t.Helper()
-	add, err := e.srv.AddTerminal(wire.AddTerminalRequest{Store: "HF-001", Name: name})
+	add, err := e.srv.AddTerminal(wire.AddTerminalRequest{Store: store, Name: name})
 	must(e.t, err)
 	k := postest.Key(keyN)
 	resp, err := e.srv.Enroll(wire.EnrollRequest{Code: add.Code, Public: postest.Public(k)})
@@ -126,7 +132,7 @@ func (e *env) enroll(name string, keyN byte) *term {
 	if resp.Terminal != name {
 		e.t.Fatalf("enrolled as %q, want %q", resp.Terminal, name)
 	}
-	return &term{e: e, id: name, key: k}
+	return &term{e: e, id: name, store: store, key: k}
 }
 
 func (tm *term) wire() *wire.Terminal {
@@ -164,7 +170,7 @@ func (tm *term) void(seq uint64) pos.Entry {
 func (tm *term) seal(r *pos.Record) pos.Entry {
 	tm.e.t.Helper()
 	tm.seq++
-	r.Seq, r.Prev, r.Time, r.Store, r.Terminal = tm.seq, tm.prev, tm.e.now, "HF-001", tm.id
+	r.Seq, r.Prev, r.Time, r.Store, r.Terminal = tm.seq, tm.prev, tm.e.now, tm.store, tm.id
 	r.Receipt = pos.ReceiptNumber(tm.id, tm.seq)
 	e, err := pos.Seal(r, tm.key)
 	must(tm.e.t, err)
