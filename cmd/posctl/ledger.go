@@ -80,6 +80,7 @@ func cmdVoid(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s %s voids %s; %d voucher(s) released\n", msgs().T("label.receipt", nil), v.Record.Receipt, *receipt, len(v.Record.Vouchers))
+	fmt.Fprintln(stdout, msgs().T("ledger.void.done", map[string]string{"receipt": v.Record.Receipt, "sale": *receipt,
+		"vouchers": strconv.Itoa(len(v.Record.Vouchers))}))
 	return nil
 }
