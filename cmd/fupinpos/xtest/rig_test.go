@@ -356,6 +356,7 @@ type record struct {
 	Method        string   `json:"method"`
 	Tendered      int64    `json:"tendered"`
 	Change        int64    `json:"change"`
+	Returns       string   `json:"returns"`
 }
 
 // ledger returns the ledger as posctl lists it once the app has stopped,
