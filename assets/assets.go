@@ -92,6 +92,16 @@ func (m *Messages) T(key string, params map[string]string) string {
 	return strings.ReplaceAll(b.String(), "<no value>", "")
 }
 
+// Tv is T with the parameters given as name, value pairs, each value
+// formatted with %v: the command-line tools' lines.
+func (m *Messages) Tv(key string, kv ...any) string {
+	p := make(map[string]string, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		p[fmt.Sprint(kv[i])] = fmt.Sprint(kv[i+1])
+	}
+	return m.T(key, p)
+}
+
 // Incident says in words why the server did not simply accept a record:
 // its own sentence ("incident.<reason>") when there is one, else the
 // error message of the reason's code.

@@ -20,7 +20,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 $V init --data "$OUT/server" --demo >"$OUT/init.log"
-FP=$(sed -n 's/^root key fingerprint: //p' "$OUT/init.log")
+# The fingerprint and the enrollment code are taken by their form (the
+# lines around them are in the language of LANG).
+FP=$(grep -oE '[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}$' "$OUT/init.log" | head -1)
 
 # Vouchers: a few for the panel and the script, and for the smoke run a
 # thousand ¥10 vouchers of a thousand members (the cap is per member).
@@ -40,7 +42,7 @@ pids+=($!)
 for _ in $(seq 1 100); do [ -s "$OUT/server/serve.url" ] && break; sleep 0.1; done
 URL=$(head -1 "$OUT/server/serve.url")
 
-CODE=$($V terminal add --data "$OUT/server" --store HF-001 --name HF-001-T01 | sed -n 's/^enrollment code: //p')
+CODE=$($V terminal add --data "$OUT/server" --store HF-001 --name HF-001-T01 | grep -oE '[0-9]{4}-[0-9]{4}-[0-9]{4}$' | head -1)
 PRINTER="file://$OUT/receipts?paper=80"
 mkdir -p "$OUT/receipts"
 if $BIN/devsim printer --help >/dev/null 2>&1; then

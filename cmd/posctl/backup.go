@@ -28,8 +28,8 @@ func cmdBackup(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backup %s: %d bytes\n", *out, n)
-	fmt.Fprintln(stdout, "a terminal restored from it must sync with the central server before it sells")
+	say(stdout, "posctl.backup.done", "file", *out, "bytes", n)
+	say(stdout, "posctl.backup.note")
 	return nil
 }
 
@@ -82,11 +82,11 @@ func cmdRestore(args []string, stdout io.Writer) error {
 	if err := os.Rename(tmp, *dbPath); err != nil {
 		return pos.WrapError(pos.ESTORAGE, err, "restore %s", *dbPath)
 	}
-	fmt.Fprintf(stdout, "restored terminal %s of store %s, ledger up to record %d\n", cfg.Terminal, cfg.Store, seq)
+	say(stdout, "posctl.restore.done", "terminal", cfg.Terminal, "store", cfg.Store, "seq", seq)
 	if kept != "" {
-		fmt.Fprintf(stdout, "the replaced database is kept as %s\n", kept)
+		say(stdout, "posctl.restore.kept", "file", kept)
 	}
-	fmt.Fprintln(stdout, "sales are refused until a sync with the central server succeeds (posctl sync)")
+	say(stdout, "posctl.restore.note")
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"fupinpos/assets"
 	"fupinpos/device/escpos"
 	"fupinpos/device/printer"
 )
@@ -53,21 +54,26 @@ func cmdPrintTest(args []string, stdout, stderr io.Writer) int {
 	// Probe: DLE EOT and GS I 1. A printer that never answers is not
 	// offline: it prints without status queries, and says so here.
 	pr, err := p.Probe(ctx)
-	fmt.Fprintf(stdout, "printer: %s %s\nprofile: %s\n", cfg.Scheme, cfg.Address, p.Profile())
+	say(stdout, "posctl.print_test.printer", "scheme", cfg.Scheme, "address", cfg.Address)
+	say(stdout, "posctl.print_test.profile", "profile", p.Profile())
 	if err != nil {
-		fmt.Fprintf(stdout, "status: %s\n", printer.StateOffline)
+		say(stdout, "posctl.print_test.status", "state", stateLabel(m, string(printer.StateOffline)), "detail", printer.StateOffline)
 		fmt.Fprintf(stderr, "posctl print-test: %s (%v)\n", m.Error(err), err)
 		return 1
 	}
 	if pr.ModelID >= 0 {
-		fmt.Fprintf(stdout, "model id (GS I 1): 0x%02X%s\n", pr.ModelID, map[bool]string{true: " (profile chosen by it)"}[pr.ModelProfile])
+		key := "posctl.print_test.model"
+		if pr.ModelProfile {
+			key = "posctl.print_test.model_profile"
+		}
+		say(stdout, key, "id", fmt.Sprintf("0x%02X", pr.ModelID))
 	}
 	st := pr.Status
 	switch {
 	case p.NoStatus():
-		fmt.Fprintf(stdout, "status: no_status (the printer does not answer DLE EOT within %s; it prints without status queries, and nothing tells when its paper runs out)\n", cfg.Timeout)
+		say(stdout, "posctl.print_test.no_status", "timeout", cfg.Timeout)
 	default:
-		fmt.Fprintf(stdout, "status: %s\n", st)
+		say(stdout, "posctl.print_test.status", "state", stateLabel(m, string(st.State())), "detail", st)
 	}
 	if *statusOnly {
 		if err := st.Err(); err != nil {
@@ -82,13 +88,14 @@ func cmdPrintTest(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "posctl print-test: %v\n", werr)
 			return 1
 		}
-		fmt.Fprintf(stdout, "preview: %s\n", *pngOut)
+		say(stdout, "posctl.print_test.preview", "file", *pngOut)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "posctl print-test: %s (%v)\n", m.Error(err), err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "printed: test page, %d bytes; status after: %s\n", len(page), p.LastStatus())
+	last := p.LastStatus()
+	say(stdout, "posctl.print_test.printed", "bytes", len(page), "state", stateLabel(m, string(last.State())), "detail", last)
 	return 0
 }
 
@@ -106,4 +113,16 @@ func writePagePNG(b []byte, prof escpos.Profile, path string) error {
 		return fmt.Errorf("write preview: %w", err)
 	}
 	return nil
+}
+
+// stateLabel names a printer state (printer.State) in the words of the
+// status bar: "online" is ui.status.dev.ok.
+func stateLabel(m *assets.Messages, state string) string {
+	if state == string(printer.StateOnline) {
+		state = "ok"
+	}
+	if m.Has("ui.status.dev." + state) {
+		return m.T("ui.status.dev."+state, nil)
+	}
+	return state
 }

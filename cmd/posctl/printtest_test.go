@@ -26,7 +26,7 @@ func TestPrintTest(t *testing.T) {
 	if code := cmdPrintTest([]string{"--printer", s.URI(), "--png", png}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s%s", code, out.String(), errb.String())
 	}
-	if !strings.Contains(out.String(), "status: online") || !strings.Contains(out.String(), "printed: test page") {
+	if !strings.Contains(out.String(), "状态：正常（online (DLE EOT") || !strings.Contains(out.String(), "已打印测试页") {
 		t.Errorf("output:\n%s", out.String())
 	}
 	if _, err := os.Stat(png); err != nil {
@@ -71,7 +71,7 @@ func TestPrintTestNoStatus(t *testing.T) {
 		if code := cmdPrintTest([]string{"--printer", s.URI() + "&timeout=300ms"}, &out, &errb); code != 0 {
 			t.Fatalf("%s: exit %d: %s%s", kind, code, out.String(), errb.String())
 		}
-		if !strings.Contains(out.String(), "status: no_status") || strings.Contains(out.String(), "model id") || !strings.Contains(out.String(), "printed: test page") {
+		if !strings.Contains(out.String(), "状态：不回报状态 no_status") || strings.Contains(out.String(), "型号 ID") || !strings.Contains(out.String(), "已打印测试页") {
 			t.Errorf("%s: output:\n%s", kind, out.String())
 		}
 		s.Close()

@@ -112,14 +112,14 @@ func provision(args []string, stdout, stderr io.Writer) error {
 	if _, err := db.RecordSync(tl.IssuedAt); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "provisioned %s / %s in %s\n", cfg.Store, cfg.Terminal, *dbPath)
+	say(stdout, "posctl.provision.done", "store", cfg.Store, "terminal", cfg.Terminal, "db", *dbPath)
 	warnUnprintable(stderr, "--store-name", cfg.StoreName)
 	warnUnprintable(stderr, "--counter", cfg.Counter)
-	fmt.Fprintf(stdout, "root key:      %s\n", voucher.Fingerprint(root))
-	fmt.Fprintf(stdout, "terminal key:  %s\n", voucher.Fingerprint(pub))
-	fmt.Fprintf(stdout, "trust list:    %d, expires %s\n", tl.Seq, cst(tl.Expires))
+	say(stdout, "posctl.provision.root_key", "fingerprint", voucher.Fingerprint(root))
+	say(stdout, "posctl.provision.terminal_key", "fingerprint", voucher.Fingerprint(pub))
+	say(stdout, "posctl.provision.trust", "seq", tl.Seq, "expires", cst(tl.Expires))
 	if cat != nil {
-		fmt.Fprintf(stdout, "catalogue:     version %d, %d products\n", cat.Version, len(cat.Products))
+		say(stdout, "posctl.provision.catalogue", "version", cat.Version, "products", len(cat.Products))
 	}
 	return nil
 }
@@ -171,11 +171,11 @@ func cmdStatus(args []string, stdout io.Writer) error {
 	if *asJSON {
 		return printJSON(stdout, st)
 	}
-	fmt.Fprintf(stdout, "store %s (%s), terminal %s, counter %s\n", cfg.Store, cfg.StoreName, cfg.Terminal, cfg.Counter)
-	fmt.Fprintf(stdout, "trust list %d (expires %s), catalogue %d\n", tl.Seq, st.Expires, cat.Version)
-	fmt.Fprintf(stdout, "ledger %d records, %d waiting for upload (%s)\n", seq, q.Count, q.Amount)
-	fmt.Fprintf(stdout, "clock floor %s, last sync %s\n", cst(cs.Floor), cst(cs.LastSync))
-	fmt.Fprintf(stdout, "terminal key %s\n", st.Key)
+	say(stdout, "posctl.status.store", "store", cfg.Store, "store_name", cfg.StoreName, "terminal", cfg.Terminal, "counter", cfg.Counter)
+	say(stdout, "posctl.status.trust", "seq", tl.Seq, "expires", st.Expires, "catalogue", cat.Version)
+	say(stdout, "posctl.status.ledger", "records", seq, "waiting", q.Count, "amount", q.Amount)
+	say(stdout, "posctl.status.clock", "floor", cst(cs.Floor), "last", cst(cs.LastSync))
+	say(stdout, "posctl.status.key", "fingerprint", st.Key)
 	return nil
 }
 
@@ -209,10 +209,10 @@ func cmdTrustInstall(args []string, stdout io.Writer) error {
 	if tl.Seq == before.Seq {
 		return pos.Errorf(pos.ETRUSTSTALE, "trust list %d is not newer than the installed %d", tl.Seq, before.Seq)
 	}
-	fmt.Fprintf(stdout, "trust list %d installed (expires %s)", tl.Seq, cst(tl.Expires))
 	if cat != nil {
-		fmt.Fprintf(stdout, ", catalogue %d", cat.Version)
+		say(stdout, "posctl.trust.installed_catalogue", "seq", tl.Seq, "expires", cst(tl.Expires), "catalogue", cat.Version)
+	} else {
+		say(stdout, "posctl.trust.installed", "seq", tl.Seq, "expires", cst(tl.Expires))
 	}
-	fmt.Fprintln(stdout)
 	return nil
 }

@@ -95,7 +95,7 @@ func cmdReceipt(args []string, stdout io.Writer) error {
 		if err := os.WriteFile(*pngPath, img, 0o644); err != nil {
 			return pos.WrapError(pos.ESTORAGE, err, "write %s", *pngPath)
 		}
-		fmt.Fprintf(stdout, "%s %s: %s (%d bytes ESC/POS)\n", msgs().T("label.receipt", nil), rc.Number, *pngPath, len(b))
+		say(stdout, "posctl.receipt.preview", "receipt", rc.Number, "file", *pngPath, "bytes", len(b))
 		return nil
 	}
 	if *uri == "" {
@@ -110,7 +110,7 @@ func cmdReceipt(args []string, stdout io.Writer) error {
 	if err := printReceipt(db, seq, true, *uri, actor); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s %s reprinted on %s\n", msgs().T("label.receipt", nil), pos.ReceiptNumber(terminalID(db), seq), *uri)
+	say(stdout, "posctl.receipt.reprinted", "receipt", pos.ReceiptNumber(terminalID(db), seq), "printer", *uri)
 	return nil
 }
 

@@ -166,7 +166,7 @@ func writeScan(w io.Writer, n int, f scanner.Frame) {
 	m := msgs()
 	if f.Err != nil {
 		code := pos.ErrorCode(f.Err)
-		fmt.Fprintf(w, "#%d %s [%s] %s (%d bytes)\n", n, m.T("scan.test.refused", nil), code, m.Error(f.Err), len(f.Raw))
+		fmt.Fprintf(w, "#%d %s [%s] %s %s\n", n, m.T("scan.test.refused", nil), code, m.Error(f.Err), tr("posctl.scan_test.bytes", "n", len(f.Raw)))
 		fmt.Fprintf(w, "   %v\n", f.Err)
 		if s, enc := decodeText(bytes.TrimRight(f.Raw, "\r\n\t")); s != "" {
 			fmt.Fprintf(w, "   %s: %q\n", enc, s)
@@ -177,11 +177,11 @@ func writeScan(w io.Writer, n int, f scanner.Frame) {
 		if err != nil {
 			label += " [" + pos.ErrorCode(err) + "]"
 		}
-		fmt.Fprintf(w, "#%d %s (%d characters)\n", n, label, len(f.Text))
+		fmt.Fprintf(w, "#%d %s %s\n", n, label, tr("posctl.scan_test.chars", "n", len(f.Text)))
 		if f.AIM != "" {
 			fmt.Fprintf(w, "   AIM: %s\n", f.AIM)
 		}
-		fmt.Fprintf(w, "   text: %s\n", f.Text)
+		fmt.Fprintf(w, "   %s\n", tr("posctl.scan_test.text", "text", f.Text))
 		if err != nil {
 			fmt.Fprintf(w, "   %v\n", err)
 		}

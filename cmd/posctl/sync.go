@@ -37,14 +37,14 @@ func cmdEnroll(args []string, stdout io.Writer) error {
 	}
 	defer db.Close()
 	confirm := func(fp string) bool {
-		fmt.Fprintf(stdout, "server root key fingerprint: %s\n", fp)
+		say(stdout, "posctl.enroll.fingerprint", "fingerprint", fp)
 		switch {
 		case *expect != "":
 			return strings.ReplaceAll(*expect, " ", "") == strings.ReplaceAll(fp, " ", "")
 		case *yes:
 			return true
 		}
-		fmt.Fprint(stdout, "Does it match the deployment sheet? [y/N] ")
+		fmt.Fprint(stdout, tr("posctl.enroll.confirm")+" ")
 		line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
 		return strings.HasPrefix(strings.ToLower(strings.TrimSpace(line)), "y")
 	}
@@ -62,7 +62,7 @@ func cmdEnroll(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "enrolled as terminal %s of store %s (%s)\n", er.Terminal, er.Store, er.Name)
+	say(stdout, "posctl.enroll.done", "terminal", er.Terminal, "store", er.Store, "name", er.Name)
 	return nil
 }
 
@@ -103,8 +103,8 @@ func cmdSync(args []string, stdout io.Writer) error {
 			return err
 		}
 	} else {
-		fmt.Fprintf(stdout, "uploaded %d record(s), %d conflict(s); %d download page(s); %d waiting (%s)\n",
-			st.Stats.Uploaded, st.Stats.Conflicts, st.Stats.Pages, st.Queue.Count, st.Queue.Amount)
+		say(stdout, "posctl.sync.done", "uploaded", st.Stats.Uploaded, "conflicts", st.Stats.Conflicts, "pages", st.Stats.Pages,
+			"waiting", st.Queue.Count, "amount", st.Queue.Amount)
 		if st.Skew > client.LargeSkew || st.Skew < -client.LargeSkew {
 			fmt.Fprintln(stdout, msgs().Error(pos.Errorf(pos.ESKEW, "skew").With("skew", st.Skew.Round(time.Second).String())))
 		}

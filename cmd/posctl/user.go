@@ -28,7 +28,7 @@ func userAdd(args []string, stdout, stderr io.Writer) error {
 	if err := db.AddUser(pos.User{ID: *id, Name: *name, Role: pos.Role(*role)}, *pin, actor); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "user %s (%s, %s) added\n", *id, *name, *role)
+	say(stdout, "posctl.user.added", "id", *id, "name", *name, "role", roleLabel(*role))
 	warnUnprintable(stderr, "--name", *name)
 	return nil
 }
@@ -52,9 +52,18 @@ func cmdUserList(args []string, stdout io.Writer) error {
 	for _, u := range us {
 		state := ""
 		if u.Disabled {
-			state = " disabled"
+			state = " " + tr("posctl.user.disabled")
 		}
-		fmt.Fprintf(stdout, "%-8s %-10s %s%s\n", u.ID, u.Role, u.Name, state)
+		fmt.Fprintf(stdout, "%-8s %-10s %s%s\n", u.ID, roleLabel(string(u.Role)), u.Name, state)
 	}
 	return nil
+}
+
+// roleLabel names a role in the language of LANG (the role itself when
+// the table has no word for it).
+func roleLabel(role string) string {
+	if m := msgs(); m.Has("ui.role." + role) {
+		return m.T("ui.role."+role, nil)
+	}
+	return role
 }

@@ -43,8 +43,8 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 		if *asJSON {
 			return writeJSON(stdout, in)
 		}
-		fmt.Fprintf(stdout, "incident %d (%s, %s) resolved at %s: %s\n", in.ID, in.Kind, in.Terminal,
-			in.Resolved.In(pos.CST).Format(time.DateTime), in.Resolution)
+		say(stdout, "voucherd.incidents.resolved", "id", in.ID, "kind", in.Kind, "terminal", in.Terminal,
+			"time", in.Resolved.In(pos.CST).Format(time.DateTime), "note", in.Resolution)
 		return nil
 	}
 	if err := q.Check(); err != nil {
@@ -77,7 +77,7 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 		return err
 	}
 	if page.More {
-		fmt.Fprintf(stdout, "more: --after %d\n", page.Next)
+		say(stdout, "voucherd.incidents.more", "next", page.Next)
 	}
 	return nil
 }
@@ -128,13 +128,17 @@ func cmdRevoke(args []string, stdout io.Writer) error {
 		return err
 	}
 	if resp.Holder != nil {
-		state := "suspended"
+		key := "voucherd.revoke.holder_suspended"
 		if !resp.Holder.Suspended {
-			state = "reinstated"
+			key = "voucherd.revoke.holder_reinstated"
 		}
-		fmt.Fprintf(stdout, "holder %s %s; terminals learn it on their next sync\n", resp.Holder.Holder, state)
+		say(stdout, key, "holder", resp.Holder.Holder)
 		return nil
 	}
-	fmt.Fprintf(stdout, "voucher %s %s; terminals learn it on their next sync\n", resp.Voucher, resp.Status)
+	status := resp.Status.String()
+	if k := "voucherd.revoke.status." + status; has(k) {
+		status = tr(k)
+	}
+	say(stdout, "voucherd.revoke.voucher", "voucher", resp.Voucher, "status", status)
 	return nil
 }

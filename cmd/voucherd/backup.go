@@ -54,8 +54,8 @@ func cmdBackup(args []string, stdout io.Writer) error {
 	if err := os.Rename(part, *out); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	fmt.Fprintf(stdout, "backup %s: %d bytes, %s; %d campaigns, trust list seq %d\n", *out, n, how, len(d.Campaigns), d.TrustSeq)
-	fmt.Fprintln(stdout, "keep the keys and admin.token of the data directory apart from it: the backup holds neither")
+	say(stdout, "voucherd.backup.done", "file", *out, "bytes", n, "how", how, "campaigns", len(d.Campaigns), "seq", d.TrustSeq)
+	say(stdout, "voucherd.backup.note")
 	return nil
 }
 
@@ -66,10 +66,10 @@ func backupTo(dir, path string) (string, int64, error) {
 		return "", 0, fmt.Errorf("backup: %w", err)
 	}
 	defer f.Close()
-	how := "from the running server"
+	how := tr("voucherd.backup.from_server")
 	n, err := remoteBackup(dir, f)
 	if errors.Is(err, errNotServing) {
-		how = "from the database file (no server running)"
+		how = tr("voucherd.backup.from_file")
 		n, err = server.BackupFile(filepath.Join(dir, server.DatabaseFile), f, 2*time.Second)
 	}
 	if err != nil {
@@ -209,11 +209,11 @@ func cmdRestore(args []string, stdout io.Writer) error {
 	if err := os.Rename(tmp, dbPath); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "restored %s from %s: %d campaigns, trust list seq %d\n", dbPath, *from, len(d.Campaigns), d.TrustSeq)
+	say(stdout, "voucherd.restore.done", "db", dbPath, "from", *from, "campaigns", len(d.Campaigns), "seq", d.TrustSeq)
 	if kept != "" {
-		fmt.Fprintf(stdout, "the replaced database is kept as %s\n", kept)
+		say(stdout, "voucherd.restore.kept", "file", kept)
 	}
-	fmt.Fprintln(stdout, "records uploaded after the backup are not in it: terminals' later uploads show as chain gaps to review")
+	say(stdout, "voucherd.restore.note")
 	return nil
 }
 

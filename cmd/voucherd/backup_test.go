@@ -35,7 +35,7 @@ func startServe(t *testing.T, data string, logs *lockedBuffer, extra ...string) 
 	}()
 	var base string
 	for i := 0; i < 500 && base == ""; i++ {
-		if m := regexp.MustCompile(`serving (http://\S+)`).FindStringSubmatch(out.String()); m != nil {
+		if m := regexp.MustCompile(`正在服务：(http://\S+)`).FindStringSubmatch(out.String()); m != nil {
 			base = m[1]
 		} else {
 			time.Sleep(10 * time.Millisecond)
@@ -103,7 +103,7 @@ func TestServeProbesAndJSONLog(t *testing.T) {
 		}
 	}
 	add := mustRun(t, 0, "terminal", "add", "--data", data, "--store", "HF-001", "--name", "HF-001-T09")
-	m := regexp.MustCompile(`enrollment code: (\d{4}-\d{4}-\d{4})`).FindStringSubmatch(add)
+	m := regexp.MustCompile(`(?m)^注册码：(\d{4}-\d{4}-\d{4})$`).FindStringSubmatch(add)
 	if m == nil {
 		t.Fatalf("no code in %q", add)
 	}
@@ -212,7 +212,7 @@ func TestBackupWhileServingAndRestore(t *testing.T) {
 	var logs lockedBuffer
 	_, stop := startServe(t, data, &logs)
 	hot := filepath.Join(tmp, "hot.db")
-	if out := mustRun(t, 0, "backup", "--data", data, "--out", hot); !strings.Contains(out, "from the running server") {
+	if out := mustRun(t, 0, "backup", "--data", data, "--out", hot); !strings.Contains(out, "取自运行中的服务器") {
 		t.Errorf("backup while serving: %s", out)
 	}
 	if n := issuedCount(t, hot); n != 3 {
@@ -225,7 +225,7 @@ func TestBackupWhileServingAndRestore(t *testing.T) {
 
 	mustRun(t, 0, "issue", "--data", data, "--campaign", "2020", "--unit", "1001", "--member", "M-2", "--value", "10000")
 	cold := filepath.Join(tmp, "cold.db")
-	if out := mustRun(t, 0, "backup", "--data", data, "--out", cold); !strings.Contains(out, "from the database file") {
+	if out := mustRun(t, 0, "backup", "--data", data, "--out", cold); !strings.Contains(out, "取自数据库文件") {
 		t.Errorf("backup while stopped: %s", out)
 	}
 	if n := issuedCount(t, cold); n != 4 {
@@ -246,7 +246,7 @@ func TestBackupWhileServingAndRestore(t *testing.T) {
 	if e := epochOf(t, dbPath); e == epoch || e == "" {
 		t.Errorf("restored epoch %q, want a new one (was %q)", e, epoch)
 	}
-	m := regexp.MustCompile(`kept as (\S+)`).FindStringSubmatch(out)
+	m := regexp.MustCompile(`保留为 (\S+)`).FindStringSubmatch(out)
 	if m == nil {
 		t.Fatalf("restore does not say where the replaced file is: %s", out)
 	}

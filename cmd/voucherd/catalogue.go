@@ -116,10 +116,10 @@ func cmdCatalogue(args []string, stdout io.Writer) error {
 	}
 	writeCatalogueSummary(stdout, &cat, now(), msgs)
 	if *dry {
-		fmt.Fprintf(stdout, "dry run: nothing stored (the catalogue in use stays at v%d)\n", cat.Version-1)
+		say(stdout, "voucherd.catalogue.dry_run", "version", cat.Version-1)
 		return nil
 	}
-	fmt.Fprintf(stdout, "stored as catalogue v%d; publish it to terminals with: voucherd trust --data %s --out FILE\n", cat.Version, *dir)
+	say(stdout, "voucherd.catalogue.stored", "version", cat.Version, "data", *dir)
 	return nil
 }
 
@@ -149,11 +149,13 @@ func writeCatalogueSummary(w io.Writer, c *pos.Catalogue, now time.Time, msgs *a
 			self++
 		}
 	}
-	fmt.Fprintf(w, "catalogue v%d: %d products\n", c.Version, len(c.Products))
+	fmt.Fprintln(w, msgs.T("voucherd.catalogue.summary", map[string]string{"version": strconv.FormatUint(uint64(c.Version), 10),
+		"products": strconv.Itoa(len(c.Products))}))
 	for _, o := range pos.Origins {
 		fmt.Fprintf(w, "  %s: %d\n", msgs.T("origin."+string(o), nil), byOrigin[o])
 	}
-	fmt.Fprintf(w, "  certified on %s: %d; certification expired: %d; not for vouchers: %d\n", pos.DayOf(now), certified, expired, self)
+	fmt.Fprintln(w, "  "+msgs.T("voucherd.catalogue.certified", map[string]string{"day": pos.DayOf(now), "certified": strconv.Itoa(certified),
+		"expired": strconv.Itoa(expired), "self": strconv.Itoa(self)}))
 }
 
 // readCatalogueFile returns the cells of an .xlsx worksheet or a .csv file.

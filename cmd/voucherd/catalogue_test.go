@@ -54,7 +54,7 @@ func TestCatalogueImportCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("dry run: %v\n%s", err, out)
 	}
-	if !strings.Contains(out, "catalogue v2: 15 products") || !strings.Contains(out, "certified on 2020-10-08: 13; certification expired: 1; not for vouchers: 1") {
+	if !strings.Contains(out, "商品目录第 2 版：15 种商品") || !strings.Contains(out, "2020-10-08 认定有效：13；认定已过期：1；不可用券：1") {
 		t.Errorf("dry-run summary:\n%s", out)
 	}
 	if v := deployedCatalogue(t, data).Version; v != 1 {
@@ -65,7 +65,7 @@ func TestCatalogueImportCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	for _, want := range []string{"贫困县: 13", "非贫困地区贫困村: 1", "定点扶贫点: 1", "stored as catalogue v2"} {
+	for _, want := range []string{"贫困县: 13", "非贫困地区贫困村: 1", "定点扶贫点: 1", "已保存为商品目录第 2 版"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

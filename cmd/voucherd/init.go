@@ -69,18 +69,18 @@ func cmdInit(args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("store deployment: %w", err)
 	}
-	fmt.Fprintf(stdout, "initialised %s\n", *dir)
-	fmt.Fprintf(stdout, "campaign %d %s: issue %s … %s, redeem %s … %s, cap %s, excess %s\n",
-		camp.ID, camp.Name, pos.DayOf(camp.IssueFrom), pos.DayOf(camp.IssueUntil),
-		pos.DayOf(camp.RedeemFrom), pos.DayOf(camp.RedeemUntil), camp.Cap, camp.Excess)
-	fmt.Fprintf(stdout, "catalogue v%d: %d products; %d work units\n", cat.Version, len(cat.Products), len(units))
-	fmt.Fprintf(stdout, "root public key: %s\n", filepath.Join(*dir, server.RootPubFile))
-	fmt.Fprintf(stdout, "root key fingerprint: %s\n", voucher.Fingerprint(keys.RootPublic()))
+	say(stdout, "voucherd.init.done", "data", *dir)
+	say(stdout, "voucherd.init.campaign", "id", camp.ID, "name", camp.Name, "issue_from", pos.DayOf(camp.IssueFrom),
+		"issue_until", pos.DayOf(camp.IssueUntil), "redeem_from", pos.DayOf(camp.RedeemFrom), "redeem_until", pos.DayOf(camp.RedeemUntil),
+		"cap", camp.Cap, "excess", tr("voucherd.excess."+string(camp.Excess)))
+	say(stdout, "voucherd.init.catalogue", "version", cat.Version, "products", len(cat.Products), "units", len(units))
+	say(stdout, "voucherd.init.root_pub", "file", filepath.Join(*dir, server.RootPubFile))
+	say(stdout, "voucherd.root_fingerprint", "fingerprint", voucher.Fingerprint(keys.RootPublic()))
 	token, _, err := server.AdminToken(*dir)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "admin token (%s): %s\n", filepath.Join(*dir, server.AdminTokenFile), token)
+	say(stdout, "voucherd.init.admin_token", "file", filepath.Join(*dir, server.AdminTokenFile), "token", token)
 	return nil
 }
 

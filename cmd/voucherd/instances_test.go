@@ -68,7 +68,7 @@ func TestPostgresTwoInstancesThroughClient(t *testing.T) {
 	var enrollCodes []string
 	for _, name := range names {
 		add := mustRun(t, 0, "terminal", "add", "--data", data, "--db", url, "--store", name[:6], "--name", name)
-		m := regexp.MustCompile(`enrollment code: (\d{4}-\d{4}-\d{4})`).FindStringSubmatch(add)
+		m := regexp.MustCompile(`(?m)^注册码：(\d{4}-\d{4}-\d{4})$`).FindStringSubmatch(add)
 		if m == nil {
 			t.Fatalf("no code in %q", add)
 		}
@@ -188,7 +188,7 @@ func TestPostgresTwoInstancesThroughClient(t *testing.T) {
 	if out := mustRun(t, 2, "incidents", "--data", admin, "--db", url, "--status", "closed"); !strings.Contains(out, "open or resolved") {
 		t.Errorf("bad status: %s", out)
 	}
-	if out := mustRun(t, 0, "incidents", "--data", admin, "--db", url, "--resolve", fmt.Sprint(in.ID), "--note", "refunded by store HF-002"); !strings.Contains(out, "resolved at") {
+	if out := mustRun(t, 0, "incidents", "--data", admin, "--db", url, "--resolve", fmt.Sprint(in.ID), "--note", "refunded by store HF-002"); !strings.Contains(out, "结案：refunded by store HF-002") {
 		t.Errorf("resolve: %s", out)
 	}
 	out := mustRun(t, 0, "incidents", "--data", admin, "--db", url, "--status", "resolved")

@@ -97,14 +97,14 @@ func cmdIssue(args []string, stdout io.Writer) error {
 		total += v.Value
 	}
 	if *out != "" || *qrDir != "" {
-		fmt.Fprintf(stdout, "issued %d vouchers worth %s", len(issued), total)
+		line := tr("voucherd.issue.done", "n", len(issued), "total", total)
 		if *out != "" {
-			fmt.Fprintf(stdout, "; codes: %s", *out)
+			line += tr("voucherd.issue.codes", "file", *out)
 		}
 		if *qrDir != "" {
-			fmt.Fprintf(stdout, "; QR sheet: %s/index.html", *qrDir)
+			line += tr("voucherd.issue.qr", "file", *qrDir+"/index.html")
 		}
-		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, line)
 	}
 	return nil
 }

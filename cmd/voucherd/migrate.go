@@ -26,9 +26,9 @@ func cmdMigrate(args []string, stdout io.Writer) error {
 		return err
 	}
 	if from == to {
-		fmt.Fprintf(stdout, "schema is current (version %d)\n", to)
+		say(stdout, "voucherd.migrate.current", "version", to)
 	} else {
-		fmt.Fprintf(stdout, "schema migrated from version %d to %d\n", from, to)
+		say(stdout, "voucherd.migrate.done", "from", from, "to", to)
 	}
 	return nil
 }

@@ -25,11 +25,14 @@ import (
 
 // TestMain starts one throw-away PostgreSQL cluster for the package. With
 // VOUCHERD_AS_MAIN=1 the test binary is voucherd itself, so tests can run
-// several `voucherd serve` processes.
+// several `voucherd serve` processes. The tests run in Chinese
+// (LANG=zh_CN.UTF-8), whatever the caller's LANG; those that check
+// English set it themselves.
 func TestMain(m *testing.M) {
 	if os.Getenv("VOUCHERD_AS_MAIN") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
+	os.Setenv("LANG", "zh_CN.UTF-8")
 	os.Exit(pgtest.Main(m))
 }
 
@@ -45,10 +48,10 @@ func TestPostgresSchemaChecked(t *testing.T) {
 	if out := mustRun(t, 2, "migrate"); !strings.Contains(out, "--db is required") {
 		t.Errorf("migrate without --db: %s", out)
 	}
-	if out := mustRun(t, 0, "migrate", "--db", url); !strings.Contains(out, fmt.Sprintf("from version 0 to %d", postgres.SchemaVersion())) {
+	if out := mustRun(t, 0, "migrate", "--db", url); !strings.Contains(out, fmt.Sprintf("从第 0 版升级到第 %d 版", postgres.SchemaVersion())) {
 		t.Errorf("migrate: %s", out)
 	}
-	if out := mustRun(t, 0, "migrate", "--db", url); !strings.Contains(out, fmt.Sprintf("schema is current (version %d)", postgres.SchemaVersion())) {
+	if out := mustRun(t, 0, "migrate", "--db", url); !strings.Contains(out, fmt.Sprintf("数据库结构已是最新（第 %d 版）", postgres.SchemaVersion())) {
 		t.Errorf("migrate again: %s", out)
 	}
 	if out := mustRun(t, 1, "init", "--data", data, "--db", "mysql://x"); !strings.Contains(out, "postgres://") {
@@ -101,7 +104,7 @@ func TestPostgresInitIssueAdmin(t *testing.T) {
 		t.Errorf("issued total %s, want ￥300.00", total)
 	}
 	add := mustRun(t, 0, "terminal", "add", "--data", data, "--store", "HF-001", "--name", "HF-001-T01")
-	if !regexp.MustCompile(`enrollment code: \d{4}-\d{4}-\d{4}`).MatchString(add) {
+	if !regexp.MustCompile(`(?m)^注册码：\d{4}-\d{4}-\d{4}$`).MatchString(add) {
 		t.Errorf("terminal add: %s", add)
 	}
 	if list := mustRun(t, 0, "terminal", "list", "--data", data); !strings.Contains(list, "HF-001-T01") || !strings.Contains(list, "pending") {
@@ -133,7 +136,7 @@ func startServeProc(t *testing.T, data, url string) *serveProc {
 		cmd.Wait()
 	})
 	for i := 0; i < 1000 && p.base == ""; i++ {
-		if m := regexp.MustCompile(`serving (http://\S+)`).FindStringSubmatch(p.out.String()); m != nil {
+		if m := regexp.MustCompile(`正在服务：(http://\S+)`).FindStringSubmatch(p.out.String()); m != nil {
 			p.base = m[1]
 		} else {
 			time.Sleep(10 * time.Millisecond)
@@ -200,7 +203,7 @@ func TestPostgresTwoInstancesDoubleSpend(t *testing.T) {
 	var terms []*pterm
 	for i, name := range []string{"HF-001-T01", "HF-002-T01"} {
 		add := mustRun(t, 0, "terminal", "add", "--data", data, "--db", url, "--store", name[:6], "--name", name)
-		m := regexp.MustCompile(`enrollment code: (\d{4}-\d{4}-\d{4})`).FindStringSubmatch(add)
+		m := regexp.MustCompile(`(?m)^注册码：(\d{4}-\d{4}-\d{4})$`).FindStringSubmatch(add)
 		if m == nil {
 			t.Fatalf("no code in %q", add)
 		}

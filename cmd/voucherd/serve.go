@@ -114,13 +114,13 @@ func cmdServe(args []string, stdout io.Writer) error {
 	}
 	defer os.Remove(filepath.Join(*dir, serveFile))
 
-	fmt.Fprintf(stdout, "voucherd serving %s\n", url)
-	fmt.Fprintf(stdout, "root key fingerprint: %s\n", voucher.Fingerprint(keys.RootPublic()))
-	fmt.Fprintf(stdout, "trust list seq %d, expires %s\n", tl.Seq, tl.Expires.In(pos.CST).Format(time.DateTime))
+	say(stdout, "voucherd.serve.serving", "url", url)
+	say(stdout, "voucherd.root_fingerprint", "fingerprint", voucher.Fingerprint(keys.RootPublic()))
+	say(stdout, "voucherd.serve.trust", "seq", tl.Seq, "expires", tl.Expires.In(pos.CST).Format(time.DateTime))
 	if created {
-		fmt.Fprintf(stdout, "admin token (new, in %s): %s\n", filepath.Join(*dir, server.AdminTokenFile), token)
+		say(stdout, "voucherd.serve.admin_token_new", "file", filepath.Join(*dir, server.AdminTokenFile), "token", token)
 	} else {
-		fmt.Fprintf(stdout, "admin token: %s\n", filepath.Join(*dir, server.AdminTokenFile))
+		say(stdout, "voucherd.serve.admin_token", "file", filepath.Join(*dir, server.AdminTokenFile))
 	}
 
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
@@ -151,7 +151,7 @@ func cmdServe(args []string, stdout io.Writer) error {
 			if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
-			fmt.Fprintln(stdout, "voucherd stopped")
+			say(stdout, "voucherd.serve.stopped")
 			return nil
 		}
 	}

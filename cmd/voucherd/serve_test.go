@@ -65,7 +65,7 @@ func TestServeEnrollSyncAdmin(t *testing.T) {
 	go func() { done <- run([]string{"serve", "--data", data, "--listen", "127.0.0.1:0"}, &out, &out) }()
 	var base string
 	for i := 0; i < 500 && base == ""; i++ {
-		if m := regexp.MustCompile(`serving (http://\S+)`).FindStringSubmatch(out.String()); m != nil {
+		if m := regexp.MustCompile(`正在服务：(http://\S+)`).FindStringSubmatch(out.String()); m != nil {
 			base = m[1]
 		} else {
 			time.Sleep(10 * time.Millisecond)
@@ -85,7 +85,7 @@ func TestServeEnrollSyncAdmin(t *testing.T) {
 	}()
 
 	add := mustRun(t, 0, "terminal", "add", "--data", data, "--store", "HF-001", "--name", "HF-001-T01")
-	m := regexp.MustCompile(`enrollment code: (\d{4}-\d{4}-\d{4})`).FindStringSubmatch(add)
+	m := regexp.MustCompile(`(?m)^注册码：(\d{4}-\d{4}-\d{4})$`).FindStringSubmatch(add)
 	if m == nil {
 		t.Fatalf("no code in %q", add)
 	}
@@ -149,7 +149,7 @@ func TestServeEnrollSyncAdmin(t *testing.T) {
 	if txt := mustRun(t, 0, "report", "--data", data, "--day", pos.DayOf(time.Now())); !strings.Contains(txt, "HF-001") {
 		t.Errorf("report text:\n%s", txt)
 	}
-	if out := mustRun(t, 0, "revoke", "--data", data, "--holder", v.Holder.String()); !strings.Contains(out, "suspended") {
+	if out := mustRun(t, 0, "revoke", "--data", data, "--holder", v.Holder.String()); !strings.Contains(out, "已暂停使用") {
 		t.Errorf("revoke: %s", out)
 	}
 	var dl wire.DownloadResponse

@@ -63,7 +63,7 @@ func TestServeTLSWildcardAdmin(t *testing.T) {
 			t.Errorf("serve exit %d: %s", st, out.String())
 		}
 	}()
-	for i := 0; i < 500 && !strings.Contains(out.String(), "serving https://"); i++ {
+	for i := 0; i < 500 && !strings.Contains(out.String(), "正在服务：https://"); i++ {
 		time.Sleep(10 * time.Millisecond)
 	}
 	info, err := os.ReadFile(filepath.Join(data, serveFile))
@@ -75,7 +75,7 @@ func TestServeTLSWildcardAdmin(t *testing.T) {
 		t.Errorf("%s says %q, want a loopback URL for a wildcard listen", serveFile, info)
 	}
 	add := mustRun(t, 0, "terminal", "add", "--data", data, "--store", "HF-001", "--name", "T-TLS")
-	if !regexp.MustCompile(`enrollment code: \d{4}-\d{4}-\d{4}`).MatchString(add) {
+	if !regexp.MustCompile(`(?m)^注册码：\d{4}-\d{4}-\d{4}$`).MatchString(add) {
 		t.Errorf("terminal add through the TLS server: %q", add)
 	}
 	bak := filepath.Join(t.TempDir(), "voucherd.bak")

@@ -33,8 +33,8 @@ func openStore(dir, dbURL string) (server.Store, error) {
 			return nil, err
 		}
 		if up := st.Upgraded(); up != nil {
-			fmt.Fprintf(os.Stderr, "voucherd: upgraded %s from schema %d to %d (%d ledger records converted and indexed by day)\n",
-				filepath.Join(dir, server.DatabaseFile), up.From, up.To, up.Records)
+			fmt.Fprintln(os.Stderr, "voucherd: "+tr("voucherd.upgraded", "db", filepath.Join(dir, server.DatabaseFile),
+				"from", up.From, "to", up.To, "records", up.Records))
 		}
 		return st, nil
 	}

@@ -41,9 +41,9 @@ func cmdTerminalAdd(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "terminal %s (store %s) added\n", resp.Terminal.ID, resp.Terminal.Store)
-	fmt.Fprintf(stdout, "enrollment code: %s\n", resp.Code)
-	fmt.Fprintf(stdout, "expires: %s (one use)\n", resp.Expires.In(pos.CST).Format(time.DateTime))
+	say(stdout, "voucherd.terminal.added", "terminal", resp.Terminal.ID, "store", resp.Terminal.Store)
+	say(stdout, "voucherd.terminal.code", "code", resp.Code)
+	say(stdout, "voucherd.terminal.expires", "time", resp.Expires.In(pos.CST).Format(time.DateTime))
 	return nil
 }
 
@@ -88,6 +88,6 @@ func cmdTerminalDisable(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "terminal %s disabled: its requests are refused from now on\n", t.ID)
+	say(stdout, "voucherd.terminal.disabled", "terminal", t.ID)
 	return nil
 }

@@ -36,8 +36,8 @@ func cmdTrust(args []string, stdout io.Writer) error {
 	if err := os.WriteFile(*out, b, 0o644); err != nil {
 		return fmt.Errorf("write bundle: %w", err)
 	}
-	fmt.Fprintf(stdout, "trust list seq %d, %d keys, %d campaigns, expires %s (grace %s): %s\n",
-		tl.Seq, len(tl.Keys), len(tl.Campaigns), tl.Expires.In(pos.CST).Format(time.DateTime), *grace, *out)
+	say(stdout, "voucherd.trust.done", "seq", tl.Seq, "keys", len(tl.Keys), "campaigns", len(tl.Campaigns),
+		"expires", tl.Expires.In(pos.CST).Format(time.DateTime), "grace", *grace, "file", *out)
 	return nil
 }
 

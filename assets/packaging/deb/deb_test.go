@@ -636,7 +636,7 @@ func TestServerPackage(t *testing.T) {
 
 	// The technician's step (README.Debian).
 	out := must(t, "runuser", "-u", "voucherd", "--", "/usr/bin/voucherd", "init", "--data", "/var/lib/voucherd")
-	if !strings.Contains(out, "root key fingerprint") {
+	if !strings.Contains(out, "根密钥指纹：") { // LANG=C.UTF-8: Chinese
 		t.Fatalf("voucherd init:\n%s", out)
 	}
 	if got := statOf(t, "/var/lib/voucherd/root.key"); !strings.HasPrefix(got, "voucherd:voucherd 6") {
@@ -710,7 +710,7 @@ func TestServerPackage(t *testing.T) {
 		}
 		cmd := asUser(backup["User"][0], benv, backup["ExecStart"][0])
 		out, err := cmd.CombinedOutput()
-		if err != nil || !strings.Contains(string(out), "from the running server") {
+		if err != nil || !strings.Contains(string(out), "取自运行中的服务器") {
 			t.Fatalf("backup %d: %v\n%s", i, err, out)
 		}
 		if i == 2 && !strings.Contains(string(out), "removed voucherd-") {
@@ -747,7 +747,7 @@ func TestServerPackage(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatalf("voucherd did not stop within TimeoutStopSec\n%s", log.String())
 	}
-	if !strings.Contains(log.String(), "voucherd stopped") {
+	if !strings.Contains(log.String(), "voucherd 已停止") {
 		t.Errorf("server log:\n%s", log.String())
 	}
 	if _, err := os.Stat("/var/lib/voucherd/serve.url"); !os.IsNotExist(err) {

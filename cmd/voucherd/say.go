@@ -1,0 +1,21 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"fupinpos/assets"
+)
+
+// tr returns the translation of key (in the language of LANG) with its
+// parameters given as name, value pairs.
+func tr(key string, kv ...any) string { return assets.For(os.Getenv("LANG")).Tv(key, kv...) }
+
+// say prints the translated line key (see tr) to w.
+func say(w io.Writer, key string, kv ...any) {
+	fmt.Fprintln(w, tr(key, kv...))
+}
+
+// has reports whether the translation table of LANG has key.
+func has(key string) bool { return assets.For(os.Getenv("LANG")).Has(key) }
