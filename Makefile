@@ -81,15 +81,21 @@ demo-app:
 # full face by Fyne's per-character fallback (pos/ui TestSubsetFontFallsBack).
 # Hinting is kept: without it text sits 1 px higher than with the full face.
 # fontTools comes from python3-fonttools (make deps); /usr/bin/python3, as a
-# python3 earlier on PATH may lack it.
+# python3 earlier on PATH may lack it. The subset's OS/2 fsType is set to 0
+# (installable embedding): the full face says "editable embedding" only,
+# but Droid Sans Fallback is Apache-2.0, which permits any use and
+# modification, so the restriction bit grants nothing the licence does not
+# (lintian truetype-font-prohibits-installable-embedding). The rule also
+# depends on the Makefile so that a change of this recipe remakes the font.
 FONT_FULL := /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
 FONT_SRC  := $(wildcard assets/translations/*.json) $(filter-out %_test.go,$(wildcard pos/ui/*.go cmd/fupinpos/*.go))
 font: $(BIN)/fupinpos-gb2312.ttf
 
-$(BIN)/fupinpos-gb2312.ttf: $(FONT_FULL) cmd/fupinpos/fontchars.py $(FONT_SRC)
+$(BIN)/fupinpos-gb2312.ttf: $(FONT_FULL) cmd/fupinpos/fontchars.py $(FONT_SRC) Makefile
 	@mkdir -p $(BIN)
 	/usr/bin/python3 cmd/fupinpos/fontchars.py $(FONT_SRC) >$(BIN)/fupinpos-gb2312.txt
 	/usr/bin/python3 -m fontTools.subset $(FONT_FULL) --text-file=$(BIN)/fupinpos-gb2312.txt --output-file=$@.tmp
+	/usr/bin/python3 -c 'import sys; from fontTools.ttLib import TTFont; f = TTFont(sys.argv[1], recalcTimestamp=False); f["OS/2"].fsType = 0; f.save(sys.argv[1])' $@.tmp
 	@mv $@.tmp $@
 
 # The real-X test: the product binary under Xvfb driven with xdotool as a

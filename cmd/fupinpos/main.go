@@ -302,12 +302,15 @@ func run(o options, start time.Time) error {
 		return stop
 	}
 	d.startScanner()
+	ctlDone := make(chan struct{})
 	go func() {
+		defer close(ctlDone)
 		// posctl backs up and reads through the app while it holds the file.
 		if err := d.db.ServeControl(ctx); err != nil {
 			log.Printf("control socket: %v (posctl cannot back up or read while the app runs)", err)
 		}
 	}()
+	quitOnSignal(ctx, a)
 	go func() {
 		t := time.NewTicker(2 * time.Second)
 		defer t.Stop()
@@ -332,6 +335,13 @@ func run(o options, start time.Time) error {
 	}
 	shell.ShowLogin()
 	w.ShowAndRun()
+	// The control socket goes with the app: stop it before the database
+	// closes (a stale socket would only be replaced at the next start).
+	cancel()
+	select {
+	case <-ctlDone:
+	case <-time.After(2 * time.Second):
+	}
 	if d.failed {
 		return fmt.Errorf("run failed")
 	}

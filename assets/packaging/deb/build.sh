@@ -1,7 +1,7 @@
 #!/bin/bash
 # build.sh terminal|voucherd DEB_VERSION BINDIR OUTDIR
-# Stages one package's files (from this directory and BINDIR: fupinpos,
-# posctl, voucherd, fupinpos-gb2312.ttf) and builds OUTDIR/NAME_VERSION_amd64.deb
+# Stages one package's files (from this directory, its man/ pages and
+# BINDIR: fupinpos, posctl, voucherd, fupinpos-gb2312.ttf) and builds OUTDIR/NAME_VERSION_amd64.deb
 # with dpkg-deb --root-owner-group. Shared-library dependencies come from
 # dpkg-shlibdeps.
 set -euo pipefail
@@ -12,8 +12,18 @@ trap 'rm -rf "$work"' EXIT
 root=$work/root
 umask 022
 
+# The release's date: SOURCE_DATE_EPOCH, else the last commit's.
+epoch=${SOURCE_DATE_EPOCH:-$(git -C "$src" log -1 --format=%ct 2>/dev/null || date +%s)}
+
 # put MODE SRC DEST: one file into the package tree.
 put() { install -D -m "$1" "$2" "$root/$3"; }
+
+# manpage NAME.SECTION: man/NAME.SECTION, gzipped, to /usr/share/man.
+manpage() {
+	mkdir -p "$work/man"
+	gzip -9n <"$src/man/$1" >"$work/man/$1.gz"
+	put 0644 "$work/man/$1.gz" "usr/share/man/man${1##*.}/$1.gz"
+}
 
 docs() { # docs PACKAGE: copyright, changelog, README.Debian, lintian overrides
 	local doc=usr/share/doc/$1
@@ -24,7 +34,7 @@ docs() { # docs PACKAGE: copyright, changelog, README.Debian, lintian overrides
 	{
 		printf '%s (%s) unstable; urgency=medium\n\n' "$1" "$version"
 		printf '  * Release %s (git describe: %s).\n\n' "$version" "${FUPINPOS_VERSION:-$version}"
-		printf ' -- fupinpos maintainers <fupinpos@example.org>  %s\n' "$(LC_ALL=C date -R -d "@${SOURCE_DATE_EPOCH:-$(git -C "$src" log -1 --format=%ct 2>/dev/null || date +%s)}")"
+		printf ' -- fupinpos maintainers <fupinpos@example.org>  %s\n' "$(LC_ALL=C date -R -d "@$epoch")"
 	} >"$work/cl/changelog"
 	# A native package (no Debian revision): changelog.gz.
 	gzip -9n <"$work/cl/changelog" >"$work/cl/changelog.gz"
@@ -51,6 +61,14 @@ terminal)
 		put 0644 "$work/icon/fupinpos.png" usr/share/icons/hicolor/256x256/apps/fupinpos.png
 	fi
 	put 0644 "$src/terminal/60-fupinpos.rules" lib/udev/rules.d/60-fupinpos.rules
+	# AppStream: the app and the devices the udev rules open (modaliases).
+	mkdir -p "$work/meta"
+	sed -e "s/@VERSION@/$version/" -e "s/@DATE@/$(date -u -d "@$epoch" +%F)/" \
+		"$src/terminal/cn.fupinpos.counter.metainfo.xml" >"$work/meta/cn.fupinpos.counter.metainfo.xml"
+	put 0644 "$work/meta/cn.fupinpos.counter.metainfo.xml" usr/share/metainfo/cn.fupinpos.counter.metainfo.xml
+	manpage fupinpos.1
+	manpage posctl.1
+	manpage fupinpos-kiosk.8
 	docs $pkg
 	elf=(usr/lib/fupinpos/fupinpos usr/bin/posctl)
 	;;
@@ -62,6 +80,7 @@ voucherd)
 	for u in voucherd.service voucherd-backup.service voucherd-backup.timer; do
 		put 0644 "$src/voucherd/$u" lib/systemd/system/$u
 	done
+	manpage voucherd.8
 	docs $pkg
 	elf=(usr/bin/voucherd)
 	;;

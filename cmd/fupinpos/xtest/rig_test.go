@@ -208,20 +208,29 @@ func (r *rig) start(args ...string) {
 	r.xdo("mousemove", strconv.Itoa(r.w-1), strconv.Itoa(r.h-1))
 }
 
-// stop ends the app (as the kiosk session's stop would) and waits for it,
-// so the database is free for posctl.
+// stop ends the app (Ctrl-C; the kiosk unit's SIGTERM takes the same way)
+// and waits for it, so the database is free for posctl.
 func (r *rig) stop() {
 	if r.app == nil || r.app.Process == nil {
 		return
 	}
 	r.app.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { r.app.Wait(); close(done) }()
+	done := make(chan error, 1)
+	go func() { done <- r.app.Wait() }()
 	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
+	case err := <-done:
+		// Ctrl-C closes the window: the app exits 0 and removes its
+		// control socket.
+		if err != nil {
+			r.t.Errorf("the app stopped on SIGINT with %v (want a clean exit)\n%s", err, r.appLog)
+		}
+		if _, err := os.Stat(r.db + ".ctl"); err == nil {
+			r.t.Errorf("the control socket %s.ctl is left after the app stopped", r.db)
+		}
+	case <-time.After(10 * time.Second):
 		r.app.Process.Kill()
 		<-done
+		r.t.Errorf("the app did not stop within 10 s of SIGINT\n%s", r.appLog)
 	}
 	r.app = nil
 }
