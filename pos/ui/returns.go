@@ -35,7 +35,8 @@ type returnLine struct {
 // openReturn finds the sale with receipt number no and opens its return
 // dialog: at the central server when the terminal has one (LookupSale: a
 // sale of any terminal of the store, with the returns agreed at every
-// terminal), off the UI goroutine; else in this terminal's ledger.
+// terminal), off the UI goroutine; else in this terminal's ledger. An
+// answer that comes after the manager left the screen opens nothing.
 func (m *Manager) openReturn(no string) {
 	if m.LookupSale == nil {
 		sr, err := m.store.ReturnSale(no)
@@ -51,6 +52,9 @@ func (m *Manager) openReturn(no string) {
 	go func() {
 		sr, err := look(no)
 		fyne.Do(func() {
+			if m.win != nil && m.win.Content() != m.root {
+				return // the manager left the screen (logout, idle lock) meanwhile
+			}
 			if err != nil {
 				m.Message.SetText(m.returnError(err))
 				return

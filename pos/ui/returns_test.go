@@ -311,3 +311,31 @@ func TestReturnOtherTerminal(t *testing.T) {
 		t.Fatalf("a dialog is open, or the server was asked for %q", asked)
 	}
 }
+
+// TestReturnLookupAfterLeaving: the server's answer to a lookup that comes
+// after the manager left the screen (logout, idle lock) opens no return
+// dialog over whatever is shown then.
+func TestReturnLookupAfterLeaving(t *testing.T) {
+	f, m, _ := managerDay(t, 1)
+	rec, err := f.store.ReturnSale("T01-000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	release, answered := make(chan struct{}), make(chan struct{})
+	m.LookupSale = func(string) (*pos.SaleReturns, error) {
+		<-release
+		defer close(answered)
+		return rec, nil
+	}
+	m.AskReturnByReceipt()
+	es, _ := dialogEntries(f.win)
+	test.Type(es[0], "T01-000001")
+	test.Tap(dialogButton(t, f.win, "确定"))
+	f.win.SetContent(widget.NewLabel("登录")) // the idle lock shows the login screen
+	close(release)
+	<-answered
+	time.Sleep(50 * time.Millisecond) // the UI step after the answer
+	if f.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("a return dialog opened over the screen that replaced the manager's")
+	}
+}
