@@ -144,26 +144,18 @@ func returnBasis(tx *bolt.Tx, cfg *pos.TerminalConfig, req ReturnRequest) (*pos.
 		}
 		return sale, k.Returns, nil
 	}
-	s, err := readSale(tx, req.Sale)
+	own, err := ownSale(tx, req.Sale)
 	if err != nil {
 		return nil, nil, err
 	}
-	sale := s.Record
-	if sale.Kind != pos.KindSale {
-		return nil, nil, pos.Errorf(pos.EINVALID, "record %s is not a sale", sale.Receipt).With("receipt", sale.Receipt)
-	}
-	if v := tx.Bucket(bucketVoids).Get(u64(sale.Seq)); v != nil {
-		return nil, nil, pos.Errorf(pos.ECONFLICT, "sale %s is voided by %s", sale.Receipt, pos.ReceiptNumber(sale.Terminal, getU64(v))).
-			With("receipt", sale.Receipt)
-	}
 	if k != nil && k.Sale != nil {
-		if k.Sale.Seq != sale.Seq || k.Sale.Terminal != sale.Terminal {
-			return nil, nil, pos.Errorf(pos.ESYNC, "the server answered record %s for sale %s", k.Sale.Receipt, sale.Receipt).With("receipt", sale.Receipt)
+		if k.Sale.Seq != own.Sale.Seq || k.Sale.Terminal != own.Sale.Terminal {
+			return nil, nil, pos.Errorf(pos.ESYNC, "the server answered record %s for sale %s", k.Sale.Receipt, own.Sale.Receipt).
+				With("receipt", own.Sale.Receipt)
 		}
-		return sale, k.Returns, nil
+		return own.Sale, k.Returns, nil
 	}
-	prior, err := returnsOf(tx, sale.Seq)
-	return sale, prior, err
+	return own.Sale, own.Returns, nil
 }
 
 // sameItems reports whether items ask for the goods return r takes back
@@ -268,50 +260,40 @@ func (db *DB) DiscardReturn(h pos.Hash, actor, why string) error {
 	})
 }
 
-// Returns returns the returns recorded against sale seq, in ledger order.
-func (db *DB) Returns(seq uint64) ([]*pos.Record, error) {
-	var out []*pos.Record
-	err := db.view("read returns", func(tx *bolt.Tx) (err error) {
-		out, err = returnsOf(tx, seq)
+// SaleReturns returns sale seq of this terminal with the returns its
+// ledger holds against it, in ledger order: what is left of it to take
+// back (pos.SaleReturns.Returnable) when the central server cannot be
+// asked. A record that is not a sale is EINVALID, a voided sale ECONFLICT,
+// an unknown seq ENOTFOUND.
+func (db *DB) SaleReturns(seq uint64) (*pos.SaleReturns, error) {
+	var out *pos.SaleReturns
+	err := db.view("read sale and returns", func(tx *bolt.Tx) (err error) {
+		out, err = ownSale(tx, seq)
 		return err
 	})
 	return out, err
 }
 
-// Returnable returns, per SKU, how many units of sale seq are left to
-// take back: the sale's quantities less what the returns in its index
-// took (pos.StateOf, as pos.Resettle and the server count them). A voided
-// sale, or a record that is not a sale, has nothing left to take back.
-func (db *DB) Returnable(seq uint64) (map[string]int64, error) {
-	var out map[string]int64
-	err := db.view("read returnable", func(tx *bolt.Tx) error {
-		s, err := readSale(tx, seq)
-		if err != nil {
-			return err
-		}
-		sale := s.Record
-		out = map[string]int64{}
-		if sale.Kind != pos.KindSale {
-			return nil
-		}
-		if b := tx.Bucket(bucketVoids); b != nil && b.Get(u64(seq)) != nil {
-			for _, l := range sale.Lines {
-				out[l.SKU] = 0
-			}
-			return nil
-		}
-		prior, err := returnsOf(tx, seq)
-		if err != nil {
-			return err
-		}
-		st, err := pos.StateOf(sale, prior)
-		if err != nil {
-			return err
-		}
-		out = st.Returnable(sale)
-		return nil
-	})
-	return out, err
+// ownSale reads sale seq of this terminal and the returns its ledger
+// holds against it (see SaleReturns).
+func ownSale(tx *bolt.Tx, seq uint64) (*pos.SaleReturns, error) {
+	s, err := readSale(tx, seq)
+	if err != nil {
+		return nil, err
+	}
+	sale := s.Record
+	if sale.Kind != pos.KindSale {
+		return nil, pos.Errorf(pos.EINVALID, "record %s is not a sale", sale.Receipt).With("receipt", sale.Receipt)
+	}
+	if v := tx.Bucket(bucketVoids).Get(u64(sale.Seq)); v != nil {
+		return nil, pos.Errorf(pos.ECONFLICT, "sale %s is voided by %s", sale.Receipt, pos.ReceiptNumber(sale.Terminal, getU64(v))).
+			With("receipt", sale.Receipt)
+	}
+	prior, err := returnsOf(tx, seq)
+	if err != nil {
+		return nil, err
+	}
+	return &pos.SaleReturns{Sale: sale, Returns: prior}, nil
 }
 
 func returnsOf(tx *bolt.Tx, seq uint64) ([]*pos.Record, error) {

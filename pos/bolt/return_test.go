@@ -63,8 +63,8 @@ func TestReturnSteps(t *testing.T) {
 	if err != nil || c.Hash != p.Entry.Hash || c.Record.Seq != 2 {
 		t.Fatalf("commit: %+v, %v", c, err)
 	}
-	if rs, err := f.Returns(s.Record.Seq); err != nil || len(rs) != 1 || rs[0].Seq != 2 {
-		t.Fatalf("returns of the sale: %v, %v", rs, err)
+	if sr, err := f.SaleReturns(s.Record.Seq); err != nil || len(sr.Returns) != 1 || sr.Returns[0].Seq != 2 {
+		t.Fatalf("returns of the sale: %+v, %v", sr, err)
 	}
 	if q, _ := f.Queue(); q.Count != 2 {
 		t.Fatalf("outbox %+v, want the sale and the return", q)
@@ -106,13 +106,18 @@ func TestReturnSteps(t *testing.T) {
 
 // TestReturnable: what is left to take back of a sale is its quantities
 // less the returns recorded against it, per SKU (lines of one SKU summed);
-// a voided sale has nothing left; an unknown seq is not found.
+// a voided sale has nothing to take back (refused); an unknown seq is not
+// found.
 func TestReturnable(t *testing.T) {
 	f := newFixture(t, nil)
 	s := f.MustRedeem(t, sale(pos.PayCash, nil, item("YX-CUILAN-250", 1), item("BAG-ECO", 2), item("BAG-ECO", 1)))
 	left := func(seq uint64) map[string]int64 {
 		t.Helper()
-		m, err := f.Returnable(seq)
+		sr, err := f.SaleReturns(seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := sr.Returnable()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,8 +149,9 @@ func TestReturnable(t *testing.T) {
 	if _, err := f.Void(s2.Record.Seq, manager, managerPIN, "错单"); err != nil {
 		t.Fatal(err)
 	}
-	want(left(s2.Record.Seq), 0, 0)
-	if _, err := f.Returnable(999); pos.ErrorCode(err) != pos.ENOTFOUND {
+	_, err := f.SaleReturns(s2.Record.Seq)
+	wantCode(t, err, pos.ECONFLICT)
+	if _, err := f.SaleReturns(999); pos.ErrorCode(err) != pos.ENOTFOUND {
 		t.Fatalf("returnable of no record: %v", err)
 	}
 }
@@ -196,10 +202,11 @@ func TestReturnOtherTerminalSale(t *testing.T) {
 	if _, err := f.CommitReturn(p.Entry.Hash); err != nil {
 		t.Fatal(err)
 	}
-	if rs, err := f.Returns(own.Record.Seq); err != nil || len(rs) != 0 {
-		t.Fatalf("T02's return is indexed under this terminal's sale %d: %v, %v", own.Record.Seq, rs, err)
+	sr, err := f.SaleReturns(own.Record.Seq)
+	if err != nil || len(sr.Returns) != 0 {
+		t.Fatalf("T02's return is indexed under this terminal's sale %d: %+v, %v", own.Record.Seq, sr, err)
 	}
-	if left, err := f.Returnable(own.Record.Seq); err != nil || left["BAG-ECO"] != 3 {
+	if left, err := sr.Returnable(); err != nil || left["BAG-ECO"] != 3 {
 		t.Fatalf("this terminal's sale left %v, %v", left, err)
 	}
 	rc, err := f.Receipt(r.Seq, false, manager)

@@ -84,7 +84,7 @@ func (s *Store) ReturnSale(no string) (*pos.SaleReturns, error) {
 	if err != nil {
 		return nil, err
 	}
-	terminal, _, err := pos.ParseReceipt(no)
+	terminal, seq, err := pos.ParseReceipt(no)
 	if err != nil {
 		return nil, err
 	}
@@ -92,24 +92,11 @@ func (s *Store) ReturnSale(no string) (*pos.SaleReturns, error) {
 		return nil, pos.Errorf(pos.EOtherTerminal, "sale %s was made at terminal %s: only the central server holds it", no, terminal).
 			With("terminal", terminal).With("receipt", no)
 	}
-	r, err := s.RecordByReceipt(no)
-	if err != nil {
-		return nil, err
+	sr, err := s.SaleReturns(seq)
+	if err == nil && terminal != "" && sr.Sale.Receipt != no {
+		err = pos.Errorf(pos.ENOTFOUND, "no receipt %q on this terminal", no).With("receipt", no)
 	}
-	sale := r.Record
-	if sale.Kind != pos.KindSale {
-		return nil, pos.Errorf(pos.EINVALID, "record %s is not a sale", no).With("receipt", no)
-	}
-	if v, err := s.Voided(sale.Seq); err != nil {
-		return nil, err
-	} else if v != 0 {
-		return nil, pos.Errorf(pos.ECONFLICT, "sale %s is voided by %s", sale.Receipt, pos.ReceiptNumber(sale.Terminal, v)).With("receipt", sale.Receipt)
-	}
-	prior, err := s.Returns(sale.Seq)
-	if err != nil {
-		return nil, err
-	}
-	return &pos.SaleReturns{Sale: sale, Returns: prior}, nil
+	return sr, err
 }
 
 func (s *Store) woke() {
