@@ -14,6 +14,11 @@ LDFLAGS := -X fupinpos/pos.Version=$(VERSION)
 # font out of the binary, which Fyne would otherwise parse once per text
 # style (-12 MB RSS; no screen or receipt uses emoji).
 APP_TAGS := no_emoji
+# Every build is position-independent, as the packaged app must be
+# (dist.mk): the tests, the real-X rig, the demo and the package then share
+# one build of GLFW's C code, which takes five minutes cold on two cores;
+# two build modes built it twice. The packaged CLIs override it (static).
+export GOFLAGS := -buildmode=pie $(filter-out -buildmode=%,$(GOFLAGS))
 
 # Debian packages the tests and the demo need; installed only when missing.
 APT_PKGS := gcc libc6-dev unifont fonts-droid-fallback libgl1-mesa-dev xorg-dev xvfb xauth imagemagick xdotool python3-fonttools postgresql
@@ -53,13 +58,23 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzFramer$$' -fuzztime $$((300000*$(FUZZX)))x ./device/scanner
 	$(GO) test -run '^$$' -fuzz '^FuzzInterpret$$' -fuzztime $$((10000*$(FUZZX)))x -fuzzminimizetime 5s ./device/escpos
 
-test: deps vet
+# The Windows app's first build (mingw GLFW, about 10 minutes cold) starts
+# in the background at once, on the core the Linux tests leave idle while
+# they compile; test-windows waits for it and then builds from the cache.
+WIN_BG := $(BIN)/windows-exe-bg
+test: deps
+	@mkdir -p $(BIN); rm -f $(WIN_BG).pid; \
+	if command -v x86_64-w64-mingw32-gcc >/dev/null; then \
+	  { $(MAKE) --no-print-directory windows-exe >$(WIN_BG).log 2>&1 & echo $$! >$(WIN_BG).pid; }; \
+	  echo "windows-exe: building in the background ($(WIN_BG).log)"; fi
+	$(MAKE) --no-print-directory vet
 	$(MAKE) --no-print-directory windows-check
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory smoke
 	$(MAKE) --no-print-directory xtest
 	$(MAKE) --no-print-directory test-dist
+	@if [ -f $(WIN_BG).pid ]; then while kill -0 $$(cat $(WIN_BG).pid) 2>/dev/null; do sleep 2; done; fi
 	if command -v x86_64-w64-mingw32-gcc >/dev/null; then $(MAKE) --no-print-directory test-windows; fi
 
 # The product app; the demo build (-tags demo: the pty scanner simulator,

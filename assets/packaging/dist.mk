@@ -12,8 +12,9 @@ DEB_SRC     := $(CURDIR)/assets/packaging/deb
 DEB_VERSION := $(shell $(DEB_SRC)/debversion.sh '$(VERSION)')
 # Binaries for the packages: stripped; the CLIs without cgo (static, so they
 # run on older glibc than the build machine's); the app needs cgo (GLFW) and
-# is a position-independent executable (-buildmode=pie: address-space layout
-# randomisation, as Debian builds every ELF program; lintian hardening-no-pie).
+# is a position-independent executable (-buildmode=pie, in GOFLAGS from the
+# Makefile: address-space layout randomisation, as Debian builds every ELF
+# program; lintian hardening-no-pie).
 DIST_BIN    := $(DIST)/.bin
 # What the packaging tests need besides make deps (dpkg-shlibdeps, lintian,
 # systemd-analyze, desktop-file-validate, appstreamcli); installed only when
@@ -33,8 +34,8 @@ dist-deps:
 
 dist-bin: $(BIN)/fupinpos-gb2312.ttf
 	@mkdir -p $(DIST_BIN)
-	$(GO) build -buildmode=pie -ldflags '$(LDFLAGS) -s -w' -tags '$(APP_TAGS)' -o $(DIST_BIN)/ ./cmd/fupinpos
-	CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS) -s -w' -o $(DIST_BIN)/ ./cmd/posctl ./cmd/voucherd
+	$(GO) build -ldflags '$(LDFLAGS) -s -w' -tags '$(APP_TAGS)' -o $(DIST_BIN)/ ./cmd/fupinpos
+	CGO_ENABLED=0 $(GO) build -buildmode=exe -ldflags '$(LDFLAGS) -s -w' -o $(DIST_BIN)/ ./cmd/posctl ./cmd/voucherd
 	cp $(BIN)/fupinpos-gb2312.ttf $(DIST_BIN)/
 
 dist: deps dist-deps dist-bin
