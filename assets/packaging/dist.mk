@@ -35,7 +35,7 @@ dist-deps:
 dist-bin: $(BIN)/fupinpos-gb2312.ttf
 	@mkdir -p $(DIST_BIN)
 	$(GO) build -ldflags '$(LDFLAGS) -s -w' -tags '$(APP_TAGS)' -o $(DIST_BIN)/ ./cmd/fupinpos
-	CGO_ENABLED=0 $(GO) build -buildmode=exe -ldflags '$(LDFLAGS) -s -w' -o $(DIST_BIN)/ ./cmd/posctl ./cmd/voucherd
+	GOFLAGS= CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS) -s -w' -o $(DIST_BIN)/ ./cmd/posctl ./cmd/voucherd
 	cp $(BIN)/fupinpos-gb2312.ttf $(DIST_BIN)/
 
 dist: deps dist-deps dist-bin

@@ -23,17 +23,19 @@ import (
 
 // SmokeResult is what --smoke measures, written to smoke.json.
 type SmokeResult struct {
-	LoginMS       int64  `json:"login_screen_ms"`           // process start → login screen shown (the cold start the cashier waits for)
-	ColdStartMS   int64  `json:"cold_start_ms"`             // process start → logged in, cashier screen shown and painted
-	Sales         int    `json:"sales"`                     // sales completed
-	RSSReadyMB    int    `json:"rss_ready_mb"`              // resident memory with the cashier screen shown
-	RSSAfterMB    int    `json:"rss_after_mb"`              // resident memory right after them
-	RSSSteadyMB   int    `json:"rss_steady_mb"`             // and once Fyne's renderer cache has expired the old sales' widgets
-	RSSTrimmedMB  int    `json:"rss_steady_malloc_trim_mb"` // and right after returnFreeMemory
-	SaleAvgMS     int64  `json:"sale_avg_ms"`               // scan → commit → UI refresh, per sale
-	ScreenshotZh  string `json:"screenshot"`                // the cashier screen after the scanned sale
-	FirstReceipt  string `json:"first_receipt"`             // its receipt image
-	BannerHeading string `json:"banner_headline"`           // what the cashier read after the voucher scan
+	LoginMS        int64    `json:"login_screen_ms"`           // process start → login screen shown (the cold start the cashier waits for)
+	ColdStartMS    int64    `json:"cold_start_ms"`             // process start → logged in, cashier screen shown and painted
+	Sales          int      `json:"sales"`                     // sales completed
+	RSSReadyMB     int      `json:"rss_ready_mb"`              // resident memory with the cashier screen shown
+	RSSAfterMB     int      `json:"rss_after_mb"`              // resident memory right after them
+	RSSSteadyMB    int      `json:"rss_steady_mb"`             // and once Fyne's renderer cache has expired the old sales' widgets
+	RSSTrimmedMB   int      `json:"rss_steady_malloc_trim_mb"` // and right after returnFreeMemory
+	RSSReadyParts  RSSParts `json:"rss_ready_parts"`           // rss_ready_mb by who holds it
+	RSSSteadyParts RSSParts `json:"rss_steady_parts"`          // rss_steady_malloc_trim_mb by who holds it
+	SaleAvgMS      int64    `json:"sale_avg_ms"`               // scan → commit → UI refresh, per sale
+	ScreenshotZh   string   `json:"screenshot"`                // the cashier screen after the scanned sale
+	FirstReceipt   string   `json:"first_receipt"`             // its receipt image
+	BannerHeading  string   `json:"banner_headline"`           // what the cashier read after the voucher scan
 
 	// ScanToVerdict: last byte of a scan written to the pty scanner
 	// simulator → the banner set with its verdict (Banner.OnShow, at the
@@ -107,6 +109,7 @@ func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell 
 	res.ColdStartMS = time.Since(start).Milliseconds()
 	debug.FreeOSMemory()
 	res.RSSReadyMB = rssKB() / 1024
+	res.RSSReadyParts = rssParts()
 	if f, err := os.Create(filepath.Join(dir, "heap-ready.pprof")); err == nil {
 		pprof.WriteHeapProfile(f) // for `go tool pprof -top bin/fupinpos smoke-out/heap-ready.pprof`
 		f.Close()
@@ -211,7 +214,8 @@ func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell 
 		res.RSSSteadyMB = rssKB() / 1024 // as the app keeps it (returnFreeMemory once quiet)
 		returnFreeMemory()
 		res.RSSTrimmedMB = rssKB() / 1024
-		log.Printf("smoke: steady RSS %d MB, after malloc_trim %d MB", res.RSSSteadyMB, res.RSSTrimmedMB)
+		res.RSSSteadyParts = rssParts()
+		log.Printf("smoke: steady RSS %d MB, after malloc_trim %d MB (%+v)", res.RSSSteadyMB, res.RSSTrimmedMB, res.RSSSteadyParts)
 		runtime.ReadMemStats(&ms)
 		log.Printf("smoke: steady state RSS %d MB (Go heap in use %d MB)", res.RSSSteadyMB, ms.HeapInuse>>20)
 	}
@@ -243,5 +247,6 @@ func smoke(ctx context.Context, dir string, start time.Time, d *terminal, shell 
 		res.F12ToLastByte.P50, res.F12ToLastByte.P99, res.F12ToLastByte.N)
 	fmt.Printf("SMOKE OK login_screen_ms=%d cold_start_ms=%d rss_ready_mb=%d rss_after_%d_sales_mb=%d rss_steady_mb=%d sale_avg_ms=%d\n",
 		res.LoginMS, res.ColdStartMS, res.RSSReadyMB, res.Sales, res.RSSAfterMB, res.RSSSteadyMB, res.SaleAvgMS)
+	fmt.Printf("SMOKE RSS parts (MB) ready %+v, steady %+v\n", res.RSSReadyParts, res.RSSSteadyParts)
 	return nil
 }
