@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"fupinpos/pos"
 	"fupinpos/pos/bolt"
+	"fupinpos/pos/report"
 )
 
 // ListedRecord is one ledger record as posctl ledger list --json prints it.
@@ -127,21 +127,21 @@ func writeRecords(w io.Writer, list []ListedRecord) error {
 		_, err := fmt.Fprintln(w, t("ledger.list.empty"))
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join([]string{t("label.receipt"), t("report.kind"), t("report.time"), t("report.cashier_id"),
+	tb := report.Table{Align: "llllllllrrrrll"}
+	tb.Row([]string{t("label.receipt"), t("report.kind"), t("report.time"), t("report.cashier_id"),
 		t("ledger.list.cashier_name"), t("report.mode"), t("report.manager_id"), t("ledger.list.vouchers"), t("label.total"),
-		t("label.voucher_amount"), t("label.self_paid"), t("label.forfeited"), t("ledger.list.method"), t("ledger.list.voids")}, "\t"))
+		t("label.voucher_amount"), t("label.self_paid"), t("label.forfeited"), t("ledger.list.method"), t("ledger.list.voids")}...)
 	for _, l := range list {
 		mode := dash(l.Mode)
 		if l.Mode != "" {
 			mode = t("report.mode." + l.Mode)
 		}
-		fmt.Fprintln(tw, strings.Join([]string{l.Receipt, t("report.kind." + l.Kind), cst(mustTime(l.Time)), l.Cashier,
+		tb.Row([]string{l.Receipt, t("report.kind." + l.Kind), cst(mustTime(l.Time)), l.Cashier,
 			dash(l.CashierName), mode, dash(l.Manager), dash(strings.Join(l.Vouchers, ",")), pos.Money(l.Total).String(),
 			pos.Money(l.VoucherAmount).String(), pos.Money(l.SelfPaid).String(), pos.Money(l.Forfeited).String(),
-			payLabel(pos.PayMethod(l.Method)), dash(l.Voids + l.Returns)}, "\t"))
+			payLabel(pos.PayMethod(l.Method)), dash(l.Voids + l.Returns)}...)
 	}
-	return tw.Flush()
+	return tb.Write(w)
 }
 
 func dash(s string) string {

@@ -149,6 +149,10 @@ func TestLedgerListText(t *testing.T) {
 					}
 				}
 			}
+			// Columns line up on screen: the total ends under its header.
+			if h, c := columnsTo(lines[0], tc.header[7]), columnsTo(lines[1], "￥207.80"); h != c {
+				t.Errorf("the total ends at column %d, its header at %d:\n%s", c, h, out)
+			}
 		})
 	}
 	t.Setenv("LANG", "zh_CN.UTF-8")
@@ -262,4 +266,22 @@ func TestBusyDatabase(t *testing.T) {
 	if out := mustPosctl(t, "user", "list", "--db", db); !strings.Contains(out, "王芳") {
 		t.Fatalf("after the app closed: %s", out)
 	}
+}
+
+// columnsTo is the screen column where the first sub in line ends (a
+// Chinese character or ￥ takes two columns).
+func columnsTo(line, sub string) int {
+	i := strings.Index(line, sub)
+	if i < 0 {
+		return -1
+	}
+	n := 0
+	for _, r := range line[:i+len(sub)] {
+		if r >= 0x1100 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
 }

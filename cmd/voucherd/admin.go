@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"fupinpos/pos"
+	"fupinpos/pos/report"
 	"fupinpos/sync/wire"
 )
 
@@ -57,8 +58,8 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 	if *asJSON {
 		return writeJSON(stdout, page)
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTIME\tSTATUS\tKIND\tREASON\tSTORE\tTERMINAL\tSEQ\tVOUCHER\tHOLDER\tDETAIL")
+	tb := report.Table{Align: "rllllllrlll"}
+	tb.Row(strings.Split(tr("voucherd.incidents.head"), "\t")...)
 	for _, x := range page.Incidents {
 		v, h, status := "-", "-", wire.IncidentOpen
 		if x.Voucher != 0 {
@@ -70,10 +71,10 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 		if !x.Open() {
 			status = wire.IncidentResolved
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", x.ID, x.Time.In(pos.CST).Format(time.DateTime),
-			status, x.Kind, x.Reason, x.Store, x.Terminal, x.Seq, v, h, x.Detail)
+		tb.Row(strconv.FormatUint(x.ID, 10), x.Time.In(pos.CST).Format(time.DateTime), status, x.Kind, x.Reason, x.Store,
+			x.Terminal, strconv.FormatUint(x.Seq, 10), v, h, x.Detail)
 	}
-	if err := tw.Flush(); err != nil {
+	if err := tb.Write(stdout); err != nil {
 		return err
 	}
 	if page.More {

@@ -192,7 +192,8 @@ func TestPostgresTwoInstancesThroughClient(t *testing.T) {
 		t.Errorf("resolve: %s", out)
 	}
 	out := mustRun(t, 0, "incidents", "--data", admin, "--db", url, "--status", "resolved")
-	if !strings.Contains(out, wire.IncidentResolved) || strings.Count(out, wire.IncidentDoubleSpend) != 1 {
+	if !strings.Contains(out, wire.IncidentResolved) || strings.Count(out, wire.IncidentDoubleSpend) != 1 ||
+		!strings.HasPrefix(out, "编号  时间") {
 		t.Errorf("resolved list:\n%s", out)
 	}
 	if out := mustRun(t, 1, "incidents", "--data", admin, "--db", url, "--resolve", fmt.Sprint(in.ID), "--note", "again"); !strings.Contains(out, "refunded by store HF-002") {

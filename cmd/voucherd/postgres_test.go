@@ -107,7 +107,8 @@ func TestPostgresInitIssueAdmin(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^注册码：\d{4}-\d{4}-\d{4}$`).MatchString(add) {
 		t.Errorf("terminal add: %s", add)
 	}
-	if list := mustRun(t, 0, "terminal", "list", "--data", data); !strings.Contains(list, "HF-001-T01") || !strings.Contains(list, "pending") {
+	if list := mustRun(t, 0, "terminal", "list", "--data", data); !strings.Contains(list, "HF-001-T01") || !strings.Contains(list, "pending") ||
+		!strings.HasPrefix(list, "终端        门店    状态     密钥指纹") {
 		t.Errorf("terminal list: %s", list)
 	}
 	if tm, err := st.Terminal("HF-001-T01"); err != nil || tm.State != wire.TerminalPending {

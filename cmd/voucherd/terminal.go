@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"text/tabwriter"
+	"strconv"
+	"strings"
 	"time"
 
 	"fupinpos/pos"
+	"fupinpos/pos/report"
 	"fupinpos/pos/voucher"
 	"fupinpos/sync/wire"
 )
@@ -59,8 +61,8 @@ func cmdTerminalList(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTORE\tSTATE\tKEY\tRECORDS\tHEAD\tLAST SEEN")
+	tb := report.Table{Align: "llllrrl"}
+	tb.Row(strings.Split(tr("voucherd.terminal.head"), "\t")...)
 	for _, t := range ts {
 		key, seen := "-", "-"
 		if len(t.Public) > 0 {
@@ -69,9 +71,9 @@ func cmdTerminalList(args []string, stdout io.Writer) error {
 		if !t.LastSeen.IsZero() {
 			seen = t.LastSeen.In(pos.CST).Format(time.DateTime)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", t.ID, t.Store, t.State, key, t.Records, t.HeadSeq, seen)
+		tb.Row(t.ID, t.Store, t.State, key, strconv.Itoa(t.Records), strconv.FormatUint(t.HeadSeq, 10), seen)
 	}
-	return tw.Flush()
+	return tb.Write(stdout)
 }
 
 func cmdTerminalDisable(args []string, stdout io.Writer) error {

@@ -83,7 +83,13 @@ func WriteText(w io.Writer, d *Day, t Translate) error {
 // Table lays out rows of text for a terminal: the first column
 // left-aligned, the rest right-aligned, by display width, so Chinese labels
 // and amounts line up (text/tabwriter counts a Chinese character as one).
-type Table struct{ rows [][]string }
+type Table struct {
+	// Align, when set, aligns column i left ('l') or right ('r') by its
+	// byte i (listings whose columns are words, not amounts); columns
+	// past its end follow the default.
+	Align string
+	rows  [][]string
+}
 
 // Row adds a row.
 func (t *Table) Row(cells ...string) { t.rows = append(t.rows, cells) }
@@ -104,10 +110,13 @@ func (t *Table) Write(w io.Writer) error {
 		var line strings.Builder
 		for i, c := range r {
 			pad := strings.Repeat(" ", widths[i]-displayWidth(c))
-			if i == 0 {
+			if i > 0 {
+				line.WriteString("  ")
+			}
+			if t.left(i) {
 				line.WriteString(c + pad)
 			} else {
-				line.WriteString("  " + pad + c)
+				line.WriteString(pad + c)
 			}
 		}
 		sb.WriteString(strings.TrimRight(line.String(), " "))
@@ -116,6 +125,14 @@ func (t *Table) Write(w io.Writer) error {
 	out := sb.String()
 	_, err := io.WriteString(w, out)
 	return err
+}
+
+// left reports whether column i is left-aligned.
+func (t *Table) left(i int) bool {
+	if i < len(t.Align) {
+		return t.Align[i] == 'l'
+	}
+	return i == 0
 }
 
 // displayWidth counts the terminal columns of s: two for East Asian wide
