@@ -159,6 +159,9 @@ func TestLedgerListText(t *testing.T) {
 	if out := mustPosctl(t, "ledger", "list", "--db", db, "--date", "2001-01-01"); strings.TrimSpace(out) != "没有交易记录" {
 		t.Errorf("empty day: %q", out)
 	}
+	if out := mustPosctl(t, "incidents", "--db", db); !strings.HasPrefix(out, "没有异常记录") {
+		t.Errorf("no incidents: %q", out)
+	}
 }
 
 // TestUserUnlock: a locked cashier logs in again once a manager's PIN

@@ -128,6 +128,9 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 	if *asJSON {
 		return printJSON(stdout, in)
 	}
+	if len(in) == 0 {
+		say(stdout, "posctl.incidents.none")
+	}
 	for _, i := range in {
 		fmt.Fprintf(stdout, "%s  %s  %-9s %s  %s\n", cst(i.Time), i.Receipt, i.Result, msgs().Incident(i.Reason), i.Detail)
 	}

@@ -58,6 +58,10 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 	if *asJSON {
 		return writeJSON(stdout, page)
 	}
+	if len(page.Incidents) == 0 {
+		say(stdout, "voucherd.incidents.none")
+		return nil
+	}
 	tb := report.Table{Align: "rllllllrlll"}
 	tb.Row(strings.Split(tr("voucherd.incidents.head"), "\t")...)
 	for _, x := range page.Incidents {

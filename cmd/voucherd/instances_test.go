@@ -184,6 +184,9 @@ func TestPostgresTwoInstancesThroughClient(t *testing.T) {
 		if got := strings.Count(out, wire.IncidentDoubleSpend); got != tc.want {
 			t.Errorf("incidents %v: %d cases, want %d:\n%s", tc.args, got, tc.want, out)
 		}
+		if none := strings.Contains(out, "没有符合条件的事件"); none != (tc.want == 0) {
+			t.Errorf("incidents %v: says none %v with %d cases:\n%s", tc.args, none, tc.want, out)
+		}
 	}
 	if out := mustRun(t, 2, "incidents", "--data", admin, "--db", url, "--status", "closed"); !strings.Contains(out, "open or resolved") {
 		t.Errorf("bad status: %s", out)
