@@ -124,13 +124,16 @@ func (t *terminal) open(o options) error {
 	return nil
 }
 
-// openScanner sets up the serial scanner reader for uri ("" = none). A URI
-// that does not parse leaves no reader and the scanner in bad_config.
+// openScanner sets up the serial scanner reader for uri. Without one
+// ("") the scanner is the keyboard wedge, which is what the status bar
+// says from the start. A URI that does not parse leaves no reader and the
+// scanner in bad_config.
 func (t *terminal) openScanner(uri string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.scannerErr, t.scannerURI, t.scanner = nil, uri, "unknown"
 	if uri == "" {
+		t.scanner = "wedge"
 		return
 	}
 	sc, err := scanner.ParseURI(uri)
@@ -223,9 +226,9 @@ func (t *terminal) status() ui.Status {
 	st.Printer = t.printer.State()
 	t.mu.Lock()
 	st.Scanner = t.scanner
-	if t.wedgeErr != nil && st.Scanner == "unknown" {
-		// No serial scanner: the scanner is the keyboard wedge, whose
-		// saved setting cannot be used (the defaults apply meanwhile).
+	if t.wedgeErr != nil && st.Scanner == "wedge" {
+		// The keyboard wedge's saved setting cannot be used (the
+		// defaults apply meanwhile).
 		st.Scanner = "bad_config"
 	}
 	t.mu.Unlock()

@@ -72,7 +72,7 @@ func TestBadSettingsStillStart(t *testing.T) {
 		{"bad wedge and server", func(c *pos.TerminalConfig) {
 			c.Wedge, c.Server = "prefix=]Q1", "ftp://nowhere"
 		}, "offline", "bad_config", []string{ui.FieldWedge}},
-		{"printer option typo", func(c *pos.TerminalConfig) { c.Printer = "tcp://10.0.0.1:9100?papr=80" }, "bad_config", "unknown", []string{ui.FieldPrinter}},
+		{"printer option typo", func(c *pos.TerminalConfig) { c.Printer = "tcp://10.0.0.1:9100?papr=80" }, "bad_config", "wedge", []string{ui.FieldPrinter}},
 		{"all good", func(c *pos.TerminalConfig) {
 			c.Printer, c.Scanner, c.Wedge = "file:///dev/null", "serial:///dev/ttyS0?baud=9600", "wedge:?prefix=%5DQ1"
 		}, "unknown", "unknown", nil},
@@ -295,5 +295,13 @@ func TestTechnicianFixesScanner(t *testing.T) {
 	}
 	if fmt.Sprint(fed) != "[/nonexistent /dev/ttyS1]" {
 		t.Errorf("readers %v", fed)
+	}
+	// The serial scanner taken away: the keyboard wedge is the scanner.
+	cfg.Scanner = ""
+	if err := (tech{d}).SetConfig(cfg, "3001"); err != nil {
+		t.Fatal(err)
+	}
+	if st := d.status().Scanner; st != "wedge" || stopped != 2 {
+		t.Errorf("no serial scanner: scanner %q, stopped %d", st, stopped)
 	}
 }
