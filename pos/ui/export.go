@@ -109,8 +109,14 @@ func (m *Manager) ExportDialog() {
 	format := FormatXLSX
 	list := container.NewVBox()
 	var buttons []*widget.Button
+	// The export button waits for a folder: with no stick, the home folder
+	// is offered but never chosen for the manager.
+	exportBtn := widget.NewButtonWithIcon(m.tr.T("ui.manager.export"), theme.ConfirmIcon(), nil)
+	exportBtn.Importance = widget.HighImportance
+	exportBtn.Disable()
 	pick := func(i int) {
 		chosen = &folders[i]
+		exportBtn.Enable()
 		for j, b := range buttons {
 			if j == i {
 				b.Importance = widget.HighImportance
@@ -161,23 +167,18 @@ func (m *Manager) ExportDialog() {
 		widget.NewLabelWithStyle(m.tr.T("ui.manager.format"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewGridWithColumns(2, fmtButtons[0], fmtButtons[1]),
 	)
-	var d *dialog.ConfirmDialog
-	d = dialog.NewCustomConfirm(m.tr.T("ui.manager.export")+" "+m.day.Day, m.tr.T("ui.manager.export"), m.tr.T("ui.cashier.cancel"),
-		container.NewVScroll(content), func(ok bool) {
-			if !ok {
-				return
-			}
-			if chosen == nil {
-				m.Message.SetText(m.tr.T("ui.manager.choose_folder"))
-				return
-			}
-			m.exportTo(chosen.Path, format)
-		}, m.win)
+	d := dialog.NewCustomWithoutButtons(m.tr.T("ui.manager.export")+" "+m.day.Day, container.NewVScroll(content), m.win)
+	export := func() {
+		if chosen == nil {
+			return
+		}
+		d.Hide()
+		m.exportTo(chosen.Path, format)
+	}
+	exportBtn.OnTapped = export
+	d.SetButtons([]fyne.CanvasObject{widget.NewButtonWithIcon(m.tr.T("ui.cashier.cancel"), theme.CancelIcon(), d.Hide), exportBtn})
 	d.Resize(dialogSize(m.win, fyne.NewSize(520, 420)))
-	m.exportDlg = d
-	m.exportPick = pick
-	m.exportFormat = setFormat
-	ShowModal(m.win, "manager-export", d, d.Confirm)
+	ShowModal(m.win, "manager-export", d, export)
 }
 
 func folderIcon(f Folder) fyne.Resource {

@@ -80,10 +80,7 @@ type Manager struct {
 	recons     map[string]*pos.Reconciliation
 	alerts     map[string][]pos.Alert
 
-	tab          int
-	exportDlg    *dialog.ConfirmDialog
-	exportPick   func(int)
-	exportFormat func(string)
+	tab int
 }
 
 // NewManager builds the manager screen for u.

@@ -296,17 +296,24 @@ func TestExportDialog(t *testing.T) {
 	if n := len(f.win.Canvas().Overlays().List()); n != 1 {
 		t.Errorf("%d dialogs open", n)
 	}
-	test.Tap(dialogButton(t, f.win, "导出")) // the dialog's confirm button
+	exp := dialogButton(t, f.win, "导出") // the dialog's export button
+	if !exp.Disabled() {
+		t.Error("export button enabled before a folder is chosen")
+	}
+	test.Tap(exp)
+	ui.DialogKey(f.win, fyne.KeyReturn)
 	if ents, _ := os.ReadDir(m.Home); len(ents) != 0 {
 		t.Fatalf("wrote to home without being asked: %v", ents)
 	}
-	if m.Message.Text != "请先选择保存位置" {
-		t.Errorf("message %q", m.Message.Text)
+	if n := len(f.win.Canvas().Overlays().List()); n != 1 {
+		t.Fatalf("the dialog closed without a folder chosen (%d open)", n)
 	}
 
 	// Home chosen by hand: written there, full path shown.
-	test.Tap(button(t, f.win, "导出报表"))
 	test.Tap(dialogButton(t, f.win, "主文件夹"))
+	if exp.Disabled() {
+		t.Error("export button still disabled with the home folder chosen")
+	}
 	test.Tap(dialogButton(t, f.win, "导出"))
 	want := filepath.Join(m.Home, "fupinpos-"+day+".xlsx")
 	if _, err := os.Stat(want); err != nil || !strings.Contains(m.Message.Text, want) {
@@ -323,7 +330,7 @@ func TestExportDialog(t *testing.T) {
 		t.Errorf("stick not offered:\n%s", buttonTexts(f.win))
 	}
 	test.Tap(dialogButton(t, f.win, "CSV"))
-	test.Tap(dialogButton(t, f.win, "导出"))
+	ui.DialogKey(f.win, fyne.KeyReturn) // Enter exports to the preselected stick
 	for _, name := range []string{"fupinpos-" + day + "-汇总.csv", "fupinpos-" + day + "-交易明细.csv"} {
 		p := filepath.Join(stick, name)
 		if _, err := os.Stat(p); err != nil || !strings.Contains(m.Message.Text, p) {
