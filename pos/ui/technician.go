@@ -447,20 +447,25 @@ func (t *Technician) fail(err error) {
 	field := pos.ErrorParams(err)["field"]
 	t.Message.Importance = widget.DangerImportance
 	if field == "" {
-		t.Message.SetText(t.tr.Err(err))
+		t.Message.SetText(t.reason(err))
 		return
 	}
 	t.Message.SetText(t.tr.T("ui.tech.invalid", "field", field, "reason", t.reason(err)))
 }
 
-// reason says why a setting is refused: the translated error and, for a
-// technician, the parser's detail (which part of the URI, what it wants).
+// reason says why: the translated error and, for a technician, the detail
+// behind it (which part of a URI and what it wants; which address refused
+// the connection).
 func (t *Technician) reason(err error) string {
 	var pe *pos.Error
-	if errors.As(err, &pe) && pe.Code == pos.EINVALID && pe.Message != "" {
-		return t.tr.Err(err) + "（" + pe.Message + "）"
+	if !errors.As(err, &pe) || pe.Message == "" {
+		return t.tr.Err(err)
 	}
-	return t.tr.Err(err)
+	detail := pe.Message
+	if pe.Err != nil && pe.Code != pos.EINVALID {
+		detail += ": " + pe.Err.Error()
+	}
+	return t.tr.Err(err) + "（" + detail + "）"
 }
 
 // Save validates and saves the settings; the store audits the change. A new
@@ -586,6 +591,7 @@ func (t *Technician) busy(f func(ctx context.Context) (string, error)) {
 		fyne.Do(func() {
 			t.Progress.SetValue(1)
 			if err != nil {
+				t.Progress.Hide()
 				t.fail(err)
 			} else {
 				t.Message.Importance = widget.SuccessImportance

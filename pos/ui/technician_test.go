@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -21,16 +22,17 @@ import (
 // device states it is given.
 type techRec struct {
 	tech
-	mu      sync.Mutex
-	printed []string // "uri lang" of each test print
-	states  []ui.DeviceState
+	mu       sync.Mutex
+	printed  []string // "uri lang" of each test print
+	printErr error    // what each test print returns
+	states   []ui.DeviceState
 }
 
 func (x *techRec) TestPrint(uri, lang string) ([]byte, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.printed = append(x.printed, uri+" "+lang)
-	return nil, nil
+	return nil, x.printErr
 }
 
 func (x *techRec) DeviceStates() []ui.DeviceState { return x.states }
@@ -109,6 +111,28 @@ func TestTechnicianTestPrintUsesField(t *testing.T) {
 	}
 	if !strings.Contains(x.Message.Text, "打印机地址 设置无效") {
 		t.Errorf("message %q does not name the printer field", x.Message.Text)
+	}
+}
+
+// TestTechnicianTestPrintFails: a test page the printer does not take
+// says so with the reason behind it (the address that refused), and no
+// finished progress bar is left beside the error.
+func TestTechnicianTestPrintFails(t *testing.T) {
+	f := newTechFixture(t, nil)
+	f.rec.printErr = pos.WrapError(pos.EPRINTEROFFLINE, errors.New("dial tcp 10.0.0.2:9100: connect: connection refused"),
+		"open printer 10.0.0.2:9100")
+	x := f.screen("zh_Hans", nil)
+	x.PrinterURI.SetText("tcp://10.0.0.2:9100")
+	test.Tap(techButton(t, x.Content(), "打印测试页"))
+	deadline := time.Now().Add(5 * time.Second)
+	for x.Message.Importance != widget.DangerImportance && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if m := x.Message.Text; !strings.Contains(m, "打印机无响应") || !strings.Contains(m, "10.0.0.2:9100: connect: connection refused") {
+		t.Errorf("message %q: want the translated error and the refused address", m)
+	}
+	if x.Progress.Visible() {
+		t.Error("progress bar left showing beside the error")
 	}
 }
 
