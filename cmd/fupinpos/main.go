@@ -239,7 +239,7 @@ func run(o options, start time.Time) error {
 
 	// The saved wedge setting (the defaults when it is bad: the status
 	// bar and the technician screen say so, see terminal.open).
-	shell := &ui.Shell{Tr: tr, Store: d.store, Printer: d.printer, Win: w, Title: tr.T("ui.app.title"), IdleLock: o.idle}
+	shell := &ui.Shell{Tr: tr, Store: d.store, Printer: d.printer, Win: w, Title: tr.T("ui.app.title"), IdleLock: o.idle, StatusNow: d.status}
 	shell.SetWedge(d.wedge)
 	// A wedge setting the technician saves applies at once.
 	d.mu.Lock()

@@ -67,7 +67,9 @@ Sync with the central server:
                                                compare the day's records with the server's (exit 1 when they differ)
 
 Run "posctl COMMAND --help" for a command's flags. Messages follow LANG (Chinese unless en*).
-Commands that open --db FILE fail with db_busy while the cashier app has it open: quit the app first.
+While the cashier app runs, the read commands (status, ledger list, ledger verify, report day,
+incidents, user list, reconcile) and backup read a copy the app hands over; commands that write
+fail with db_busy: quit the app first.
 `
 
 // errUsage marks a usage error: exit status 2.

@@ -14,7 +14,7 @@
 //	voucherd terminal list --data DIR
 //	voucherd terminal disable --data DIR --terminal ID [--reason TEXT]
 //	voucherd report --data DIR --day YYYY-MM-DD [--unit U] [--csv]
-//	voucherd incidents --data DIR
+//	voucherd incidents --data DIR [--day YYYY-MM-DD] [--store S] [--status open|resolved] [--limit N] [--after ID] [--json]
 //	voucherd incidents resolve ID --data DIR --keep A|B|both --note TEXT [--by WHO]
 //	voucherd settle --data DIR --day YYYY-MM-DD --out DIR [--store S]
 //	voucherd settle verify DIR (--data DIR | --root-key FILE|HEX)
@@ -71,7 +71,8 @@ Commands:
   terminal disable --data DIR --terminal ID refuse a terminal from now on
   report --data DIR --day YYYY-MM-DD [--unit U] [--csv]
                                             settlement per work unit, store, product and county
-  incidents --data DIR                      double spends, over-cap members, broken chains, rejections
+  incidents --data DIR [--day YYYY-MM-DD] [--store S] [--status open|resolved] [--limit N] [--after ID] [--json]
+                                            double spends, over-cap members, broken chains, rejections (paged)
   incidents resolve ID --data DIR --keep A|B|both --note TEXT
                                             decide which record(s) of a double spend are paid (audited)
   settle --data DIR --day YYYY-MM-DD --out DIR [--store S]

@@ -74,6 +74,9 @@ type Cashier struct {
 	// outcome of a sale committed by F12, the button or Complete is shown
 	// (err: not recorded, or recorded and not printed).
 	OnCommitted func(rc *pos.Receipt, err error)
+	// afterCommit is the shell's: the status bar's queue count is read
+	// again at once after a sale, not at its next tick.
+	afterCommit func()
 }
 
 // doneMsg is a message that stays up until the cashier acknowledges it:
@@ -613,6 +616,9 @@ func (c *Cashier) commit(tendered pos.Money) {
 }
 
 func (c *Cashier) committed(rc *pos.Receipt, err error) {
+	if c.afterCommit != nil {
+		c.afterCommit()
+	}
 	if c.OnCommitted != nil {
 		c.OnCommitted(rc, err)
 	}

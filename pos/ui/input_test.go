@@ -912,3 +912,36 @@ func TestLoginQuickPIN(t *testing.T) {
 		t.Errorf("a quick PIN did not log the cashier in (message %q)", d.shell.Login().Message.Text)
 	}
 }
+
+// The status bar's upload queue is read again when a sale is shown, not a
+// ticker's period later: a cashier who just sold sees 待上传 count it.
+func TestStatusAfterSale(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	asked := make(chan struct{}, 4)
+	d.shell.StatusNow = func() ui.Status {
+		d.store.mu.Lock()
+		n := len(d.store.sales)
+		d.store.mu.Unlock()
+		asked <- struct{}{}
+		return ui.Status{Pending: n, Printer: "ok", Scanner: "wedge"}
+	}
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	d.scan(d.ean(1))
+	d.scan(d.dep.Issue(5000, "M-STATUS"))
+	c.Complete()
+	d.waitSales(1)
+	d.waitShown()
+	select {
+	case <-asked:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the status was not read after the sale")
+	}
+	want := "待上传 1 笔"
+	for i := 0; i < 100 && !strings.Contains(c.Status.Text(), want); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := c.Status.Text(); !strings.Contains(got, want) {
+		t.Errorf("status bar %q, want it to contain %q", got, want)
+	}
+}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -17,7 +19,7 @@ type Login struct {
 	tr      Tr
 	store   Store
 	win     fyne.Window
-	User    *widget.Select
+	User    *UserSelect
 	PIN     *KeyEntry
 	Message *widget.Label
 	// Unlock opens the manager's unlock dialog.
@@ -41,10 +43,12 @@ func NewLogin(tr Tr, store Store, title string) *Login {
 			continue
 		}
 		l.ids = append(l.ids, u.ID)
-		names = append(names, u.Name+" ("+tr.T("ui.role."+string(u.Role))+")")
+		// The id comes first: two cashiers may share a name (王芳), and
+		// the placeholder asks for 工号 / 姓名.
+		names = append(names, u.ID+"  "+u.Name+" ("+tr.T("ui.role."+string(u.Role))+")")
 	}
 	l.names = names
-	l.User = widget.NewSelect(names, func(string) { l.focusPIN() })
+	l.User = newUserSelect(l, names)
 	l.User.PlaceHolder = tr.T("ui.login.user")
 	if err != nil {
 		l.Message.SetText(tr.Err(err))
@@ -53,11 +57,13 @@ func NewLogin(tr Tr, store Store, title string) *Login {
 	l.PIN.SetPlaceHolder(tr.T("ui.login.pin"))
 	l.PIN.OnSubmitted = func(string) { l.Submit() }
 	pad := container.NewGridWithColumns(3)
-	for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", KeypadBack, "0", "OK"} {
-		k := k
+	for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", KeypadBack, "0", KeypadOK} {
 		text := k
-		if k == KeypadBack {
+		switch k {
+		case KeypadBack:
 			text = ""
+		case KeypadOK:
+			text = tr.T("ui.ok")
 		}
 		b := widget.NewButton(text, func() {
 			switch k {
@@ -65,14 +71,14 @@ func NewLogin(tr Tr, store Store, title string) *Login {
 				if n := len(l.PIN.Text); n > 0 {
 					l.PIN.SetText(l.PIN.Text[:n-1])
 				}
-			case "OK":
+			case KeypadOK:
 				l.Submit()
 			default:
 				l.PIN.SetText(l.PIN.Text + k)
 			}
 		})
 		switch k {
-		case "OK":
+		case KeypadOK:
 			b.Importance = widget.HighImportance
 		case KeypadBack:
 			b.SetIcon(BackspaceIcon)
@@ -89,7 +95,7 @@ func NewLogin(tr Tr, store Store, title string) *Login {
 	l.Message.Wrapping = fyne.TextWrapWord
 	l.Unlock = widget.NewButton(tr.T("ui.login.unlock"), l.ShowUnlock)
 	form := container.NewVBox(t, widget.NewLabelWithStyle(tr.T("ui.login.title"), fyne.TextAlignCenter, fyne.TextStyle{}),
-		l.User, l.PIN, container.NewGridWrap(fyne.NewSize(360, 240), pad), l.Message, l.Unlock)
+		l.User, l.PIN, container.NewCenter(container.NewGridWrap(fyne.NewSize(360, 240), pad)), l.Message, l.Unlock)
 	l.root = container.NewCenter(container.NewVBox(form, layout.NewSpacer()))
 	return l
 }
@@ -124,6 +130,69 @@ func (l *Login) focusPIN() {
 	}
 }
 
+// UserSelect is the login's list of users. Focused (after a tap on it, or
+// Esc on its open list) it still takes the keyboard: digits pick the user
+// whose 工号 they spell, and once a user is picked, digits and Enter go to
+// the PIN, so a PIN typed there is never lost.
+type UserSelect struct {
+	widget.Select
+	l     *Login
+	typed string // digits typed towards a 工号
+}
+
+func newUserSelect(l *Login, names []string) *UserSelect {
+	s := &UserSelect{l: l}
+	s.Options = names
+	s.OnChanged = func(string) { s.typed = ""; l.focusPIN() }
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// TypedRune implements fyne.Focusable.
+func (s *UserSelect) TypedRune(r rune) {
+	if s.SelectedIndex() >= 0 {
+		s.l.focusPIN()
+		s.l.PIN.TypedRune(r)
+		return
+	}
+	s.typed += string(r)
+	if !s.l.idPrefix(s.typed) {
+		s.typed = string(r) // a new start
+		if !s.l.idPrefix(s.typed) {
+			s.typed = ""
+			return
+		}
+	}
+	s.l.Select(s.typed) // selects only on a whole id
+}
+
+// TypedKey implements fyne.Focusable: Enter goes on to the PIN (or asks
+// for a user), Backspace restarts the 工号; the list's own keys otherwise.
+func (s *UserSelect) TypedKey(e *fyne.KeyEvent) {
+	switch e.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if s.SelectedIndex() >= 0 {
+			s.l.focusPIN()
+		} else {
+			s.l.Message.SetText(s.l.tr.T("ui.login.pick_user"))
+		}
+	case fyne.KeyBackspace:
+		s.typed = ""
+	default:
+		s.Select.TypedKey(e)
+	}
+}
+
+// idPrefix reports whether some user's id starts with p.
+func (l *Login) idPrefix(p string) bool {
+	for _, id := range l.ids {
+		if strings.HasPrefix(id, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // Content returns the screen's root object.
 func (l *Login) Content() fyne.CanvasObject { return l.root }
 
@@ -140,7 +209,18 @@ func (l *Login) Select(id string) {
 func (l *Login) Submit() {
 	i := l.User.SelectedIndex()
 	if i < 0 {
-		l.Message.SetText(l.tr.T("ui.login.pick_user"))
+		// With no user picked, what was typed is the 工号: pick that user
+		// and ask for the PIN (a keyboard-only login: 工号, Enter, PIN, Enter).
+		if id := l.PIN.Text; id != "" && l.idPrefix(id) {
+			l.Select(id)
+		}
+		l.PIN.SetText("")
+		if l.User.SelectedIndex() < 0 {
+			l.Message.SetText(l.tr.T("ui.login.pick_user"))
+		} else {
+			l.Message.SetText("")
+			l.focusPIN()
+		}
 		return
 	}
 	if l.PIN.Text == "" {

@@ -38,6 +38,10 @@ type Shell struct {
 	// OnCashierReady is called once the cashier screen is shown (the smoke
 	// run's timing point).
 	OnCashierReady func(*Cashier)
+	// StatusNow, when set, reads the status bar's state; the shell calls
+	// it after every sale so the upload queue it shows is never a sale
+	// behind (the caller's ticker refreshes it otherwise).
+	StatusNow func() Status
 
 	mu       sync.Mutex
 	router   *KeyRouter
@@ -120,6 +124,9 @@ func (s *Shell) Enter(u *pos.User) {
 		c := NewCashier(s.Tr, sess, s.Store, s.Win)
 		c.OnLogout = s.ShowLogin
 		c.OnActivity = s.touch
+		if s.StatusNow != nil {
+			c.afterCommit = func() { go s.SetStatus(s.StatusNow()) }
+		}
 		s.mu.Lock()
 		s.cashier = c
 		s.scanTo = c.Scan

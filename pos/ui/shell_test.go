@@ -106,14 +106,14 @@ func TestShellSetWedge(t *testing.T) {
 func TestShellSetLanguage(t *testing.T) {
 	d := newShellDesk(t)
 	en := ui.NewTr("en")
-	if !d.texts()["请选择姓名并输入密码"] {
+	if !d.texts()["选择姓名或输入工号，再输入密码"] {
 		t.Fatalf("login not in Chinese: %v", d.texts())
 	}
 	d.shell.SetLanguage(en)
 	if l := d.shell.Login(); l == nil {
 		t.Fatal("login not shown after the language change")
 	}
-	if got := d.texts(); !got["Pick your name and enter your PIN"] || !got[en.T("ui.app.title")] || got["请选择姓名并输入密码"] {
+	if got := d.texts(); !got["Pick your name or type your number, then your PIN"] || !got[en.T("ui.app.title")] || got["选择姓名或输入工号，再输入密码"] {
 		t.Errorf("login after SetLanguage(en): %v", got)
 	}
 	if d.shell.Title != en.T("ui.app.title") || d.win.Title() != en.T("ui.app.title") {
@@ -167,5 +167,78 @@ func TestShellScanRefused(t *testing.T) {
 	want := ui.NewTr("zh_Hans").Err(refused)
 	if c.Banner.Color() != color.Color(ui.ColorRefused) || c.Banner.Reason() != want {
 		t.Errorf("banner %v %q, want red with %q", c.Banner.Color(), c.Banner.Reason(), want)
+	}
+}
+
+// TestLoginUserListTakesKeys: with the user list focused (a tap on it, or
+// Esc on its open list), the keyboard still logs in — digits spell a 工号
+// and pick that user, and once one is picked the PIN typed and Enter reach
+// the PIN, never lost on the list.
+func TestLoginUserListTakesKeys(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		picked string // selected before the keys
+		keys   string // typed on the focused list, then Enter, then the PIN
+		pin    string
+		want   string // message when not logged in
+	}{
+		{"工号 then PIN", "", uitest.CashierID, uitest.CashierPIN, ""},
+		{"user picked, PIN typed on the list", uitest.CashierID, "", uitest.CashierPIN, ""},
+		{"no such 工号", "", "9876", "", "请先选择姓名（或输入工号后按回车）"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newShellDesk(t)
+			l := d.shell.Login()
+			if tc.picked != "" {
+				l.Select(tc.picked)
+			}
+			cv := d.win.Canvas()
+			cv.Focus(l.User)
+			for _, r := range tc.keys {
+				cv.Focused().TypedRune(r)
+			}
+			if tc.keys != "" {
+				cv.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			}
+			for _, r := range tc.pin {
+				cv.Focused().TypedRune(r)
+			}
+			if tc.pin != "" {
+				cv.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			}
+			if tc.want != "" {
+				if d.shell.Cashier() != nil || l.Message.Text != tc.want {
+					t.Fatalf("cashier %v, message %q; want the login with %q", d.shell.Cashier() != nil, l.Message.Text, tc.want)
+				}
+				return
+			}
+			if d.shell.Cashier() == nil {
+				t.Fatalf("not logged in: message %q, PIN %q, focused %T", l.Message.Text, l.PIN.Text, cv.Focused())
+			}
+		})
+	}
+}
+
+// TestLoginIDThenPIN: at a fresh login screen (the PIN field focused, no
+// user picked) a 工号 and Enter pick that user; the PIN and Enter log in.
+// Digits that are nobody's 工号 ask for a user and are not a PIN attempt.
+func TestLoginIDThenPIN(t *testing.T) {
+	d := newShellDesk(t)
+	l := d.shell.Login()
+	typeIn := func(text string) {
+		l.PIN.SetText(text)
+		l.Submit()
+	}
+	typeIn("9876")
+	if l.User.SelectedIndex() >= 0 || l.Message.Text != "请先选择姓名（或输入工号后按回车）" || l.PIN.Text != "" {
+		t.Fatalf("9876: selected %d, message %q, PIN %q", l.User.SelectedIndex(), l.Message.Text, l.PIN.Text)
+	}
+	typeIn(uitest.CashierID)
+	if l.User.SelectedIndex() < 0 || l.Message.Text != "" || l.PIN.Text != "" || d.shell.Cashier() != nil {
+		t.Fatalf("工号: selected %d, message %q, PIN %q", l.User.SelectedIndex(), l.Message.Text, l.PIN.Text)
+	}
+	typeIn(uitest.CashierPIN)
+	if c := d.shell.Cashier(); c == nil || c.Status.User() == "" {
+		t.Fatalf("not logged in: %q", l.Message.Text)
 	}
 }
