@@ -721,7 +721,13 @@ func (c *Cashier) ManualEntry(code string) {
 		if strings.TrimSpace(e.Text) == "" {
 			return c.tr.T("ui.cashier.manual_hint")
 		}
-		if _, err := c.sess.ScanManual(e.Text, id.Text, pin.Text); err != nil {
+		v, err := c.sess.ScanManual(e.Text, id.Text, pin.Text)
+		if err == nil && v.Kind == VerdictRefused {
+			// The dialog stays with the code as typed: a typo in 267
+			// digits is corrected, not typed again.
+			err = v.Err
+		}
+		if err != nil {
 			pin.SetText("")
 			return c.tr.Err(err)
 		}

@@ -945,3 +945,53 @@ func TestStatusAfterSale(t *testing.T) {
 		t.Errorf("status bar %q, want it to contain %q", got, want)
 	}
 }
+
+// A code typed by hand with a typo is refused inside the F8 dialog, which
+// stays open with the code as typed (267 digits are corrected, not typed
+// again); a code typed in groups, with spaces, dashes or full-width
+// digits, is the same code.
+func TestManualEntryTypo(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	d.scan(d.ean(0))
+	code := d.dep.Issue(pos.Yuan(5), "member-typo")
+	typo := code[:100] + string('0'+('1'+code[100]-'0')%10) + code[101:]
+	d.key(fyne.KeyF8)
+	es := d.dialogEntries()
+	es[0].SetText(typo)
+	es[1].SetText(uitest.ManagerID)
+	es[2].SetText(uitest.ManagerPIN)
+	d.enter()
+	if !ui.ModalOpen(d.win) {
+		t.Fatal("a mistyped code closed the dialog")
+	}
+	if es[0].Text != typo || es[2].Text != "" || !strings.Contains(d.dialogTexts(), "伪造或被篡改") {
+		t.Fatalf("after the typo: code kept %v, PIN %q, dialog %q", es[0].Text == typo, es[2].Text, d.dialogTexts())
+	}
+	var grouped strings.Builder
+	for i, r := range code {
+		switch {
+		case i > 0 && i%50 == 0:
+			grouped.WriteString("－")
+		case i > 0 && i%5 == 0:
+			grouped.WriteString(" ")
+		}
+		if i < 10 {
+			r = '０' + (r - '0') // full-width
+		}
+		grouped.WriteRune(r)
+	}
+	es[0].SetText(grouped.String())
+	es[2].SetText(uitest.ManagerPIN)
+	d.enter()
+	if ui.ModalOpen(d.win) {
+		t.Fatalf("the grouped code was not taken: %s", d.dialogTexts())
+	}
+	if vs := c.Session().Vouchers(); len(vs) != 1 {
+		t.Fatalf("%d vouchers, want the one typed", len(vs))
+	}
+	if manual, mgr := c.Session().Manual(); !manual || mgr != uitest.ManagerID {
+		t.Errorf("manual %v manager %q", manual, mgr)
+	}
+}

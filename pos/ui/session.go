@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"fupinpos/device/scanner"
 	"fupinpos/pos"
@@ -74,7 +75,7 @@ func (s *Session) changed() {
 // with that manager. An authorization failure is returned and changes
 // nothing; a refused code is returned as the verdict, as for a scan.
 func (s *Session) ScanManual(code, managerID, managerPIN string) (Verdict, error) {
-	code = strings.TrimSpace(code)
+	code = typedCode(code)
 	if code == "" {
 		return Verdict{}, pos.Errorf(pos.EINVALID, "empty code")
 	}
@@ -92,6 +93,22 @@ func (s *Session) ScanManual(code, managerID, managerPIN string) (Verdict, error
 		s.mu.Unlock()
 	}
 	return v, nil
+}
+
+// typedCode is a code as a person typed it, without what people add or
+// their keyboards type: group separators (spaces, dashes, as in
+// "99010 02825 …") and full-width digits (a Chinese input method in
+// full-width mode).
+func typedCode(code string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsSpace(r), r == '-', r == '－':
+			return -1
+		case r >= '０' && r <= '９':
+			return '0' + (r - '０')
+		}
+		return r
+	}, code)
 }
 
 // Manual reports whether a voucher in the sale was typed by hand, and the
