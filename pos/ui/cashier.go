@@ -506,18 +506,36 @@ func (c *Cashier) Scan(text string) {
 func (c *Cashier) Target() Target {
 	return Target{
 		Scan: c.Scan,
-		Typed: func(text string) {
-			// A code typed by hand needs a manager; a key or two and Enter
-			// is a slip, not a code.
-			if len([]rune(text)) >= scanner.DefaultWedgeMinLen {
-				c.ManualEntry(text)
-			}
-		},
+		Typed: c.typed,
 		Refused: func(err error) {
 			c.ack()
 			c.sess.Refuse(err)
 		},
 		Key: c.key,
+	}
+}
+
+// typed takes text typed by hand and Enter. A voucher code (or digits too
+// long for any product barcode: a mistyped one) is manual entry and needs
+// a manager; a product barcode typed from the label of a pack that will
+// not scan is that product, as a scan of it is; anything else (a SKU, a
+// name's pinyin initials) opens the product search with it. A key or two
+// and Enter is a slip, not a code.
+func (c *Cashier) typed(text string) {
+	if len([]rune(text)) < scanner.DefaultWedgeMinLen {
+		return
+	}
+	switch scanner.Classify(text) {
+	case scanner.EAN13, scanner.EAN8:
+		c.Scan(text)
+	case scanner.Voucher:
+		c.ManualEntry(text)
+	default:
+		if len(text) > 13 && strings.Trim(text, "0123456789") == "" {
+			c.ManualEntry(text)
+			return
+		}
+		c.searchFor(text)
 	}
 }
 
@@ -626,13 +644,17 @@ func (c *Cashier) committed(rc *pos.Receipt, err error) {
 
 // SearchProduct opens the product search dialog (F2): the product found
 // goes into the basket with the quantity keyed in.
-func (c *Cashier) SearchProduct() {
+func (c *Cashier) SearchProduct() { c.searchFor("") }
+
+// searchFor opens the product search with query typed in.
+func (c *Cashier) searchFor(query string) {
 	if ModalOpen(c.win) {
 		return
 	}
 	c.ack()
-	d, onEnter := NewSearchDialog(c.tr, c.win, c.index(), c.sess.Add)
-	ShowModal(c.win, "search", d, onEnter)
+	s, d := NewProductSearch(c.tr, c.win, c.index(), c.sess.Add)
+	s.Entry.SetText(query)
+	ShowModal(c.win, "search", d, s.Add)
 }
 
 // HoldSale parks the sale in progress (F5, 挂单) and says so, with the

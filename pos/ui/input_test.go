@@ -999,3 +999,49 @@ func TestManualEntryTypo(t *testing.T) {
 		t.Errorf("manual %v manager %q", manual, mgr)
 	}
 }
+
+// Text typed by hand and Enter goes where a cashier means it: a product
+// barcode typed from a label that will not scan is that product (no
+// manager: it is not a voucher), a voucher code or a long run of digits is
+// manual entry (a manager), anything else opens the product search with it.
+func TestTypedTextRoutes(t *testing.T) {
+	const slow = 150 * time.Millisecond
+	for _, tc := range []struct {
+		name   string
+		text   func(d *desk) string
+		lines  int
+		dialog string // a text the dialog shows ("" no dialog)
+		query  bool   // the search field holds the typed text
+	}{
+		{"EAN-13 from the label", func(d *desk) string { return d.ean(1) }, 1, "", false},
+		{"voucher code", func(d *desk) string { return d.dep.Issue(pos.Yuan(5), "member-t") }, 0, "手工输入券码", false},
+		{"a voucher's first digits", func(d *desk) string { return d.dep.Issue(pos.Yuan(5), "member-u")[:40] }, 0, "手工输入券码", false},
+		{"EAN with a wrong check digit", func(d *desk) string { e := d.ean(1); return e[:12] + string('0'+(e[12]-'0'+1)%10) }, 0, "查找商品", true},
+		{"pinyin initials", func(*desk) string { return "dssl" }, 0, "查找商品", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDesk(t, fyne.NewSize(1024, 768))
+			d.login(uitest.CashierID, uitest.CashierPIN)
+			c := d.cashier()
+			text := tc.text(d)
+			d.clk.add(time.Second)
+			d.typeAt(text, slow)
+			if n := len(c.Session().Lines()); n != tc.lines {
+				t.Errorf("%d basket lines, want %d", n, tc.lines)
+			}
+			if len(c.Session().Vouchers()) != 0 {
+				t.Error("a typed code was applied without a manager")
+			}
+			got := d.dialogTexts()
+			if (tc.dialog == "") != !ui.ModalOpen(d.win) || !strings.Contains(got, tc.dialog) {
+				t.Fatalf("dialog %q, want one showing %q", got, tc.dialog)
+			}
+			if tc.query {
+				q := all[*ui.SearchEntry](d.win.Canvas().Overlays().Top())
+				if len(q) != 1 || q[0].Text != text {
+					t.Errorf("search field %v, want %q", q, text)
+				}
+			}
+		})
+	}
+}

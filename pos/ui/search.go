@@ -75,19 +75,13 @@ func (e *SearchEntry) TypedKey(k *fyne.KeyEvent) {
 	}
 }
 
-// NewSearchDialog returns (without showing it) the product search dialog:
-// a query field with the focus (typed text filters the list live), the
-// category buttons when the catalogue has categories, the results (name in
-// tr's language, price per unit, best match first and selected) and a
-// keypad for the quantity. Enter (or 确定) adds the selected product with
-// the quantity through add and closes the dialog. Show it with
-// ShowModal(win, "search", d, onEnter).
-func NewSearchDialog(tr Tr, win fyne.Window, idx *search.Index, add func(p *pos.Product, qty int64)) (dialog.Dialog, func()) {
-	s, d := NewProductSearch(tr, win, idx, add)
-	return d, s.Add
-}
-
-// NewProductSearch is NewSearchDialog returning the dialog's state as well.
+// NewProductSearch returns (without showing it) the product search dialog
+// and its state: a query field with the focus (typed text filters the list
+// live), the category buttons when the catalogue has categories, the
+// results (name in tr's language, price per unit, best match first and
+// selected) and a keypad for the quantity. Enter (or 确定) adds the
+// selected product with the quantity through add and closes the dialog.
+// Show it with ShowModal(win, "search", d, s.Add).
 func NewProductSearch(tr Tr, win fyne.Window, idx *search.Index, add func(p *pos.Product, qty int64)) (*ProductSearch, dialog.Dialog) {
 	s := &ProductSearch{tr: tr, win: win, idx: idx, add: add, selected: -1}
 	s.Entry = &SearchEntry{s: s}
