@@ -468,12 +468,8 @@ func TestIdleLock(t *testing.T) {
 	d.scan(d.ean(1))
 	d.clk.add(6 * time.Minute)
 	d.shell.CheckIdle(d.clk.now())
-	l := d.shell.Login()
-	if l == nil {
+	if d.shell.Login() == nil {
 		t.Fatal("not locked with a basket open")
-	}
-	if i := l.User.SelectedIndex(); i < 0 || !strings.HasPrefix(l.User.Selected, uitest.CashierID+" ") {
-		t.Errorf("the lock screen has %q picked, want the cashier who was logged in", l.User.Selected)
 	}
 	d.login(uitest.ManagerID, uitest.ManagerPIN) // no manager screen: a cashier screen
 	if n := len(d.cashier().Session().Lines()); n != 0 {

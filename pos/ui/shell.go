@@ -86,17 +86,11 @@ func (s *Shell) ShowLogin() {
 		}
 		s.kept[s.user.ID] = c.sess
 	}
-	prev := s.user
 	s.cashier, s.scanTo, s.user = nil, nil, nil
 	s.mu.Unlock()
 	l := NewLogin(s.Tr, s.Store, s.Title)
 	l.OnLogin = s.Enter
 	l.SetWindow(s.Win)
-	if prev != nil {
-		// Locked (F4, the idle lock): the same person most often comes
-		// back, to their kept basket; another picks their own name.
-		l.Select(prev.ID)
-	}
 	s.mu.Lock()
 	s.login = l
 	s.mu.Unlock()
