@@ -250,7 +250,7 @@ func (l *Login) loginError(err error) string {
 		}
 	case pos.EBADPIN:
 		if n := p["remaining"]; n != "" {
-			return l.tr.Err(err) + "，" + l.tr.T("ui.login.remaining", "n", n)
+			return l.tr.T("ui.login.remaining", "err", l.tr.Err(err), "n", n)
 		}
 	}
 	return l.tr.Err(err)

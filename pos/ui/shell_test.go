@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"image/color"
+	"strings"
 	"testing"
 	"time"
 
@@ -240,5 +241,26 @@ func TestLoginIDThenPIN(t *testing.T) {
 	typeIn(uitest.CashierPIN)
 	if c := d.shell.Cashier(); c == nil || c.Status.User() == "" {
 		t.Fatalf("not logged in: %q", l.Message.Text)
+	}
+}
+
+// TestLockThenOtherUser: after a cashier locks the screen, the next person
+// types their own 工号, Enter, PIN, Enter — nothing is taken as a PIN try
+// of the cashier who locked (no user is picked for them).
+func TestLockThenOtherUser(t *testing.T) {
+	d := newShellDesk(t)
+	l := d.shell.Login()
+	l.Select(uitest.CashierID)
+	l.PIN.SetText(uitest.CashierPIN)
+	l.Submit()
+	d.shell.ShowLogin() // F4
+	l = d.shell.Login()
+	for _, text := range []string{uitest.ManagerID, uitest.ManagerPIN} {
+		l.PIN.SetText(text)
+		l.Submit()
+	}
+	c := d.shell.Cashier()
+	if c == nil || !strings.Contains(c.Status.User(), "李强") {
+		t.Fatalf("after the lock the manager is not logged in: %q", l.Message.Text)
 	}
 }
