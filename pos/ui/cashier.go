@@ -505,7 +505,7 @@ func (c *Cashier) Scan(text string) {
 // acknowledges the last sale.
 func (c *Cashier) Target() Target {
 	return Target{
-		Scan: c.Scan,
+		Scan:  c.Scan,
 		Typed: c.typed,
 		Refused: func(err error) {
 			c.ack()
