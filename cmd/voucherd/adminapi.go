@@ -52,21 +52,8 @@ func parseAdmin(fs *flag.FlagSet, args []string, dir *string, required ...string
 // openAdmin opens the storage (openStore), or, when `voucherd serve` is
 // running on the data directory (serve.url exists), talks to that server.
 func openAdmin(dir, db string) (adminAPI, func() error, error) {
-	if b, err := os.ReadFile(filepath.Join(dir, serveFile)); err == nil {
-		tok, _, err := server.AdminToken(dir)
-		if err != nil {
-			return nil, nil, err
-		}
-		lines := strings.Fields(string(b))
-		if len(lines) == 0 {
-			return nil, nil, fmt.Errorf("%s is empty", serveFile)
-		}
-		client, err := serveClient(lines, 30*time.Second)
-		if err != nil {
-			return nil, nil, err
-		}
-		r := &remoteAdmin{base: lines[0], token: tok, client: client}
-		return r, func() error { return nil }, nil
+	if r, ok, err := remoteServe(dir); err != nil || ok {
+		return r, func() error { return nil }, err
 	}
 	st, err := openStore(dir, db)
 	if err != nil {
@@ -78,6 +65,28 @@ func openAdmin(dir, db string) (adminAPI, func() error, error) {
 		return nil, nil, err
 	}
 	return &server.Server{Store: st, Root: keys.RootPublic()}, st.Close, nil
+}
+
+// remoteServe returns the admin API of the `voucherd serve` running on
+// dir, and false when none runs (no serve.url).
+func remoteServe(dir string) (*remoteAdmin, bool, error) {
+	b, err := os.ReadFile(filepath.Join(dir, serveFile))
+	if err != nil {
+		return nil, false, nil
+	}
+	tok, _, err := server.AdminToken(dir)
+	if err != nil {
+		return nil, true, err
+	}
+	lines := strings.Fields(string(b))
+	if len(lines) == 0 {
+		return nil, true, fmt.Errorf("%s is empty", serveFile)
+	}
+	client, err := serveClient(lines, 30*time.Second)
+	if err != nil {
+		return nil, true, err
+	}
+	return &remoteAdmin{base: lines[0], token: tok, client: client}, true, nil
 }
 
 // remoteAdmin calls the admin endpoints of a running server.
@@ -114,7 +123,7 @@ func (r *remoteAdmin) do(method, path string, in, out any) error {
 		if json.Unmarshal(data, &we) != nil {
 			return fmt.Errorf("%s %s: HTTP %d", method, path, resp.StatusCode)
 		}
-		return pos.Errorf(we.Code, "%s", we.Message)
+		return &pos.Error{Code: we.Code, Message: we.Message, Params: we.Params}
 	}
 	return json.Unmarshal(data, out)
 }
@@ -122,6 +131,16 @@ func (r *remoteAdmin) do(method, path string, in, out any) error {
 func (r *remoteAdmin) AddTerminal(req wire.AddTerminalRequest) (*wire.AddTerminalResponse, error) {
 	var out wire.AddTerminalResponse
 	return &out, r.do("POST", wire.PathAdminTerminals, req, &out)
+}
+
+func (r *remoteAdmin) Issue(req wire.IssueRequest) (*wire.IssueResponse, error) {
+	var out wire.IssueResponse
+	return &out, r.do("POST", wire.PathAdminIssue, req, &out)
+}
+
+func (r *remoteAdmin) Trust(req wire.TrustRequest) (*wire.TrustResponse, error) {
+	var out wire.TrustResponse
+	return &out, r.do("POST", wire.PathAdminTrust, req, &out)
 }
 
 func (r *remoteAdmin) Terminals() ([]wire.Terminal, error) {

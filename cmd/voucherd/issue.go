@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"fupinpos/pos"
-	"fupinpos/sync/server"
+	"fupinpos/sync/wire"
 )
 
 func cmdIssue(args []string, stdout io.Writer) error {
@@ -27,7 +27,7 @@ func cmdIssue(args []string, stdout io.Writer) error {
 	scope := fs.Uint("scope", 0, "store group or region the vouchers are limited to (0 = anywhere)")
 	onlineOnly := fs.Bool("online-only", false, "terminals may accept these vouchers only when online")
 	test := fs.Bool("test", false, "training vouchers, accepted only by terminals in test mode")
-	now := nowFlag(fs)
+	now, nowSet := nowFlag(fs), fs.Lookup("now")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func cmdIssue(args []string, stdout io.Writer) error {
 	if *test {
 		flags |= pos.FlagTest
 	}
-	var specs []server.IssueSpec
+	var specs []wire.IssueSpec
 	if *batch != "" {
 		var err error
 		if specs, err = readBatch(*batch); err != nil {
@@ -57,20 +57,21 @@ func cmdIssue(args []string, stdout io.Writer) error {
 		if *count < 1 || *count > 100 {
 			return fmt.Errorf("%w: --count must be 1 to 100", errUsage)
 		}
-		specs = []server.IssueSpec{{Member: *member, Unit: uint32(*unit), Value: pos.Money(*value), Count: *count}}
+		specs = []wire.IssueSpec{{Member: *member, Unit: uint32(*unit), Value: pos.Money(*value), Count: *count}}
 	}
 	for i := range specs {
 		specs[i].Scope, specs[i].Flags = uint32(*scope), flags
 	}
-	is, closeFn, err := openIssuer(*dir, *db, now)
+	api, closeFn, err := openIssuing(*dir, *db, now, nowSet.Value.String() != "")
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	issued, err := is.Issue(uint16(*campaign), specs)
+	resp, err := api.Issue(wire.IssueRequest{Campaign: uint16(*campaign), Specs: specs})
 	if err != nil {
 		return err
 	}
+	issued := resp.Issued
 	w := stdout
 	if *out != "" {
 		f, err := os.Create(*out)
@@ -84,11 +85,7 @@ func cmdIssue(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *qrDir != "" {
-		d, err := is.Store.Deployment()
-		if err != nil {
-			return err
-		}
-		if err := writeQRSheet(*qrDir, d, issued); err != nil {
+		if err := writeQRSheet(*qrDir, resp); err != nil {
 			return err
 		}
 	}
@@ -109,7 +106,7 @@ func cmdIssue(args []string, stdout io.Writer) error {
 	return nil
 }
 
-func writeCodes(w io.Writer, issued []server.Issuance) error {
+func writeCodes(w io.Writer, issued []wire.Issued) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"id", "member", "unit", "value_fen", "code"})
 	for _, v := range issued {
@@ -121,7 +118,7 @@ func writeCodes(w io.Writer, issued []server.Issuance) error {
 
 // readBatch reads member,unit,value_fen[,count] rows; a header row whose
 // value column is not a number is skipped.
-func readBatch(path string) ([]server.IssueSpec, error) {
+func readBatch(path string) ([]wire.IssueSpec, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open batch: %w", err)
@@ -134,7 +131,7 @@ func readBatch(path string) ([]server.IssueSpec, error) {
 	if err != nil {
 		return nil, pos.WrapError(pos.EINVALID, err, "read batch %s", path)
 	}
-	var specs []server.IssueSpec
+	var specs []wire.IssueSpec
 	for i, row := range rows {
 		if len(row) < 3 || len(row) > 4 {
 			return nil, pos.Errorf(pos.EINVALID, "%s line %d: want member,unit,value_fen[,count]", path, i+1)
@@ -152,7 +149,7 @@ func readBatch(path string) ([]server.IssueSpec, error) {
 		if verr != nil || uerr != nil || cerr != nil || count < 1 || count > 100 {
 			return nil, pos.Errorf(pos.EINVALID, "%s line %d: bad unit, value or count", path, i+1)
 		}
-		specs = append(specs, server.IssueSpec{Member: strings.TrimSpace(row[0]), Unit: uint32(unit), Value: pos.Money(value), Count: count})
+		specs = append(specs, wire.IssueSpec{Member: strings.TrimSpace(row[0]), Unit: uint32(unit), Value: pos.Money(value), Count: count})
 	}
 	if len(specs) == 0 {
 		return nil, pos.Errorf(pos.EINVALID, "%s: no members", path)

@@ -137,7 +137,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	default:
 		msgs := assets.For(os.Getenv("LANG"))
 		if code := pos.ErrorCode(err); code != pos.EINTERNAL {
-			fmt.Fprintf(stderr, "voucherd %s: %s [%s]\n  %v\n", args[0], msgs.Error(err), code, err)
+			msg := msgs.Error(err)
+			if code == pos.EBUSY {
+				msg = msgs.T("voucherd.db_busy", nil) // the server's, not the cashier app's
+			}
+			fmt.Fprintf(stderr, "voucherd %s: %s [%s]\n  %v\n", args[0], msg, code, err)
 		} else {
 			fmt.Fprintf(stderr, "voucherd %s: %v\n", args[0], err)
 		}

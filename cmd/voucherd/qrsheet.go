@@ -14,6 +14,7 @@ import (
 	"fupinpos/pos"
 	"fupinpos/pos/voucher"
 	"fupinpos/sync/server"
+	"fupinpos/sync/wire"
 )
 
 // qrModule is the pixel size of one QR module in the PNGs: at 300 dpi a
@@ -22,7 +23,7 @@ const qrModule = 6
 
 // writeQRSheet writes <id>.png per voucher (QR numeric mode, error
 // correction Q for paper) and index.html, an A4 sheet to print and cut.
-func writeQRSheet(dir string, d *server.Deployment, issued []server.Issuance) error {
+func writeQRSheet(dir string, resp *wire.IssueResponse) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create QR folder: %w", err)
 	}
@@ -30,7 +31,8 @@ func writeQRSheet(dir string, d *server.Deployment, issued []server.Issuance) er
 		File, ID, Unit, Value, Campaign, Until, Member string
 	}
 	var cards []card
-	for _, v := range issued {
+	d := &server.Deployment{Campaigns: []pos.Campaign{resp.Campaign}, Units: resp.Units}
+	for _, v := range resp.Issued {
 		code, err := qr.Encode(voucher.QRContent(v.Code), qr.Q, qr.Numeric)
 		if err != nil {
 			return fmt.Errorf("QR for %s: %w", v.ID, err)

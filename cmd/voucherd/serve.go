@@ -93,7 +93,7 @@ func cmdServe(args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("publish trust list: %w", err)
 	}
-	srv := &server.Server{Store: st, Root: keys.RootPublic(), AdminToken: token, Log: log, AlertConfig: &alertCfg}
+	srv := &server.Server{Store: st, Root: keys.RootPublic(), AdminToken: token, Log: log, AlertConfig: &alertCfg, Issuer: is}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

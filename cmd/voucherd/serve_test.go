@@ -160,6 +160,36 @@ func TestServeEnrollSyncAdmin(t *testing.T) {
 	if inc := mustRun(t, 0, "incidents", "--data", data); strings.Count(inc, "\n") != 1 {
 		t.Errorf("incidents, want none:\n%s", inc)
 	}
+	// While serve holds the database, issue and trust go through it: the
+	// codes, the QR sheet, a refusal said with its amounts, a new bundle.
+	qr := t.TempDir()
+	codes2 := filepath.Join(t.TempDir(), "codes2.csv")
+	if out := mustRun(t, 0, "issue", "--data", data, "--campaign", "2020", "--unit", "1002", "--member", "m-2", "--value", "25000", "--out", codes2, "--qr", qr); !strings.Contains(out, "已发放 1 张") {
+		t.Errorf("issue through serve: %s", out)
+	}
+	row := readCodes(t, codes2)[0]
+	if v2, err := voucher.Verify(row[4], tl); err != nil || row[1] != "M-2" || v2.Value != 25000 || v2.Unit != 1002 {
+		t.Errorf("issued through serve: %v %v", row[:4], err)
+	}
+	if _, err := os.Stat(filepath.Join(qr, strings.ReplaceAll(row[0], "-", "_")+".png")); err != nil {
+		t.Errorf("QR sheet through serve: %v", err)
+	}
+	if out := mustRun(t, 1, "issue", "--data", data, "--campaign", "2020", "--unit", "1002", "--member", "M-2", "--value", "10000"); !strings.Contains(out, "该职工累计将达 ￥350.00，超过每人 ￥300.00 上限 [cap_exceeded]") {
+		t.Errorf("over the cap through serve: %s", out)
+	}
+	mustRun(t, 2, "issue", "--data", data, "--campaign", "2020", "--unit", "1002", "--member", "M-3", "--value", "100", "--now", "2026-01-01T00:00:00Z")
+	bundle := filepath.Join(t.TempDir(), "bundle.json")
+	mustRun(t, 0, "trust", "--data", data, "--out", bundle)
+	b, err := os.ReadFile(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tl2, _, err := voucher.OpenBundle(b, rootKey); err != nil {
+		t.Errorf("trust through serve: %v", err)
+	} else if tl2.Seq != tl.Seq+1 {
+		t.Errorf("trust through serve: seq %d after %d", tl2.Seq, tl.Seq)
+	}
+
 	mustRun(t, 0, "terminal", "disable", "--data", data, "--terminal", "HF-001-T01")
 	if st := post(wire.PathDownload, true, wire.DownloadRequest{}, nil); st != 403 {
 		t.Errorf("disabled terminal: %d, want 403", st)

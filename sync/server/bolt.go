@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"fupinpos/pos"
 )
@@ -34,6 +36,9 @@ type Bolt struct {
 // (ECONFLICT) and left as it is.
 func OpenBolt(path string) (*Bolt, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, pos.WrapError(pos.EBUSY, err, "another process holds %s (voucherd serve, or a voucherd command still running)", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open server database %s: %w", path, err)
 	}

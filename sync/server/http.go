@@ -176,6 +176,20 @@ func (s *Server) Handler() http.Handler {
 		}
 		return s.DecideIncident(req)
 	}))
+	mux.HandleFunc("POST "+wire.PathAdminIssue, s.admin(func(_ *http.Request, body []byte) (any, error) {
+		var req wire.IssueRequest
+		if err := decode(body, &req); err != nil {
+			return nil, err
+		}
+		return s.Issue(req)
+	}))
+	mux.HandleFunc("POST "+wire.PathAdminTrust, s.admin(func(_ *http.Request, body []byte) (any, error) {
+		var req wire.TrustRequest
+		if err := decode(body, &req); err != nil {
+			return nil, err
+		}
+		return s.Trust(req)
+	}))
 	mux.HandleFunc("GET "+wire.PathAdminTerminals, s.admin(func(*http.Request, []byte) (any, error) { return s.Terminals() }))
 	mux.HandleFunc("POST "+wire.PathAdminTerminals, s.admin(func(_ *http.Request, body []byte) (any, error) {
 		var req wire.AddTerminalRequest
@@ -484,10 +498,14 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, v any, err error)
 		}
 		msg := err.Error()
 		var we *wire.Error
-		if errors.As(err, &we) {
+		var pe *pos.Error
+		switch {
+		case errors.As(err, &we):
 			msg = we.Message
+		case errors.As(err, &pe):
+			msg = strings.TrimPrefix(msg, pe.Code+": ")
 		}
-		v = &wire.Error{Code: code, Message: msg, ServerTime: now}
+		v = &wire.Error{Code: code, Message: msg, Params: pos.ErrorParams(err), ServerTime: now}
 	}
 	b, merr := json.Marshal(v)
 	if merr != nil {

@@ -22,6 +22,10 @@ type Server struct {
 	// AlertConfig holds the supervision thresholds (LoadAlertConfig, from
 	// the data directory's alerts.json); nil: pos.DefaultAlertConfig.
 	AlertConfig *pos.AlertConfig
+	// Issuer signs vouchers and trust lists for the admin endpoints (the
+	// admin CLI's issue and trust while serve holds the database); nil
+	// refuses them.
+	Issuer *Issuer
 
 	mu    sync.Mutex
 	trust *pos.TrustList // cached for voucher verification

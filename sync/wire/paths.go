@@ -33,6 +33,8 @@ const (
 	PathAdminSettle    = "/v1/admin/settle"            // GET ?day=YYYY-MM-DD[&store=S] → Settlement
 	PathAdminAlerts    = "/v1/admin/alerts"            // POST AlertsRequest → AlertsResponse
 	PathAdminDecide    = "/v1/admin/incidents/decide"  // POST DecideRequest → Incident
+	PathAdminIssue     = "/v1/admin/issue"             // POST IssueRequest → IssueResponse
+	PathAdminTrust     = "/v1/admin/trust"             // POST TrustRequest → TrustResponse
 )
 
 // Header names of a signed request.

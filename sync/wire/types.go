@@ -21,9 +21,13 @@ const ProtocolVersion = "1"
 // Error is the body of every non-2xx answer. Code is a pos error code or
 // one of the auth codes below.
 type Error struct {
-	Code       string    `json:"code"`
-	Message    string    `json:"message"`
-	ServerTime time.Time `json:"server_time"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	// Params are the named values of the code's translated message
+	// (pos.Error.Params: the cap and the total of cap_exceeded), so a
+	// client says it in its own language as if it had been refused locally.
+	Params     map[string]string `json:"params,omitempty"`
+	ServerTime time.Time         `json:"server_time"`
 }
 
 // Error returns the code and message.
