@@ -116,12 +116,17 @@ func (m *Messages) Incident(reason string) string {
 func (m *Messages) Has(key string) bool { _, ok := m.m[key]; return ok }
 
 // Error returns the user-facing message for err: the translation of its
-// code with its parameters.
+// finer key (pos.Error.Key) when the table has one, else of its code, with
+// its parameters.
 func (m *Messages) Error(err error) string {
 	if err == nil {
 		return ""
 	}
-	return m.T("error."+pos.ErrorCode(err), pos.ErrorParams(err))
+	code := pos.ErrorCode(err)
+	if k := pos.ErrorKey(err); k != "" && m.Has("error."+code+"."+k) {
+		return m.T("error."+code+"."+k, pos.ErrorParams(err))
+	}
+	return m.T("error."+code, pos.ErrorParams(err))
 }
 
 // Keys returns every key of the table.

@@ -5,6 +5,8 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -70,6 +72,11 @@ func TestMessages(t *testing.T) {
 		{"", pos.Errorf(pos.EBADSIGNATURE, "x"), "券码签名无效：伪造或被篡改的券，拒收"},
 		{"en", errors.New("boom"), "Internal error"},
 		{"en", pos.Errorf(pos.EEXPIRED, "x"), "Voucher expired (valid until )"},
+		// A finer key says more than the general code; an unknown key
+		// falls back to the code's message.
+		{"zh_CN.UTF-8", pos.Errorf(pos.ECONFLICT, "x").With("user", "1001").Say("user_exists"), "用户 1001 已存在"},
+		{"en", pos.Errorf(pos.ECONFLICT, "x").With("user", "1001").Say("user_exists"), "User 1001 already exists"},
+		{"zh_CN.UTF-8", pos.Errorf(pos.ECONFLICT, "x").Say("no_such_key"), "数据冲突"},
 	}
 	for _, tt := range tests {
 		if got := For(tt.lang).Error(tt.err); got != tt.want {
@@ -109,6 +116,52 @@ func TestIncident(t *testing.T) {
 	for _, tt := range tests {
 		if got := zh.Incident(tt.reason); got != tt.want || strings.HasPrefix(got, "incident.") || strings.HasPrefix(got, "error.") {
 			t.Errorf("Incident(%q) = %q, want %q", tt.reason, got, tt.want)
+		}
+	}
+}
+
+// TestEverySaidKeyTranslated: every finer message key the code names with
+// .Say("key") has a translation "error.<code>.key" in every language.
+func TestEverySaidKeyTranslated(t *testing.T) {
+	said := map[string]bool{}
+	for _, root := range []string{"../pos", "../sync", "../device", "../cmd"} {
+		filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return err
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok || len(call.Args) != 1 {
+					return true
+				}
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Say" {
+					if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						k, _ := strconv.Unquote(lit.Value)
+						said[k] = true
+					}
+				}
+				return true
+			})
+			return nil
+		})
+	}
+	if len(said) < 10 {
+		t.Fatalf("found only %d .Say keys", len(said))
+	}
+	for _, l := range Languages {
+		m := For(l)
+		for k := range said {
+			found := false
+			for _, key := range m.Keys() {
+				found = found || (strings.HasPrefix(key, "error.") && strings.HasSuffix(key, "."+k))
+			}
+			if !found {
+				t.Errorf("%s: .Say(%q) has no error.<code>.%s translation", l, k, k)
+			}
 		}
 	}
 }

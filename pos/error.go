@@ -83,7 +83,11 @@ type Error struct {
 	Code    string
 	Message string
 	Params  map[string]string
-	Err     error // wrapped cause, if any
+	// Key, when set, names a finer translated message than the code's
+	// ("error.<code>.<key>", e.g. error.invalid.pin_length): the general
+	// codes (invalid, not_found, conflict) say little on their own.
+	Key string
+	Err error // wrapped cause, if any
 }
 
 // Error returns the English detail, prefixed by the code.
@@ -104,6 +108,22 @@ func (e *Error) With(k, v string) *Error {
 	}
 	e.Params[k] = v
 	return e
+}
+
+// Say sets the key of e's finer translated message (see Error.Key).
+func (e *Error) Say(key string) *Error {
+	e.Key = key
+	return e
+}
+
+// ErrorKey returns the finer message key of the first *Error in err's
+// chain, or "".
+func ErrorKey(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Key
+	}
+	return ""
 }
 
 // Errorf returns an *Error with the given code and formatted English detail.

@@ -27,7 +27,7 @@ func CheckIssuance(c *Campaign, at time.Time, issued map[HolderRef]Money, batch 
 	running := make(map[HolderRef]Money, len(batch))
 	for _, it := range batch {
 		if it.Value <= 0 || it.Value > c.Cap {
-			return Errorf(EINVALID, "value %s must be between ￥0.01 and the cap %s", it.Value, c.Cap)
+			return Errorf(EINVALID, "value %s must be between ￥0.01 and the cap %s", it.Value, c.Cap).With("value", it.Value.String()).With("cap", c.Cap.String()).Say("value_range")
 		}
 		total, ok := running[it.Holder]
 		if !ok {

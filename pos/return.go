@@ -357,7 +357,7 @@ func ParseReceipt(no string) (terminal string, seq uint64, err error) {
 	i := strings.LastIndexByte(no, '-')
 	seq, perr := strconv.ParseUint(no[i+1:], 10, 64)
 	if perr != nil || seq == 0 || i == 0 {
-		return "", 0, Errorf(ENOTFOUND, "no receipt %q", no).With("receipt", no)
+		return "", 0, Errorf(ENOTFOUND, "no receipt %q", no).With("receipt", no).Say("no_receipt")
 	}
 	if i > 0 {
 		terminal = no[:i]

@@ -1,6 +1,9 @@
 package pos
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Role is what a user may do at the terminal.
 type Role string
@@ -37,7 +40,7 @@ const (
 // ValidatePIN refuses PINs that are not 4–12 digits or are one digit repeated.
 func ValidatePIN(pin string) error {
 	if len(pin) < MinPINLength || len(pin) > MaxPINLength || !allDigits(pin) {
-		return Errorf(EINVALID, "PIN must be %d to %d digits", MinPINLength, MaxPINLength)
+		return Errorf(EINVALID, "PIN must be %d to %d digits", MinPINLength, MaxPINLength).Say("pin_length").With("min", strconv.Itoa(MinPINLength)).With("max", strconv.Itoa(MaxPINLength))
 	}
 	same := true
 	for i := 1; i < len(pin); i++ {
@@ -46,7 +49,7 @@ func ValidatePIN(pin string) error {
 		}
 	}
 	if same {
-		return Errorf(EINVALID, "PIN must not repeat one digit")
+		return Errorf(EINVALID, "PIN must not repeat one digit").Say("pin_repeat")
 	}
 	return nil
 }

@@ -123,7 +123,7 @@ func (r *remoteAdmin) do(method, path string, in, out any) error {
 		if json.Unmarshal(data, &we) != nil {
 			return fmt.Errorf("%s %s: HTTP %d", method, path, resp.StatusCode)
 		}
-		return &pos.Error{Code: we.Code, Message: we.Message, Params: we.Params}
+		return &pos.Error{Code: we.Code, Message: we.Message, Params: we.Params, Key: we.Key}
 	}
 	return json.Unmarshal(data, out)
 }

@@ -30,7 +30,7 @@ func (db *DB) RecordByReceipt(no string) (*Sale, error) {
 		return nil, err
 	}
 	if terminal != "" && s.Record.Receipt != no {
-		return nil, pos.Errorf(pos.ENOTFOUND, "no receipt %q on this terminal", no).With("receipt", no)
+		return nil, pos.Errorf(pos.ENOTFOUND, "no receipt %q on this terminal", no).With("receipt", no).Say("no_receipt")
 	}
 	return s, nil
 }
@@ -68,7 +68,7 @@ func (db *DB) Head() (uint64, pos.Hash, error) {
 func readSale(tx *bolt.Tx, seq uint64) (*Sale, error) {
 	v := tx.Bucket(bucketLedger).Get(u64(seq))
 	if v == nil {
-		return nil, pos.Errorf(pos.ENOTFOUND, "no ledger record %d", seq).With("receipt", strconv.FormatUint(seq, 10))
+		return nil, pos.Errorf(pos.ENOTFOUND, "no ledger record %d", seq).With("receipt", strconv.FormatUint(seq, 10)).Say("no_record")
 	}
 	return decodeSale(v)
 }

@@ -55,7 +55,7 @@ func newPIN(pin string) (salt, hash []byte, err error) {
 // manager and technician.
 func (db *DB) AddUser(u pos.User, pin, actor string) error {
 	if u.ID == "" || !u.Role.Valid() {
-		return pos.Errorf(pos.EINVALID, "a user needs an id and a role (cashier, manager or technician)")
+		return pos.Errorf(pos.EINVALID, "a user needs an id and a role (cashier, manager or technician)").Say("user_fields")
 	}
 	salt, hash, err := newPIN(pin)
 	if err != nil {
@@ -64,7 +64,7 @@ func (db *DB) AddUser(u pos.User, pin, actor string) error {
 	u.Failures, u.LockedUntil, u.Disabled = 0, time.Time{}, false
 	return db.update("add user", func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketUsers).Get([]byte(u.ID)) != nil {
-			return pos.Errorf(pos.ECONFLICT, "user %s already exists", u.ID).With("user", u.ID)
+			return pos.Errorf(pos.ECONFLICT, "user %s already exists", u.ID).With("user", u.ID).Say("user_exists")
 		}
 		if err := putUser(tx, &storedUser{User: u, Salt: salt, Hash: hash}); err != nil {
 			return err
@@ -231,7 +231,7 @@ func activeUser(tx *bolt.Tx, id string, roles ...pos.Role) (*pos.User, error) {
 func readStored(tx *bolt.Tx, id string) (*storedUser, error) {
 	v := tx.Bucket(bucketUsers).Get([]byte(id))
 	if v == nil {
-		return nil, pos.Errorf(pos.ENOTFOUND, "no user %q", id).With("user", id)
+		return nil, pos.Errorf(pos.ENOTFOUND, "no user %q", id).With("user", id).Say("no_user")
 	}
 	var su storedUser
 	if err := json.Unmarshal(v, &su); err != nil {

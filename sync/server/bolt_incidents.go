@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -243,7 +244,7 @@ func listIncidents(tx *bolt.Tx, q IncidentQuery) ([]wire.Incident, bool, error) 
 func boltIncident(inc, res *bolt.Bucket, id []byte) (*wire.Incident, error) {
 	v := inc.Get(id)
 	if v == nil {
-		return nil, pos.Errorf(pos.ENOTFOUND, "no incident %d", binary.BigEndian.Uint64(id))
+		return nil, pos.Errorf(pos.ENOTFOUND, "no incident %d", binary.BigEndian.Uint64(id)).With("incident", strconv.FormatUint(binary.BigEndian.Uint64(id), 10)).Say("no_incident")
 	}
 	in, err := decodeIncident(binary.BigEndian.Uint64(id), v)
 	if err != nil {

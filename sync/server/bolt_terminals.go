@@ -65,7 +65,7 @@ func (s *Bolt) AddTerminal(t wire.Terminal, codeHash [32]byte) error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketTerminals)
 		if b.Get([]byte(t.ID)) != nil {
-			return pos.Errorf(pos.ECONFLICT, "terminal %s already exists", t.ID).With("terminal", t.ID)
+			return pos.Errorf(pos.ECONFLICT, "terminal %s already exists", t.ID).With("terminal", t.ID).Say("terminal_exists")
 		}
 		if err := putTerminal(b, &t); err != nil {
 			return err
@@ -119,7 +119,7 @@ func (s *Bolt) Terminal(id string) (*wire.Terminal, error) {
 			return err
 		}
 		if !ok {
-			return pos.Errorf(pos.ENOTFOUND, "no terminal %q", id).With("terminal", id)
+			return pos.Errorf(pos.ENOTFOUND, "no terminal %q", id).With("terminal", id).Say("no_terminal")
 		}
 		return fillHead(tx, &t)
 	})
@@ -168,7 +168,7 @@ func (s *Bolt) DisableTerminal(id string) (*wire.Terminal, error) {
 			return err
 		}
 		if !ok {
-			return pos.Errorf(pos.ENOTFOUND, "no terminal %q", id).With("terminal", id)
+			return pos.Errorf(pos.ENOTFOUND, "no terminal %q", id).With("terminal", id).Say("no_terminal")
 		}
 		t.State = wire.TerminalDisabled
 		codes := tx.Bucket(bucketCodes)

@@ -505,7 +505,7 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, v any, err error)
 		case errors.As(err, &pe):
 			msg = strings.TrimPrefix(msg, pe.Code+": ")
 		}
-		v = &wire.Error{Code: code, Message: msg, Params: pos.ErrorParams(err), ServerTime: now}
+		v = &wire.Error{Code: code, Message: msg, Params: pos.ErrorParams(err), Key: pos.ErrorKey(err), ServerTime: now}
 	}
 	b, merr := json.Marshal(v)
 	if merr != nil {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -91,7 +92,7 @@ func (s *Server) DecideIncident(req wire.DecideRequest) (*wire.Incident, error) 
 		return nil, err
 	}
 	if len(page) == 0 || page[0].ID != req.Incident {
-		return nil, pos.Errorf(pos.ENOTFOUND, "no incident %d", req.Incident)
+		return nil, pos.Errorf(pos.ENOTFOUND, "no incident %d", req.Incident).With("incident", strconv.FormatUint(req.Incident, 10)).Say("no_incident")
 	}
 	if page[0].Kind != wire.IncidentDoubleSpend && req.Keep != wire.KeepA {
 		return nil, pos.Errorf(pos.EINVALID, "incident %d (%s) names one record: only --keep %s (pay it) applies", req.Incident, page[0].Kind, wire.KeepA)

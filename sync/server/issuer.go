@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strconv"
 	"time"
 
 	"fupinpos/pos"
@@ -47,7 +48,7 @@ func (is *Issuer) Issue(campaign uint16, specs []IssueSpec) ([]Issuance, error) 
 	}
 	camp := d.Campaign(campaign)
 	if camp == nil {
-		return nil, pos.Errorf(pos.ENOTFOUND, "no campaign %d", campaign)
+		return nil, pos.Errorf(pos.ENOTFOUND, "no campaign %d", campaign).With("campaign", strconv.Itoa(int(campaign))).Say("no_campaign")
 	}
 	now := is.now().Truncate(time.Second)
 	var reqs []IssueRequest
@@ -60,7 +61,7 @@ func (is *Issuer) Issue(campaign uint16, specs []IssueSpec) ([]Issuance, error) 
 		}
 		s.Member = member
 		if d.Unit(s.Unit) == nil {
-			return nil, pos.Errorf(pos.ENOTFOUND, "no work unit %d", s.Unit)
+			return nil, pos.Errorf(pos.ENOTFOUND, "no work unit %d", s.Unit).With("unit", strconv.FormatUint(uint64(s.Unit), 10)).Say("no_unit")
 		}
 		n := s.Count
 		if n == 0 {

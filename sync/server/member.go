@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -38,7 +39,7 @@ const MaxMemberLen = 64
 //     or export error that a person must look at.
 func NormalizeMember(id string) (string, error) {
 	if !utf8.ValidString(id) {
-		return "", pos.Errorf(pos.EINVALID, "member id %q is not valid UTF-8", id)
+		return "", pos.Errorf(pos.EINVALID, "member id %q is not valid UTF-8", id).Say("member_chars")
 	}
 	s := norm.NFKC.String(id)
 	var b strings.Builder
@@ -49,7 +50,7 @@ func NormalizeMember(id string) (string, error) {
 			space = true
 			continue
 		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-			return "", pos.Errorf(pos.EINVALID, "member id %q contains the control character %U", id, r).With("member", id)
+			return "", pos.Errorf(pos.EINVALID, "member id %q contains the control character %U", id, r).With("member", id).Say("member_chars")
 		}
 		if space {
 			b.WriteByte(' ')
@@ -63,9 +64,9 @@ func NormalizeMember(id string) (string, error) {
 	out := b.String()
 	switch {
 	case out == "":
-		return "", pos.Errorf(pos.EINVALID, "member id is required (got %q)", id)
+		return "", pos.Errorf(pos.EINVALID, "member id is required (got %q)", id).Say("member_empty")
 	case len(out) > MaxMemberLen:
-		return "", pos.Errorf(pos.EINVALID, "member id %q is longer than %d bytes", id, MaxMemberLen).With("member", id)
+		return "", pos.Errorf(pos.EINVALID, "member id %q is longer than %d bytes", id, MaxMemberLen).With("member", id).With("max", strconv.Itoa(MaxMemberLen)).Say("member_long")
 	}
 	return out, nil
 }

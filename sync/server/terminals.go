@@ -66,7 +66,7 @@ func codeHash(code string) [32]byte {
 // Only the code's hash is stored: it is shown this once.
 func (s *Server) AddTerminal(req wire.AddTerminalRequest) (*wire.AddTerminalResponse, error) {
 	if !validID(req.Store) || !validID(req.Name) {
-		return nil, pos.Errorf(pos.EINVALID, "store and name must be 1–64 letters, digits, '.', '_' or '-'")
+		return nil, pos.Errorf(pos.EINVALID, "store and name must be 1–64 letters, digits, '.', '_' or '-'").Say("terminal_name")
 	}
 	ttl := req.TTL.D()
 	if ttl <= 0 {

@@ -26,8 +26,10 @@ type Error struct {
 	// Params are the named values of the code's translated message
 	// (pos.Error.Params: the cap and the total of cap_exceeded), so a
 	// client says it in its own language as if it had been refused locally.
-	Params     map[string]string `json:"params,omitempty"`
-	ServerTime time.Time         `json:"server_time"`
+	Params map[string]string `json:"params,omitempty"`
+	// Key is pos.Error.Key: the finer translated message.
+	Key        string    `json:"key,omitempty"`
+	ServerTime time.Time `json:"server_time"`
 }
 
 // Error returns the code and message.

@@ -94,7 +94,7 @@ func (s *Store) ReturnSale(no string) (*pos.SaleReturns, error) {
 	}
 	sr, err := s.SaleReturns(seq)
 	if err == nil && terminal != "" && sr.Sale.Receipt != no {
-		err = pos.Errorf(pos.ENOTFOUND, "no receipt %q on this terminal", no).With("receipt", no)
+		err = pos.Errorf(pos.ENOTFOUND, "no receipt %q on this terminal", no).With("receipt", no).Say("no_receipt")
 	}
 	return sr, err
 }

@@ -125,7 +125,7 @@ func (s *Store) ResolveIncident(id uint64, r server.Resolution) (*wire.Incident,
 	}
 	switch {
 	case len(out) == 0:
-		return nil, pos.Errorf(pos.ENOTFOUND, "no incident %d", id)
+		return nil, pos.Errorf(pos.ENOTFOUND, "no incident %d", id).With("incident", strconv.FormatUint(id, 10)).Say("no_incident")
 	case err != nil:
 		return nil, pos.Errorf(pos.ECONFLICT, "incident %d was resolved at %s: %s", id, out[0].Resolved.In(pos.CST).Format(time.DateTime), out[0].Resolution)
 	}

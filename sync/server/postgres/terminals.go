@@ -56,7 +56,7 @@ func (s *Store) AddTerminal(t wire.Terminal, codeHash [32]byte) error {
 			t.ID, t.Store, t.Name, t.State, t.Public, t.Hostname, t.Created, optTime(t.CodeExpires), optTime(t.Enrolled))
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.Code == "23505" {
-			return pos.Errorf(pos.ECONFLICT, "terminal %s already exists", t.ID).With("terminal", t.ID)
+			return pos.Errorf(pos.ECONFLICT, "terminal %s already exists", t.ID).With("terminal", t.ID).Say("terminal_exists")
 		}
 		if err != nil {
 			return err
@@ -113,7 +113,7 @@ func (s *Store) Enroll(codeHash [32]byte, public []byte, hostname string, now ti
 func (s *Store) Terminal(id string) (*wire.Terminal, error) {
 	t, err := scanTerminal(s.pool.QueryRow(ctx(), `SELECT `+terminalCols+terminalFrom+`WHERE t.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, pos.Errorf(pos.ENOTFOUND, "no terminal %q", id).With("terminal", id)
+		return nil, pos.Errorf(pos.ENOTFOUND, "no terminal %q", id).With("terminal", id).Say("no_terminal")
 	}
 	if err != nil {
 		return nil, dbErr(err, "read terminal")
@@ -148,7 +148,7 @@ func (s *Store) DisableTerminal(id string) (*wire.Terminal, error) {
 			return err
 		}
 		if tag.RowsAffected() == 0 {
-			return pos.Errorf(pos.ENOTFOUND, "no terminal %q", id).With("terminal", id)
+			return pos.Errorf(pos.ENOTFOUND, "no terminal %q", id).With("terminal", id).Say("no_terminal")
 		}
 		if _, err := tx.Exec(ctx(), `DELETE FROM enroll_codes WHERE terminal = $1`, id); err != nil {
 			return err
