@@ -110,9 +110,13 @@ func (e *Error) With(k, v string) *Error {
 	return e
 }
 
-// Say sets the key of e's finer translated message (see Error.Key).
-func (e *Error) Say(key string) *Error {
+// Say sets the key of e's finer translated message (see Error.Key) and
+// that message's parameters, given as name, value pairs.
+func (e *Error) Say(key string, kv ...string) *Error {
 	e.Key = key
+	for i := 0; i+1 < len(kv); i += 2 {
+		e.With(kv[i], kv[i+1])
+	}
 	return e
 }
 

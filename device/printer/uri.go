@@ -55,18 +55,20 @@ var comName = regexp.MustCompile(`(?i)^COM[0-9]{1,3}$`)
 // rather than silently ignored. serial://COM3 (and serial:///COM3) name a
 // Windows port.
 func ParseURI(uri string) (Config, error) {
-	bad := func(format string, args ...any) (Config, error) {
-		return Config{}, pos.Errorf(pos.EINVALID, "printer URI %q: "+format, append([]any{uri}, args...)...)
+	// bad refuses uri: say is the finer message's key and parameters
+	// (pos.Error.Say), then the English detail.
+	bad := func(say []string, format string, args ...any) (Config, error) {
+		return Config{}, pos.Errorf(pos.EINVALID, "printer URI %q: "+format, append([]any{uri}, args...)...).Say(say[0], say[1:]...)
 	}
 	u, err := url.Parse(strings.TrimSpace(uri))
 	if err != nil {
-		return bad("%v", err)
+		return bad([]string{"printer_uri", "value", uri}, "%v", err)
 	}
 	c := Config{URI: uri, Scheme: strings.ToLower(u.Scheme), Baud: DefaultBaud, Timeout: DefaultTimeout}
 	switch c.Scheme {
 	case SchemeTCP:
 		if u.Host == "" {
-			return bad("want tcp://host:9100")
+			return bad([]string{"printer_tcp", "value", uri}, "want tcp://host:9100")
 		}
 		c.Address = u.Host
 		if _, _, err := net.SplitHostPort(u.Host); err != nil {
@@ -80,13 +82,13 @@ func ParseURI(uri string) (Config, error) {
 		case c.Scheme == SchemeSerial && u.Host == "" && comName.MatchString(strings.TrimPrefix(u.Path, "/")):
 			c.Address = strings.ToUpper(strings.TrimPrefix(u.Path, "/"))
 		case u.Host != "" || u.Path == "":
-			return bad("want %s:///path (three slashes, an absolute path)", c.Scheme)
+			return bad([]string{"printer_path", "value", uri, "scheme", c.Scheme}, "want %s:///path (three slashes, an absolute path)", c.Scheme)
 		default:
 			c.Address = u.Path
 		}
 		c.Status = c.Scheme == SchemeSerial
 	default:
-		return bad("scheme %q: want tcp, serial or file", u.Scheme)
+		return bad([]string{"printer_uri", "value", uri}, "scheme %q: want tcp, serial or file", u.Scheme)
 	}
 	q := u.Query()
 	paper := q.Get("paper")
@@ -108,12 +110,12 @@ func ParseURI(uri string) (Config, error) {
 			case "raster":
 				c.Profile.NativeQR = false
 			default:
-				return bad("qr=%s: want native or raster", v)
+				return bad([]string{"setting_choice", "name", k, "value", v, "known", "native, raster"}, "qr=%s: want native or raster", v)
 			}
 		case "drawer", "cut", "status", "rtscts", "xonxoff", "dsrdtr":
 			on, err := strconv.ParseBool(v)
 			if err != nil {
-				return bad("%s=%s: want 0 or 1", k, v)
+				return bad([]string{"setting_choice", "name", k, "value", v, "known", "0, 1"}, "%s=%s: want 0 or 1", k, v)
 			}
 			switch k {
 			case "drawer":
@@ -132,21 +134,21 @@ func ParseURI(uri string) (Config, error) {
 		case "baud":
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 300 || n > 4000000 {
-				return bad("baud=%s: want a line speed such as 9600 or 115200", v)
+				return bad([]string{"setting_number", "name", k, "value", v}, "baud=%s: want a line speed such as 9600 or 115200", v)
 			}
 			c.Baud = n
 		case "timeout":
 			d, err := time.ParseDuration(v)
 			if err != nil || d <= 0 {
-				return bad("timeout=%s: want a duration such as 3s", v)
+				return bad([]string{"setting_duration", "name", k, "value", v}, "timeout=%s: want a duration such as 3s", v)
 			}
 			c.Timeout = d
 		default:
-			return bad("unknown option %q (paper, qr, drawer, cut, baud, timeout, status, rtscts, xonxoff, dsrdtr)", k)
+			return bad([]string{"setting_unknown", "name", k, "known", "paper, qr, drawer, cut, baud, timeout, status, rtscts, xonxoff, dsrdtr"}, "unknown option %q (paper, qr, drawer, cut, baud, timeout, status, rtscts, xonxoff, dsrdtr)", k)
 		}
 	}
 	if c.Scheme != SchemeSerial && (c.RTSCTS || c.XonXoff || c.DSRDTR) {
-		return bad("rtscts, xonxoff and dsrdtr are for serial printers")
+		return bad([]string{"printer_flow"}, "rtscts, xonxoff and dsrdtr are for serial printers")
 	}
 	return c, nil
 }

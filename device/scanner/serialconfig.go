@@ -41,7 +41,7 @@ func ParseParity(s string) (Parity, error) {
 			return Parity(i), nil
 		}
 	}
-	return 0, pos.Errorf(pos.EINVALID, "parity %q: want none, odd, even, mark or space", s)
+	return 0, pos.Errorf(pos.EINVALID, "parity %q: want none, odd, even, mark or space", s).Say("setting_choice", "name", "parity", "value", s, "known", "none, odd, even, mark, space")
 }
 
 // StopBits is a serial port's number of stop bits.
@@ -71,7 +71,7 @@ func ParseStopBits(s string) (StopBits, error) {
 			return StopBits(i), nil
 		}
 	}
-	return 0, pos.Errorf(pos.EINVALID, "stop bits %q: want 1, 1.5 or 2", s)
+	return 0, pos.Errorf(pos.EINVALID, "stop bits %q: want 1, 1.5 or 2", s).Say("setting_choice", "name", "stop", "value", s, "known", "1, 1.5, 2")
 }
 
 // SerialConfig is everything needed to read a serial scanner: the port, its
@@ -110,7 +110,7 @@ func (c SerialConfig) Validate() error {
 	case c.Path == "":
 		return pos.Errorf(pos.EINVALID, "scanner: no port path")
 	case c.Baud < 50 || c.Baud > 4000000:
-		return pos.Errorf(pos.EINVALID, "scanner %s: baud %d out of range 50–4000000", c.Path, c.Baud)
+		return pos.Errorf(pos.EINVALID, "scanner %s: baud %d out of range 50–4000000", c.Path, c.Baud).Say("setting_number", "name", "baud", "value", strconv.Itoa(c.Baud))
 	case c.DataBits < 5 || c.DataBits > 8:
 		return pos.Errorf(pos.EINVALID, "scanner %s: data bits %d: want 5, 6, 7 or 8", c.Path, c.DataBits)
 	case c.Parity < ParityNone || c.Parity > ParitySpace:
@@ -189,13 +189,13 @@ func ParseURI(s string) (SerialConfig, error) {
 		return c, pos.WrapError(pos.EINVALID, err, "scanner URI %q", s)
 	}
 	if u.Scheme != "serial" {
-		return c, pos.Errorf(pos.EINVALID, "scanner URI %q: scheme must be serial (serial:///dev/ttyUSB0)", s)
+		return c, pos.Errorf(pos.EINVALID, "scanner URI %q: scheme must be serial (serial:///dev/ttyUSB0)", s).Say("scanner_uri", "value", s)
 	}
 	switch {
 	case IsCOMName(u.Host) && (u.Path == "" || u.Path == "/"):
 		c.Path = u.Host
 	case u.Host != "":
-		return c, pos.Errorf(pos.EINVALID, "scanner URI %q: the port path needs three slashes (serial:///dev/…), or a Windows COM name (serial://COM3)", s)
+		return c, pos.Errorf(pos.EINVALID, "scanner URI %q: the port path needs three slashes (serial:///dev/…), or a Windows COM name (serial://COM3)", s).Say("scanner_uri", "value", s)
 	case IsCOMName(strings.TrimPrefix(u.Path, "/")):
 		c.Path = strings.TrimPrefix(u.Path, "/")
 	default:
@@ -205,7 +205,7 @@ func ParseURI(s string) (SerialConfig, error) {
 		c.Path = u.Opaque
 	}
 	if c.Path == "" {
-		return c, pos.Errorf(pos.EINVALID, "scanner URI %q: no port path", s)
+		return c, pos.Errorf(pos.EINVALID, "scanner URI %q: no port path", s).Say("scanner_uri", "value", s)
 	}
 	q, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
@@ -240,7 +240,7 @@ func (c *SerialConfig) set(k, v string) error {
 	case "aim":
 		c.Framing.AIMPrefix, err = strconv.ParseBool(v)
 		if err != nil {
-			err = pos.Errorf(pos.EINVALID, "aim %q: want 1 or 0", v)
+			err = pos.Errorf(pos.EINVALID, "aim %q: want 1 or 0", v).Say("setting_choice", "name", k, "value", v, "known", "0, 1")
 		}
 	case "idle":
 		c.Framing.Idle, err = duration(k, v)
@@ -253,7 +253,7 @@ func (c *SerialConfig) set(k, v string) error {
 		}
 		c.Framing.DedupWindow, err = duration(k, v)
 	default:
-		err = pos.Errorf(pos.EINVALID, "unknown setting %q (want baud, data, parity, stop, term, aim, idle, max, dedup)", k)
+		err = pos.Errorf(pos.EINVALID, "unknown setting %q (want baud, data, parity, stop, term, aim, idle, max, dedup)", k).Say("setting_unknown", "name", k, "known", "baud, data, parity, stop, term, aim, idle, max, dedup")
 	}
 	return err
 }
@@ -275,7 +275,7 @@ func IsCOMName(s string) bool {
 func positive(k, v string) (int, error) {
 	n, err := strconv.Atoi(v)
 	if err != nil || n <= 0 {
-		return 0, pos.Errorf(pos.EINVALID, "%s %q: want a positive whole number", k, v)
+		return 0, pos.Errorf(pos.EINVALID, "%s %q: want a positive whole number", k, v).Say("setting_number", "name", k, "value", v)
 	}
 	return n, nil
 }
@@ -283,7 +283,7 @@ func positive(k, v string) (int, error) {
 func duration(k, v string) (time.Duration, error) {
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
-		return 0, pos.Errorf(pos.EINVALID, "%s %q: want a positive duration such as 50ms", k, v)
+		return 0, pos.Errorf(pos.EINVALID, "%s %q: want a positive duration such as 50ms", k, v).Say("setting_duration", "name", k, "value", v)
 	}
 	return d, nil
 }

@@ -112,14 +112,14 @@ func ParseWedge(s string) (WedgeConfig, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return c, pos.Errorf(pos.EINVALID, "wedge setting %q: %v", s, err)
+		return c, pos.Errorf(pos.EINVALID, "wedge setting %q: %v", s, err).Say("wedge_form")
 	}
 	if u.Scheme != "wedge" || u.Host != "" || (u.Opaque != "" && u.Opaque != "//") || u.Path != "" {
-		return c, pos.Errorf(pos.EINVALID, "wedge setting %q: want wedge:?prefix=…&gap=35ms&pause=150ms", s)
+		return c, pos.Errorf(pos.EINVALID, "wedge setting %q: want wedge:?prefix=…&gap=35ms&pause=150ms", s).Say("wedge_form")
 	}
 	q, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
-		return c, pos.Errorf(pos.EINVALID, "wedge setting %q: %v", s, err)
+		return c, pos.Errorf(pos.EINVALID, "wedge setting %q: %v", s, err).Say("wedge_form")
 	}
 	for k, vs := range q {
 		v := vs[len(vs)-1]
@@ -131,13 +131,13 @@ func ParseWedge(s string) (WedgeConfig, error) {
 		case "term":
 			v = strings.ToLower(v)
 			if v != "enter" && v != "none" {
-				return c, pos.Errorf(pos.EINVALID, "wedge setting: term %q: want enter or none", v)
+				return c, pos.Errorf(pos.EINVALID, "wedge setting: term %q: want enter or none", v).Say("setting_choice", "name", k, "value", v, "known", "enter, none")
 			}
 			c.Term = v
 		case "gap", "pause", "forget":
 			d, err := time.ParseDuration(v)
 			if err != nil || d <= 0 || d > time.Minute {
-				return c, pos.Errorf(pos.EINVALID, "wedge setting: %s %q: want a duration such as 35ms", k, v)
+				return c, pos.Errorf(pos.EINVALID, "wedge setting: %s %q: want a duration such as 35ms", k, v).Say("setting_duration", "name", k, "value", v)
 			}
 			switch k {
 			case "gap":
@@ -150,7 +150,7 @@ func ParseWedge(s string) (WedgeConfig, error) {
 		case "minlen", "maxlen":
 			n, err := strconv.Atoi(v)
 			if err != nil || n <= 0 || n > 1<<16 {
-				return c, pos.Errorf(pos.EINVALID, "wedge setting: %s %q: want a positive number", k, v)
+				return c, pos.Errorf(pos.EINVALID, "wedge setting: %s %q: want a positive number", k, v).Say("setting_number", "name", k, "value", v)
 			}
 			if k == "minlen" {
 				c.MinLen = n
@@ -158,15 +158,15 @@ func ParseWedge(s string) (WedgeConfig, error) {
 				c.MaxLen = n
 			}
 		default:
-			return c, pos.Errorf(pos.EINVALID, "wedge setting: unknown parameter %q (prefix, suffix, term, gap, pause, forget, minlen, maxlen)", k)
+			return c, pos.Errorf(pos.EINVALID, "wedge setting: unknown parameter %q (prefix, suffix, term, gap, pause, forget, minlen, maxlen)", k).Say("setting_unknown", "name", k, "known", "prefix, suffix, term, gap, pause, forget, minlen, maxlen")
 		}
 	}
 	c = c.withDefaults()
 	if c.Gap >= c.Pause {
-		return c, pos.Errorf(pos.EINVALID, "wedge setting: gap %v must be shorter than pause %v", c.Gap, c.Pause)
+		return c, pos.Errorf(pos.EINVALID, "wedge setting: gap %v must be shorter than pause %v", c.Gap, c.Pause).Say("setting_order", "a", "gap="+c.Gap.String(), "b", "pause="+c.Pause.String())
 	}
 	if c.Pause >= c.Forget {
-		return c, pos.Errorf(pos.EINVALID, "wedge setting: pause %v must be shorter than forget %v", c.Pause, c.Forget)
+		return c, pos.Errorf(pos.EINVALID, "wedge setting: pause %v must be shorter than forget %v", c.Pause, c.Forget).Say("setting_order", "a", "pause="+c.Pause.String(), "b", "forget="+c.Forget.String())
 	}
 	return c, nil
 }

@@ -454,12 +454,12 @@ func (t *Technician) fail(err error) {
 }
 
 // reason says why: the translated error and, for a technician, the detail
-// behind it (which part of a URI and what it wants; which address refused
-// the connection).
+// behind it (which address refused the connection) unless the error has a
+// finer translated message (which part of a URI and what it wants).
 func (t *Technician) reason(err error) string {
 	var pe *pos.Error
-	if !errors.As(err, &pe) || pe.Message == "" {
-		return t.tr.Err(err)
+	if !errors.As(err, &pe) || pe.Message == "" || pe.Key != "" {
+		return t.tr.Err(err) // a finer message says it all in the screen's language
 	}
 	detail := pe.Message
 	if pe.Err != nil && pe.Code != pos.EINVALID {

@@ -114,6 +114,33 @@ func TestTechnicianTestPrintUsesField(t *testing.T) {
 	}
 }
 
+// TestTechnicianSaysWhyInChinese: a setting refused is said in the
+// screen's language, naming the parameter and what it wants — no English
+// parser detail on a Chinese screen.
+func TestTechnicianSaysWhyInChinese(t *testing.T) {
+	f := newTechFixture(t, nil)
+	x := f.screen("zh_Hans", nil)
+	for _, tc := range []struct {
+		set  func()
+		want string
+	}{
+		{func() { x.Wedge.SetText("wedge:?gap=abc") }, "参数 gap=“abc” 无效：应为时长"},
+		{func() { x.Wedge.SetText("wedge:?speed=3") }, "未知参数 speed"},
+		{func() { x.Wedge.SetText("wedge:?gap=200ms") }, "gap=200ms 须小于 pause=150ms"},
+		{func() { x.Wedge.SetText(""); x.PrinterURI.SetText("usb://foo") }, "无效：应为 tcp://IP:9100、file:///dev/usb/lp0"},
+		{func() { x.PrinterURI.SetText("tcp://10.0.0.1:9100?paper=80&cut=maybe") }, "参数 cut=“maybe” 无效：可选 0, 1"},
+	} {
+		tc.set()
+		if err := x.Save(); err == nil {
+			t.Errorf("saved; want %q", tc.want)
+		}
+		m := x.Message.Text
+		if !strings.Contains(m, tc.want) || strings.Contains(m, "want") {
+			t.Errorf("message %q, want it to say %q (and no English)", m, tc.want)
+		}
+	}
+}
+
 // TestTechnicianTestPrintFails: a test page the printer does not take
 // says so with the reason behind it (the address that refused), and no
 // finished progress bar is left beside the error.
