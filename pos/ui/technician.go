@@ -147,6 +147,11 @@ type Technician struct {
 	user    *pos.User
 	router  Router
 	Message *widget.Label
+	// Tabs are the screen's tabs (扫码枪, 打印机, 服务器, 诊断); a setting
+	// refused shows its tab, so a refusal by a button on another tab
+	// (注册终端 saves first) points at the field to correct.
+	Tabs     *container.AppTabs
+	fieldTab map[string]int // tab index by field label
 	// States shows the printer's and the scanner's current state and any
 	// saved setting the terminal could not use.
 	States *widget.Label
@@ -281,6 +286,9 @@ func NewTechnician(tr Tr, tech Tech, dev Devices, win fyne.Window, u *pos.User, 
 	// Switching tabs leaves no entry focused, so the live scan test sees a
 	// keyboard-wedge scanner's keys.
 	tabs.OnSelected = func(*container.TabItem) { t.unfocus() }
+	t.Tabs = tabs
+	t.fieldTab = map[string]int{tr.T("ui.tech.port"): 0, tr.T("ui.tech.scanner"): 0, tr.T("ui.tech.wedge"): 0,
+		tr.T("ui.tech.printer"): 1, tr.T("ui.tech.server"): 2}
 	title := heading(tr.T("ui.tech.title") + " · " + u.Name)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(save, lock), title)
 	t.Progress.Hide()
@@ -451,6 +459,9 @@ func (t *Technician) fail(err error) {
 		return
 	}
 	t.Message.SetText(t.tr.T("ui.tech.invalid", "field", field, "reason", t.reason(err)))
+	if i, ok := t.fieldTab[field]; ok && t.Tabs != nil && t.Tabs.SelectedIndex() != i {
+		t.Tabs.SelectIndex(i)
+	}
 }
 
 // reason says why: the translated error and, for a technician, the detail

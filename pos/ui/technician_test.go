@@ -114,6 +114,25 @@ func TestTechnicianTestPrintUsesField(t *testing.T) {
 	}
 }
 
+// TestTechnicianShowsTheRefusedField: 注册终端 on the server tab saves
+// first; a setting refused on another tab switches to that tab, so the
+// technician sees the field to correct rather than nothing happening.
+func TestTechnicianShowsTheRefusedField(t *testing.T) {
+	f := newTechFixture(t, nil)
+	x := f.screen("zh_Hans", nil)
+	x.Wedge.SetText("wedge:?gap=abc")
+	x.Tabs.SelectIndex(2)
+	x.Server.SetText("http://127.0.0.1:1")
+	x.Code.SetText("1234-5678-9012")
+	test.Tap(techButton(t, x.Content(), "注册终端"))
+	if i := x.Tabs.SelectedIndex(); i != 0 {
+		t.Errorf("tab %d shown after the refusal, want 0 (扫码枪, where the wedge setting is)", i)
+	}
+	if !strings.Contains(x.Message.Text, "键盘扫码枪设置") {
+		t.Errorf("message %q does not name the field", x.Message.Text)
+	}
+}
+
 // TestTechnicianSaysWhyInChinese: a setting refused is said in the
 // screen's language, naming the parameter and what it wants — no English
 // parser detail on a Chinese screen.
