@@ -29,7 +29,7 @@ type receiptPrinter struct {
 	mu      sync.Mutex       // one job at a time
 	dev     *printer.Printer // nil without a usable printer URI
 	sink    func(b []byte, name string) error
-	info    string // what the test page says the printer is
+	uri     string // the URI in use, which the test page names
 	profile escpos.Profile
 	labels  escpos.Labels
 	err     error // why the URI could not be used
@@ -167,7 +167,7 @@ func (p *receiptPrinter) configure(uri, receiptLang string) error {
 		done = make(chan struct{})
 	}
 	p.mu.Lock()
-	p.dev, p.sink, p.profile, p.err, p.info = dev, sink, prof, err, uri
+	p.dev, p.sink, p.profile, p.err, p.uri = dev, sink, prof, err, uri
 	p.labels = labelsFor(receiptLang)
 	p.probed = done
 	p.mu.Unlock()
@@ -181,6 +181,13 @@ func (p *receiptPrinter) configure(uri, receiptLang string) error {
 // labelsFor returns the receipt labels of lang: Chinese unless "en".
 func labelsFor(lang string) escpos.Labels {
 	return assets.For(firstOf(lang, "zh_Hans"))
+}
+
+// URI is the printer URI in use ("" none), as configure was given it.
+func (p *receiptPrinter) URI() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.uri
 }
 
 // Err says why the configured printer URI cannot be used (nil when it can).
@@ -311,7 +318,7 @@ func (p *receiptPrinter) PrintZReport(d *report.Day) error {
 func (p *receiptPrinter) TestPrint() ([]byte, error) {
 	prof, l := p.layout()
 	p.mu.Lock()
-	info := p.info
+	info := p.uri
 	p.mu.Unlock()
 	b, err := escpos.TestPage(prof, info, l)
 	if err != nil {

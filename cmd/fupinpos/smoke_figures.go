@@ -277,7 +277,7 @@ func (p *printTap) job(since time.Time, timeout time.Duration) (first, last time
 func f12ToReceipt(d *terminal, c *ui.Cashier, eans []string, n int) (first, last Figure, warm time.Duration, err error) {
 	sess := c.Session()
 	d.printer.mu.Lock()
-	orig := d.printer.info
+	orig := d.printer.uri
 	d.printer.mu.Unlock()
 	cfg, _ := d.db.Config()
 	lang := ""

@@ -19,7 +19,21 @@ type tech struct{ t *terminal }
 
 var _ ui.Tech = tech{}
 
-func (x tech) Config() (*pos.TerminalConfig, error) { return x.t.db.Config() }
+// Config is the saved configuration with the printer and the serial
+// scanner in use in their fields: a device given on the command line
+// (--printer, --scanner) shows on the technician screen, and saving the
+// screen (which 注册终端 does first) keeps it rather than clearing it.
+func (x tech) Config() (*pos.TerminalConfig, error) {
+	c, err := x.t.db.Config()
+	if err != nil {
+		return nil, err
+	}
+	c.Printer = x.t.printer.URI()
+	x.t.mu.Lock()
+	c.Scanner = x.t.scannerURI
+	x.t.mu.Unlock()
+	return c, nil
+}
 
 // SetConfig saves c (the store audits it) and puts the printer, the
 // receipt language and the wedge setting to use at once.

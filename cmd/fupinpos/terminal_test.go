@@ -142,6 +142,33 @@ func TestTechnicianFixesPrinter(t *testing.T) {
 	}
 }
 
+// TestTechnicianSeesCommandLinePrinter: a printer given with --printer
+// (nothing saved) is what the technician screen's field shows, so saving
+// the screen (注册终端 saves first) keeps the printer instead of clearing
+// it and leaving the counter without receipts.
+func TestTechnicianSeesCommandLinePrinter(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "lp0.prn")
+	uri := "file://" + out + "?paper=58"
+	d, err := openTerminal(options{db: savedTerminal(t, func(c *pos.TerminalConfig) { c.Printer = "" }), printer: uri})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	cfg, err := (tech{d}).Config()
+	if err != nil || cfg.Printer != uri {
+		t.Fatalf("technician screen's printer %q (%v), want the one in use %q", cfg.Printer, err, uri)
+	}
+	if err := (tech{d}).SetConfig(cfg, "3001"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.printer.PrintReceipt(receiptFixture()); err != nil {
+		t.Fatalf("print after saving the screen: %v", err)
+	}
+	if saved, _ := d.db.Config(); saved.Printer != uri {
+		t.Errorf("saved printer %q, want %q", saved.Printer, uri)
+	}
+}
+
 func receiptFixture() *pos.Receipt {
 	return &pos.Receipt{StoreName: "合肥百货大楼", Counter: "1", Terminal: "T01", Number: "T01-000042",
 		Time: time.Date(2020, 9, 15, 10, 30, 0, 0, pos.CST), Cashier: "王芳", Kind: pos.KindSale,

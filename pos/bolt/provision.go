@@ -29,11 +29,12 @@ func (db *DB) Provision(cfg pos.TerminalConfig, root ed25519.PublicKey, actor st
 		meta := tx.Bucket(bucketMeta)
 		if old := meta.Get(keyRootKey); old != nil && !ed25519.PublicKey(old).Equal(root) {
 			return pos.Errorf(pos.ECONFLICT, "this terminal belongs to the deployment with root %s; use a new database file",
-				voucher.Fingerprint(old))
+				voucher.Fingerprint(old)).Say("other_deployment", "fingerprint", voucher.Fingerprint(old))
 		}
 		if old, err := db.loadConfig(tx); err == nil && (old.Store != cfg.Store || old.Terminal != cfg.Terminal) && readLedgerHead(tx).Seq > 0 {
 			return pos.Errorf(pos.ECONFLICT, "this terminal has sales as %s/%s; it cannot become %s/%s (use a new database file)",
-				old.Store, old.Terminal, cfg.Store, cfg.Terminal)
+				old.Store, old.Terminal, cfg.Store, cfg.Terminal).Say("terminal_renamed",
+				"old", old.Store+"/"+old.Terminal, "new", cfg.Store+"/"+cfg.Terminal, "terminal", old.Terminal)
 		}
 		if err := meta.Put(keyRootKey, root); err != nil {
 			return err
