@@ -519,7 +519,11 @@ func (m *Manager) Void(seq uint64, id, pin, reason string) error {
 		m.Message.SetText(m.tr.Err(err))
 		return err
 	}
-	msg := m.tr.T("ui.manager.voided", "receipt", rc.Voids)
+	key := "ui.manager.voided"
+	if len(rc.Vouchers) == 0 {
+		key = "ui.manager.voided_no_vouchers" // nothing to release: say nothing of vouchers
+	}
+	msg := m.tr.T(key, "receipt", rc.Voids)
 	if m.dev != nil {
 		if err := m.dev.PrintReceipt(rc); err != nil {
 			msg += " · " + m.tr.Err(err)

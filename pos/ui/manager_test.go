@@ -503,3 +503,22 @@ func TestManagerScreenSizes(t *testing.T) {
 		})
 	}
 }
+
+// A void says the vouchers are released only when the sale had vouchers.
+func TestVoidMessageNamesVouchersOnlyWhenThere(t *testing.T) {
+	f, m, _ := managerDay(t, 2) // the second sale (one voucher) is voided
+	if got := m.Message.Text; !strings.Contains(got, "券已释放") {
+		t.Errorf("void of a voucher sale: %q, want the vouchers released", got)
+	}
+	f.sess.Scan(f.ean(0)) // a sale paid by the customer alone
+	if _, err := f.sess.Complete(); err != nil {
+		t.Fatal(err)
+	}
+	_, seq := f.sess.Last()
+	if err := m.Void(seq, uitest.ManagerID, uitest.ManagerPIN, "顾客不要了"); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Message.Text; !strings.HasPrefix(got, "已作废小票 ") || strings.Contains(got, "券") {
+		t.Errorf("void of a sale without vouchers: %q", got)
+	}
+}
