@@ -502,6 +502,12 @@ func TestIdleLockOtherScreens(t *testing.T) {
 	if d.shell.Login() == nil {
 		t.Fatal("manager screen not locked after 6 idle minutes")
 	}
+	// F4 locks the manager's screen as it locks the cashier's.
+	d.login(uitest.ManagerID, uitest.ManagerPIN)
+	d.key(fyne.KeyF4)
+	if d.shell.Login() == nil {
+		t.Fatal("F4 did not lock the manager screen")
+	}
 }
 
 // Defect 6: a scan at the login screen says "请先登录" and is no PIN try;

@@ -108,10 +108,10 @@ func (s *Shell) Enter(u *pos.User) {
 	s.mu.Unlock()
 	switch {
 	case u.Role == pos.RoleManager && s.Manager != nil:
-		r.SetTarget(Target{})
+		r.SetTarget(s.screenTarget(nil))
 		s.Win.SetContent(s.Manager(u, s.ShowLogin))
 	case u.Role == pos.RoleTechnician && s.Technician != nil:
-		r.SetTarget(Target{})
+		r.SetTarget(s.screenTarget(nil))
 		s.Win.SetContent(s.Technician(u, s.ShowLogin))
 	default:
 		s.mu.Lock()
@@ -193,11 +193,18 @@ func (s *Shell) RouteScans(f func(string)) {
 	s.mu.Lock()
 	s.scanTo = f
 	s.mu.Unlock()
-	if f == nil {
-		s.Router().SetTarget(Target{})
-		return
-	}
-	s.Router().SetTarget(Target{Scan: f})
+	s.Router().SetTarget(s.screenTarget(f))
+}
+
+// screenTarget is the keyboard input of the manager's and the
+// technician's screens: F4 locks them as it locks the cashier's, and scans
+// go to scan (nil: nowhere).
+func (s *Shell) screenTarget(scan func(string)) Target {
+	return Target{Scan: scan, Key: func(k fyne.KeyName) {
+		if k == fyne.KeyF4 {
+			s.ShowLogin()
+		}
+	}}
 }
 
 // Scan delivers a scan from the serial scanner; safe from any goroutine.
