@@ -708,7 +708,23 @@ func (c *Cashier) cancel() {
 }
 
 func (c *Cashier) reprint() {
-	if r, _ := c.sess.Last(); r == nil {
+	if r, _ := c.sess.Last(); r == nil || ModalOpen(c.win) {
+		return
+	}
+	if !c.sess.LastPrinted() {
+		// Its print failed: this is the customer's first copy, not a
+		// reprint, and needs no manager.
+		c.ack()
+		go func() {
+			rc, err := c.sess.PrintLast()
+			fyne.Do(func() {
+				if err != nil {
+					c.Banner.Show(ColorRefused, c.tr.T("ui.cashier.print_first"), c.tr.Err(err))
+					return
+				}
+				c.Banner.Show(ColorOK, c.tr.T("ui.cashier.printed_first", "receipt", rc.Number), "")
+			})
+		}()
 		return
 	}
 	ManagerPIN(c.tr, c.win, c.tr.T("ui.cashier.reprint"), func(id, pin string) {

@@ -1047,3 +1047,39 @@ func TestTypedTextRoutes(t *testing.T) {
 		})
 	}
 }
+
+// F9 after a sale whose receipt did not print gives the customer the first
+// copy at once — not a reprint, no manager; once a copy has printed, F9 is
+// a reprint and asks for the manager.
+func TestF9PrintsTheFirstCopyWithoutManager(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	p := d.shell.Printer.(*uitest.Printer)
+	p.SetErr(pos.Errorf(pos.EPRINTEROFFLINE, "printer gone"))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	d.scan(d.ean(0))
+	c.Complete()
+	d.waitSales(1)
+	if err := d.waitShown(); err == nil {
+		t.Fatal("the print did not fail")
+	}
+	p.SetErr(nil)
+	d.key(fyne.KeyF9)
+	if ui.ModalOpen(d.win) {
+		t.Fatalf("F9 asked for a manager for the first copy: %s", d.dialogTexts())
+	}
+	for i := 0; i < 250 && len(p.Copies()) == 0; i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if cs := p.Copies(); len(cs) != 1 || cs[0].Reprint {
+		t.Fatalf("printed %d copies, want the first copy, not marked 重印", len(cs))
+	}
+	for i := 0; i < 250 && !c.Session().LastPrinted(); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	d.clk.add(time.Second)
+	d.key(fyne.KeyF9)
+	if txt := d.dialogTexts(); !strings.Contains(txt, "补打小票") {
+		t.Fatalf("F9 after a printed copy: dialog %q, want the manager's reprint", txt)
+	}
+}

@@ -36,19 +36,20 @@ type Verdict struct {
 // last verdict and the settlement preview. It holds no widgets; the cashier
 // screen shows it and tests drive it directly.
 type Session struct {
-	mu       sync.Mutex
-	store    Store
-	printer  Printer
-	cashier  *pos.User
-	lines    []pos.Line
-	vouchers []*pos.Voucher
-	codes    []string
-	manual   map[string]string // code typed by hand -> approving manager
-	method   pos.PayMethod
-	verdict  Verdict
-	last     *pos.Receipt
-	lastSeq  uint64
-	onChange func()
+	mu          sync.Mutex
+	store       Store
+	printer     Printer
+	cashier     *pos.User
+	lines       []pos.Line
+	vouchers    []*pos.Voucher
+	codes       []string
+	manual      map[string]string // code typed by hand -> approving manager
+	method      pos.PayMethod
+	verdict     Verdict
+	last        *pos.Receipt
+	lastSeq     uint64
+	lastPrinted bool // a copy of last reached the printer
+	onChange    func()
 }
 
 // NewSession starts an empty sale for cashier.
@@ -292,6 +293,33 @@ func (s *Session) Last() (*pos.Receipt, uint64) {
 // Cashier returns the logged-in cashier.
 func (s *Session) Cashier() *pos.User { return s.cashier }
 
+// LastPrinted reports whether a paper copy of the last receipt reached the
+// printer (its print at F12, or a copy since).
+func (s *Session) LastPrinted() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastPrinted
+}
+
+// PrintLast prints the last receipt when no copy of it has reached the
+// printer yet (its print failed): the customer's first copy, not a
+// reprint, so no manager approves it; it opens the drawer as the first
+// copy does. Once a copy has printed it refuses (Reprint is the way).
+func (s *Session) PrintLast() (*pos.Receipt, error) {
+	_, seq := s.Last()
+	if seq == 0 {
+		return nil, pos.Errorf(pos.ENOTFOUND, "no receipt to print")
+	}
+	if s.LastPrinted() {
+		return nil, pos.Errorf(pos.EFORBIDDEN, "receipt already printed: a copy is a reprint and needs a manager")
+	}
+	rc, err := s.store.Receipt(seq, false, "")
+	if err != nil {
+		return nil, err
+	}
+	return rc, s.print(seq, rc)
+}
+
 // Reprint prints the last receipt again, marked as a reprint, once a
 // manager has approved it with a PIN. Both are logged by the store.
 func (s *Session) Reprint(managerID, managerPIN string) (*pos.Receipt, error) {
@@ -322,6 +350,11 @@ func (s *Session) print(seq uint64, rc *pos.Receipt) error {
 		return errors.Join(ErrPrint, err)
 	}
 	s.store.MarkPrinted(seq)
+	s.mu.Lock()
+	if seq == s.lastSeq {
+		s.lastPrinted = true
+	}
+	s.mu.Unlock()
 	return nil
 }
 
@@ -377,7 +410,7 @@ func (s *Session) CompleteCash(tendered pos.Money) (*pos.Receipt, error) {
 		return nil, err
 	}
 	s.mu.Lock()
-	s.last, s.lastSeq = rc, seq
+	s.last, s.lastSeq, s.lastPrinted = rc, seq, false
 	s.lines, s.vouchers, s.codes, s.manual = nil, nil, nil, nil
 	s.verdict = Verdict{}
 	s.method = pos.PayCash

@@ -190,6 +190,17 @@ type Printer struct {
 	Err     error
 }
 
+// SetErr makes the next prints fail with err (nil: print again), safe
+// while the app prints from another goroutine.
+func (p *Printer) SetErr(err error) { p.mu.Lock(); p.Err = err; p.mu.Unlock() }
+
+// Copies returns what was printed so far, safe while the app prints.
+func (p *Printer) Copies() []*pos.Receipt {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]*pos.Receipt(nil), p.Printed...)
+}
+
 // PrintReceipt records r, or fails with Err.
 func (p *Printer) PrintReceipt(r *pos.Receipt) error {
 	p.mu.Lock()
