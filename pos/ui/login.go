@@ -115,7 +115,12 @@ func (l *Login) Target() Target {
 	return Target{
 		Scan:    l.scan,
 		Refused: func(error) { l.ScanRefused() },
-		Typed:   func(string) { l.Submit() },
+		Typed: func(text string) {
+			// Typed with nothing focused (a tap beside the fields): the
+			// text is what the PIN field would have taken.
+			l.PIN.SetText(text)
+			l.Submit()
+		},
 		Key: func(k fyne.KeyName) {
 			if k == fyne.KeyReturn || k == fyne.KeyEnter {
 				l.Submit()

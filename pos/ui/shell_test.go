@@ -264,3 +264,15 @@ func TestLockThenOtherUser(t *testing.T) {
 		t.Fatalf("after the lock the manager is not logged in: %q", l.Message.Text)
 	}
 }
+
+// TestLoginTypedUnfocused: with nothing focused (a tap beside the fields)
+// a 工号 and a PIN typed at a person's pace still log in.
+func TestLoginTypedUnfocused(t *testing.T) {
+	d := newShellDesk(t)
+	d.typeAt(uitest.CashierID, 150*time.Millisecond)
+	d.now = d.now.Add(time.Second)
+	d.typeAt(uitest.CashierPIN, 150*time.Millisecond)
+	if d.shell.Cashier() == nil {
+		t.Fatalf("not logged in: %q", d.shell.Login().Message.Text)
+	}
+}
