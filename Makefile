@@ -183,6 +183,10 @@ demo: deps build demo-app
 	    d=$(DEMO)/app/$$l-$$s; mkdir -p $$d; \
 	    LANG=zh_CN.UTF-8 timeout 300 xvfb-run -a -s "-screen 0 $${s}x24" cmd/fupinpos/demo.sh $(BIN) $$d script --lang $$l --size $$s >$$d/app.log 2>&1 \
 	      || { cat $$d/app.log; exit 1; }; \
+	    for f in $$d/screens/*.png; do \
+	      sd=$$(convert $$f -colorspace gray -format '%[fx:int(standard_deviation*1000)]' info:); \
+	      [ "$$sd" -gt 20 ] || { echo "demo: $$f looks blank (sd $$sd)"; exit 1; }; \
+	    done; \
 	    echo "demo ($$l, $$s): screenshots in $$d/screens, receipts in $$d/receipts, QR sheet $$d/qr/index.html"; \
 	  done; done; \
 	fi

@@ -5,7 +5,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"image/png"
 	"log"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -36,6 +39,12 @@ func script(ctx context.Context, dir string, d *terminal, shell *ui.Shell) error
 		fmt.Println("demo: screenshot", p)
 	}
 	settle := func() { fyne.DoAndWait(func() {}); time.Sleep(150 * time.Millisecond) }
+	// The first shot waits for the window to reach the screen: taken at
+	// once, it was the X server's black root.
+	settle()
+	for i := 0; i < 40 && !painted(); i++ {
+		time.Sleep(250 * time.Millisecond)
+	}
 	shot("00-login")
 	if demo.codes == nil {
 		return fmt.Errorf("the scripted session needs --codes (voucherd issue --out codes.csv)")
@@ -158,4 +167,38 @@ func script(ctx context.Context, dir string, d *terminal, shell *ui.Shell) error
 	shot("08-technician")
 	fmt.Println("demo: receipts in", filepath.Join(dir, "receipts"))
 	return nil
+}
+
+// painted reports whether the screen shows more than one colour (the app's
+// window is up), from a screenshot to a temporary file.
+func painted() bool {
+	f, err := os.CreateTemp("", "fupinpos-paint-*.png")
+	if err != nil {
+		return true
+	}
+	path := f.Name()
+	f.Close()
+	defer os.Remove(path)
+	if exec.Command("import", "-window", "root", path).Run() != nil {
+		return true // no way to tell: do not wait
+	}
+	r, err := os.Open(path)
+	if err != nil {
+		return true
+	}
+	defer r.Close()
+	img, err := png.Decode(r)
+	if err != nil {
+		return true
+	}
+	b := img.Bounds()
+	first := img.At(b.Min.X, b.Min.Y)
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			if img.At(x, y) != first {
+				return true
+			}
+		}
+	}
+	return false
 }
