@@ -85,8 +85,8 @@ func verdict(db *bolt.DB, code string, v *pos.Voucher, err error) Verdict {
 	m := msgs()
 	if err != nil {
 		en := assets.For("en")
-		vd := Verdict{Code: pos.ErrorCode(err), Message: m.T("verdict.refused", nil) + ": " + m.Error(err),
-			MessageEn: en.T("verdict.refused", nil) + ": " + en.Error(err), Params: pos.ErrorParams(err)}
+		vd := Verdict{Code: pos.ErrorCode(err), Message: m.T("verdict.refused_because", map[string]string{"reason": m.Error(err)}),
+			MessageEn: en.T("verdict.refused_because", map[string]string{"reason": en.Error(err)}), Params: pos.ErrorParams(err)}
 		// Tell the operator which voucher it was when the signature is good.
 		if tl, terr := db.Trust(); terr == nil {
 			if good, verr := voucher.Verify(code, tl); verr == nil {
