@@ -654,6 +654,15 @@ func (c *Cashier) searchFor(query string) {
 	c.ack()
 	s, d := NewProductSearch(c.tr, c.win, c.index(), c.sess.Add)
 	s.Entry.SetText(query)
+	// A voucher scanned while the search is open is a scan (typed by
+	// hand, manual entry), not a search that finds nothing.
+	s.OnCode = func(code string, scanned bool) {
+		if scanned {
+			c.Scan(code)
+		} else {
+			c.ManualEntry(code)
+		}
+	}
 	ShowModal(c.win, "search", d, s.Add)
 }
 

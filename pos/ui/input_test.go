@@ -1083,3 +1083,45 @@ func TestF9PrintsTheFirstCopyWithoutManager(t *testing.T) {
 		t.Fatalf("F9 after a printed copy: dialog %q, want the manager's reprint", txt)
 	}
 }
+
+// A voucher scanned while the product search (F2) is open goes to the sale
+// as a scan, not into a search that finds nothing; typed there by hand it
+// is manual entry (a manager).
+func TestVoucherScannedIntoSearch(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		gap      time.Duration
+		vouchers int
+		dialog   string
+	}{
+		{"wedge scan", 2 * time.Millisecond, 1, ""},
+		{"typed by hand", 150 * time.Millisecond, 0, "手工输入券码"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDesk(t, fyne.NewSize(1024, 768))
+			d.login(uitest.CashierID, uitest.CashierPIN)
+			c := d.cashier()
+			d.scan(d.ean(0))
+			d.clk.add(time.Second)
+			d.key(fyne.KeyF2)
+			f := d.win.Canvas().Focused()
+			if _, ok := f.(*ui.SearchEntry); !ok {
+				t.Fatalf("F2 focused %T, want the search field", f)
+			}
+			code := d.dep.Issue(pos.Yuan(5), "member-f2")
+			for _, r := range code {
+				d.clk.add(tc.gap)
+				f.TypedRune(r)
+			}
+			d.clk.add(tc.gap)
+			f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			if n := len(c.Session().Vouchers()); n != tc.vouchers {
+				t.Errorf("%d vouchers in the sale, want %d (banner %q)", n, tc.vouchers, c.Banner.Reason())
+			}
+			got := d.dialogTexts()
+			if (tc.dialog == "") != !ui.ModalOpen(d.win) || !strings.Contains(got, tc.dialog) {
+				t.Errorf("dialog %q, want one showing %q", got, tc.dialog)
+			}
+		})
+	}
+}

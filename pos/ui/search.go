@@ -3,6 +3,7 @@ package ui
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fupinpos/device/scanner"
 	"fupinpos/pos"
 	"fupinpos/pos/search"
 )
@@ -35,6 +37,10 @@ type ProductSearch struct {
 	// Categories are the category buttons, "" (all) first; nil when the
 	// catalogue has no categories.
 	Categories map[string]*widget.Button
+	// OnCode, when set, takes a voucher code that ended up in the query
+	// field (a voucher scanned while the search was open): scanned says
+	// whether the keys came at a scanner's pace. The dialog has closed.
+	OnCode func(code string, scanned bool)
 	// List shows Hits.
 	List     *widget.List
 	Hits     []search.Hit
@@ -49,14 +55,54 @@ type ProductSearch struct {
 type SearchEntry struct {
 	widget.Entry
 	s *ProductSearch
+	// wedge times the keys typed here, with the window's wedge settings,
+	// to tell a voucher scanned into the field from one typed by hand.
+	wedge *scanner.Wedge
+}
+
+func (e *SearchEntry) now() time.Time {
+	if rt := routerOf(e.s.win); rt != nil {
+		return rt.now()
+	}
+	return time.Now()
 }
 
 // TypedRune implements fyne.Focusable.
 func (e *SearchEntry) TypedRune(r rune) {
-	if rt := routerOf(e.s.win); rt != nil {
+	rt := routerOf(e.s.win)
+	if rt != nil {
 		rt.NoteRune()
 	}
+	if e.wedge == nil {
+		var cfg scanner.WedgeConfig
+		if rt != nil {
+			cfg = rt.Wedge().Config()
+		}
+		e.wedge = scanner.NewWedge(cfg)
+	}
+	e.wedge.TypeRune(r, e.now())
 	e.Entry.TypedRune(r)
+}
+
+// voucher takes a voucher code that ended up in the field (scanned while
+// the search was open): the dialog closes and the code goes to OnCode, as
+// a scan when the wedge framer timed it as one, else as typed by hand.
+func (e *SearchEntry) voucher() bool {
+	text := strings.TrimSpace(e.Text)
+	if e.s.OnCode == nil || scanner.Classify(text) != scanner.Voucher {
+		return false
+	}
+	scanned := false
+	if e.wedge != nil {
+		for _, b := range e.wedge.TypeKey(scanner.KeyEnter, e.now()) {
+			if b.Err == nil && !b.Typed && scanner.Classify(b.Text) == scanner.Voucher {
+				text, scanned = b.Text, true
+			}
+		}
+	}
+	e.s.d.Hide()
+	e.s.OnCode(text, scanned)
+	return true
 }
 
 // TypedKey implements fyne.Focusable.
@@ -66,10 +112,15 @@ func (e *SearchEntry) TypedKey(k *fyne.KeyEvent) {
 		e.s.Select(e.s.selected - 1)
 	case fyne.KeyDown:
 		e.s.Select(e.s.selected + 1)
-	case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter:
-		if !forwardDialogKey(e.s.win, k) && k.Name != fyne.KeyEscape {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if e.voucher() {
+			return
+		}
+		if !forwardDialogKey(e.s.win, k) {
 			e.s.Add()
 		}
+	case fyne.KeyEscape:
+		forwardDialogKey(e.s.win, k)
 	default:
 		e.Entry.TypedKey(k)
 	}
