@@ -598,7 +598,15 @@ func (c *Cashier) tender() {
 		c.commit(0)
 		return
 	}
-	d, onEnter := NewTenderDialog(c.tr, c.win, st.SelfPaid, func(tendered, _ pos.Money) { c.commit(tendered) })
+	t, d := NewTender(c.tr, c.win, st.SelfPaid, func(tendered, _ pos.Money) { c.commit(tendered) })
+	// A voucher scanned while the cash is keyed in belongs to the sale:
+	// the dialog closes, the voucher is applied (the totals change, F12
+	// again), rather than putting the keypad in error.
+	t.Keypad.OnCode = func(code string, scanned bool) {
+		d.Hide()
+		c.codeInDialog(code, scanned)
+	}
+	onEnter := t.Confirm
 	ShowModal(c.win, "tender", d, onEnter)
 }
 
@@ -646,6 +654,17 @@ func (c *Cashier) committed(rc *pos.Receipt, err error) {
 // goes into the basket with the quantity keyed in.
 func (c *Cashier) SearchProduct() { c.searchFor("") }
 
+// codeInDialog takes a voucher code keyed into a dialog that has closed
+// (the search box, the cash keypad): a scan if it came at a scanner's
+// pace, else manual entry.
+func (c *Cashier) codeInDialog(code string, scanned bool) {
+	if scanned {
+		c.Scan(code)
+	} else {
+		c.ManualEntry(code)
+	}
+}
+
 // searchFor opens the product search with query typed in.
 func (c *Cashier) searchFor(query string) {
 	if ModalOpen(c.win) {
@@ -656,13 +675,7 @@ func (c *Cashier) searchFor(query string) {
 	s.Entry.SetText(query)
 	// A voucher scanned while the search is open is a scan (typed by
 	// hand, manual entry), not a search that finds nothing.
-	s.OnCode = func(code string, scanned bool) {
-		if scanned {
-			c.Scan(code)
-		} else {
-			c.ManualEntry(code)
-		}
-	}
+	s.OnCode = c.codeInDialog
 	ShowModal(c.win, "search", d, s.Add)
 }
 

@@ -158,8 +158,8 @@ func TestTenderChange(t *testing.T) {
 func TestTenderEscCancels(t *testing.T) {
 	w := newWin(t)
 	var got tendered
-	d, onEnter := ui.NewTenderDialog(zh, w, 8770, got.done)
-	ui.ShowModal(w, "tender", d, onEnter)
+	tn, d := ui.NewTender(zh, w, 8770, got.done)
+	ui.ShowModal(w, "tender", d, tn.Confirm)
 	test.Type(w.Canvas().Focused(), "100")
 	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if ui.ModalOpen(w) || got.calls != 0 {

@@ -165,6 +165,16 @@ func (d *desk) typeAt(text string, gap time.Duration) {
 	d.key(fyne.KeyReturn)
 }
 
+// typeInto types text into the focused widget f, gap apart, then Enter.
+func (d *desk) typeInto(f fyne.Focusable, text string, gap time.Duration) {
+	for _, r := range text {
+		d.clk.add(gap)
+		f.TypedRune(r)
+	}
+	d.clk.add(gap)
+	f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+}
+
 // scan is a wedge scanner: 2 ms a key.
 func (d *desk) scan(text string) { d.typeAt(text, 2*time.Millisecond) }
 
@@ -1108,13 +1118,7 @@ func TestVoucherScannedIntoSearch(t *testing.T) {
 			if _, ok := f.(*ui.SearchEntry); !ok {
 				t.Fatalf("F2 focused %T, want the search field", f)
 			}
-			code := d.dep.Issue(pos.Yuan(5), "member-f2")
-			for _, r := range code {
-				d.clk.add(tc.gap)
-				f.TypedRune(r)
-			}
-			d.clk.add(tc.gap)
-			f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			d.typeInto(f, d.dep.Issue(pos.Yuan(5), "member-f2"), tc.gap)
 			if n := len(c.Session().Vouchers()); n != tc.vouchers {
 				t.Errorf("%d vouchers in the sale, want %d (banner %q)", n, tc.vouchers, c.Banner.Reason())
 			}
@@ -1123,5 +1127,30 @@ func TestVoucherScannedIntoSearch(t *testing.T) {
 				t.Errorf("dialog %q, want one showing %q", got, tc.dialog)
 			}
 		})
+	}
+}
+
+// A voucher scanned while the cash dialog (实收) is open closes it and is
+// applied to the sale, rather than putting the keypad in error.
+func TestVoucherScannedIntoTender(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	d.scan(d.ean(0))
+	d.clk.add(time.Second)
+	d.key(fyne.KeyF12)
+	f := d.win.Canvas().Focused()
+	if _, ok := f.(*ui.Keypad); !ok {
+		t.Fatalf("F12 focused %T, want the cash keypad", f)
+	}
+	d.typeInto(f, d.dep.Issue(pos.Yuan(5), "member-tender"), 2*time.Millisecond)
+	if ui.ModalOpen(d.win) {
+		t.Fatalf("the cash dialog stayed open: %s", d.dialogTexts())
+	}
+	if n := len(c.Session().Vouchers()); n != 1 {
+		t.Fatalf("%d vouchers in the sale, want the one scanned (banner %q)", n, c.Banner.Reason())
+	}
+	if n := len(d.store.committed()); n != 0 {
+		t.Fatalf("%d sales recorded, want none until F12 again", n)
 	}
 }

@@ -65,6 +65,11 @@ type Keypad struct {
 	OnChanged func()
 	// OnOK is called by 确定, and by Enter when no dialog is open.
 	OnOK func()
+	// OnCode, when set, takes a voucher code keyed into the keypad (a
+	// voucher scanned while the cash dialog was open) at Enter; scanned
+	// says whether the keys came at a scanner's pace.
+	OnCode func(code string, scanned bool)
+	timer  codeTimer
 	// FocusTarget gets the keyboard focus back after a tap on the keypad
 	// (nil: the keypad itself), as the test driver and some pointer paths
 	// unfocus on a tap.
@@ -276,6 +281,8 @@ func (k *Keypad) TypedRune(r rune) {
 	if rt := routerOf(k.win); rt != nil {
 		rt.NoteRune()
 	}
+	k.timer.win = k.win
+	k.timer.rune(r)
 	switch {
 	case r >= '0' && r <= '9':
 		k.Press(string(r))
@@ -294,10 +301,16 @@ func (k *Keypad) TypedKey(e *fyne.KeyEvent) {
 		k.Press(KeypadBack)
 	case fyne.KeyDelete:
 		k.Press(KeypadClear)
-	case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter:
-		if !forwardDialogKey(k.win, e) && e.Name != fyne.KeyEscape {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if code, scanned, ok := k.timer.voucher(); ok && k.OnCode != nil {
+			k.OnCode(code, scanned)
+			return
+		}
+		if !forwardDialogKey(k.win, e) {
 			k.Press(KeypadOK)
 		}
+	case fyne.KeyEscape:
+		forwardDialogKey(k.win, e)
 	}
 }
 

@@ -3,7 +3,6 @@ package ui
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"fupinpos/device/scanner"
 	"fupinpos/pos"
 	"fupinpos/pos/search"
 )
@@ -54,54 +52,29 @@ type ProductSearch struct {
 // dialog (through the window's key router).
 type SearchEntry struct {
 	widget.Entry
-	s *ProductSearch
-	// wedge times the keys typed here, with the window's wedge settings,
-	// to tell a voucher scanned into the field from one typed by hand.
-	wedge *scanner.Wedge
-}
-
-func (e *SearchEntry) now() time.Time {
-	if rt := routerOf(e.s.win); rt != nil {
-		return rt.now()
-	}
-	return time.Now()
+	s     *ProductSearch
+	timer codeTimer
 }
 
 // TypedRune implements fyne.Focusable.
 func (e *SearchEntry) TypedRune(r rune) {
-	rt := routerOf(e.s.win)
-	if rt != nil {
+	if rt := routerOf(e.s.win); rt != nil {
 		rt.NoteRune()
 	}
-	if e.wedge == nil {
-		var cfg scanner.WedgeConfig
-		if rt != nil {
-			cfg = rt.Wedge().Config()
-		}
-		e.wedge = scanner.NewWedge(cfg)
-	}
-	e.wedge.TypeRune(r, e.now())
+	e.timer.win = e.s.win
+	e.timer.rune(r)
 	e.Entry.TypedRune(r)
 }
 
-// voucher takes a voucher code that ended up in the field (scanned while
-// the search was open): the dialog closes and the code goes to OnCode, as
-// a scan when the wedge framer timed it as one, else as typed by hand.
+// voucher takes a voucher code keyed into the field (scanned while the
+// search was open): the dialog closes and the code goes to OnCode.
 func (e *SearchEntry) voucher() bool {
-	text := strings.TrimSpace(e.Text)
-	if e.s.OnCode == nil || scanner.Classify(text) != scanner.Voucher {
+	code, scanned, ok := e.timer.voucher()
+	if !ok || e.s.OnCode == nil {
 		return false
 	}
-	scanned := false
-	if e.wedge != nil {
-		for _, b := range e.wedge.TypeKey(scanner.KeyEnter, e.now()) {
-			if b.Err == nil && !b.Typed && scanner.Classify(b.Text) == scanner.Voucher {
-				text, scanned = b.Text, true
-			}
-		}
-	}
 	e.s.d.Hide()
-	e.s.OnCode(text, scanned)
+	e.s.OnCode(code, scanned)
 	return true
 }
 

@@ -26,19 +26,13 @@ type Tender struct {
 	done   func(tendered, change pos.Money)
 }
 
-// NewTenderDialog returns (without showing it) the dialog in which the
-// cashier keys in the cash handed over for the self-paid part due (实收),
-// on the keypad or the keyboard's digits, and sees the change (找零) live.
-// Enter or 确定 confirms once the cash covers what is due; with nothing
-// keyed in, Enter takes the exact amount. done gets the cash tendered and
-// the change (pos.Change); it is not called when the dialog is cancelled.
-// Show it with ShowModal(win, "tender", d, onEnter).
-func NewTenderDialog(tr Tr, win fyne.Window, due pos.Money, done func(tendered, change pos.Money)) (d dialog.Dialog, onEnter func()) {
-	t := newTender(tr, win, due, done)
-	return t.d, t.Confirm
-}
-
-// NewTender is NewTenderDialog returning the dialog's state as well.
+// NewTender returns (without showing it) the dialog in which the cashier
+// keys in the cash handed over for the self-paid part due (实收), on the
+// keypad or the keyboard's digits, and sees the change (找零) live, and the
+// dialog's state. Enter or 确定 confirms once the cash covers what is due;
+// with nothing keyed in, Enter takes the exact amount. done gets the cash
+// tendered and the change (pos.Change); it is not called when the dialog
+// is cancelled. Show it with ShowModal(win, "tender", d, t.Confirm).
 func NewTender(tr Tr, win fyne.Window, due pos.Money, done func(tendered, change pos.Money)) (*Tender, dialog.Dialog) {
 	t := newTender(tr, win, due, done)
 	return t, t.d

@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"fupinpos/device/scanner"
+)
+
+// codeTimer times the keys typed into a dialog's field with the window's
+// wedge settings (device/scanner's framer: the router itself ignores keys
+// while a dialog is open), so a voucher scanned into the field — the
+// search box, the cash keypad — is told from one typed by hand.
+type codeTimer struct {
+	win   fyne.Window
+	wedge *scanner.Wedge
+}
+
+func (t *codeTimer) now() time.Time {
+	if rt := routerOf(t.win); rt != nil {
+		return rt.now()
+	}
+	return time.Now()
+}
+
+// rune notes a key typed into the field.
+func (t *codeTimer) rune(r rune) {
+	if t.wedge == nil {
+		var cfg scanner.WedgeConfig
+		if rt := routerOf(t.win); rt != nil {
+			cfg = rt.Wedge().Config()
+		}
+		t.wedge = scanner.NewWedge(cfg)
+	}
+	t.wedge.TypeRune(r, t.now())
+}
+
+// voucher ends the keys at Enter and returns the voucher code they spelled
+// and whether it came at a scanner's pace; ok is false when they spelled
+// no voucher code (the field keeps its own meaning of Enter).
+func (t *codeTimer) voucher() (code string, scanned, ok bool) {
+	if t.wedge == nil {
+		return "", false, false
+	}
+	for _, b := range t.wedge.TypeKey(scanner.KeyEnter, t.now()) {
+		if b.Err == nil && scanner.Classify(b.Text) == scanner.Voucher {
+			code, scanned, ok = b.Text, !b.Typed, true
+		}
+	}
+	return code, scanned, ok
+}
