@@ -67,12 +67,12 @@ const (
 // the 1-based row of the file (the header is row 1); Column the documented
 // header; Value the cell as read; Other a second row for duplicates.
 type RowError struct {
-	Row    int
-	SKU    string
-	Column string
-	Code   string
-	Value  string
-	Other  int
+	Row    int    `json:"row"`
+	SKU    string `json:"sku,omitempty"`
+	Column string `json:"column,omitempty"`
+	Code   string `json:"code"`
+	Value  string `json:"value,omitempty"`
+	Other  int    `json:"other,omitempty"`
 }
 
 // Error returns an English description for logs.

@@ -143,6 +143,11 @@ func (r *remoteAdmin) Trust(req wire.TrustRequest) (*wire.TrustResponse, error) 
 	return &out, r.do("POST", wire.PathAdminTrust, req, &out)
 }
 
+func (r *remoteAdmin) ImportCatalogue(req wire.CatalogueImportRequest) (*wire.CatalogueImportResponse, error) {
+	var out wire.CatalogueImportResponse
+	return &out, r.do("POST", wire.PathAdminCatalogue, req, &out)
+}
+
 func (r *remoteAdmin) Terminals() ([]wire.Terminal, error) {
 	var out []wire.Terminal
 	return out, r.do("GET", wire.PathAdminTerminals, nil, &out)

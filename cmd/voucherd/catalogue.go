@@ -21,6 +21,7 @@ import (
 	"fupinpos/assets"
 	"fupinpos/pos"
 	"fupinpos/sync/server"
+	"fupinpos/sync/wire"
 )
 
 // cmdCatalogue runs `voucherd catalogue import`: it reads a product list
@@ -75,45 +76,39 @@ func cmdCatalogue(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(*dir, *db)
-	if err != nil {
-		if _, serr := os.Stat(filepath.Join(*dir, serveFile)); serr == nil && *db == "" {
-			return pos.WrapError(pos.EBUSY, err, "voucherd serve holds the database in %s: stop it, import, then start it again", *dir)
-		}
-		return err
+	var api interface {
+		ImportCatalogue(wire.CatalogueImportRequest) (*wire.CatalogueImportResponse, error)
 	}
-	defer st.Close()
-	msgs := assets.For(os.Getenv("LANG"))
-	var cat pos.Catalogue
-	var rowErrs []pos.RowError
-	errRows := errors.New("rows refused")
-	errDry := errors.New("dry run")
-	err = st.UpdateDeployment(func(d *server.Deployment) error {
-		ps, errs := pos.ImportCatalogue(rows, d.Units)
-		if len(errs) > 0 {
-			rowErrs = errs
-			return errRows
+	// While serve runs on dir (bbolt: it holds the database) the import
+	// goes through its admin API, which stamps the catalogue with its own
+	// clock.
+	if r, ok, err := remoteServe(*dir); err != nil {
+		return err
+	} else if ok {
+		if fs.Lookup("now").Value.String() != "" {
+			return fmt.Errorf("%w: --now cannot be used while voucherd serve runs on %s", errUsage, *dir)
 		}
-		cat = pos.Catalogue{Version: d.Catalogue.Version + 1, IssuedAt: now().Truncate(time.Second), Products: ps}
-		if err := cat.Validate(); err != nil {
+		api = r
+	} else {
+		st, err := openStore(*dir, *db)
+		if err != nil {
 			return err
 		}
-		if *dry {
-			return errDry
-		}
-		d.Catalogue = cat
-		return nil
-	})
-	switch {
-	case errors.Is(err, errRows):
-		for _, e := range rowErrs {
-			fmt.Fprintln(stdout, msgs.T("import."+e.Code, e.Params()))
-		}
-		return pos.Errorf(pos.EINVALID, "%s: %d errors, nothing imported", file, len(rowErrs)).With("count", strconv.Itoa(len(rowErrs)))
-	case errors.Is(err, errDry):
-	case err != nil:
+		defer st.Close()
+		api = &server.Server{Store: st, Now: now}
+	}
+	msgs := assets.For(os.Getenv("LANG"))
+	res, err := api.ImportCatalogue(wire.CatalogueImportRequest{Rows: rows, DryRun: *dry})
+	if err != nil {
 		return err
 	}
+	if len(res.Errors) > 0 {
+		for _, e := range res.Errors {
+			fmt.Fprintln(stdout, msgs.T("import."+e.Code, e.Params()))
+		}
+		return pos.Errorf(pos.EINVALID, "%s: %d errors, nothing imported", file, len(res.Errors)).With("count", strconv.Itoa(len(res.Errors)))
+	}
+	cat := res.Catalogue
 	writeCatalogueSummary(stdout, &cat, now(), msgs)
 	if *dry {
 		say(stdout, "voucherd.catalogue.dry_run", "version", cat.Version-1)

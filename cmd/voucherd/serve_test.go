@@ -178,6 +178,16 @@ func TestServeEnrollSyncAdmin(t *testing.T) {
 		t.Errorf("over the cap through serve: %s", out)
 	}
 	mustRun(t, 2, "issue", "--data", data, "--campaign", "2020", "--unit", "1002", "--member", "M-3", "--value", "100", "--now", "2026-01-01T00:00:00Z")
+	demoCat := filepath.Join("..", "..", "assets", "demo", "catalogue.csv")
+	if out := mustRun(t, 0, "catalogue", "import", "--data", data, "--dry-run", demoCat); !strings.Contains(out, "15 种商品") {
+		t.Errorf("catalogue dry run through serve: %s", out)
+	}
+	if out := mustRun(t, 0, "catalogue", "import", "--data", data, demoCat); !strings.Contains(out, "已保存为商品目录第 2 版") {
+		t.Errorf("catalogue import through serve: %s", out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte("商品编码,商品名称\nX-1,\n"), 0o644)
+	mustRun(t, 1, "catalogue", "import", "--data", data, bad)
 	bundle := filepath.Join(t.TempDir(), "bundle.json")
 	mustRun(t, 0, "trust", "--data", data, "--out", bundle)
 	b, err := os.ReadFile(bundle)
@@ -188,6 +198,9 @@ func TestServeEnrollSyncAdmin(t *testing.T) {
 		t.Errorf("trust through serve: %v", err)
 	} else if tl2.Seq != tl.Seq+1 {
 		t.Errorf("trust through serve: seq %d after %d", tl2.Seq, tl.Seq)
+	}
+	if _, cat, err := voucher.OpenBundle(b, rootKey); err != nil || cat.Version != 2 || len(cat.Products) != 15 {
+		t.Errorf("the bundle signed through serve does not hold the imported catalogue: %v", err)
 	}
 
 	mustRun(t, 0, "terminal", "disable", "--data", data, "--terminal", "HF-001-T01")

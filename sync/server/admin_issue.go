@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"time"
 
 	"fupinpos/pos"
@@ -54,4 +55,36 @@ func (s *Server) Trust(req wire.TrustRequest) (*wire.TrustResponse, error) {
 		return nil, err
 	}
 	return &wire.TrustResponse{Bundle: b, Seq: tl.Seq, Keys: len(tl.Keys), Campaigns: len(tl.Campaigns), Expires: tl.Expires}, nil
+}
+
+// ImportCatalogue makes the next catalogue version from the cells of an
+// eligible-product list (pos.ImportCatalogue: all rows or none) and, unless
+// req.DryRun or a row is refused, stores it for the next trust bundle.
+func (s *Server) ImportCatalogue(req wire.CatalogueImportRequest) (*wire.CatalogueImportResponse, error) {
+	out := &wire.CatalogueImportResponse{}
+	errStop := errors.New("not stored")
+	err := s.Store.UpdateDeployment(func(d *Deployment) error {
+		ps, errs := pos.ImportCatalogue(req.Rows, d.Units)
+		if len(errs) > 0 {
+			out.Errors = errs
+			return errStop
+		}
+		out.Catalogue = pos.Catalogue{Version: d.Catalogue.Version + 1, IssuedAt: s.now().Truncate(time.Second), Products: ps}
+		if err := out.Catalogue.Validate(); err != nil {
+			return err
+		}
+		if req.DryRun {
+			return errStop
+		}
+		d.Catalogue = out.Catalogue
+		return nil
+	})
+	switch {
+	case errors.Is(err, errStop):
+	case err != nil:
+		return nil, err
+	default:
+		out.Stored = true
+	}
+	return out, nil
 }

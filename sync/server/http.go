@@ -190,6 +190,13 @@ func (s *Server) Handler() http.Handler {
 		}
 		return s.Trust(req)
 	}))
+	mux.HandleFunc("POST "+wire.PathAdminCatalogue, s.admin(func(_ *http.Request, body []byte) (any, error) {
+		var req wire.CatalogueImportRequest
+		if err := decode(body, &req); err != nil {
+			return nil, err
+		}
+		return s.ImportCatalogue(req)
+	}))
 	mux.HandleFunc("GET "+wire.PathAdminTerminals, s.admin(func(*http.Request, []byte) (any, error) { return s.Terminals() }))
 	mux.HandleFunc("POST "+wire.PathAdminTerminals, s.admin(func(_ *http.Request, body []byte) (any, error) {
 		var req wire.AddTerminalRequest

@@ -59,3 +59,20 @@ type TrustResponse struct {
 	Campaigns int       `json:"campaigns"`
 	Expires   time.Time `json:"expires"`
 }
+
+// CatalogueImportRequest is POST PathAdminCatalogue: the cells of an
+// eligible-product list (the first row its Chinese headers), imported all
+// or nothing as the next catalogue version; DryRun checks and stores
+// nothing.
+type CatalogueImportRequest struct {
+	Rows   [][]string `json:"rows"`
+	DryRun bool       `json:"dry_run,omitempty"`
+}
+
+// CatalogueImportResponse is the catalogue the rows make (stored unless a
+// dry run or Errors), or every row refused, with why.
+type CatalogueImportResponse struct {
+	Catalogue pos.Catalogue  `json:"catalogue"`
+	Errors    []pos.RowError `json:"errors,omitempty"`
+	Stored    bool           `json:"stored"`
+}

@@ -35,6 +35,7 @@ const (
 	PathAdminDecide    = "/v1/admin/incidents/decide"  // POST DecideRequest → Incident
 	PathAdminIssue     = "/v1/admin/issue"             // POST IssueRequest → IssueResponse
 	PathAdminTrust     = "/v1/admin/trust"             // POST TrustRequest → TrustResponse
+	PathAdminCatalogue = "/v1/admin/catalogue"         // POST CatalogueImportRequest → CatalogueImportResponse
 )
 
 // Header names of a signed request.
