@@ -600,9 +600,10 @@ func (t *Technician) busy(f func(ctx context.Context) (string, error)) {
 	go func() {
 		msg, err := f(context.Background())
 		fyne.Do(func() {
-			t.Progress.SetValue(1)
+			// The outcome is the message; a finished bar beside it says
+			// nothing more.
+			t.Progress.Hide()
 			if err != nil {
-				t.Progress.Hide()
 				t.fail(err)
 			} else {
 				t.Message.Importance = widget.SuccessImportance

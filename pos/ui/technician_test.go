@@ -103,6 +103,12 @@ func TestTechnicianTestPrintUsesField(t *testing.T) {
 	if c, _ := f.store.Config(); c.Printer != "tcp://10.0.0.1:9100?paper=80&qr=native" {
 		t.Errorf("a test print saved the printer: %q", c.Printer)
 	}
+	for x.Message.Importance != widget.SuccessImportance && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if x.Progress.Visible() {
+		t.Error("a finished progress bar left showing beside the outcome")
+	}
 	// A URI the printer package refuses is not printed on, and the field is named.
 	x.PrinterURI.SetText("usb://foo")
 	test.Tap(techButton(t, x.Content(), "打印测试页"))
