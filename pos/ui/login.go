@@ -117,7 +117,13 @@ func (l *Login) Target() Target {
 		Refused: func(error) { l.ScanRefused() },
 		Typed: func(text string) {
 			// Typed with nothing focused (a tap beside the fields): the
-			// text is what the PIN field would have taken.
+			// text is what the PIN field would have taken — a 工号 with no
+			// user picked, else a PIN; anything that cannot be a PIN (a
+			// code from a slow scanner) is no PIN try.
+			if l.User.SelectedIndex() >= 0 && !isPIN(text) {
+				l.ScanRefused()
+				return
+			}
 			l.PIN.SetText(text)
 			l.Submit()
 		},
@@ -266,11 +272,7 @@ func (l *Login) loginError(err error) string {
 // someone quick at the keys (or by a tool), and is submitted as one, since
 // no scanner label at a counter looks like a 4–12 digit PIN.
 func (l *Login) scan(text string) {
-	pin := len(text) >= pos.MinPINLength && len(text) <= pos.MaxPINLength
-	for _, r := range text {
-		pin = pin && r >= '0' && r <= '9'
-	}
-	if !pin {
+	if !isPIN(text) {
 		l.ScanRefused()
 		return
 	}
@@ -278,6 +280,15 @@ func (l *Login) scan(text string) {
 		l.PIN.SetText(text)
 	}
 	l.Submit()
+}
+
+// isPIN reports whether text has the form of a PIN: 4–12 digits.
+func isPIN(text string) bool {
+	pin := len(text) >= pos.MinPINLength && len(text) <= pos.MaxPINLength
+	for _, r := range text {
+		pin = pin && r >= '0' && r <= '9'
+	}
+	return pin
 }
 
 // ScanRefused answers a scan at the login screen: please log in first. It

@@ -276,3 +276,24 @@ func TestLoginTypedUnfocused(t *testing.T) {
 		t.Fatalf("not logged in: %q", d.shell.Login().Message.Text)
 	}
 }
+
+// TestLoginSlowScanUnfocused: a voucher code from a slow scanner, with a
+// user picked and nothing focused, says 请先登录 and is no PIN try.
+func TestLoginSlowScanUnfocused(t *testing.T) {
+	d := newShellDesk(t)
+	l := d.shell.Login()
+	l.Select(uitest.CashierID)
+	code := strings.Repeat("9901", 20)
+	for i := 0; i < pos.MaxPINFailures+1; i++ {
+		d.now = d.now.Add(time.Second)
+		d.typeAt(code, 150*time.Millisecond)
+	}
+	if l.Message.Text != "请先登录" {
+		t.Errorf("message %q, want 请先登录", l.Message.Text)
+	}
+	l.PIN.SetText(uitest.CashierPIN)
+	l.Submit()
+	if d.shell.Cashier() == nil {
+		t.Fatalf("the cashier cannot log in after the scans: %q", l.Message.Text)
+	}
+}
