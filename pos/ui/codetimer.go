@@ -24,7 +24,8 @@ func (t *codeTimer) now() time.Time {
 	return time.Now()
 }
 
-// rune notes a key typed into the field.
+// rune notes a key typed into the field (of the window win, set by the
+// field's constructor).
 func (t *codeTimer) rune(r rune) {
 	if t.wedge == nil {
 		var cfg scanner.WedgeConfig

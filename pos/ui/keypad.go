@@ -78,7 +78,7 @@ type Keypad struct {
 
 // NewKeypad returns a keypad for mode in win, titled label (e.g. 实收).
 func NewKeypad(tr Tr, win fyne.Window, mode KeypadMode, label string) *Keypad {
-	k := &Keypad{win: win, mode: mode, buttons: map[string]*widget.Button{}}
+	k := &Keypad{win: win, mode: mode, buttons: map[string]*widget.Button{}, timer: codeTimer{win: win}}
 	k.ExtendBaseWidget(k)
 	k.label = widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	k.display = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
@@ -281,7 +281,6 @@ func (k *Keypad) TypedRune(r rune) {
 	if rt := routerOf(k.win); rt != nil {
 		rt.NoteRune()
 	}
-	k.timer.win = k.win
 	k.timer.rune(r)
 	switch {
 	case r >= '0' && r <= '9':
@@ -302,9 +301,11 @@ func (k *Keypad) TypedKey(e *fyne.KeyEvent) {
 	case fyne.KeyDelete:
 		k.Press(KeypadClear)
 	case fyne.KeyReturn, fyne.KeyEnter:
-		if code, scanned, ok := k.timer.voucher(); ok && k.OnCode != nil {
-			k.OnCode(code, scanned)
-			return
+		if k.OnCode != nil {
+			if code, scanned, ok := k.timer.voucher(); ok {
+				k.OnCode(code, scanned)
+				return
+			}
 		}
 		if !forwardDialogKey(k.win, e) {
 			k.Press(KeypadOK)

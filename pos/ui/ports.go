@@ -48,6 +48,9 @@ type Store interface {
 	// MarkPrinted notes that a copy of record seq's receipt reached the
 	// printer: later copies are reprints (重印) and do not open the drawer.
 	MarkPrinted(seq uint64) error
+	// Printed returns how many paper copies of record seq's receipt reached
+	// the printer, and when the first did.
+	Printed(seq uint64) (int, time.Time, error)
 	// Records calls fn for every ledger record in sequence order.
 	Records(fn func(*pos.Record) error) error
 	// Catalogue returns the installed eligible-product catalogue.

@@ -61,7 +61,6 @@ func (e *SearchEntry) TypedRune(r rune) {
 	if rt := routerOf(e.s.win); rt != nil {
 		rt.NoteRune()
 	}
-	e.timer.win = e.s.win
 	e.timer.rune(r)
 	e.Entry.TypedRune(r)
 }
@@ -108,7 +107,7 @@ func (e *SearchEntry) TypedKey(k *fyne.KeyEvent) {
 // Show it with ShowModal(win, "search", d, s.Add).
 func NewProductSearch(tr Tr, win fyne.Window, idx *search.Index, add func(p *pos.Product, qty int64)) (*ProductSearch, dialog.Dialog) {
 	s := &ProductSearch{tr: tr, win: win, idx: idx, add: add, selected: -1}
-	s.Entry = &SearchEntry{s: s}
+	s.Entry = &SearchEntry{s: s, timer: codeTimer{win: win}}
 	s.Entry.ExtendBaseWidget(s.Entry)
 	s.Entry.SetPlaceHolder(tr.T("ui.search.hint"))
 	s.Entry.OnChanged = func(string) { s.refresh() }

@@ -36,20 +36,19 @@ type Verdict struct {
 // last verdict and the settlement preview. It holds no widgets; the cashier
 // screen shows it and tests drive it directly.
 type Session struct {
-	mu          sync.Mutex
-	store       Store
-	printer     Printer
-	cashier     *pos.User
-	lines       []pos.Line
-	vouchers    []*pos.Voucher
-	codes       []string
-	manual      map[string]string // code typed by hand -> approving manager
-	method      pos.PayMethod
-	verdict     Verdict
-	last        *pos.Receipt
-	lastSeq     uint64
-	lastPrinted bool // a copy of last reached the printer
-	onChange    func()
+	mu       sync.Mutex
+	store    Store
+	printer  Printer
+	cashier  *pos.User
+	lines    []pos.Line
+	vouchers []*pos.Voucher
+	codes    []string
+	manual   map[string]string // code typed by hand -> approving manager
+	method   pos.PayMethod
+	verdict  Verdict
+	last     *pos.Receipt
+	lastSeq  uint64
+	onChange func()
 }
 
 // NewSession starts an empty sale for cashier.
@@ -294,11 +293,11 @@ func (s *Session) Last() (*pos.Receipt, uint64) {
 func (s *Session) Cashier() *pos.User { return s.cashier }
 
 // LastPrinted reports whether a paper copy of the last receipt reached the
-// printer (its print at F12, or a copy since).
+// printer (its print at F12, or a copy since), as the store recorded it.
 func (s *Session) LastPrinted() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.lastPrinted
+	_, seq := s.Last()
+	n, _, err := s.store.Printed(seq)
+	return seq != 0 && err == nil && n > 0
 }
 
 // PrintLast prints the last receipt when no copy of it has reached the
@@ -350,11 +349,6 @@ func (s *Session) print(seq uint64, rc *pos.Receipt) error {
 		return errors.Join(ErrPrint, err)
 	}
 	s.store.MarkPrinted(seq)
-	s.mu.Lock()
-	if seq == s.lastSeq {
-		s.lastPrinted = true
-	}
-	s.mu.Unlock()
 	return nil
 }
 
@@ -410,7 +404,7 @@ func (s *Session) CompleteCash(tendered pos.Money) (*pos.Receipt, error) {
 		return nil, err
 	}
 	s.mu.Lock()
-	s.last, s.lastSeq, s.lastPrinted = rc, seq, false
+	s.last, s.lastSeq = rc, seq
 	s.lines, s.vouchers, s.codes, s.manual = nil, nil, nil, nil
 	s.verdict = Verdict{}
 	s.method = pos.PayCash
