@@ -245,7 +245,7 @@ func run(o options, start time.Time) error {
 	d.mu.Lock()
 	d.onWedge = func(c scanner.WedgeConfig) { fyne.Do(func() { shell.SetWedge(c) }) }
 	d.mu.Unlock()
-	shell.Manager = func(u *pos.User, logout func()) fyne.CanvasObject {
+	shell.Manager = func(u *pos.User, logout func()) ui.Screen {
 		m := ui.NewManager(shell.Tr, d.store, d.printer, w, u, logout)
 		// Reconciliation and the store's alerts ask the server: through the
 		// sync client when the terminal has one (else the screen says no
@@ -278,9 +278,9 @@ func run(o options, start time.Time) error {
 			}
 		}
 		m.SelectDay(pos.DayOf(time.Now()))
-		return m.Content()
+		return m
 	}
-	shell.Technician = func(u *pos.User, logout func()) fyne.CanvasObject {
+	shell.Technician = func(u *pos.User, logout func()) ui.Screen {
 		t := ui.NewTechnician(shell.Tr, tech{d}, d.printer, w, u, shell, logout)
 		// A new screen language applies at once: the screens are built
 		// again in it, starting with this one.
@@ -292,7 +292,7 @@ func run(o options, start time.Time) error {
 			}
 			shell.SetLanguage(tr)
 		}
-		return t.Content()
+		return t
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

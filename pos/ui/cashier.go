@@ -481,6 +481,12 @@ func (c *Cashier) note(m *doneMsg) {
 	})
 }
 
+// ScanIgnored says on the banner that a scan did nothing, and why (a
+// dialog was open): red, back to idle after RefusalTimeout.
+func (c *Cashier) ScanIgnored(reason string) {
+	c.note(&doneMsg{color: ColorRefused, headline: c.tr.T("ui.scan.ignored"), reason: reason})
+}
+
 // ack clears the message of the last sale.
 func (c *Cashier) ack() {
 	if c.done != nil {

@@ -32,7 +32,8 @@ type Target struct {
 // typing, and routes scans, typed text and keys to the current screen's
 // Target. While a dialog is open (ModalOpen) it does nothing to the screen:
 // Esc dismisses the top dialog and Enter confirms it, except an Enter less
-// than 50 ms after a rune (a scan's Enter must not confirm a dialog).
+// than 50 ms after a rune (a scan's Enter must not confirm a dialog); a
+// scan framed meanwhile goes to OnBlocked, so it is not lost unseen.
 //
 // A KeyRouter is used on the UI goroutine only.
 type KeyRouter struct {
@@ -46,6 +47,9 @@ type KeyRouter struct {
 	OnInput func()
 	// OnWedge is called when a wedge scan is recognised (the status bar).
 	OnWedge func()
+	// OnBlocked is called for a wedge scan (or a burst the framer refused)
+	// that arrived while a dialog was open and so did nothing.
+	OnBlocked func()
 	// AfterFunc schedules the wedge's timeouts; nil uses time.AfterFunc
 	// with fyne.Do. Tests set it to a no-op and call Tick themselves.
 	AfterFunc func(d time.Duration, f func())
@@ -119,10 +123,6 @@ func (r *KeyRouter) TypedRune(ch rune) {
 	now := r.now()
 	r.last = now
 	r.activity()
-	if r.modal() {
-		r.wedge.Reset()
-		return
-	}
 	r.deliver(r.wedge.TypeRune(ch, now))
 	r.schedule()
 }
@@ -133,13 +133,23 @@ func (r *KeyRouter) TypedKey(k *fyne.KeyEvent) {
 	now := r.now()
 	r.activity()
 	if r.modal() {
-		r.wedge.Reset()
 		switch k.Name {
-		case fyne.KeyEscape:
-			DialogKey(r.win, k.Name)
 		case fyne.KeyReturn, fyne.KeyEnter:
-			if now.Sub(r.last) >= scanEnterGuard {
+			// The Enter may end a scan typed with nothing focused: framed,
+			// it is told as blocked, and it confirms nothing.
+			bs := r.wedge.TypeKey(scanner.KeyEnter, now)
+			r.deliver(bs)
+			if now.Sub(r.last) >= scanEnterGuard && !scanned(bs) {
 				DialogKey(r.win, k.Name)
+			}
+		case fyne.KeyEscape:
+			r.wedge.Reset()
+			DialogKey(r.win, k.Name)
+		case fyne.KeyTab:
+			r.deliver(r.wedge.TypeKey(scanner.KeyTab, now))
+		default:
+			if !printable(k.Name) && !modifier(k.Name) {
+				r.wedge.Reset()
 			}
 		}
 		return
@@ -157,12 +167,7 @@ func (r *KeyRouter) TypedKey(k *fyne.KeyEvent) {
 		}
 		return
 	}
-	if printable(k.Name) {
-		return
-	}
-	switch k.Name {
-	case fyne.KeyBackspace, desktop.KeyShiftLeft, desktop.KeyShiftRight, desktop.KeyControlLeft, desktop.KeyControlRight,
-		desktop.KeyAltLeft, desktop.KeyAltRight, desktop.KeySuperLeft, desktop.KeySuperRight, desktop.KeyCapsLock, desktop.KeyMenu:
+	if printable(k.Name) || k.Name == fyne.KeyBackspace || modifier(k.Name) {
 		return
 	}
 	r.deliver(r.wedge.TypeKey(scanner.KeyOther, now))
@@ -177,6 +182,17 @@ func printable(n fyne.KeyName) bool {
 		return true
 	}
 	return n == fyne.KeySpace
+}
+
+// modifier reports whether the key is a modifier (a scanner presses Shift
+// for letters): it neither ends nor breaks what is being typed.
+func modifier(n fyne.KeyName) bool {
+	switch n {
+	case desktop.KeyShiftLeft, desktop.KeyShiftRight, desktop.KeyControlLeft, desktop.KeyControlRight,
+		desktop.KeyAltLeft, desktop.KeyAltRight, desktop.KeySuperLeft, desktop.KeySuperRight, desktop.KeyCapsLock, desktop.KeyMenu:
+		return true
+	}
+	return false
 }
 
 // Tick ends what the wedge has pending once its time runs out.
@@ -198,7 +214,27 @@ func (r *KeyRouter) schedule() {
 	r.timer = time.AfterFunc(d, func() { fyne.Do(r.Tick) })
 }
 
+// scanned reports whether bs holds a scan, or a burst the framer refused
+// as one (not typing).
+func scanned(bs []scanner.Burst) bool {
+	for _, b := range bs {
+		if !b.Typed {
+			return true
+		}
+	}
+	return false
+}
+
+// deliver gives framed bursts to the target, or, while a dialog is open,
+// says that a scan did nothing (typing there reaches no entry and is
+// dropped).
 func (r *KeyRouter) deliver(bs []scanner.Burst) {
+	if len(bs) > 0 && r.modal() {
+		if scanned(bs) && r.OnBlocked != nil {
+			r.OnBlocked()
+		}
+		return
+	}
 	for _, b := range bs {
 		switch {
 		case b.Err != nil:

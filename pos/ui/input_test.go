@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -134,8 +135,13 @@ func (d *desk) waitShown() error {
 	}
 }
 
-// rune delivers r as Fyne does: to the focused widget, else the canvas.
+// rune delivers r as Fyne's desktop driver does: the key's press (for a
+// letter or digit), then the character; to the focused widget, else the
+// canvas.
 func (d *desk) rune(r rune) {
+	if r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+		d.key(fyne.KeyName(strings.ToUpper(string(r))))
+	}
 	if f := d.win.Canvas().Focused(); f != nil {
 		f.TypedRune(r)
 		return
@@ -389,6 +395,10 @@ func TestKeysDoNotActBehindDialogs(t *testing.T) {
 	if n := len(c.Session().Lines()); n != 1 {
 		t.Fatal("Esc on the dialog cancelled the sale")
 	}
+	if h := c.Banner.Headline(); h != "扫码未处理" {
+		t.Fatalf("banner %q after the scan behind the dialog, want 扫码未处理", h)
+	}
+	d.key(fyne.KeyEscape) // acknowledges the message
 	d.key(fyne.KeyEscape)
 	d.enter()
 	if ui.ModalOpen(d.win) || len(c.Session().Lines()) != 0 {
@@ -496,8 +506,8 @@ func TestIdleLock(t *testing.T) {
 // Defect 5: the manager and technician screens lock too.
 func TestIdleLockOtherScreens(t *testing.T) {
 	d := newDesk(t, fyne.NewSize(1024, 768))
-	d.shell.Manager = func(u *pos.User, logout func()) fyne.CanvasObject {
-		return widget.NewButton("x", func() {})
+	d.shell.Manager = func(u *pos.User, logout func()) ui.Screen {
+		return &noticeScreen{Button: widget.NewButton("x", func() {})}
 	}
 	d.login(uitest.ManagerID, uitest.ManagerPIN)
 	d.clk.add(4 * time.Minute)
@@ -517,6 +527,67 @@ func TestIdleLockOtherScreens(t *testing.T) {
 	d.key(fyne.KeyF4)
 	if d.shell.Login() == nil {
 		t.Fatal("F4 did not lock the manager screen")
+	}
+}
+
+// noticeScreen is a manager's or technician's screen that records what the
+// shell tells it.
+type noticeScreen struct {
+	*widget.Button
+	notices []string
+}
+
+func (n *noticeScreen) Content() fyne.CanvasObject { return n.Button }
+func (n *noticeScreen) Notice(text string)         { n.notices = append(n.notices, text) }
+
+// A scan that does nothing is never lost unseen: with a dialog open, the
+// cashier's banner says it was not taken and why; on a screen that takes no
+// scans, its message line says so. Wedge and serial alike; typing into a
+// dialog's background says nothing.
+func TestScanThatDoesNothingIsTold(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	scr := &noticeScreen{Button: widget.NewButton("x", func() {})}
+	d.shell.Manager = func(*pos.User, func()) ui.Screen { return scr }
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	// A person's Enter confirms the dialog; what they typed before it
+	// reached no entry and is no scan.
+	d.scan(d.ean(0))
+	d.key(fyne.KeyEscape)
+	d.clk.add(time.Second)
+	d.typeAt("12", 300*time.Millisecond)
+	if ui.ModalOpen(d.win) || len(c.Session().Lines()) != 0 || c.Banner.Headline() == "扫码未处理" {
+		t.Fatalf("typing and Enter under the cancel dialog: open %v, %d lines, banner %q", ui.ModalOpen(d.win), len(c.Session().Lines()), c.Banner.Headline())
+	}
+	d.clk.add(time.Second)
+	d.scan(d.ean(0))
+	d.key(fyne.KeyEscape)
+	for _, tc := range []struct {
+		name string
+		scan func()
+	}{
+		{"wedge", func() { d.scan(d.ean(1)) }},
+		{"serial", func() { d.shell.Scan(d.ean(1)) }},
+	} {
+		c.Banner.Show(ui.ColorIdle, "-", "-")
+		d.clk.add(time.Second)
+		tc.scan()
+		if h, r := c.Banner.Headline(), c.Banner.Reason(); h != "扫码未处理" || !strings.Contains(r, "对话框") {
+			t.Errorf("%s under a dialog: banner %q / %q, want 扫码未处理 and why", tc.name, h, r)
+		}
+		if !ui.ModalOpen(d.win) || len(c.Session().Lines()) != 1 {
+			t.Fatalf("%s under a dialog acted: dialog open %v, %d lines", tc.name, ui.ModalOpen(d.win), len(c.Session().Lines()))
+		}
+	}
+	d.clk.add(time.Second)
+	d.key(fyne.KeyEscape)
+	d.key(fyne.KeyF4)
+	d.login(uitest.ManagerID, uitest.ManagerPIN)
+	d.scan(d.ean(1))
+	d.shell.Scan(d.ean(1))
+	want := "扫码未处理：此页面不受理扫码，收券请锁屏（F4）后由收银员登录"
+	if len(scr.notices) != 2 || scr.notices[0] != want || scr.notices[1] != want {
+		t.Fatalf("manager screen notices %q, want two of %q", scr.notices, want)
 	}
 }
 

@@ -112,6 +112,10 @@ func NewManager(tr Tr, store Store, dev Devices, win fyne.Window, u *pos.User, l
 // Content returns the screen's root object.
 func (m *Manager) Content() fyne.CanvasObject { return m.root }
 
+// Notice shows text on the screen's message line (Shell: a scan the
+// screen took no action on).
+func (m *Manager) Notice(text string) { m.Message.SetText(text) }
+
 // refreshPaper shows the paper line when the printer reports paper near
 // its end.
 func (m *Manager) refreshPaper() {

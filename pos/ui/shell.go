@@ -33,8 +33,8 @@ type Shell struct {
 	Now func() time.Time
 	// Manager and Technician build those screens; nil shows the cashier
 	// screen to every role.
-	Manager    func(u *pos.User, logout func()) fyne.CanvasObject
-	Technician func(u *pos.User, logout func()) fyne.CanvasObject
+	Manager    func(u *pos.User, logout func()) Screen
+	Technician func(u *pos.User, logout func()) Screen
 	// OnCashierReady is called once the cashier screen is shown (the smoke
 	// run's timing point).
 	OnCashierReady func(*Cashier)
@@ -47,6 +47,7 @@ type Shell struct {
 	router   *KeyRouter
 	login    *Login
 	cashier  *Cashier
+	screen   Screen // the manager's or technician's screen, when shown
 	user     *pos.User
 	scanTo   func(text string)
 	status   Status
@@ -55,6 +56,15 @@ type Shell struct {
 	wedged   bool                       // a wedge scan has been seen
 	seen     map[fyne.CanvasObject]bool // widgets instrumented on the shown screen
 	seenRoot fyne.CanvasObject
+}
+
+// Screen is the manager's or the technician's screen as the shell shows
+// it.
+type Screen interface {
+	Content() fyne.CanvasObject
+	// Notice tells the user something the screen did not act on (a scan
+	// it takes none of, or one made with a dialog open).
+	Notice(text string)
 }
 
 func (s *Shell) now() time.Time {
@@ -70,6 +80,7 @@ func (s *Shell) Router() *KeyRouter {
 		s.router = NewKeyRouter(s.Win, s.Wedge, s.now)
 		s.router.OnInput = s.touch
 		s.router.OnWedge = s.sawWedge
+		s.router.OnBlocked = func() { s.scanIgnored("ui.scan.ignored_dialog") }
 		s.router.Install()
 	}
 	return s.router
@@ -86,7 +97,7 @@ func (s *Shell) ShowLogin() {
 		}
 		s.kept[s.user.ID] = c.sess
 	}
-	s.cashier, s.scanTo, s.user = nil, nil, nil
+	s.cashier, s.screen, s.scanTo, s.user = nil, nil, nil, nil
 	s.mu.Unlock()
 	l := NewLogin(s.Tr, s.Store, s.Title)
 	l.OnLogin = s.Enter
@@ -104,15 +115,20 @@ func (s *Shell) Enter(u *pos.User) {
 	s.touch()
 	r := s.Router()
 	s.mu.Lock()
-	s.user, s.login = u, nil
+	s.user, s.login, s.cashier, s.screen = u, nil, nil, nil
 	s.mu.Unlock()
+	build := s.Manager
+	if u.Role == pos.RoleTechnician {
+		build = s.Technician
+	}
 	switch {
-	case u.Role == pos.RoleManager && s.Manager != nil:
+	case u.Role != pos.RoleCashier && build != nil:
 		r.SetTarget(s.screenTarget(nil))
-		s.Win.SetContent(s.Manager(u, s.ShowLogin))
-	case u.Role == pos.RoleTechnician && s.Technician != nil:
-		r.SetTarget(s.screenTarget(nil))
-		s.Win.SetContent(s.Technician(u, s.ShowLogin))
+		scr := build(u, s.ShowLogin)
+		s.mu.Lock()
+		s.screen = scr
+		s.mu.Unlock()
+		s.Win.SetContent(scr.Content())
 	default:
 		s.mu.Lock()
 		sess := s.kept[u.ID]
@@ -198,13 +214,49 @@ func (s *Shell) RouteScans(f func(string)) {
 
 // screenTarget is the keyboard input of the manager's and the
 // technician's screens: F4 locks them as it locks the cashier's, and scans
-// go to scan (nil: nowhere).
+// go to scan (nil: the screen says it takes no scans).
 func (s *Shell) screenTarget(scan func(string)) Target {
-	return Target{Scan: scan, Key: func(k fyne.KeyName) {
+	t := Target{Key: func(k fyne.KeyName) {
 		if k == fyne.KeyF4 {
 			s.ShowLogin()
 		}
 	}}
+	t.Scan, t.Refused = scan, s.screenRefused
+	if scan == nil {
+		t.Scan = func(string) { s.scanIgnored("ui.scan.ignored_screen") }
+	}
+	return t
+}
+
+// screenRefused tells the manager or technician why a scan was refused
+// (the technician's scan test shows the scans; this says what was not
+// one), or that the screen takes no scans. Call on the UI goroutine.
+func (s *Shell) screenRefused(err error) {
+	s.mu.Lock()
+	scr, f, tr := s.screen, s.scanTo, s.Tr
+	s.mu.Unlock()
+	switch {
+	case f == nil:
+		s.scanIgnored("ui.scan.ignored_screen")
+	case scr != nil:
+		scr.Notice(tr.Err(err))
+	}
+}
+
+// scanIgnored tells the user that a scan did nothing, and why (the
+// translation key of the reason): a red banner on the cashier's screen,
+// the screen's message line on the others. A scan is never lost unseen.
+// Call on the UI goroutine.
+func (s *Shell) scanIgnored(why string) {
+	s.mu.Lock()
+	c, scr, tr := s.cashier, s.screen, s.Tr
+	s.mu.Unlock()
+	switch {
+	case c != nil:
+		c.ScanIgnored(tr.T(why))
+	case scr != nil:
+		scr.Notice(tr.T("ui.scan.ignored") + tr.T("ui.scan.sep") + tr.T(why))
+	}
 }
 
 // Scan delivers a scan from the serial scanner; safe from any goroutine.
@@ -217,8 +269,12 @@ func (s *Shell) Scan(text string) {
 		switch {
 		case l != nil:
 			l.ScanRefused()
-		case f != nil && !ModalOpen(s.Win):
+		case ModalOpen(s.Win):
+			s.scanIgnored("ui.scan.ignored_dialog")
+		case f != nil:
 			f(text)
+		default:
+			s.scanIgnored("ui.scan.ignored_screen")
 		}
 	})
 }
@@ -236,10 +292,14 @@ func (s *Shell) ScanRefused(err error) {
 		switch {
 		case l != nil:
 			l.ScanRefused()
-		case c != nil && !ModalOpen(s.Win):
+		case ModalOpen(s.Win):
+			s.scanIgnored("ui.scan.ignored_dialog")
+		case c != nil:
 			if f := c.Target().Refused; f != nil {
 				f(err)
 			}
+		default:
+			s.screenRefused(err)
 		}
 	})
 }

@@ -147,6 +147,10 @@ type Technician struct {
 	user    *pos.User
 	router  Router
 	Message *widget.Label
+	// OnDone, when set, is called on the UI goroutine once the outcome of
+	// a job run in the background (test page, sync, enrollment) is shown;
+	// tests wait on it rather than polling the widgets.
+	OnDone func(err error)
 	// Tabs are the screen's tabs (扫码枪, 打印机, 服务器, 诊断); a setting
 	// refused shows its tab, so a refusal by a button on another tab
 	// (注册终端 saves first) points at the field to correct.
@@ -299,6 +303,10 @@ func NewTechnician(tr Tr, tech Tech, dev Devices, win fyne.Window, u *pos.User, 
 
 // Content returns the screen's root object.
 func (t *Technician) Content() fyne.CanvasObject { return t.root }
+
+// Notice shows text on the screen's message line (Shell: a scan the
+// screen took no action on, or one the scan test's framer refused).
+func (t *Technician) Notice(text string) { t.Message.SetText(text) }
 
 func (t *Technician) unfocus() {
 	if t.win != nil {
@@ -611,6 +619,9 @@ func (t *Technician) busy(f func(ctx context.Context) (string, error)) {
 			}
 			t.refreshDiags()
 			t.refreshStates()
+			if t.OnDone != nil {
+				t.OnDone(err)
+			}
 		})
 	}()
 }

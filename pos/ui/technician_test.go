@@ -174,11 +174,20 @@ func TestTechnicianTestPrintFails(t *testing.T) {
 	f.rec.printErr = pos.WrapError(pos.EPRINTEROFFLINE, errors.New("dial tcp 10.0.0.2:9100: connect: connection refused"),
 		"open printer 10.0.0.2:9100")
 	x := f.screen("zh_Hans", nil)
+	done := make(chan error, 1)
+	x.OnDone = func(err error) { done <- err }
 	x.PrinterURI.SetText("tcp://10.0.0.2:9100")
 	test.Tap(techButton(t, x.Content(), "打印测试页"))
-	deadline := time.Now().Add(5 * time.Second)
-	for x.Message.Importance != widget.DangerImportance && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	select {
+	case err := <-done:
+		if pos.ErrorCode(err) != pos.EPRINTEROFFLINE {
+			t.Errorf("test page outcome %v, want printer_offline", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("test page outcome not shown")
+	}
+	if x.Message.Importance != widget.DangerImportance {
+		t.Error("the failure is not shown as an error")
 	}
 	if m := x.Message.Text; !strings.Contains(m, "打印机无响应") || !strings.Contains(m, "10.0.0.2:9100: connect: connection refused") {
 		t.Errorf("message %q: want the translated error and the refused address", m)

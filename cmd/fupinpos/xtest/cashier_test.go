@@ -142,10 +142,18 @@ func TestCashierAtTheKeyboard(t *testing.T) {
 		t.Fatalf("Esc with a basket asked nothing (screenshot in %s)", r.dir)
 	}
 	r.key("F12")
+	// A voucher scanned with the dialog open does nothing, and says so.
+	r.wedge(r.codes["M-050B"])
+	if !dialogOpen(r.shot("scan-under-dialog"), sc) {
+		t.Fatalf("a scan's Enter confirmed the dialog (screenshot in %s)", r.dir)
+	}
 	r.key("Escape")
-	if dialogOpen(r.shot("after-second-esc"), sc) {
+	img = r.shot("after-second-esc")
+	if dialogOpen(img, sc) {
 		t.Errorf("a second Esc left a dialog open (stacked dialogs?) (screenshot in %s)", r.dir)
 	}
+	r.bannerIs(img, sc, bannerRefused, "scan under the dialog told")
+	r.key("Escape") // acknowledges that message
 	r.key("Escape")
 	r.key("Return") // yes, clear it
 	r.bannerIs(r.shot("cleared"), sc, bannerIdle, "sale cleared")
@@ -157,7 +165,7 @@ func TestCashierAtTheKeyboard(t *testing.T) {
 			sales = append(sales, x)
 		}
 		for _, v := range x.Vouchers {
-			if v == r.ids["M-050A"] {
+			if v == r.ids["M-050A"] || v == r.ids["M-050B"] {
 				t.Errorf("the voucher of the cleared sale was recorded in %s (F12 acted behind the dialog)", x.Receipt)
 			}
 		}
