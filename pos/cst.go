@@ -13,7 +13,7 @@ func DayOf(t time.Time) string { return t.In(CST).Format(time.DateOnly) }
 func ParseDay(s string) (time.Time, error) {
 	t, err := time.ParseInLocation(time.DateOnly, s, CST)
 	if err != nil {
-		return time.Time{}, Errorf(EINVALID, "invalid day %q, want YYYY-MM-DD", s)
+		return time.Time{}, Errorf(EINVALID, "invalid day %q, want YYYY-MM-DD", s).Say("day", "value", s)
 	}
 	return t, nil
 }

@@ -18,6 +18,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -70,8 +71,13 @@ var ext extension
 
 func main() {
 	start := processStart()
-	o, err := parseFlags(flag.CommandLine, os.Args[1:])
-	if err != nil {
+	o, err := parseFlags(flag.NewFlagSet("fupinpos", flag.ContinueOnError), os.Args[1:], os.Stdout)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return
+	case err != nil:
+		m := assets.For(os.Getenv("LANG"))
+		fmt.Fprintf(os.Stderr, "fupinpos: %v\n%s\n", err, m.Tv("cli.help_hint", "cmd", "fupinpos"))
 		os.Exit(2)
 	}
 	if o.version {
@@ -114,11 +120,13 @@ func failed(w io.Writer, err error, flagLang string) int {
 }
 
 // parseFlags reads the command line into options.
-func parseFlags(fs *flag.FlagSet, args []string) (options, error) {
+func parseFlags(fs *flag.FlagSet, args []string, help io.Writer) (options, error) {
 	var o options
+	m := assets.For(os.Getenv("LANG"))
+	m.Flags(fs, help, "fupinpos "+m.T("flag.options", nil))
 	fs.StringVar(&o.db, "db", "", "terminal database `FILE` (made by posctl provision or posctl enroll; default $FUPINPOS_DB, else the installed /var/lib/fupinpos/terminal.db)")
 	fs.StringVar(&o.lang, "lang", "", "screen language, zh_Hans or en (default: the saved setting, else zh_Hans)")
-	fs.StringVar(&o.font, "font", "", "single-face CJK .ttf `FILE` (default: "+SubsetFont+" beside the program, made by make font, else "+ui.DefaultFontPath+")")
+	fs.StringVar(&o.font, "font", "", "single-face CJK .ttf `FILE` (default: fupinpos-gb2312.ttf beside the program, made by make font, else the system's Droid Sans Fallback)")
 	fs.BoolVar(&o.fullscreen, "fullscreen", false, "kiosk mode: full screen (also the technician's kiosk setting)")
 	fs.StringVar(&o.size, "size", "1024x768", "window size when not full screen (never larger than the screen)")
 	fs.StringVar(&o.scanner, "scanner", "", "scanner URI, e.g. serial:///dev/ttyUSB0?baud=9600&term=cr (default: the saved setting)")
@@ -128,7 +136,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (options, error) {
 	if ext.flags != nil {
 		ext.flags(fs, &o)
 	}
-	return o, fs.Parse(args)
+	return o, m.Parse(fs, args)
 }
 
 // screenLang is the language the screens start in: --lang when given, else

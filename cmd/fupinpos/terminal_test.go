@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 
@@ -231,7 +233,7 @@ func TestScreenLang(t *testing.T) {
 	if got := screenLang("", nil); got != "zh_Hans" {
 		t.Errorf("no configuration: %q", got)
 	}
-	o, err := parseFlags(flag.NewFlagSet("fupinpos", flag.ContinueOnError), []string{"--db", "x.db"})
+	o, err := parseFlags(flag.NewFlagSet("fupinpos", flag.ContinueOnError), []string{"--db", "x.db"}, io.Discard)
 	if err != nil || o.lang != "" {
 		t.Errorf("--lang defaults to %q (%v): the saved language would be ignored", o.lang, err)
 	}
@@ -240,11 +242,11 @@ func TestScreenLang(t *testing.T) {
 // TestHelpListsNoDemoFlags: the product build's --help offers no demo,
 // script or smoke run; the demo build's does.
 func TestHelpListsNoDemoFlags(t *testing.T) {
+	t.Setenv("LANG", "zh_CN.UTF-8")
 	fs := flag.NewFlagSet("fupinpos", flag.ContinueOnError)
 	var help bytes.Buffer
-	fs.SetOutput(&help)
-	parseFlags(fs, []string{"--help"})
-	for _, f := range []string{"-smoke", "-script", "-demo", "-sim-scanner", "-codes"} {
+	parseFlags(fs, []string{"--help"}, &help)
+	for _, f := range []string{"--smoke", "--script", "--demo", "--sim-scanner", "--codes"} {
 		if strings.Contains(help.String(), "  "+f+" ") || strings.Contains(help.String(), "  "+f+"\n") {
 			if !demoBuild {
 				t.Errorf("product --help lists %s:\n%s", f, help.String())
@@ -253,10 +255,20 @@ func TestHelpListsNoDemoFlags(t *testing.T) {
 			t.Errorf("demo --help lacks %s", f)
 		}
 	}
-	for _, f := range []string{"-db", "-lang", "-printer", "-scanner", "-size"} {
+	for _, f := range []string{"--db", "--lang", "--printer", "--scanner", "--size"} {
 		if !strings.Contains(help.String(), "  "+f) {
 			t.Errorf("--help lacks %s", f)
 		}
+	}
+	// In Chinese (the tests' LANG): every flag's description.
+	lines := strings.Split(help.String(), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "  --") && (i+1 >= len(lines) || !strings.ContainsFunc(lines[i+1], func(r rune) bool { return unicode.Is(unicode.Han, r) })) {
+			t.Errorf("%s has no Chinese description", strings.TrimSpace(l))
+		}
+	}
+	if !strings.HasPrefix(help.String(), "用法：fupinpos [选项]") {
+		t.Errorf("help does not start with the Chinese usage line:\n%s", help.String())
 	}
 }
 

@@ -46,7 +46,7 @@ func cmdCheck(args []string, stdout io.Writer) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: want exactly one CODE", errUsage)
+		return usagef("posctl.usage_err.one_code")
 	}
 	db, err := openDB(*dbPath, false)
 	if err != nil {

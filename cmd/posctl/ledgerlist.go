@@ -51,7 +51,7 @@ func cmdLedgerList(args []string, stdout io.Writer) error {
 	}
 	if *date != "" {
 		if _, err := pos.ParseDay(*date); err != nil {
-			return fmt.Errorf("%w: --date: %v", errUsage, err)
+			return badFlag("date", err)
 		}
 	}
 	db, done, err := openRead(*dbPath)

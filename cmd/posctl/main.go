@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"fupinpos/assets"
@@ -26,54 +27,8 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-const usage = `posctl — fupinpos counter terminal tool
-
-Terminal:
-  provision --db FILE --trust FILE --root-key FILE|HEX --store ID --terminal ID
-            [--store-name NAME] [--counter NAME] [--scope N,...] [--test-mode] [--printer URI] [--scanner URI] [--lang zh_Hans|en]
-  status    --db FILE [--json]                 provisioning, trust list, queue, clock
-  trust install --db FILE --bundle FILE        install a newer signed trust bundle
-  user add  --db FILE --id ID --name NAME --role cashier|manager|technician --pin PIN
-  user list --db FILE
-  user unlock --db FILE --id ID --manager ID --pin PIN   clear a PIN lockout (manager's PIN)
-
-Vouchers and sales:
-  check     --db FILE [--json] CODE            exit 0 only when redeemable, 1 refused (reason code printed)
-  redeem    --db FILE --cashier ID --item SKU:QTY... [--method cash|wechat|alipay|card] [--printer URI] [--json] CODE...
-  receipt   --db FILE --no N [--printer URI] [--png FILE]   reprint (marked, audited) or preview a receipt
-
-Records:
-  ledger list   --db FILE [--date YYYY-MM-DD] [--json]   one line per sale or void
-  ledger verify --db FILE [--full] [--json]    check the chain from the last verified checkpoint (--full: every entry)
-  ledger void   --db FILE --receipt NO --manager ID --pin PIN --reason TEXT
-  ledger return --db FILE --receipt NO --item SKU:QTY... --manager ID --pin PIN --reason TEXT [--printer URI] [--json]
-                take back goods of an earlier sale (退货); online only: the server must agree (--resume: send a waiting one again)
-  report day    --db FILE [--date YYYY-MM-DD] [--json|--csv]
-  backup    --db FILE --out FILE               a consistent copy (also while the app runs: it hands one over)
-  restore   --db FILE --from FILE              put a backup back; it sells again only after a sync
-
-Devices (technicians):
-  ports     [--json] [PATH...]                 serial ports with USB vendor/product names and by-id links
-  scan-test --port PATH|URI [--baud N] [--term cr|crlf|lf|tab|none] [--count N] [--timeout D]
-                                               print each framed scan, its raw bytes and its classification
-  print-test --printer URI                     status and a test page (Chinese sample, column ruler, QR)
-
-Sync with the central server:
-  enroll    --db FILE --server URL[,URL...] --code CODE [--expect-root FINGERPRINT|--yes]
-  sync      --db FILE [--json]                 upload the outbox, download trust list, catalogue and voucher status
-  incidents --db FILE [--json]                 sales the server found in conflict or rejected
-  settle verify --db FILE|--root-key KEY DIR  check a settlement folder from voucherd settle (signed MANIFEST, file hashes)
-  reconcile --db FILE [--day YYYY-MM-DD] [--json]
-                                               compare the day's records with the server's (exit 1 when they differ)
-
-Run "posctl COMMAND --help" for a command's flags. Messages follow LANG (Chinese unless en*).
-While the cashier app runs, the read commands (status, ledger list, ledger verify, report day,
-incidents, user list, reconcile) and backup read a copy the app hands over; commands that write
-fail with db_busy: quit the app first.
-`
-
-// errUsage marks a usage error: exit status 2.
-var errUsage = errors.New("usage")
+// errUsage marks a usage error: exit status 2 (usagef makes one).
+var errUsage = assets.ErrUsage
 
 // errRefused marks an answer that is not a failure of the tool but a "no"
 // (a voucher refused): exit status 1, already printed.
@@ -113,7 +68,7 @@ var exitCommands = map[string]func(args []string, stdout, stderr io.Writer) int{
 func run(args []string, stdout, stderr io.Writer) int {
 	notices = stderr
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, tr("posctl.usage"))
 		if len(args) == 0 {
 			return 2
 		}
@@ -128,7 +83,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fn, ok := commands()[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "posctl: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "posctl: %s\n\n%s", tr("posctl.usage_err.unknown", "cmd", args[0]), tr("posctl.usage"))
 		return 2
 	}
 	return exitCode(args[0], fn(args[1:], stdout), stderr)
@@ -136,14 +91,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // exitCode prints err for the operator and maps it to the exit status.
 func exitCode(name string, err error, stderr io.Writer) int {
+	if ce := (*cmdError)(nil); errors.As(err, &ce) {
+		name = ce.name
+	}
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errRefused):
 		return 1
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "posctl %s: %v\n", name, err)
-		return 2
+		return usageExit(stderr, name, err)
 	}
 	if code := pos.ErrorCode(err); code != pos.EINTERNAL {
 		fmt.Fprintf(stderr, "posctl %s: %s [%s]\n  %v\n", name, msgs().Error(err), code, err)
@@ -157,6 +114,14 @@ func exitCode(name string, err error, stderr io.Writer) int {
 	return 1
 }
 
+// usageExit prints a usage error of command name and where its options
+// are told, and returns the usage exit status (2).
+func usageExit(stderr io.Writer, name string, err error) int {
+	fmt.Fprintf(stderr, "posctl %s: %v\n", name, err)
+	say(stderr, "cli.help_hint", "cmd", "posctl "+name)
+	return 2
+}
+
 // sub dispatches a second word (posctl ledger verify).
 func sub(name string, cmds map[string]command) command {
 	return func(args []string, stdout io.Writer) error {
@@ -165,37 +130,49 @@ func sub(name string, cmds map[string]command) command {
 			for n := range cmds {
 				names = append(names, n)
 			}
-			return fmt.Errorf("%w: %s needs one of: %s", errUsage, name, strings.Join(names, ", "))
+			sort.Strings(names)
+			return usagef("posctl.usage_err.sub", "cmd", name, "subs", strings.Join(names, ", "))
 		}
 		fn, ok := cmds[args[0]]
 		if !ok {
-			return fmt.Errorf("%w: unknown command %s %q", errUsage, name, args[0])
+			return usagef("posctl.usage_err.unknown_sub", "cmd", name, "sub", args[0])
 		}
-		return fn(args[1:], stdout)
+		if err := fn(args[1:], stdout); err != nil {
+			return &cmdError{name: name + " " + args[0], err: err}
+		}
+		return nil
 	}
 }
+
+// cmdError names the two-word command (ledger verify) an error came from,
+// for the messages and the help hint.
+type cmdError struct {
+	name string
+	err  error
+}
+
+func (e *cmdError) Error() string { return e.err.Error() }
+func (e *cmdError) Unwrap() error { return e.err }
 
 // msgs returns the messages for the operator's LANG.
 func msgs() *assets.Messages { return assets.For(os.Getenv("LANG")) }
 
-// newFlags returns a FlagSet whose parse errors are usage errors.
-func newFlags(name string, out io.Writer) *flag.FlagSet {
+// newFlags returns a FlagSet whose help (to out) and parse errors are in
+// the operator's language (assets.Messages.Flags).
+func newFlags(name string, out io.Writer, synopsis ...string) *flag.FlagSet {
 	fs := flag.NewFlagSet("posctl "+name, flag.ContinueOnError)
-	fs.SetOutput(out)
+	msgs().Flags(fs, out, synopsis...)
 	return fs
 }
 
 // parse parses flags; positional arguments are allowed only when
 // positional is true.
 func parse(fs *flag.FlagSet, args []string, positional bool) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if err := msgs().Parse(fs, args); err != nil {
+		return err
 	}
 	if !positional && fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+		return usagef("posctl.usage_err.argument", "arg", fs.Arg(0))
 	}
 	return nil
 }
@@ -205,7 +182,7 @@ func require(fs *flag.FlagSet, names ...string) error {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	for _, n := range names {
 		if !set[n] {
-			return fmt.Errorf("%w: --%s is required", errUsage, n)
+			return usagef("posctl.usage_err.required", "flag", n)
 		}
 	}
 	return nil
@@ -235,7 +212,7 @@ func parseDB(fs *flag.FlagSet, args []string, positional bool, dbPath *string, r
 		*dbPath = bolt.DefaultPath()
 	}
 	if *dbPath == "" {
-		return fmt.Errorf("%w: --db is required (or FUPINPOS_DB, or the installed /var/lib/fupinpos/terminal.db)", errUsage)
+		return usagef("posctl.usage_err.db")
 	}
 	return nil
 }

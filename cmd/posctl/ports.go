@@ -18,17 +18,13 @@ import (
 //
 //	posctl ports [--json] [PATH...]
 func cmdPorts(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("ports", stderr)
+	fs := newFlags("ports", stderr, "posctl ports [--json] [PATH...]")
 	asJSON := fs.Bool("json", false, "print the ports as JSON")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: posctl ports [--json] [PATH...]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, true); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		return 2
+		return usageExit(stderr, "ports", err)
 	}
 	ports, err := scanner.Ports(fs.Args()...)
 	if err != nil {

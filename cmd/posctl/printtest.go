@@ -21,25 +21,19 @@ import (
 // looks like. Exit status: 0 printed, 1 the printer failed (the error code
 // says why: paper_out, cover_open, printer_offline), 2 usage.
 func cmdPrintTest(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("print-test", stderr)
+	fs := newFlags("print-test", stderr, "posctl print-test --printer URI [--status-only] [--png FILE]")
 	uri := fs.String("printer", "", "printer `URI`: tcp://HOST:9100?paper=80, serial:///dev/ttyS0?baud=9600&paper=58, file:///dev/usb/lp0")
 	statusOnly := fs.Bool("status-only", false, "ask the status, print nothing")
 	pngOut := fs.String("png", "", "also write the test page as the printer would print it to `FILE`")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: posctl print-test --printer URI [--status-only] [--png FILE]")
-		fs.PrintDefaults()
-	}
 	if err := parse(fs, args, false); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		fmt.Fprintf(stderr, "posctl print-test: %v\n", err)
-		return 2
+		return usageExit(stderr, "print-test", err)
 	}
 	if *uri == "" {
-		fmt.Fprintln(stderr, "posctl print-test: --printer is required")
-		return 2
+		return usageExit(stderr, "print-test", usagef("posctl.usage_err.required", "flag", "printer"))
 	}
 	p, err := printer.Open(*uri)
 	if err != nil {

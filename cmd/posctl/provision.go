@@ -20,7 +20,7 @@ func init() {
 	}
 	exitCommands["user"] = func(args []string, stdout, stderr io.Writer) int {
 		if len(args) > 0 && args[0] == "add" {
-			return exitCode("user", userAdd(args[1:], stdout, stderr), stderr)
+			return exitCode("user add", userAdd(args[1:], stdout, stderr), stderr)
 		}
 		return exitCode("user", commands()["user"](args, stdout), stderr)
 	}
@@ -73,7 +73,7 @@ func provision(args []string, stdout, stderr io.Writer) error {
 	}
 	root, err := voucher.ParsePublicKey(keyText)
 	if err != nil {
-		return fmt.Errorf("%w: --root-key: %v", errUsage, err)
+		return badFlag("root-key", err)
 	}
 	bundle, err := os.ReadFile(*trust)
 	if err != nil {
@@ -90,7 +90,7 @@ func provision(args []string, stdout, stderr io.Writer) error {
 		}
 		n, err := strconv.ParseUint(s, 10, 32)
 		if err != nil {
-			return fmt.Errorf("%w: --scope %q: want numbers", errUsage, s)
+			return usagef("posctl.usage_err.scope", "value", s)
 		}
 		cfg.Scopes = append(cfg.Scopes, uint32(n))
 	}

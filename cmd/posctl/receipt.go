@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -78,7 +77,7 @@ func cmdReceipt(args []string, stdout io.Writer) error {
 		}
 		prof, err := escpos.ProfileByName(*paper)
 		if err != nil {
-			return fmt.Errorf("%w: --paper: %v", errUsage, err)
+			return badFlag("paper", err)
 		}
 		b, err := escpos.Receipt(rc, prof, receiptLabels(db))
 		if err != nil {
@@ -104,7 +103,7 @@ func cmdReceipt(args []string, stdout io.Writer) error {
 			return err
 		}
 		if *uri = cfg.Printer; *uri == "" {
-			return fmt.Errorf("%w: no printer configured: give --printer URI or --png FILE", errUsage)
+			return usagef("posctl.usage_err.no_printer")
 		}
 	}
 	if err := printReceipt(db, seq, true, *uri, actor); err != nil {

@@ -96,7 +96,7 @@ func TestRedeemPrintsAndReprints(t *testing.T) {
 // 3 among them.
 func TestRedeemHelpExitStatus(t *testing.T) {
 	code, out, _ := posctl(t, "redeem", "--help")
-	if code != 0 || !strings.Contains(out, "3 recorded, but the receipt did not print") || !strings.Contains(out, "--printer") {
+	if code != 0 || !strings.Contains(out, "3 已记录，但小票没有打印出来") || !strings.Contains(out, "--printer") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

@@ -27,7 +27,7 @@ func cmdReconcile(args []string, stdout io.Writer) error {
 	}
 	defer done()
 	if _, err := pos.ParseDay(*day); err != nil {
-		return fmt.Errorf("%w: --day: %v", errUsage, err)
+		return badFlag("day", err)
 	}
 	c, err := client.New(db, client.Options{})
 	if err != nil {

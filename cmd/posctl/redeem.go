@@ -42,19 +42,11 @@ func (e *exitStatus) Unwrap() error { return e.err }
 // ExitCode is the process's exit status for this error.
 func (e *exitStatus) ExitCode() int { return e.code }
 
-// redeemExits is the exit status part of posctl redeem --help.
-const redeemExits = `
-Exit status: 0 recorded (and printed, with --printer); 1 refused or failed,
-nothing recorded; 2 usage error; 3 recorded, but the receipt did not print
-(do not redeem again: reprint with posctl receipt --no RECEIPT).
-`
-
 func cmdRedeem(args []string, stdout io.Writer) error {
 	fs := newFlags("redeem", stdout)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: posctl redeem --db FILE --cashier ID --item SKU:QTY... [--method cash|wechat|alipay|card] [--printer URI] [--json] CODE...\n")
-		fs.PrintDefaults()
-		fmt.Fprint(fs.Output(), redeemExits)
+		msgs().PrintFlags(stdout, fs, "posctl redeem --db FILE --cashier ID --item SKU:QTY... [--method cash|wechat|alipay|card] [--printer URI] [--json] CODE...")
+		fmt.Fprint(stdout, tr("posctl.redeem.exits"))
 	}
 	dbPath := fs.String("db", "", "terminal database `FILE`")
 	cashier := fs.String("cashier", "", "cashier user `ID`")
@@ -71,7 +63,7 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 	}
 	m := pos.PayMethod(*method)
 	if !m.Valid() {
-		return fmt.Errorf("%w: --method %q: want cash, wechat, alipay or card", errUsage, *method)
+		return usagef("posctl.usage_err.method", "value", *method)
 	}
 	db, err := openDB(*dbPath, false)
 	if err != nil {

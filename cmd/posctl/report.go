@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"time"
 
@@ -23,13 +22,13 @@ func cmdReportDay(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *asJSON && *asCSV {
-		return fmt.Errorf("%w: --json and --csv exclude each other", errUsage)
+		return usagef("posctl.usage_err.json_csv")
 	}
 	day := *date
 	if day == "" {
 		day = pos.DayOf(time.Now())
 	} else if _, err := pos.ParseDay(day); err != nil {
-		return fmt.Errorf("%w: --date: %v", errUsage, err)
+		return badFlag("date", err)
 	}
 	db, done, err := openRead(*dbPath)
 	if err != nil {

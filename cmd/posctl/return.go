@@ -18,15 +18,6 @@ import (
 // blocked, and posctl ledger return --resume sends it again.
 const exitReturnPending = 4
 
-const returnExits = `
-Exit status: 0 agreed by the server and recorded (and printed, with
---printer); 1 refused (by the terminal's rules or the server) or the server
-unreachable, nothing recorded; 2 usage error; 3 recorded, but the slip did
-not print (reprint with posctl receipt --no RECEIPT); 4 the server did not
-answer after the request went out: the return waits and blocks sales until
-posctl ledger return --resume sends it again (it is counted once).
-`
-
 // ReturnResult is what posctl ledger return --json prints.
 type ReturnResult struct {
 	Receipt string `json:"receipt"`
@@ -49,10 +40,9 @@ type ReturnResult struct {
 func cmdReturn(args []string, stdout io.Writer) error {
 	fs := newFlags("ledger return", stdout)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: posctl ledger return --db FILE --receipt NO --item SKU:QTY... --manager ID --pin PIN --reason TEXT [--printer URI] [--json]\n"+
-			"       posctl ledger return --db FILE --resume [--printer URI] [--json]\n")
-		fs.PrintDefaults()
-		fmt.Fprint(fs.Output(), returnExits)
+		msgs().PrintFlags(stdout, fs, "posctl ledger return --db FILE --receipt NO --item SKU:QTY... --manager ID --pin PIN --reason TEXT [--printer URI] [--json]",
+			"posctl ledger return --db FILE --resume [--printer URI] [--json]")
+		fmt.Fprint(stdout, tr("posctl.return.exits"))
 	}
 	dbPath := fs.String("db", "", "terminal database `FILE`")
 	receipt := fs.String("receipt", "", "receipt number `NO` of the sale, e.g. T01-000042 (any terminal of this store, any day inside the redemption window)")

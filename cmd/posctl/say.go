@@ -13,3 +13,12 @@ func tr(key string, kv ...any) string { return msgs().Tv(key, kv...) }
 func say(w io.Writer, key string, kv ...any) {
 	fmt.Fprintln(w, tr(key, kv...))
 }
+
+// usagef returns a usage error (exit status 2) whose message is the
+// translation of key.
+func usagef(key string, kv ...any) error { return msgs().Usage(key, kv...) }
+
+// badFlag is the usage error for a flag whose value err refused, in words.
+func badFlag(name string, err error) error {
+	return usagef("posctl.usage_err.flag", "flag", name, "why", msgs().Error(err))
+}

@@ -42,7 +42,7 @@ var scanTestKeys = []struct{ name, usage string }{
 //
 //	posctl scan-test --port PATH|URI [--baud N] [--term cr|crlf|lf|tab|none] [--count N] [--timeout D] ...
 func cmdScanTest(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("scan-test", stderr)
+	fs := newFlags("scan-test", stderr, "posctl scan-test --port PATH [--baud N] [--term cr|crlf|lf|tab|none] [--count N] [--timeout D]")
 	port := fs.String("port", "", "scanner port `PATH` (/dev/ttyUSB0, a by-id link, a simulator's link) or a full serial:// URI")
 	count := fs.Int("count", 0, "stop after this many scans (0: no limit)")
 	timeout := fs.Duration("timeout", 0, "stop after this long (0: no limit; Ctrl-C stops too)")
@@ -50,20 +50,14 @@ func cmdScanTest(args []string, stdout, stderr io.Writer) int {
 	for _, k := range scanTestKeys {
 		settings[k.name] = fs.String(k.name, "", k.usage)
 	}
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: posctl scan-test --port PATH [--baud N] [--term cr|crlf|lf|tab|none] [--count N] [--timeout D]")
-		fs.PrintDefaults()
-	}
 	if err := parse(fs, args, false); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		fmt.Fprintf(stderr, "posctl scan-test: %v\n", err)
-		return 2
+		return usageExit(stderr, "scan-test", err)
 	}
 	if *port == "" || *count < 0 || *timeout < 0 {
-		fmt.Fprintln(stderr, "posctl scan-test: --port is required; --count and --timeout must not be negative")
-		return 2
+		return usageExit(stderr, "scan-test", usagef("posctl.usage_err.scan_test"))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

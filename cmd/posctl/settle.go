@@ -23,7 +23,7 @@ func cmdSettleVerify(args []string, stdout io.Writer) error {
 		return err
 	}
 	if fs.NArg() != 1 || (*dbPath == "") == (*rootKey == "") {
-		return fmt.Errorf("%w: want DIR and one of --db or --root-key", errUsage)
+		return usagef("posctl.usage_err.settle_verify")
 	}
 	root, err := settleRoot(*dbPath, *rootKey)
 	if err != nil {

@@ -22,21 +22,35 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 	var q wire.IncidentQuery
 	fs.StringVar(&q.Day, "day", "", "only the cases opened on CST `DAY` (YYYY-MM-DD)")
 	fs.StringVar(&q.Store, "store", "", "only the cases of `STORE`")
-	fs.StringVar(&q.Status, "status", "", "only `open` or `resolved` cases")
+	fs.StringVar(&q.Status, "status", "", "only the `STATUS` cases: open or resolved")
 	fs.IntVar(&q.Limit, "limit", wire.DefaultIncidentLimit, fmt.Sprintf("at most `N` cases (1 to %d)", wire.MaxIncidentLimit))
 	fs.Uint64Var(&q.After, "after", 0, "the cases after incident `ID` (the next page)")
 	asJSON := fs.Bool("json", false, "write the page as JSON (IncidentPage: incidents, more, next)")
 	resolve := fs.Uint64("resolve", 0, "close incident `ID` (with --note) instead of listing")
 	note := fs.String("note", "", "with --resolve: what was decided")
-	api, closeFn, err := parseAdmin(fs, args, dir)
+	db := dbFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := require(fs, "data"); err != nil {
+		return err
+	}
+	// The flags are checked before the database is opened: a usage error
+	// is one whatever the state of the server.
+	if *resolve != 0 && strings.TrimSpace(*note) == "" {
+		return usagef("voucherd.usage_err.resolve_note")
+	}
+	if *resolve == 0 {
+		if err := checkQuery(&q); err != nil {
+			return err
+		}
+	}
+	api, closeFn, err := openAdmin(*dir, *db)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
 	if *resolve != 0 {
-		if strings.TrimSpace(*note) == "" {
-			return fmt.Errorf("%w: --resolve needs --note saying what was decided", errUsage)
-		}
 		in, err := api.ResolveIncident(wire.ResolveRequest{Incident: *resolve, Resolution: *note})
 		if err != nil {
 			return err
@@ -47,9 +61,6 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 		say(stdout, "voucherd.incidents.resolved", "id", in.ID, "kind", in.Kind, "terminal", in.Terminal,
 			"time", in.Resolved.In(pos.CST).Format(time.DateTime), "note", in.Resolution)
 		return nil
-	}
-	if err := q.Check(); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	page, err := api.ListIncidents(q)
 	if err != nil {
@@ -87,6 +98,25 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 	return nil
 }
 
+// checkQuery checks the flags of an incident listing (q.Check), saying
+// what is wrong with which in the language of LANG.
+func checkQuery(q *wire.IncidentQuery) error {
+	if q.Day != "" {
+		if _, err := pos.ParseDay(q.Day); err != nil {
+			return usagef("voucherd.usage_err.day", "flag", "day", "value", q.Day)
+		}
+	}
+	switch q.Status {
+	case "", wire.IncidentOpen, wire.IncidentResolved:
+	default:
+		return usagef("voucherd.usage_err.status", "value", q.Status)
+	}
+	if q.Limit < 0 || q.Limit > wire.MaxIncidentLimit {
+		return usagef("voucherd.usage_err.limit", "value", q.Limit, "max", wire.MaxIncidentLimit)
+	}
+	return q.Check()
+}
+
 // writeJSON writes v as indented JSON.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
@@ -111,16 +141,16 @@ func cmdRevoke(args []string, stdout io.Writer) error {
 	req := wire.RevokeRequest{Reinstate: *reinstate, Reason: *reason}
 	switch {
 	case (*v == "") == (*h == ""):
-		return fmt.Errorf("%w: give one of --voucher or --holder", errUsage)
+		return usagef("voucherd.usage_err.revoke_target")
 	case *v != "":
 		id, err := wire.ParseVoucherID(*v)
 		if err != nil {
-			return fmt.Errorf("%w: %v", errUsage, err)
+			return usagef("voucherd.usage_err.voucher_id", "value", *v)
 		}
 		req.Voucher = id
 	default:
 		if err := req.Holder.UnmarshalText([]byte(*h)); err != nil {
-			return fmt.Errorf("%w: %v", errUsage, err)
+			return usagef("voucherd.usage_err.holder", "value", *h)
 		}
 	}
 	api, closeFn, err := openAdmin(*dir, *db)

@@ -32,7 +32,7 @@ func cmdAlerts(args []string, stdout io.Writer) error {
 		return err
 	}
 	if _, err := pos.ParseDay(*day); err != nil {
-		return fmt.Errorf("%w: --day: %v", errUsage, err)
+		return usagef("voucherd.usage_err.day", "flag", "day", "value", *day)
 	}
 	cfg, err := server.LoadAlertConfig(*dir)
 	if err != nil {

@@ -39,7 +39,7 @@ func cmdBackup(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *db != "" {
-		return errPostgresBackup
+		return errPostgresBackup()
 	}
 	part := *out + ".part"
 	defer os.Remove(part)
@@ -81,8 +81,9 @@ func backupTo(dir, path string) (string, int64, error) {
 	return how, n, f.Close()
 }
 
-// errPostgresBackup refuses backup and restore of a PostgreSQL deployment.
-var errPostgresBackup = fmt.Errorf("%w: --db: a PostgreSQL database is backed up with its own tools (pg_basebackup and WAL archiving, or the managed service's PITR); voucherd backup copies the bbolt file", errUsage)
+// errPostgresBackup refuses backup and restore of a PostgreSQL deployment
+// (a function: worded in the LANG of the moment).
+func errPostgresBackup() error { return usagef("voucherd.usage_err.postgres_backup") }
 
 // errNotServing: no voucherd serve answers for the data directory.
 var errNotServing = errors.New("voucherd serve is not running")
@@ -175,7 +176,7 @@ func cmdRestore(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *db != "" {
-		return errPostgresBackup
+		return errPostgresBackup()
 	}
 	if _, err := os.Stat(filepath.Join(*dir, serveFile)); err == nil {
 		return pos.Errorf(pos.EBUSY, "voucherd serve is running on %s (%s): stop it first (remove %s if it crashed)", *dir, serveFile, serveFile)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,22 +31,24 @@ import (
 //
 //	voucherd catalogue import --data DIR [--db URL] [--sheet NAME] [--dry-run] FILE.xlsx|FILE.csv
 func cmdCatalogue(args []string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "import" {
-		fmt.Fprint(stdout, catalogueUsage)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			return flag.ErrHelp
-		}
-		return fmt.Errorf("%w: want \"catalogue import FILE\"", errUsage)
-	}
-	fs := newFlags("catalogue import", stdout)
+	fs := newFlags("catalogue import", stdout, catalogueSynopsis)
 	dir := fs.String("data", "", "data `DIR` made by voucherd init")
 	db := dbFlag(fs)
 	sheet := fs.String("sheet", "", "worksheet `NAME` of an .xlsx file (default: the first)")
 	dry := fs.Bool("dry-run", false, "validate the file and show what would be imported; store nothing")
 	now := nowFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), catalogueUsage)
-		fs.PrintDefaults()
+		msgs := messages()
+		msgs.PrintFlags(stdout, fs, catalogueSynopsis)
+		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, msgs.T("voucherd.catalogue.usage_note", nil))
+	}
+	if len(args) == 0 || args[0] != "import" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+			fs.Usage()
+			return flag.ErrHelp
+		}
+		return usagef("voucherd.usage_err.catalogue_sub")
 	}
 	// The file may come before or after the flags.
 	rest := args[1:]
@@ -55,19 +56,16 @@ func cmdCatalogue(args []string, stdout io.Writer) error {
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		file, rest = rest[0], rest[1:]
 	}
-	if err := fs.Parse(rest); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if err := messages().Parse(fs, rest); err != nil {
+		return err
 	}
 	switch {
 	case file == "" && fs.NArg() == 1:
 		file = fs.Arg(0)
 	case fs.NArg() > 0:
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(fs.NArg()-1))
+		return usagef("voucherd.usage_err.argument", "arg", extraArg(fs, file != ""))
 	case file == "":
-		return fmt.Errorf("%w: name the FILE.xlsx or FILE.csv to import", errUsage)
+		return usagef("voucherd.usage_err.catalogue_file")
 	}
 	if err := require(fs, "data"); err != nil {
 		return err
@@ -86,7 +84,7 @@ func cmdCatalogue(args []string, stdout io.Writer) error {
 		return err
 	} else if ok {
 		if fs.Lookup("now").Value.String() != "" {
-			return fmt.Errorf("%w: --now cannot be used while voucherd serve runs on %s", errUsage, *dir)
+			return usagef("voucherd.usage_err.now_serving", "data", *dir)
 		}
 		api = r
 	} else {
@@ -118,14 +116,8 @@ func cmdCatalogue(args []string, stdout io.Writer) error {
 	return nil
 }
 
-const catalogueUsage = `voucherd catalogue import --data DIR [--db URL] [--sheet NAME] [--dry-run] FILE.xlsx|FILE.csv
-
-Loads the eligible-product list: the first row holds the column headers
-(Chinese, any order), every other row is one product. Nothing is imported
-if any row is bad; every bad row is listed. CSV files are UTF-8 (with or
-without BOM) or GB18030 as Excel saves them.
-
-`
+// catalogueSynopsis is the command line of catalogue import, for its help.
+const catalogueSynopsis = "voucherd catalogue import --data DIR [--db URL] [--sheet NAME] [--dry-run] FILE.xlsx|FILE.csv"
 
 // writeCatalogueSummary prints the catalogue's products by origin kind and
 // how many are certified on now's CST day.
@@ -165,7 +157,7 @@ func readCatalogueFile(path, sheet string) ([][]string, error) {
 	case ".xlsx", ".xlsm":
 		return readCatalogueXLSX(path, sheet)
 	}
-	return nil, fmt.Errorf("%w: %s: want a .xlsx or .csv file", errUsage, path)
+	return nil, usagef("voucherd.usage_err.catalogue_ext", "file", path)
 }
 
 // readCatalogueCSV reads CSV text: UTF-8 with or without a byte-order

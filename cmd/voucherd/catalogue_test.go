@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"fupinpos/assets"
 	"fupinpos/pos"
 	"fupinpos/pos/voucher"
 	"fupinpos/sync/server"
@@ -177,13 +179,23 @@ func TestCatalogueImportGB18030(t *testing.T) {
 	}
 }
 
-// TestCatalogueUsage: the command's usage errors.
+// TestCatalogueUsage: the command's usage errors, in the language of LANG.
 func TestCatalogueUsage(t *testing.T) {
 	data := t.TempDir()
-	for _, args := range [][]string{{}, {"export"}, {"import", "--data", data}, {"import", "--data", data, "a.txt"}, {"import", "a.csv", "b.csv", "--data", data}} {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "catalogue 后面须跟 import：voucherd catalogue import FILE"},
+		{[]string{"export"}, "catalogue 后面须跟 import：voucherd catalogue import FILE"},
+		{[]string{"import", "--data", data}, "请给出要导入的 FILE.xlsx 或 FILE.csv"},
+		{[]string{"import", "--data", data, "a.txt"}, "a.txt：应为 .xlsx 或 .csv 文件"},
+		{[]string{"import", "a.csv", "b.csv", "--data", data}, "多余的参数“b.csv”"},
+		{[]string{"import", "--data", data, "a.csv", "b.csv"}, "多余的参数“b.csv”"},
+	} {
 		var out bytes.Buffer
-		if err := cmdCatalogue(args, &out); err == nil || !strings.Contains(err.Error(), "usage") {
-			t.Errorf("%q: %v", args, err)
+		if err := cmdCatalogue(tc.args, &out); !errors.Is(err, assets.ErrUsage) || err.Error() != tc.want {
+			t.Errorf("%q: %v, want usage error %q", tc.args, err, tc.want)
 		}
 	}
 }

@@ -188,7 +188,7 @@ func TestPostgresTwoInstancesThroughClient(t *testing.T) {
 			t.Errorf("incidents %v: says none %v with %d cases:\n%s", tc.args, none, tc.want, out)
 		}
 	}
-	if out := mustRun(t, 2, "incidents", "--data", admin, "--db", url, "--status", "closed"); !strings.Contains(out, "open or resolved") {
+	if out := mustRun(t, 2, "incidents", "--data", admin, "--db", url, "--status", "closed"); !strings.Contains(out, "--status “closed”无效：可用 open 或 resolved") {
 		t.Errorf("bad status: %s", out)
 	}
 	if out := mustRun(t, 0, "incidents", "--data", admin, "--db", url, "--resolve", fmt.Sprint(in.ID), "--note", "refunded by store HF-002"); !strings.Contains(out, "结案：refunded by store HF-002") {

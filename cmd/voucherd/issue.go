@@ -35,7 +35,7 @@ func cmdIssue(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *campaign > 0xFFFF {
-		return fmt.Errorf("%w: --campaign must be below 65536", errUsage)
+		return usagef("voucherd.usage_err.campaign")
 	}
 	var flags pos.Flags
 	if *onlineOnly {
@@ -55,7 +55,7 @@ func cmdIssue(args []string, stdout io.Writer) error {
 			return err
 		}
 		if *count < 1 || *count > 100 {
-			return fmt.Errorf("%w: --count must be 1 to 100", errUsage)
+			return usagef("voucherd.usage_err.count")
 		}
 		specs = []wire.IssueSpec{{Member: *member, Unit: uint32(*unit), Value: pos.Money(*value), Count: *count}}
 	}

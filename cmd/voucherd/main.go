@@ -37,6 +37,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"fupinpos/assets"
@@ -47,54 +48,12 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// errUsage marks a usage error: exit status 2.
-var errUsage = errors.New("usage")
-
-const usage = `voucherd — fupinpos central server and admin CLI
-
-Commands:
-  init   --data DIR [--demo]                create keys, the 2020 campaign, demo catalogue and units
-  migrate --db URL                          create or upgrade the PostgreSQL schema
-  issue  --data DIR --campaign ID --unit UNIT --member MEMBER --value FEN [--count N]
-         [--out codes.csv] [--qr DIR]       issue signed vouchers (refuses over the per-person cap)
-  issue  --data DIR --campaign ID --batch members.csv [...]
-                                            members.csv rows: member,unit,value_fen[,count]
-  catalogue import --data DIR [--dry-run] [--sheet NAME] FILE.xlsx|FILE.csv
-                                            load the eligible-product list (Chinese headers; all rows or none)
-  trust  --data DIR --out FILE [--validity 168h] [--grace 72h]
-                                            write the signed trust list + catalogue bundle (and publish it)
-  serve  --data DIR [--listen 127.0.0.1:8443] [--cert FILE --key FILE] [--insecure-listen]
-                                            run the sync API for terminals (TLS; plain HTTP on loopback only)
-  terminal add --data DIR --store S --name N [--ttl 24h]
-                                            add a terminal and print its one-time enrollment code
-  terminal list --data DIR                  list terminals, their keys and sync state
-  terminal disable --data DIR --terminal ID refuse a terminal from now on
-  report --data DIR --day YYYY-MM-DD [--unit U] [--csv]
-                                            settlement per work unit, store, product and county
-  incidents --data DIR [--day YYYY-MM-DD] [--store S] [--status open|resolved] [--limit N] [--after ID] [--json]
-                                            double spends, over-cap members, broken chains, rejections (paged)
-  incidents resolve ID --data DIR --keep A|B|both --note TEXT
-                                            decide which record(s) of a double spend are paid (audited)
-  settle --data DIR --day YYYY-MM-DD --out DIR [--store S]
-                                            what the union owes each store per work unit: .xlsx, CSV, signed MANIFEST
-  settle verify DIR (--data DIR | --root-key FILE)
-                                            check a settlement folder offline (exit 1 if changed)
-  alerts --data DIR [--day YYYY-MM-DD] [--store S] [--json]
-                                            supervision alerts (cash-out signs), thresholds in DIR/alerts.json
-  revoke --data DIR --voucher ID | --holder HEX [--reinstate]
-                                            revoke a voucher or suspend a member's vouchers
-  backup --data DIR --out FILE              a consistent copy of the bbolt database (hot, through a running server)
-  restore --data DIR --from FILE            put a backup back (refused while serving)
-
-Commands that open the database take --db postgres://USER@HOST/DB (default
-$VOUCHERD_DB): PostgreSQL for several instances; without it, bbolt in --data DIR.
-
-Run "voucherd COMMAND --help" for a command's flags.
-`
+// errUsage marks a usage error: exit status 2 (usagef makes one).
+var errUsage = assets.ErrUsage
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, tr("voucherd.usage"))
 		if len(args) == 0 {
 			return 2
 		}
@@ -122,7 +81,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fn, ok := cmds[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "voucherd: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "voucherd: %s\n\n%s", tr("voucherd.unknown_command", "cmd", args[0]), tr("voucherd.usage"))
 		return 2
 	}
 	err := fn(args[1:], stdout)
@@ -132,7 +91,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "voucherd %s: %v\n", args[0], err)
+		name := commandName(args)
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		if name == "voucherd terminal" {
+			name = "voucherd" // terminal alone has no --help; the usage lists its commands
+		}
+		say(stderr, "cli.help_hint", "cmd", name)
 		return 2
 	default:
 		msgs := assets.For(os.Getenv("LANG"))
@@ -149,24 +113,51 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// newFlags returns a FlagSet whose parse errors are usage errors.
-func newFlags(name string, out io.Writer) *flag.FlagSet {
+// subcommands are the second words of the commands that have them.
+var subcommands = map[string][]string{
+	"terminal":  {"add", "list", "disable"},
+	"catalogue": {"import"},
+	"incidents": {"resolve"},
+	"settle":    {"verify"},
+}
+
+// commandName returns the command args run ("voucherd terminal add"): a
+// usage error names it, and the hint its --help.
+func commandName(args []string) string {
+	name := "voucherd " + args[0]
+	if len(args) > 1 && slices.Contains(subcommands[args[0]], args[1]) {
+		name += " " + args[1]
+	}
+	return name
+}
+
+// newFlags returns a FlagSet whose help (to out) and parse errors are in
+// the language of LANG (assets.Messages.Flags); synopsis as PrintFlags.
+func newFlags(name string, out io.Writer, synopsis ...string) *flag.FlagSet {
 	fs := flag.NewFlagSet("voucherd "+name, flag.ContinueOnError)
-	fs.SetOutput(out)
+	messages().Flags(fs, out, synopsis...)
 	return fs
 }
 
+// parse parses args with fs (newFlags), which takes no positional
+// arguments.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if err := messages().Parse(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+		return usagef("voucherd.usage_err.argument", "arg", fs.Arg(0))
 	}
 	return nil
+}
+
+// extraArg returns the first argument left over by a command that takes
+// one positional argument, given before the flags (taken) or among them.
+func extraArg(fs *flag.FlagSet, taken bool) string {
+	if taken || fs.NArg() < 2 {
+		return fs.Arg(0)
+	}
+	return fs.Arg(1)
 }
 
 // nowFlag lets an administrator issue as of another time, e.g. to
@@ -190,7 +181,7 @@ func require(fs *flag.FlagSet, names ...string) error {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	for _, n := range names {
 		if !set[n] {
-			return fmt.Errorf("%w: --%s is required", errUsage, n)
+			return usagef("voucherd.usage_err.required", "flag", n)
 		}
 	}
 	return nil

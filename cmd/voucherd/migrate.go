@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"fupinpos/sync/server/postgres"
@@ -19,7 +18,7 @@ func cmdMigrate(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *db == "" {
-		return fmt.Errorf("%w: --db is required (or $%s): migrations are for PostgreSQL; bbolt needs none", errUsage, dbEnv)
+		return usagef("voucherd.usage_err.migrate_db", "env", dbEnv)
 	}
 	from, to, err := postgres.Migrate(context.Background(), *db)
 	if err != nil {

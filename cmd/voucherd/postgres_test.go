@@ -45,7 +45,7 @@ func TestPostgresSchemaChecked(t *testing.T) {
 	if !strings.Contains(out, "voucherd migrate --db URL") || !strings.Contains(out, "version 0") {
 		t.Errorf("refusal does not say how to fix it: %s", out)
 	}
-	if out := mustRun(t, 2, "migrate"); !strings.Contains(out, "--db is required") {
+	if out := mustRun(t, 2, "migrate"); !strings.Contains(out, "缺少 --db（或设置 $VOUCHERD_DB）") {
 		t.Errorf("migrate without --db: %s", out)
 	}
 	if out := mustRun(t, 0, "migrate", "--db", url); !strings.Contains(out, fmt.Sprintf("从第 0 版升级到第 %d 版", postgres.SchemaVersion())) {

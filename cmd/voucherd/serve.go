@@ -33,7 +33,7 @@ func newLogger(format string, w io.Writer) (*slog.Logger, error) {
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, nil)), nil
 	}
-	return nil, fmt.Errorf("%w: --log-format %q: want text or json", errUsage, format)
+	return nil, usagef("voucherd.usage_err.log_format", "value", format)
 }
 
 // serveContext is cancelled to stop `voucherd serve`; tests replace it.
@@ -63,11 +63,11 @@ func cmdServe(args []string, stdout io.Writer) error {
 		return err
 	}
 	if (*cert == "") != (*key == "") {
-		return fmt.Errorf("%w: --cert and --key go together", errUsage)
+		return usagef("voucherd.usage_err.cert_key")
 	}
 	tlsOn := *cert != ""
 	if !tlsOn && !*insecure && !loopback(*listen) {
-		return fmt.Errorf("%w: plain HTTP only on a loopback address; give --cert and --key, or --insecure-listen", errUsage)
+		return usagef("voucherd.usage_err.plain_http")
 	}
 	keys, err := server.LoadKeyring(*dir)
 	if err != nil {

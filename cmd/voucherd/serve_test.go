@@ -42,7 +42,7 @@ func TestServeRefusesPlainHTTPOffLoopback(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "server")
 	mustRun(t, 0, "init", "--data", data, "--demo")
 	out := mustRun(t, 2, "serve", "--data", data, "--listen", "0.0.0.0:0")
-	if !strings.Contains(out, "loopback") {
+	if !strings.Contains(out, "明文 HTTP 只能监听本机回环地址") {
 		t.Errorf("refusal does not say why: %s", out)
 	}
 }

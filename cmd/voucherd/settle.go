@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -89,7 +88,7 @@ func cmdSettle(args []string, stdout io.Writer) error {
 		return err
 	}
 	if _, err := pos.ParseDay(*day); err != nil {
-		return fmt.Errorf("%w: --day: %v", errUsage, err)
+		return usagef("voucherd.usage_err.day", "flag", "day", "value", *day)
 	}
 	keys, err := server.LoadKeyring(*dir)
 	if err != nil {
@@ -257,26 +256,23 @@ func withheldTable(s *wire.Settlement, t func(string) string) ([]string, [][]rep
 // auditor with only the public key), and every file is there, unchanged,
 // with no other. Exit status 1 when it is not.
 func cmdSettleVerify(args []string, stdout io.Writer) error {
-	fset := newFlags("settle verify", stdout)
+	fset := newFlags("settle verify", stdout, "voucherd settle verify DIR (--data DIR | --root-key FILE|HEX)")
 	dir := fset.String("data", "", "data `DIR` whose root.pub to use")
 	rootKey := fset.String("root-key", "", "the root public key: a `FILE` (root.pub) or 64 hex digits")
 	var folder string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		folder, args = args[0], args[1:]
 	}
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if err := messages().Parse(fset, args); err != nil {
+		return err
 	}
 	if folder == "" && fset.NArg() == 1 {
 		folder = fset.Arg(0)
 	} else if fset.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fset.Arg(0))
+		return usagef("voucherd.usage_err.argument", "arg", extraArg(fset, folder != ""))
 	}
 	if folder == "" || (*dir == "") == (*rootKey == "") {
-		return fmt.Errorf("%w: want DIR and one of --data or --root-key", errUsage)
+		return usagef("voucherd.usage_err.settle_verify")
 	}
 	src := *rootKey
 	if src == "" {
@@ -307,7 +303,7 @@ func cmdSettleVerify(args []string, stdout io.Writer) error {
 // [--by WHO]. The server records who (--by, default user@host), when and
 // what in the resolution, and logs it; settlement pays accordingly.
 func cmdIncidentResolve(args []string, stdout io.Writer) error {
-	fset := newFlags("incidents resolve", stdout)
+	fset := newFlags("incidents resolve", stdout, "voucherd incidents resolve ID --data DIR --keep A|B|both --note TEXT [--by WHO] [--json]")
 	dir := fset.String("data", "", "data `DIR` made by voucherd init")
 	keep := fset.String("keep", "", "which record(s) of the double spend the union pays: `A` (the first), B (the later) or both; A for an incident about one record (pay it)")
 	note := fset.String("note", "", "what was decided, and why (required)")
@@ -318,20 +314,17 @@ func cmdIncidentResolve(args []string, stdout io.Writer) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		idArg, args = args[0], args[1:]
 	}
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if err := messages().Parse(fset, args); err != nil {
+		return err
 	}
 	if idArg == "" && fset.NArg() == 1 {
 		idArg = fset.Arg(0)
 	} else if fset.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fset.Arg(0))
+		return usagef("voucherd.usage_err.argument", "arg", extraArg(fset, idArg != ""))
 	}
 	id, err := strconv.ParseUint(idArg, 10, 64)
 	if err != nil || id == 0 {
-		return fmt.Errorf("%w: want the incident ID (voucherd incidents lists them)", errUsage)
+		return usagef("voucherd.usage_err.incident_id")
 	}
 	if err := require(fset, "data", "keep", "note"); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -15,7 +14,7 @@ import (
 
 func cmdTerminal(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: terminal add|list|disable", errUsage)
+		return usagef("voucherd.usage_err.terminal_sub")
 	}
 	switch args[0] {
 	case "add":
@@ -25,7 +24,7 @@ func cmdTerminal(args []string, stdout io.Writer) error {
 	case "disable":
 		return cmdTerminalDisable(args[1:], stdout)
 	}
-	return fmt.Errorf("%w: unknown terminal command %q (add, list, disable)", errUsage, args[0])
+	return usagef("voucherd.usage_err.terminal_unknown", "sub", args[0])
 }
 
 func cmdTerminalAdd(args []string, stdout io.Writer) error {

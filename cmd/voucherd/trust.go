@@ -56,7 +56,7 @@ type issuingAPI interface {
 func openIssuing(dir, db string, now func() time.Time, nowGiven bool) (issuingAPI, func() error, error) {
 	if r, ok, err := remoteServe(dir); err != nil || ok {
 		if err == nil && nowGiven {
-			err = fmt.Errorf("%w: --now cannot be used while voucherd serve runs on %s", errUsage, dir)
+			err = usagef("voucherd.usage_err.now_serving", "data", dir)
 		}
 		return r, func() error { return nil }, err
 	}

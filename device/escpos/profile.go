@@ -140,7 +140,7 @@ func ProfileByName(name string) (Profile, error) {
 	for i, p := range Profiles {
 		names[i] = p.Name
 	}
-	return Profile{}, pos.Errorf(pos.EINVALID, "unknown paper %q, want one of %s", name, strings.Join(names, ", "))
+	return Profile{}, pos.Errorf(pos.EINVALID, "unknown paper %q, want one of %s", name, strings.Join(names, ", ")).Say("paper", "value", name, "known", strings.Join(names, ", "))
 }
 
 // modelIDs maps what a printer answers to GS I to a profile name. Text

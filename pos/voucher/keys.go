@@ -41,14 +41,14 @@ func ParsePublicKey(s string) (ed25519.PublicKey, error) {
 	case len(f) == 2 && f[0] == publicKeyLabel:
 		f = f[1:]
 	case len(f) >= 1 && f[0] == privateKeyLabel:
-		return nil, pos.Errorf(pos.EINVALID, "public key: this is a private key file")
+		return nil, pos.Errorf(pos.EINVALID, "public key: this is a private key file").Say("public_key_private")
 	}
 	if len(f) != 1 || len(f[0]) != 2*ed25519.PublicKeySize {
-		return nil, pos.Errorf(pos.EINVALID, "public key: want %d hex digits or a %s line", 2*ed25519.PublicKeySize, publicKeyLabel)
+		return nil, pos.Errorf(pos.EINVALID, "public key: want %d hex digits or a %s line", 2*ed25519.PublicKeySize, publicKeyLabel).Say("public_key")
 	}
 	b, err := hex.DecodeString(f[0])
 	if err != nil {
-		return nil, pos.WrapError(pos.EINVALID, err, "public key: want %d hex digits", 2*ed25519.PublicKeySize)
+		return nil, pos.WrapError(pos.EINVALID, err, "public key: want %d hex digits", 2*ed25519.PublicKeySize).Say("public_key")
 	}
 	return ed25519.PublicKey(b), nil
 }
