@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,6 +18,10 @@ const (
 	KeyEnter Key = iota + 1 // Return or keypad Enter
 	KeyTab
 	KeyOther // any other key (a function key, Esc): drops what is pending
+	// KeyUnnamed is a key the toolkit gives no name: on X11, the Linefeed a
+	// scanner set to an LF suffix types. It ends a scan-speed burst as
+	// Enter does and is ignored while a person types.
+	KeyUnnamed
 )
 
 // Burst is what a Wedge makes of a run of typed characters ended by Enter
@@ -116,6 +121,12 @@ func (w *Wedge) TypeString(s string, now time.Time) []Burst {
 // Enter and Tab end the pending burst; any other key drops it.
 func (w *Wedge) TypeKey(k Key, now time.Time) []Burst {
 	out := w.Tick(now)
+	if k == KeyUnnamed {
+		if !w.scanPending() {
+			return out
+		}
+		k = KeyEnter
+	}
 	if k != KeyEnter && k != KeyTab {
 		w.Reset()
 		return out
@@ -165,8 +176,17 @@ func (w *Wedge) Tick(now time.Time) []Burst {
 		return nil
 	}
 	if now.Sub(last) > w.cfg.Forget {
+		// A scan-speed burst whose Enter never came is a scan lost unless
+		// said: the scanner's suffix is not Enter (set it, or term=none).
+		var out []Burst
+		if w.scanPending() || (w.over && len(w.keys) > 0) {
+			raw := []byte(runesOf(w.keys))
+			err := pos.Errorf(pos.EPARTIALSCAN, "keyboard scan of %d characters refused: no Enter within %v of its last key (set the scanner's suffix to Enter, or the wedge setting to term=none)", len(raw), w.cfg.Forget).
+				Say("wedge_no_enter", "n", strconv.Itoa(len(raw)), "wait", w.cfg.Forget.String())
+			out = []Burst{{Frame: Frame{Raw: raw, At: last, Err: err}}}
+		}
 		w.Reset()
-		return nil
+		return out
 	}
 	if w.cfg.Term == "none" && len(w.keys) > 0 && now.Sub(last) > w.cfg.Pause {
 		b := w.judge(w.keys, last, false)
@@ -193,6 +213,13 @@ func (w *Wedge) Deadline() (time.Time, bool) {
 		return last.Add(w.cfg.Pause + time.Millisecond), true
 	}
 	return last.Add(w.cfg.Forget + time.Millisecond), true
+}
+
+// scanPending reports whether the keys in progress are a scan waiting for
+// its end: fast enough for a scanner and at least MinLen long.
+func (w *Wedge) scanPending() bool {
+	n := len(w.keys)
+	return n > 0 && n >= w.cfg.MinLen && !w.judge(w.keys, w.keys[n-1].at, false).Typed
 }
 
 func (w *Wedge) lastAt() (time.Time, bool) {

@@ -132,6 +132,10 @@ func TestWedgeClassifiesBursts(t *testing.T) {
 		{"non-ascii scan refused", WedgeConfig{}, scanAt("中文条码内容", 0), []string{"err:" + pos.EUNKNOWNSCAN}, ""},
 		{"too long", WedgeConfig{MaxLen: 8}, scanAt(ean, 0), []string{"err:" + pos.ESCANTOOLONG}, ""},
 		{"suffix stripped", WedgeConfig{Suffix: "#"}, scanAt(ean+"#", 0), []string{ean}, ""},
+		{"unnamed key (LF suffix) ends a scan", WedgeConfig{}, append(scanAt(ean, 0)[:13], ev{key: KeyUnnamed, at: 30 * time.Millisecond}), []string{ean}, ""},
+		{"unnamed key while a person types is ignored", WedgeConfig{}, concat(slowShort[:4], []ev{{key: KeyUnnamed, at: 1000 * time.Millisecond}, {key: KeyEnter, at: 1300 * time.Millisecond}}), []string{"typed:1234"}, ""},
+		{"a scan whose Enter never comes is refused when forgotten", WedgeConfig{}, append(scanAt(ean, 0)[:13], ev{r: '5', at: 4 * time.Second}), []string{"err:" + pos.EPARTIALSCAN}, ""},
+		{"a person's keys are forgotten without a word", WedgeConfig{}, concat(slowShort[:4], []ev{{r: '5', at: 5 * time.Second}}), nil, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -184,6 +188,30 @@ func TestWedgeTermNoneEndsBySilence(t *testing.T) {
 	}
 	if w.Pending() {
 		t.Error("still pending after the scan")
+	}
+}
+
+// A scan whose Enter never comes (a scanner without Enter suffix) is
+// refused when its keys are forgotten, with the reason, and not lost unseen.
+func TestWedgeScanWithoutEnterIsTold(t *testing.T) {
+	w := NewWedge(WedgeConfig{})
+	t0 := time.Unix(1000, 0)
+	for i, r := range "6937777001005" {
+		w.TypeRune(r, t0.Add(time.Duration(i)*3*time.Millisecond))
+	}
+	dl, ok := w.Deadline()
+	if !ok {
+		t.Fatal("nothing pending")
+	}
+	if got := w.Tick(dl.Add(-2 * time.Millisecond)); len(got) != 0 {
+		t.Fatalf("refused before Forget: %v", got)
+	}
+	got := w.Tick(dl)
+	if len(got) != 1 || pos.ErrorCode(got[0].Err) != pos.EPARTIALSCAN || pos.ErrorKey(got[0].Err) != "wedge_no_enter" || string(got[0].Raw) != "6937777001005" {
+		t.Fatalf("Tick = %v, want the scan refused as wedge_no_enter", got)
+	}
+	if w.Pending() {
+		t.Error("still pending after the refusal")
 	}
 }
 

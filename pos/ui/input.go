@@ -147,6 +147,8 @@ func (r *KeyRouter) TypedKey(k *fyne.KeyEvent) {
 			DialogKey(r.win, k.Name)
 		case fyne.KeyTab:
 			r.deliver(r.wedge.TypeKey(scanner.KeyTab, now))
+		case "":
+			r.deliver(r.wedge.TypeKey(scanner.KeyUnnamed, now))
 		default:
 			if !printable(k.Name) && !modifier(k.Name) {
 				r.wedge.Reset()
@@ -168,6 +170,10 @@ func (r *KeyRouter) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	if printable(k.Name) || k.Name == fyne.KeyBackspace || modifier(k.Name) {
+		return
+	}
+	if k.Name == "" { // a key Fyne cannot name: X11's Linefeed, a scanner's LF suffix
+		r.deliver(r.wedge.TypeKey(scanner.KeyUnnamed, now))
 		return
 	}
 	r.deliver(r.wedge.TypeKey(scanner.KeyOther, now))

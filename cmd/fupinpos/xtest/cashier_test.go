@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Colours of the verdict banner (pos/ui/theme.go); the test does not
@@ -231,12 +232,19 @@ func TestSmallScreen(t *testing.T) {
 	r.bannerIs(r.shot("done"), sc, bannerOK, "sale completed at 800x600")
 	r.key("Return")
 
-	// A tap on WeChat, a scan, a dialog with F12 pressed behind it, then
-	// F12 for real.
+	// A scanner that sends no Enter: the scan is refused with the reason
+	// once its keys are forgotten (3 s), not dropped unseen.
+	r.mustXdo("type", "--delay", "3", eanHuang)
+	time.Sleep(3500 * time.Millisecond)
+	r.bannerIs(r.shot("no-enter"), sc, bannerRefused, "scan without Enter told")
+
+	// A tap on WeChat, a scan (ended by a linefeed, as a scanner set to an
+	// LF suffix types it), a dialog with F12 pressed behind it, then F12
+	// for real.
 	r.wedge(eanCuilan)
 	r.wedge(r.codes["M-100D"])
 	r.click(sc.wechat.X, sc.wechat.Y)
-	r.wedge(eanPear)
+	r.mustXdo("type", "--delay", "3", eanPear+"\n")
 	r.key("Escape")
 	if !dialogOpen(r.shot("cancel-asked"), sc) {
 		t.Fatalf("Esc with a basket asked nothing at 800x600 (screenshot in %s)", r.dir)
