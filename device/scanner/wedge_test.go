@@ -167,51 +167,41 @@ func TestWedgeClassifiesBursts(t *testing.T) {
 	}
 }
 
-func TestWedgeTermNoneEndsBySilence(t *testing.T) {
-	w := NewWedge(WedgeConfig{Term: "none"})
-	t0 := time.Unix(1000, 0)
-	for i, r := range "96385074" {
-		if got := w.TypeRune(r, t0.Add(time.Duration(i)*2*time.Millisecond)); len(got) != 0 {
-			t.Fatalf("burst before silence: %v", got)
+// What is pending ends at the wedge's deadline: with term=none a fast
+// burst silent for Pause is a scan; with a terminator, a scan whose Enter
+// never comes (a scanner without Enter suffix) is refused when its keys are
+// forgotten, with the reason, not lost unseen.
+func TestWedgeEndsAtDeadline(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  WedgeConfig
+		want func(b Burst) bool
+	}{
+		{"term none: silence ends a scan", WedgeConfig{Term: "none"}, func(b Burst) bool { return b.Text == "96385074" && !b.Typed && b.Err == nil }},
+		{"no Enter: refused when forgotten", WedgeConfig{}, func(b Burst) bool {
+			return pos.ErrorCode(b.Err) == pos.EPARTIALSCAN && pos.ErrorKey(b.Err) == "wedge_no_enter" && string(b.Raw) == "96385074"
+		}},
+	} {
+		w := NewWedge(tc.cfg)
+		t0 := time.Unix(1000, 0)
+		for i, r := range "96385074" {
+			if got := w.TypeRune(r, t0.Add(time.Duration(i)*2*time.Millisecond)); len(got) != 0 {
+				t.Fatalf("%s: burst before the deadline: %v", tc.name, got)
+			}
 		}
-	}
-	dl, ok := w.Deadline()
-	if !ok {
-		t.Fatal("nothing pending")
-	}
-	if got := w.Tick(dl.Add(-2 * time.Millisecond)); len(got) != 0 {
-		t.Fatalf("burst before deadline: %v", got)
-	}
-	got := w.Tick(dl)
-	if len(got) != 1 || got[0].Text != "96385074" || got[0].Typed {
-		t.Fatalf("Tick = %v, want one scan 96385074", got)
-	}
-	if w.Pending() {
-		t.Error("still pending after the scan")
-	}
-}
-
-// A scan whose Enter never comes (a scanner without Enter suffix) is
-// refused when its keys are forgotten, with the reason, and not lost unseen.
-func TestWedgeScanWithoutEnterIsTold(t *testing.T) {
-	w := NewWedge(WedgeConfig{})
-	t0 := time.Unix(1000, 0)
-	for i, r := range "6937777001005" {
-		w.TypeRune(r, t0.Add(time.Duration(i)*3*time.Millisecond))
-	}
-	dl, ok := w.Deadline()
-	if !ok {
-		t.Fatal("nothing pending")
-	}
-	if got := w.Tick(dl.Add(-2 * time.Millisecond)); len(got) != 0 {
-		t.Fatalf("refused before Forget: %v", got)
-	}
-	got := w.Tick(dl)
-	if len(got) != 1 || pos.ErrorCode(got[0].Err) != pos.EPARTIALSCAN || pos.ErrorKey(got[0].Err) != "wedge_no_enter" || string(got[0].Raw) != "6937777001005" {
-		t.Fatalf("Tick = %v, want the scan refused as wedge_no_enter", got)
-	}
-	if w.Pending() {
-		t.Error("still pending after the refusal")
+		dl, ok := w.Deadline()
+		if !ok {
+			t.Fatalf("%s: nothing pending", tc.name)
+		}
+		if got := w.Tick(dl.Add(-2 * time.Millisecond)); len(got) != 0 {
+			t.Fatalf("%s: burst before the deadline: %v", tc.name, got)
+		}
+		if got := w.Tick(dl); len(got) != 1 || !tc.want(got[0]) {
+			t.Errorf("%s: Tick = %v", tc.name, got)
+		}
+		if w.Pending() {
+			t.Errorf("%s: still pending", tc.name)
+		}
 	}
 }
 
