@@ -37,14 +37,15 @@ func (t *codeTimer) rune(r rune) {
 	t.wedge.TypeRune(r, t.now())
 }
 
-// voucher ends the keys at Enter and returns the voucher code they spelled
+// voucher ends the keys at Enter (or at the unnamed key of a scanner's LF
+// suffix, scanner.KeyUnnamed) and returns the voucher code they spelled
 // and whether it came at a scanner's pace; ok is false when they spelled
-// no voucher code (the field keeps its own meaning of Enter).
-func (t *codeTimer) voucher() (code string, scanned, ok bool) {
+// no voucher code (the field keeps its own meaning of the key).
+func (t *codeTimer) voucher(end scanner.Key) (code string, scanned, ok bool) {
 	if t.wedge == nil {
 		return "", false, false
 	}
-	for _, b := range t.wedge.TypeKey(scanner.KeyEnter, t.now()) {
+	for _, b := range t.wedge.TypeKey(end, t.now()) {
 		if b.Err == nil && scanner.Classify(b.Text) == scanner.Voucher {
 			code, scanned, ok = b.Text, !b.Typed, true
 		}

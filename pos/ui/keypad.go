@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fupinpos/device/scanner"
 	"fupinpos/pos"
 )
 
@@ -302,10 +303,14 @@ func (k *Keypad) TypedKey(e *fyne.KeyEvent) {
 		k.Press(KeypadClear)
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if k.OnCode != nil {
-			if code, scanned, ok := k.timer.voucher(); ok {
+			if code, scanned, ok := k.timer.voucher(scanner.KeyEnter); ok {
 				k.OnCode(code, scanned)
 				return
 			}
+		}
+	case "": // a scanner's LF suffix ends a voucher scanned into the keypad
+		if code, scanned, ok := k.timer.voucher(scanner.KeyUnnamed); ok && k.OnCode != nil {
+			k.OnCode(code, scanned)
 		}
 		if !forwardDialogKey(k.win, e) {
 			k.Press(KeypadOK)

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fupinpos/device/scanner"
 	"fupinpos/pos"
 	"fupinpos/pos/search"
 )
@@ -67,8 +68,8 @@ func (e *SearchEntry) TypedRune(r rune) {
 
 // voucher takes a voucher code keyed into the field (scanned while the
 // search was open): the dialog closes and the code goes to OnCode.
-func (e *SearchEntry) voucher() bool {
-	code, scanned, ok := e.timer.voucher()
+func (e *SearchEntry) voucher(end scanner.Key) bool {
+	code, scanned, ok := e.timer.voucher(end)
 	if !ok || e.s.OnCode == nil {
 		return false
 	}
@@ -85,12 +86,14 @@ func (e *SearchEntry) TypedKey(k *fyne.KeyEvent) {
 	case fyne.KeyDown:
 		e.s.Select(e.s.selected + 1)
 	case fyne.KeyReturn, fyne.KeyEnter:
-		if e.voucher() {
+		if e.voucher(scanner.KeyEnter) {
 			return
 		}
 		if !forwardDialogKey(e.s.win, k) {
 			e.s.Add()
 		}
+	case "": // a scanner's LF suffix ends a voucher scanned into the field
+		e.voucher(scanner.KeyUnnamed)
 	case fyne.KeyEscape:
 		forwardDialogKey(e.s.win, k)
 	default:
