@@ -17,7 +17,7 @@ import (
 // checked again when the sale is completed.
 func (db *DB) HoldSale(h pos.HeldSale) (pos.HeldSale, error) {
 	if len(h.Lines) == 0 && len(h.Codes) == 0 {
-		return pos.HeldSale{}, pos.Errorf(pos.EINVALID, "an empty basket cannot be held")
+		return pos.HeldSale{}, pos.Errorf(pos.EINVALID, "an empty basket cannot be held").Say("hold_empty")
 	}
 	err := db.update("hold sale", func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketHeld)
@@ -27,7 +27,7 @@ func (db *DB) HoldSale(h pos.HeldSale) (pos.HeldSale, error) {
 			n++
 		}
 		if n >= pos.MaxHeldSales {
-			return pos.Errorf(pos.ECONFLICT, "%d baskets are held already", n).With("max", strconv.Itoa(pos.MaxHeldSales))
+			return pos.Errorf(pos.ECONFLICT, "%d baskets are held already", n).Say("hold_full", "max", strconv.Itoa(pos.MaxHeldSales))
 		}
 		id, err := b.NextSequence()
 		if err != nil {
@@ -73,7 +73,7 @@ func (db *DB) TakeHeld(id uint64) (*pos.HeldSale, error) {
 		b := tx.Bucket(bucketHeld)
 		v := b.Get(u64(id))
 		if v == nil {
-			return pos.Errorf(pos.ENOTFOUND, "no held sale %d", id).With("id", strconv.FormatUint(id, 10))
+			return pos.Errorf(pos.ENOTFOUND, "no held sale %d", id).Say("no_held", "id", strconv.FormatUint(id, 10))
 		}
 		var err error
 		if h, err = decodeHeld(u64(id), v); err != nil {

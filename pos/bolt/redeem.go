@@ -52,17 +52,17 @@ type Sale struct {
 // Print the receipt only after it returns.
 func (db *DB) Redeem(req SaleRequest) (*Sale, error) {
 	if len(req.Items) == 0 {
-		return nil, pos.Errorf(pos.EINVALID, "a sale needs at least one line")
+		return nil, pos.Errorf(pos.EINVALID, "a sale needs at least one line").Say("empty_sale")
 	}
 	if req.Mode == "" {
 		req.Mode = pos.EntryScan
 	}
 	if !req.Method.Valid() {
-		return nil, pos.Errorf(pos.EINVALID, "unknown payment method %q", req.Method)
+		return nil, pos.Errorf(pos.EINVALID, "unknown payment method %q", req.Method).Say("pay_method", "value", string(req.Method))
 	}
 	if req.Tendered != 0 && req.Method != pos.PayCash {
 		return nil, pos.Errorf(pos.EINVALID, "cash tendered (%s) with payment by %s: only a cash payment takes a tendered amount", req.Tendered, req.Method).
-			With("tendered", req.Tendered.String())
+			Say("tendered_not_cash", "tendered", req.Tendered.String())
 	}
 	var sale *Sale
 	err := db.update("record sale", func(tx *bolt.Tx) error {
@@ -115,7 +115,7 @@ func (db *DB) Redeem(req SaleRequest) (*Sale, error) {
 		case s.SelfPaid == 0:
 			method = pos.PayNone
 		case method == pos.PayNone:
-			return pos.Errorf(pos.EINVALID, "%s is left to pay: choose cash, WeChat, Alipay or card", s.SelfPaid).With("amount", s.SelfPaid.String())
+			return pos.Errorf(pos.EINVALID, "%s is left to pay: choose cash, WeChat, Alipay or card", s.SelfPaid).Say("self_paid_method", "amount", s.SelfPaid.String())
 		}
 		var change pos.Money
 		if req.Tendered != 0 {
@@ -123,7 +123,7 @@ func (db *DB) Redeem(req SaleRequest) (*Sale, error) {
 				// The vouchers pay it all: there is no cash to take, and a
 				// voucher's excess is never paid out as change.
 				return pos.Errorf(pos.EINVALID, "cash tendered (%s) but nothing is left to pay: vouchers give no change", req.Tendered).
-					With("tendered", req.Tendered.String())
+					Say("tendered_nothing_due", "tendered", req.Tendered.String())
 			}
 			if change, err = pos.Change(s.SelfPaid, req.Tendered); err != nil {
 				return err

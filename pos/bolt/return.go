@@ -61,7 +61,7 @@ type PendingReturn struct {
 // is refused.
 func (db *DB) PrepareReturn(req ReturnRequest) (*PendingReturn, error) {
 	if req.Reason == "" {
-		return nil, pos.Errorf(pos.EINVALID, "a return needs a reason")
+		return nil, pos.Errorf(pos.EINVALID, "a return needs a reason").Say("return_reason")
 	}
 	if _, err := db.Authorize(req.Manager, req.PIN, pos.RoleManager); err != nil {
 		return nil, err
@@ -199,7 +199,7 @@ func (db *DB) CommitReturn(h pos.Hash) (*Sale, error) {
 			return err
 		}
 		if p == nil || p.Entry.Hash != h {
-			return pos.Errorf(pos.ENOTFOUND, "no pending return %s", h)
+			return pos.Errorf(pos.ENOTFOUND, "no pending return %s", h).Say("no_pending_return")
 		}
 		keys, err := db.keysOf(tx)
 		if err != nil {
@@ -211,7 +211,7 @@ func (db *DB) CommitReturn(h pos.Hash) (*Sale, error) {
 			return err
 		}
 		if e.Hash != h || !bytes.Equal(e.Body, p.Entry.Body) {
-			return pos.Errorf(pos.ECONFLICT, "the ledger moved on since return %s was prepared; nothing was recorded", rec.Receipt)
+			return pos.Errorf(pos.ECONFLICT, "the ledger moved on since return %s was prepared; nothing was recorded", rec.Receipt).Say("return_stale", "receipt", rec.Receipt)
 		}
 		if rec.SaleOf() == rec.Terminal {
 			b, err := tx.CreateBucketIfNotExists(bucketReturns)
@@ -283,11 +283,11 @@ func ownSale(tx *bolt.Tx, seq uint64) (*pos.SaleReturns, error) {
 	}
 	sale := s.Record
 	if sale.Kind != pos.KindSale {
-		return nil, pos.Errorf(pos.EINVALID, "record %s is not a sale", sale.Receipt).With("receipt", sale.Receipt)
+		return nil, pos.Errorf(pos.EINVALID, "record %s is not a sale", sale.Receipt).Say("not_a_sale", "receipt", sale.Receipt)
 	}
 	if v := tx.Bucket(bucketVoids).Get(u64(sale.Seq)); v != nil {
 		return nil, pos.Errorf(pos.ECONFLICT, "sale %s is voided by %s", sale.Receipt, pos.ReceiptNumber(sale.Terminal, getU64(v))).
-			With("receipt", sale.Receipt)
+			Say("sale_voided", "receipt", sale.Receipt, "void", pos.ReceiptNumber(sale.Terminal, getU64(v)))
 	}
 	prior, err := returnsOf(tx, seq)
 	if err != nil {

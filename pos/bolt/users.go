@@ -151,7 +151,7 @@ func (db *DB) Login(id, pin string) (*pos.User, error) {
 	now := db.timestamp()
 	if su.Disabled {
 		_ = db.Audit(id, pos.AuditLoginFailed, map[string]string{"reason": "disabled"})
-		return nil, pos.Errorf(pos.EFORBIDDEN, "user %s is disabled", id).With("user", id)
+		return nil, pos.Errorf(pos.EFORBIDDEN, "user %s is disabled", id).Say("user_disabled", "user", id)
 	}
 	if now.Before(su.LockedUntil) {
 		_ = db.Audit(id, pos.AuditLoginFailed, map[string]string{"reason": "locked"})
@@ -211,7 +211,7 @@ func (db *DB) Authorize(id, pin string, roles ...pos.Role) (*pos.User, error) {
 		return nil, err
 	}
 	if !slices.Contains(roles, u.Role) {
-		return nil, pos.Errorf(pos.EFORBIDDEN, "user %s is a %s; this needs a %v", id, u.Role, roles).With("role", string(u.Role))
+		return nil, pos.Errorf(pos.EFORBIDDEN, "user %s is a %s; this needs a %v", id, u.Role, roles).Say("wrong_role", "user", id, "role", string(u.Role))
 	}
 	return u, nil
 }
@@ -223,7 +223,7 @@ func activeUser(tx *bolt.Tx, id string, roles ...pos.Role) (*pos.User, error) {
 		return nil, pos.WrapError(pos.EFORBIDDEN, err, "unknown user %q", id).With("user", id)
 	}
 	if u.Disabled || !slices.Contains(roles, u.Role) {
-		return nil, pos.Errorf(pos.EFORBIDDEN, "user %s (%s) may not do this", id, u.Role).With("user", id)
+		return nil, pos.Errorf(pos.EFORBIDDEN, "user %s (%s) may not do this", id, u.Role).Say("not_allowed", "user", id)
 	}
 	return u, nil
 }

@@ -13,7 +13,7 @@ import (
 // them again. The void reaches the server through the outbox like a sale.
 func (db *DB) Void(seq uint64, manager, pin, reason string) (*Sale, error) {
 	if reason == "" {
-		return nil, pos.Errorf(pos.EINVALID, "a void needs a reason")
+		return nil, pos.Errorf(pos.EINVALID, "a void needs a reason").Say("void_reason")
 	}
 	if _, err := db.Authorize(manager, pin, pos.RoleManager); err != nil {
 		return nil, err
@@ -36,19 +36,19 @@ func (db *DB) Void(seq uint64, manager, pin, reason string) (*Sale, error) {
 		}
 		r := s.Record
 		if r.Kind != pos.KindSale {
-			return pos.Errorf(pos.EINVALID, "record %s is not a sale", r.Receipt).With("receipt", r.Receipt)
+			return pos.Errorf(pos.EINVALID, "record %s is not a sale", r.Receipt).Say("not_a_sale", "receipt", r.Receipt)
 		}
 		if v := tx.Bucket(bucketVoids).Get(u64(seq)); v != nil {
 			return pos.Errorf(pos.ECONFLICT, "sale %s is already voided by %s", r.Receipt, pos.ReceiptNumber(r.Terminal, getU64(v))).
-				With("receipt", r.Receipt)
+				Say("sale_voided", "receipt", r.Receipt, "void", pos.ReceiptNumber(r.Terminal, getU64(v)))
 		}
 		if rb := tx.Bucket(bucketReturns); rb != nil && rb.Get(u64(seq)) != nil {
 			return pos.Errorf(pos.ECONFLICT, "sale %s has goods returned; take back the rest with a return instead", r.Receipt).
-				With("receipt", r.Receipt)
+				Say("void_returned", "receipt", r.Receipt)
 		}
 		if pos.DayOf(r.Time) != pos.DayOf(st.now) {
 			return pos.Errorf(pos.EFORBIDDEN, "sale %s is from %s; only today's sales can be voided", r.Receipt, pos.DayOf(r.Time)).
-				With("receipt", r.Receipt)
+				Say("void_not_today", "receipt", r.Receipt, "day", pos.DayOf(r.Time))
 		}
 		void := &pos.Record{
 			Kind: pos.KindVoid, Time: st.now, Store: st.cfg.Store, Terminal: st.cfg.Terminal,
