@@ -11,7 +11,7 @@ func Change(selfPaid, tendered Money) (Money, error) {
 		return 0, Errorf(EINVALID, "negative amount: due %s, tendered %s", selfPaid, tendered)
 	case tendered < selfPaid:
 		return 0, Errorf(EINVALID, "tendered %s is less than the %s due", tendered, selfPaid).
-			With("due", selfPaid.String()).With("tendered", tendered.String())
+			Say("tendered_short", "due", selfPaid.String(), "tendered", tendered.String())
 	}
 	return tendered - selfPaid, nil
 }

@@ -54,15 +54,15 @@ const (
 // Validate checks the configuration a technician entered.
 func (c *TerminalConfig) Validate() error {
 	if c.Store == "" || c.Terminal == "" {
-		return Errorf(EINVALID, "store and terminal ids are required")
+		return Errorf(EINVALID, "store and terminal ids are required").Say("ids_required")
 	}
 	for _, s := range c.Terminal + c.Store {
 		if !(s >= '0' && s <= '9' || s >= 'A' && s <= 'Z' || s >= 'a' && s <= 'z' || s == '-' || s == '_') {
-			return Errorf(EINVALID, "store and terminal ids may use only letters, digits, - and _")
+			return Errorf(EINVALID, "store and terminal ids may use only letters, digits, - and _").Say("ids_chars")
 		}
 	}
 	if c.Lang != "" && c.Lang != "zh_Hans" && c.Lang != "en" {
-		return Errorf(EINVALID, "language %q: want zh_Hans or en", c.Lang)
+		return Errorf(EINVALID, "language %q: want zh_Hans or en", c.Lang).Say("language", "value", c.Lang)
 	}
 	if c.Offline.MaxQueueCount < 0 || c.Offline.MaxQueueAmount < 0 || c.Offline.MaxCacheAge < 0 {
 		return Errorf(EINVALID, "offline limits must not be negative")
@@ -126,7 +126,7 @@ func ParseServers(s string) ([]string, error) {
 		}
 		u, err := url.Parse(p)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, Errorf(EINVALID, "server URL %q: want http(s)://host[:port]", p).With("url", p)
+			return nil, Errorf(EINVALID, "server URL %q: want http(s)://host[:port]", p).Say("server_url", "url", p)
 		}
 		out = append(out, p)
 	}

@@ -43,14 +43,14 @@ func ParseMoney(s string) (Money, error) {
 	t = strings.TrimPrefix(t, "-")
 	whole, frac, hasFrac := strings.Cut(t, ".")
 	if whole == "" || (hasFrac && (frac == "" || len(frac) > 2)) || !allDigits(whole) || !allDigits(frac) {
-		return 0, Errorf(EINVALID, "invalid amount %q", s)
+		return 0, Errorf(EINVALID, "invalid amount %q", s).Say("amount", "value", s)
 	}
 	for len(frac) < 2 {
 		frac += "0"
 	}
 	y, err := strconv.ParseInt(whole, 10, 64)
 	if err != nil || y > 1e15 {
-		return 0, Errorf(EINVALID, "invalid amount %q", s)
+		return 0, Errorf(EINVALID, "invalid amount %q", s).Say("amount", "value", s)
 	}
 	f, _ := strconv.ParseInt(frac, 10, 64)
 	m := Money(y*100 + f)

@@ -120,7 +120,7 @@ func (st *SaleState) take(lines []Line, sku string, price Money, qty int64) ([]i
 	}
 	if want > 0 {
 		return nil, Errorf(ECONFLICT, "%d of %s cannot be taken back: only %d left of the sale", qty, sku, qty-want).
-			With("sku", sku).With("qty", itoa(qty)).With("left", itoa(qty-want))
+			Say("return_too_many", "sku", sku, "qty", itoa(qty), "left", itoa(qty-want))
 	}
 	return out, nil
 }
@@ -180,12 +180,12 @@ func Resettle(sale *Record, prior []*Record, items []ReturnItem, trust *TrustLis
 		return nil, err
 	}
 	if len(items) == 0 {
-		return nil, Errorf(EINVALID, "a return needs at least one line")
+		return nil, Errorf(EINVALID, "a return needs at least one line").Say("return_empty")
 	}
 	took := make([]int64, len(sale.Lines))
 	for _, it := range items {
 		if it.Qty <= 0 {
-			return nil, Errorf(EINVALID, "line %s: quantity %d out of range", it.SKU, it.Qty).With("sku", it.SKU)
+			return nil, Errorf(EINVALID, "line %s: quantity %d out of range", it.SKU, it.Qty).Say("quantity", "sku", it.SKU, "qty", itoa(it.Qty))
 		}
 		t, err := st.take(sale.Lines, it.SKU, 0, it.Qty)
 		if err != nil {
@@ -234,7 +234,7 @@ func Resettle(sale *Record, prior []*Record, items []ReturnItem, trust *TrustLis
 	}
 	if s.SelfPaid > st.SelfPaid {
 		return nil, Errorf(ECONFLICT, "the goods kept would cost %s of the customer's own money, more than the %s paid: take back more", s.SelfPaid, st.SelfPaid).
-			With("amount", s.SelfPaid.String()).With("paid", st.SelfPaid.String())
+			Say("return_kept_costs", "amount", s.SelfPaid.String(), "paid", st.SelfPaid.String())
 	}
 	now := map[VoucherID]AppliedVoucher{}
 	for _, a := range s.Vouchers {

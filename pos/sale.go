@@ -133,7 +133,7 @@ func (s *Settlement) Reasons(i int) []string {
 func ValidateLines(lines []Line) error {
 	for _, l := range lines {
 		if l.Qty <= 0 || l.Qty > 9999 {
-			return Errorf(EINVALID, "line %s: quantity %d out of range", l.SKU, l.Qty)
+			return Errorf(EINVALID, "line %s: quantity %d out of range", l.SKU, l.Qty).Say("quantity", "sku", l.SKU, "qty", itoa(l.Qty))
 		}
 		if l.Price <= 0 {
 			return Errorf(EINVALID, "line %s: price must be positive", l.SKU)
