@@ -206,7 +206,7 @@ func (c *Cashier) productTiles() fyne.CanvasObject {
 	if err != nil || cat == nil {
 		return widget.NewLabel(c.tr.Err(err))
 	}
-	grid := container.NewGridWrap(fyne.NewSize(170, 76))
+	grid := container.New(&tileGrid{min: fyne.NewSize(140, 76)})
 	for i := range cat.Products {
 		p := &cat.Products[i]
 		if !p.Eligible {
@@ -219,6 +219,39 @@ func (c *Cashier) productTiles() fyne.CanvasObject {
 		grid.Add(container.NewStack(b, container.NewVBox(layout.NewSpacer(), name, price, layout.NewSpacer())))
 	}
 	return container.NewVScroll(grid)
+}
+
+// tileGrid lays product tiles out in as many columns of at least min
+// width as fit, stretched to fill the row: two columns where a fixed
+// 170-point tile left one and a gap (800×600), three at 1024 wide.
+type tileGrid struct {
+	min      fyne.Size
+	colsSeen int // columns of the last layout: the height follows them (as Fyne's GridWrap)
+}
+
+func (g *tileGrid) cols(width float32) int {
+	pad := theme.Padding()
+	return max(1, int((width+pad)/(g.min.Width+pad)))
+}
+
+func (g *tileGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	n := g.cols(size.Width)
+	g.colsSeen = n
+	w := (size.Width - float32(n-1)*pad) / float32(n)
+	for i, o := range objs {
+		o.Move(fyne.NewPos(float32(i%n)*(w+pad), float32(i/n)*(g.min.Height+pad)))
+		o.Resize(fyne.NewSize(w, g.min.Height))
+	}
+}
+
+func (g *tileGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	if len(objs) == 0 {
+		return fyne.NewSize(g.min.Width, 0)
+	}
+	cols := max(1, g.colsSeen)
+	rows := (len(objs) + cols - 1) / cols
+	return fyne.NewSize(g.min.Width, float32(rows)*g.min.Height+float32(rows-1)*theme.Padding())
 }
 
 // basketRow is one line of the basket on screen: name and amount, then

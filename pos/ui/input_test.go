@@ -1222,3 +1222,24 @@ func TestVoucherScannedIntoADialog(t *testing.T) {
 		})
 	}
 }
+
+// Product tiles fill the width of their pane: two columns at 800×600, where
+// fixed-width tiles left one and a gap, three at 1024×768.
+func TestProductTilesFillTheRow(t *testing.T) {
+	for _, tc := range []struct {
+		size fyne.Size
+		cols int
+	}{{fyne.NewSize(800, 600), 2}, {fyne.NewSize(1024, 768), 3}} {
+		d := newDesk(t, tc.size)
+		d.login(uitest.CashierID, uitest.CashierPIN)
+		xs := map[float32]bool{}
+		for _, b := range all[*widget.Button](d.win.Content()) {
+			if b.Text == "" && b.Icon == nil && b.Size().Height == 76 {
+				xs[fyne.CurrentApp().Driver().AbsolutePositionForObject(b).X] = true
+			}
+		}
+		if len(xs) != tc.cols {
+			t.Errorf("%s: product tiles in %d columns, want %d", sizeName(tc.size), len(xs), tc.cols)
+		}
+	}
+}

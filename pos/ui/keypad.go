@@ -308,12 +308,12 @@ func (k *Keypad) TypedKey(e *fyne.KeyEvent) {
 				return
 			}
 		}
+		if !forwardDialogKey(k.win, e) {
+			k.Press(KeypadOK)
+		}
 	case "": // a scanner's LF suffix ends a voucher scanned into the keypad
 		if code, scanned, ok := k.timer.voucher(scanner.KeyUnnamed); ok && k.OnCode != nil {
 			k.OnCode(code, scanned)
-		}
-		if !forwardDialogKey(k.win, e) {
-			k.Press(KeypadOK)
 		}
 	case fyne.KeyEscape:
 		forwardDialogKey(k.win, e)
