@@ -63,6 +63,13 @@ type Cashier struct {
 	// cashier acknowledges it (a key, a tap, the next scan).
 	done     *doneMsg
 	refusals int // counts red banners, so a timer clears only its own
+	// committing is true while a sale is being recorded: a scan or a
+	// product tap meanwhile waits in queued and goes to the next sale once
+	// it is recorded (the basket being recorded is cleared with it, and a
+	// scan put into it would be cleared away unseen); other keys and taps
+	// on the sale's rows are ignored.
+	committing bool
+	queued     []func()
 
 	// RefusalTimeout returns a red banner to idle after this long (8 s).
 	RefusalTimeout time.Duration
@@ -192,6 +199,16 @@ func (c *Cashier) tap(f func()) func() {
 	}
 }
 
+// rowTap is tap for the buttons of a basket or voucher row: ignored while
+// the sale they belong to is being recorded.
+func (c *Cashier) rowTap(f func()) func() {
+	return c.tap(func() {
+		if !c.committing {
+			f()
+		}
+	})
+}
+
 func (c *Cashier) activity() {
 	if c.win != nil {
 		c.win.Canvas().Unfocus()
@@ -212,7 +229,16 @@ func (c *Cashier) productTiles() fyne.CanvasObject {
 		if !p.Eligible {
 			continue
 		}
-		b := widget.NewButton("", c.tap(func() { c.ack(); c.sess.Add(p, 1) }))
+		var add func()
+		add = func() {
+			if c.committing {
+				c.queued = append(c.queued, add)
+				return
+			}
+			c.ack()
+			c.sess.Add(p, 1)
+		}
+		b := widget.NewButton("", c.tap(add))
 		name := widget.NewLabelWithStyle(c.tr.ProductName(p), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 		name.Truncation = fyne.TextTruncateEllipsis
 		price := widget.NewLabelWithStyle(p.Price.String()+"/"+p.Unit, fyne.TextAlignCenter, fyne.TextStyle{})
@@ -274,9 +300,9 @@ func (c *Cashier) newBasketRow() *basketRow {
 	r.note.Truncation = fyne.TextTruncateEllipsis
 	r.note.Importance = widget.WarningImportance
 	r.note.Hide()
-	minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), c.tap(func() { c.sess.SetQty(r.i, r.qtyv-1) }))
-	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), c.tap(func() { c.sess.SetQty(r.i, r.qtyv+1) }))
-	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), c.tap(func() { c.sess.SetQty(r.i, 0) }))
+	minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), c.rowTap(func() { c.sess.SetQty(r.i, r.qtyv-1) }))
+	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), c.rowTap(func() { c.sess.SetQty(r.i, r.qtyv+1) }))
+	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), c.rowTap(func() { c.sess.SetQty(r.i, 0) }))
 	r.obj = container.NewVBox(container.NewBorder(nil, nil, nil, r.amount, r.name), r.note,
 		container.NewHBox(minus, r.qty, plus, layout.NewSpacer(), del), widget.NewSeparator())
 	return r
@@ -315,7 +341,7 @@ type voucherRow struct {
 func (c *Cashier) newVoucherRow() *voucherRow {
 	r := &voucherRow{lbl: widget.NewLabel("")}
 	r.lbl.Truncation = fyne.TextTruncateEllipsis
-	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), c.tap(func() { c.sess.RemoveVoucher(r.i) }))
+	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), c.rowTap(func() { c.sess.RemoveVoucher(r.i) }))
 	r.obj = container.NewBorder(nil, nil, nil, del, r.lbl)
 	return r
 }
@@ -533,6 +559,10 @@ func (c *Cashier) Scan(text string) {
 	if ModalOpen(c.win) {
 		return
 	}
+	if c.committing {
+		c.queued = append(c.queued, func() { c.Scan(text) })
+		return
+	}
 	c.ack()
 	c.sess.Scan(text)
 }
@@ -579,6 +609,9 @@ func (c *Cashier) typed(text string) {
 }
 
 func (c *Cashier) key(k fyne.KeyName) {
+	if c.committing {
+		return
+	}
 	switch k {
 	case fyne.KeyF12:
 		c.complete()
@@ -657,9 +690,12 @@ func (c *Cashier) commit(tendered pos.Money) {
 		return
 	}
 	c.Done.Disable()
+	c.committing = true
 	go func() {
 		rc, err := c.sess.CompleteCash(tendered)
 		fyne.Do(func() {
+			c.committing = false
+			defer c.replay()
 			switch {
 			case rc != nil && err != nil:
 				c.done = &doneMsg{ColorWarn, c.tr.T("ui.cashier.done_unprinted", "receipt", rc.Number), c.tr.Err(err), true}
@@ -678,6 +714,16 @@ func (c *Cashier) commit(tendered pos.Money) {
 			c.committed(rc, err)
 		})
 	}()
+}
+
+// replay applies the scans and taps queued while a sale was recorded, in
+// order, to the next sale.
+func (c *Cashier) replay() {
+	q := c.queued
+	c.queued = nil
+	for _, f := range q {
+		f()
+	}
 }
 
 func (c *Cashier) committed(rc *pos.Receipt, err error) {

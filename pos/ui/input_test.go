@@ -35,12 +35,21 @@ type spyStore struct {
 	unlocks  [][3]string
 	logins   int
 	loginErr error
+	// hold, when set, keeps Commit from returning until it is closed (a
+	// slow disk); Commit says on committing that it has begun.
+	hold       chan struct{}
+	committing chan struct{}
 }
 
 func (s *spyStore) Commit(sale ui.Sale) (uint64, *pos.Receipt, error) {
 	s.mu.Lock()
 	s.sales = append(s.sales, sale)
+	hold, begun := s.hold, s.committing
 	s.mu.Unlock()
+	if hold != nil {
+		begun <- struct{}{}
+		<-hold
+	}
 	return s.Store.Commit(sale)
 }
 
@@ -187,6 +196,11 @@ func (d *desk) scan(text string) { d.typeAt(text, 2*time.Millisecond) }
 func (d *desk) ean(i int) string {
 	cat, _ := d.store.Catalogue()
 	return cat.Products[i].EAN
+}
+
+func (d *desk) sku(i int) string {
+	cat, _ := d.store.Catalogue()
+	return cat.Products[i].SKU
 }
 
 func (d *desk) overlays() int { return len(d.win.Canvas().Overlays().List()) }
@@ -870,6 +884,38 @@ func TestCompleteWithoutDialogs(t *testing.T) {
 	}
 	if r := d.lastRecord(); r.Tendered != 5800 || r.Change != 0 {
 		t.Errorf("record tendered %s change %s", r.Tendered, r.Change)
+	}
+}
+
+// A scan or a product tap while the sale is being recorded goes to the
+// next sale, not into the basket being recorded (which is cleared with
+// it); keys and row taps meanwhile do nothing.
+func TestScanWhileRecording(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	d.store.hold, d.store.committing = make(chan struct{}), make(chan struct{}, 1)
+	d.scan(d.ean(1))
+	c.Complete()
+	<-d.store.committing
+	d.clk.add(time.Second)
+	d.scan(d.ean(2))
+	d.key(fyne.KeyEscape)
+	if n := len(c.Session().Lines()); n != 1 {
+		t.Fatalf("a scan while recording changed the basket being recorded: %d lines", n)
+	}
+	close(d.store.hold)
+	d.waitShown()
+	s := d.waitSales(1)
+	if len(s[0].Lines) != 1 || s[0].Lines[0].SKU != d.sku(1) {
+		t.Fatalf("recorded %+v, want the first product alone", s[0].Lines)
+	}
+	lines := c.Session().Lines()
+	if len(lines) != 1 || lines[0].SKU != d.sku(2) {
+		t.Fatalf("next sale holds %+v, want the product scanned while recording", lines)
+	}
+	if ui.ModalOpen(d.win) {
+		t.Error("Esc while recording opened a dialog")
 	}
 }
 
