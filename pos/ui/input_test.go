@@ -603,6 +603,14 @@ func TestScanThatDoesNothingIsTold(t *testing.T) {
 	if len(scr.notices) != 2 || scr.notices[0] != want || scr.notices[1] != want {
 		t.Fatalf("manager screen notices %q, want two of %q", scr.notices, want)
 	}
+	// At the login screen with a dialog open: 请先登录, as without one.
+	d.key(fyne.KeyF4)
+	ui.Confirm(ui.NewTr("zh_Hans"), d.win, "test", "x", "y", nil)
+	d.clk.add(time.Second)
+	d.scan(d.ean(1))
+	if m := d.shell.Login().Message.Text; !strings.Contains(m, "请先登录") {
+		t.Errorf("scan at the login screen under a dialog: message %q", m)
+	}
 }
 
 // Defect 6: a scan at the login screen says "请先登录" and is no PIN try;

@@ -249,13 +249,15 @@ func (s *Shell) screenRefused(err error) {
 // Call on the UI goroutine.
 func (s *Shell) scanIgnored(why string) {
 	s.mu.Lock()
-	c, scr, tr := s.cashier, s.screen, s.Tr
+	c, scr, l, tr := s.cashier, s.screen, s.login, s.Tr
 	s.mu.Unlock()
 	switch {
 	case c != nil:
 		c.ScanIgnored(tr.T(why))
 	case scr != nil:
 		scr.Notice(tr.T("ui.scan.ignored") + tr.T("ui.scan.sep") + tr.T(why))
+	case l != nil:
+		l.ScanRefused() // 请先登录, as a scan at the login screen says
 	}
 }
 
