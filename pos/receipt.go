@@ -3,6 +3,7 @@ package pos
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -61,6 +62,17 @@ type Receipt struct {
 // auditor finds the ledger record and checks its hash.
 func AuditCode(receipt string, h Hash) string {
 	return fmt.Sprintf("FPR1:%s:%s", receipt, h.String()[:16])
+}
+
+// ReceiptOfAuditCode returns the receipt number inside a receipt's audit
+// QR payload (AuditCode), and false when text is not one.
+func ReceiptOfAuditCode(text string) (string, bool) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(text), "FPR1:")
+	if !ok {
+		return "", false
+	}
+	no, _, ok := strings.Cut(rest, ":")
+	return no, ok && no != ""
 }
 
 // NewReceipt lays out the receipt of ledger record r (whose entry hash is h).

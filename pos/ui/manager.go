@@ -116,6 +116,17 @@ func (m *Manager) Content() fyne.CanvasObject { return m.root }
 // screen took no action on).
 func (m *Manager) Notice(text string) { m.Message.SetText(text) }
 
+// TakeScan takes a scan on the manager's screen: a receipt's QR code opens
+// the return (退货) of that sale; anything else is told to be a cashier's.
+func (m *Manager) TakeScan(text string) bool {
+	if no, ok := pos.ReceiptOfAuditCode(text); ok {
+		m.openReturn(no)
+		return true
+	}
+	m.Notice(m.tr.T("ui.scan.ignored") + m.tr.T("ui.scan.sep") + m.tr.T("ui.scan.manager_only_receipts"))
+	return true
+}
+
 // refreshPaper shows the paper line when the printer reports paper near
 // its end.
 func (m *Manager) refreshPaper() {

@@ -182,13 +182,10 @@ func (m *Manager) AskReturnByReceipt() {
 // ReceiptOfScan returns the receipt number in text: the number itself, or
 // the one inside a receipt's audit QR payload (pos.AuditCode, FPR1:NO:HASH).
 func ReceiptOfScan(text string) string {
-	text = strings.TrimSpace(text)
-	if rest, ok := strings.CutPrefix(text, "FPR1:"); ok {
-		if no, _, ok := strings.Cut(rest, ":"); ok {
-			return no
-		}
+	if no, ok := pos.ReceiptOfAuditCode(text); ok {
+		return no
 	}
-	return text
+	return strings.TrimSpace(text)
 }
 
 // returnItems reads the quantities of the dialog, or says what is wrong.

@@ -339,3 +339,37 @@ func TestReturnLookupAfterLeaving(t *testing.T) {
 		t.Fatal("a return dialog opened over the screen that replaced the manager's")
 	}
 }
+
+// A receipt's QR scanned on the manager's screen opens that sale's return;
+// another scan there is told to be a cashier's; at the cashier's screen the
+// receipt's QR is said to be one, not an unrecognised code.
+func TestReceiptQRScanned(t *testing.T) {
+	f, m, _ := managerDay(t, 0)
+	cat, err := f.store.Catalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, _, err := f.store.Commit(ui.Sale{Cashier: uitest.CashierID, Lines: []pos.Line{{SKU: cat.Products[0].SKU, Qty: 2}}, Method: pos.PayCash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	no := pos.ReceiptNumber("T01", seq)
+	m.Return = localReturn(f.store.Store)
+	if !m.TakeScan("FPR1:" + no + ":0123456789abcdef") {
+		t.Fatal("the receipt's QR was not taken")
+	}
+	if _, texts := dialogEntries(f.win); !slices.Contains(texts, "已售 2，可退 2") {
+		t.Fatalf("no return dialog of %s after its QR: %q", no, texts)
+	}
+	test.Tap(dialogButton(t, f.win, "取消"))
+	m.TakeScan("6937777001005")
+	if !strings.Contains(m.Message.Text, "管理页面只受理小票二维码") {
+		t.Errorf("a product scanned on the manager's screen: message %q", m.Message.Text)
+	}
+
+	sess := ui.NewSession(f.store, &uitest.Printer{}, &pos.User{ID: uitest.CashierID, Role: pos.RoleCashier})
+	v := sess.Scan("FPR1:" + no + ":0123456789abcdef")
+	if got := ui.NewTr("zh_Hans").Err(v.Err); !strings.Contains(got, "这是小票 "+no+" 的二维码") {
+		t.Errorf("the receipt's QR at the cashier's screen: %q", got)
+	}
+}

@@ -168,7 +168,12 @@ func (s *Session) Scan(text string) Verdict {
 	case scanner.EAN13, scanner.EAN8:
 		v = s.addEAN(text)
 	default:
-		v = refusal(pos.Errorf(pos.EUNKNOWNSCAN, "unrecognised scan %q", text))
+		err := pos.Errorf(pos.EUNKNOWNSCAN, "unrecognised scan %q", text)
+		if no, ok := pos.ReceiptOfAuditCode(text); ok {
+			// A receipt's QR: what it is for, not "unrecognised".
+			err = pos.Errorf(pos.EUNKNOWNSCAN, "the QR code of receipt %s, not a voucher or product", no).Say("receipt_qr", "receipt", no)
+		}
+		v = refusal(err)
 	}
 	s.mu.Lock()
 	s.verdict = v

@@ -223,9 +223,29 @@ func (s *Shell) screenTarget(scan func(string)) Target {
 	}}
 	t.Scan, t.Refused = scan, s.screenRefused
 	if scan == nil {
-		t.Scan = func(string) { s.scanIgnored("ui.scan.ignored_screen") }
+		t.Scan = s.screenScan
 	}
 	return t
+}
+
+// ScanTaker is a screen that takes some scans itself (the manager's: a
+// receipt's QR code opens its return); TakeScan reports whether it took
+// text.
+type ScanTaker interface {
+	TakeScan(text string) bool
+}
+
+// screenScan gives a scan to the manager's or technician's screen when it
+// takes scans of that kind (ScanTaker), and else says it takes none. Call
+// on the UI goroutine.
+func (s *Shell) screenScan(text string) {
+	s.mu.Lock()
+	scr := s.screen
+	s.mu.Unlock()
+	if st, ok := scr.(ScanTaker); ok && st.TakeScan(text) {
+		return
+	}
+	s.scanIgnored("ui.scan.ignored_screen")
 }
 
 // screenRefused tells the manager or technician why a scan was refused
@@ -276,7 +296,7 @@ func (s *Shell) Scan(text string) {
 		case f != nil:
 			f(text)
 		default:
-			s.scanIgnored("ui.scan.ignored_screen")
+			s.screenScan(text)
 		}
 	})
 }
