@@ -81,6 +81,10 @@ type Cashier struct {
 	// outcome of a sale committed by F12, the button or Complete is shown
 	// (err: not recorded, or recorded and not printed).
 	OnCommitted func(rc *pos.Receipt, err error)
+	// OnPrinted, when set, is called on the UI goroutine once the outcome
+	// of a copy printed by F9 (the first copy, or a manager's reprint) is
+	// shown; tests wait on it.
+	OnPrinted func(err error)
 	// afterCommit is the shell's: the status bar's queue count is read
 	// again at once after a sale, not at its next tick.
 	afterCommit func()
@@ -825,6 +829,7 @@ func (c *Cashier) reprint() {
 		go func() {
 			rc, err := c.sess.PrintLast()
 			fyne.Do(func() {
+				defer c.printed(err)
 				if err != nil {
 					c.Banner.Show(ColorRefused, c.tr.T("ui.cashier.print_first"), c.tr.Err(err))
 					return
@@ -838,6 +843,7 @@ func (c *Cashier) reprint() {
 		go func() {
 			rc, err := c.sess.Reprint(id, pin)
 			fyne.Do(func() {
+				defer c.printed(err)
 				if err != nil && rc == nil {
 					c.Banner.Show(ColorRefused, c.tr.T("ui.cashier.reprint"), c.tr.Err(err))
 					return
@@ -846,6 +852,12 @@ func (c *Cashier) reprint() {
 			})
 		}()
 	})
+}
+
+func (c *Cashier) printed(err error) {
+	if c.OnPrinted != nil {
+		c.OnPrinted(err)
+	}
 }
 
 // ManualEntry opens the manual-entry dialog (F8, or keyboard input too

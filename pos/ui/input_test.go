@@ -708,13 +708,28 @@ func TestRefusalBannerTimesOut(t *testing.T) {
 	d.login(uitest.CashierID, uitest.CashierPIN)
 	c := d.cashier()
 	c.RefusalTimeout = 30 * time.Millisecond
-	d.scan(d.dep.Forge(pos.Yuan(10)))
-	if c.Banner.Color() != color.Color(ui.ColorRefused) {
-		t.Fatalf("forged voucher banner %q", c.Banner.Headline())
+	// The timeout repaints from a timer: the banner is read where it is
+	// painted (OnShow), and the test waits for the repaint.
+	shown := make(chan bool, 16) // red or not, at each paint
+	c.Banner.OnShow = func() {
+		select {
+		case shown <- c.Banner.Color() == color.Color(ui.ColorRefused):
+		default:
+		}
 	}
-	time.Sleep(150 * time.Millisecond)
-	if c.Banner.Color() == color.Color(ui.ColorRefused) {
-		t.Fatalf("red banner still up: %q", c.Banner.Headline())
+	d.scan(d.dep.Forge(pos.Yuan(10)))
+	red := false
+	for deadline := time.After(5 * time.Second); ; {
+		select {
+		case r := <-shown:
+			if r {
+				red = true
+			} else if red {
+				return // red, then back to idle
+			}
+		case <-deadline:
+			t.Fatalf("banner red %v, and not back after its timeout", red)
+		}
 	}
 }
 
@@ -1199,18 +1214,22 @@ func TestF9PrintsTheFirstCopyWithoutManager(t *testing.T) {
 		t.Fatal("the print did not fail")
 	}
 	p.SetErr(nil)
+	printed := make(chan error, 1)
+	c.OnPrinted = func(err error) { printed <- err }
 	d.key(fyne.KeyF9)
 	if ui.ModalOpen(d.win) {
 		t.Fatalf("F9 asked for a manager for the first copy: %s", d.dialogTexts())
 	}
-	for i := 0; i < 250 && len(p.Copies()) == 0; i++ {
-		time.Sleep(20 * time.Millisecond)
+	select {
+	case err := <-printed:
+		if err != nil {
+			t.Fatalf("first copy: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first copy's outcome was not shown")
 	}
 	if cs := p.Copies(); len(cs) != 1 || cs[0].Reprint {
 		t.Fatalf("printed %d copies, want the first copy, not marked 重印", len(cs))
-	}
-	for i := 0; i < 250 && !c.Session().LastPrinted(); i++ {
-		time.Sleep(20 * time.Millisecond)
 	}
 	d.clk.add(time.Second)
 	d.key(fyne.KeyF9)

@@ -42,6 +42,10 @@ type Manager struct {
 	// from a printer that says how it stands: Devices with State); hidden
 	// otherwise. Load refreshes it.
 	Paper *widget.Label
+	// OnDone, when set, is called on the UI goroutine once the outcome of
+	// work done off it (a sale looked up at the server, a return sent, a
+	// reconciliation) is shown; tests wait on it rather than polling.
+	OnDone func()
 	// Logout is the toolbar's log-out button (always visible, also at 800×600).
 	Logout  *widget.Button
 	day     *report.Day
@@ -107,6 +111,13 @@ func NewManager(tr Tr, store Store, dev Devices, win fyne.Window, u *pos.User, l
 	m.root = container.NewBorder(container.NewVBox(title, tools), container.NewVBox(m.Paper, m.Message), nil, nil, m.body)
 	m.Load()
 	return m
+}
+
+// done tells OnDone that background work's outcome is shown.
+func (m *Manager) done() {
+	if m.OnDone != nil {
+		m.OnDone()
+	}
 }
 
 // Content returns the screen's root object.
@@ -583,6 +594,7 @@ func (m *Manager) RunReconcile(done func()) {
 			as, aerr = alerts(day)
 		}
 		fyne.Do(func() {
+			defer m.done()
 			switch {
 			case err != nil:
 				m.Message.SetText(m.tr.Err(err))

@@ -52,6 +52,7 @@ func (m *Manager) openReturn(no string) {
 	go func() {
 		sr, err := look(no)
 		fyne.Do(func() {
+			defer m.done()
 			if m.win != nil && m.win.Content() != m.root {
 				return // the manager left the screen (logout, idle lock) meanwhile
 			}
@@ -230,6 +231,7 @@ func (m *Manager) RunReturn(sale string, items []pos.ReturnItem, id, pin, reason
 	go func() {
 		seq, err := ret(sale, items, id, pin, reason)
 		fyne.Do(func() {
+			defer m.done()
 			m.returned(seq, err)
 			if done != nil {
 				done(err)

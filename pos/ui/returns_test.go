@@ -229,12 +229,26 @@ func TestReceiptOfScan(t *testing.T) {
 	}
 }
 
-// waitFor polls ok (on the test's goroutine; fyne.Do runs at once in the
-// test app) until it holds, for work a screen does off the UI goroutine.
-func waitFor(t *testing.T, what string, ok func() bool) {
+// watch returns a channel that gets a value each time the manager's screen
+// shows the outcome of work done off the UI goroutine (Manager.OnDone).
+func watch(m *ui.Manager) chan struct{} {
+	done := make(chan struct{}, 16)
+	m.OnDone = func() { done <- struct{}{} }
+	return done
+}
+
+// waitFor waits until ok holds, reading it only after an outcome is shown
+// (watch; fyne.Do runs at once in the test app, on the worker's
+// goroutine), so the test reads no widget the worker is writing.
+func waitFor(t *testing.T, done chan struct{}, what string, ok func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
+	for deadline := time.After(5 * time.Second); ; {
+		select {
+		case <-done:
+			if ok() {
+				return
+			}
+		case <-deadline:
 			t.Fatalf("waited 5 s for %s", what)
 		}
 	}
@@ -247,6 +261,7 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 // refused in the manager's words.
 func TestReturnOtherTerminal(t *testing.T) {
 	f, m, _ := managerDay(t, 0)
+	done := watch(m)
 	cat, err := f.store.Catalogue()
 	if err != nil {
 		t.Fatal(err)
@@ -281,7 +296,7 @@ func TestReturnOtherTerminal(t *testing.T) {
 	es, _ := dialogEntries(f.win)
 	test.Type(es[0], "T02-000005")
 	test.Tap(dialogButton(t, f.win, "确定"))
-	waitFor(t, "the return dialog of T02-000005", func() bool { return overlayHas(f.win, "退货 T02-000005") })
+	waitFor(t, done, "the return dialog of T02-000005", func() bool { return overlayHas(f.win, "退货 T02-000005") })
 	es, texts := dialogEntries(f.win)
 	if !slices.Contains(texts, "已售 3，可退 1") || len(es) != 4 {
 		t.Fatalf("return dialog of another terminal's sale: %d entries, texts %q", len(es), texts)
@@ -290,7 +305,7 @@ func TestReturnOtherTerminal(t *testing.T) {
 	test.Type(es[1], "顾客退货")
 	test.Type(es[3], uitest.ManagerPIN)
 	test.Tap(dialogButton(t, f.win, "确定"))
-	waitFor(t, "the return to go out", func() bool {
+	waitFor(t, done, "the return to go out", func() bool {
 		return m.Message.Text == "退货需要中心服务器同意：服务器无响应，未做任何记录"
 	})
 	mu.Lock()
@@ -305,7 +320,7 @@ func TestReturnOtherTerminal(t *testing.T) {
 	test.Type(es[0], "T09-000001")
 	test.Tap(dialogButton(t, f.win, "确定"))
 	want := "只能在售出商品的门店退货：T09-000001 是门店 S09 的销售"
-	waitFor(t, want, func() bool { return m.Message.Text == want })
+	waitFor(t, done, want, func() bool { return m.Message.Text == want })
 	mu.Lock()
 	if f.win.Canvas().Overlays().Top() != nil || !slices.Equal(asked, []string{"T02-000005", "T09-000001"}) {
 		t.Fatalf("a dialog is open, or the server was asked for %q", asked)

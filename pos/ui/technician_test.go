@@ -89,13 +89,19 @@ func (f *techFixture) screen(lang string, r ui.Router) *ui.Technician {
 func TestTechnicianTestPrintUsesField(t *testing.T) {
 	f := newTechFixture(t, func(c *pos.TerminalConfig) { c.Printer = "tcp://10.0.0.1:9100?paper=80&qr=native" })
 	x := f.screen("zh_Hans", nil)
+	done := make(chan error, 1)
+	x.OnDone = func(err error) { done <- err }
 	x.PrinterURI.SetText("tcp://10.0.0.2:9100")
 	x.Paper.SetSelected("58")
 	x.ReceiptLang.SetSelected("en")
 	test.Tap(techButton(t, x.Content(), "打印测试页"))
-	deadline := time.Now().Add(5 * time.Second)
-	for len(f.rec.prints()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("test page: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("test page outcome not shown")
 	}
 	if got, want := f.rec.prints(), []string{"tcp://10.0.0.2:9100?paper=58&qr=native en"}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("test print on %q, want %q", got, want)
@@ -103,8 +109,8 @@ func TestTechnicianTestPrintUsesField(t *testing.T) {
 	if c, _ := f.store.Config(); c.Printer != "tcp://10.0.0.1:9100?paper=80&qr=native" {
 		t.Errorf("a test print saved the printer: %q", c.Printer)
 	}
-	for x.Message.Importance != widget.SuccessImportance && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	if x.Message.Importance != widget.SuccessImportance {
+		t.Errorf("the printed test page is not shown as done: %q", x.Message.Text)
 	}
 	if x.Progress.Visible() {
 		t.Error("a finished progress bar left showing beside the outcome")
