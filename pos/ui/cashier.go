@@ -252,16 +252,20 @@ func (c *Cashier) productTiles() fyne.CanvasObject {
 }
 
 // tileGrid lays product tiles out in as many columns of at least min
-// width as fit, stretched to fill the row: two columns where a fixed
-// 170-point tile left one and a gap (800×600), three at 1024 wide.
+// width as fit, at most maxTileCols, stretched to fill the row: two
+// columns where a fixed 170-point tile left one and a gap (800×600), three
+// at 1024 wide, and on a wide screen wider tiles rather than more
+// truncated names.
 type tileGrid struct {
 	min      fyne.Size
 	colsSeen int // columns of the last layout: the height follows them (as Fyne's GridWrap)
 }
 
+const maxTileCols = 4
+
 func (g *tileGrid) cols(width float32) int {
 	pad := theme.Padding()
-	return max(1, int((width+pad)/(g.min.Width+pad)))
+	return min(maxTileCols, max(1, int((width+pad)/(g.min.Width+pad))))
 }
 
 func (g *tileGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {

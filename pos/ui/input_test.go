@@ -1297,12 +1297,13 @@ func TestVoucherScannedIntoADialog(t *testing.T) {
 }
 
 // Product tiles fill the width of their pane: two columns at 800×600, where
-// fixed-width tiles left one and a gap, three at 1024×768.
+// fixed-width tiles left one and a gap, three at 1024×768, at most four
+// (wider tiles, not more truncated names) at 1920×1080.
 func TestProductTilesFillTheRow(t *testing.T) {
 	for _, tc := range []struct {
 		size fyne.Size
 		cols int
-	}{{fyne.NewSize(800, 600), 2}, {fyne.NewSize(1024, 768), 3}} {
+	}{{fyne.NewSize(800, 600), 2}, {fyne.NewSize(1024, 768), 3}, {fyne.NewSize(1920, 1080), 4}} {
 		d := newDesk(t, tc.size)
 		d.login(uitest.CashierID, uitest.CashierPIN)
 		xs := map[float32]bool{}
