@@ -198,6 +198,19 @@ func (d *desk) ean(i int) string {
 	return cat.Products[i].EAN
 }
 
+// outcome waits for the outcome a screen reports on ch once it shows it
+// (an OnDone or OnPrinted hook), and fails the test after 5 s.
+func outcome(t *testing.T, ch chan error, what string) error {
+	t.Helper()
+	select {
+	case err := <-ch:
+		return err
+	case <-time.After(5 * time.Second):
+		t.Fatalf("%s: no outcome shown", what)
+		return nil
+	}
+}
+
 func (d *desk) sku(i int) string {
 	cat, _ := d.store.Catalogue()
 	return cat.Products[i].SKU
@@ -1220,13 +1233,8 @@ func TestF9PrintsTheFirstCopyWithoutManager(t *testing.T) {
 	if ui.ModalOpen(d.win) {
 		t.Fatalf("F9 asked for a manager for the first copy: %s", d.dialogTexts())
 	}
-	select {
-	case err := <-printed:
-		if err != nil {
-			t.Fatalf("first copy: %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the first copy's outcome was not shown")
+	if err := outcome(t, printed, "the first copy"); err != nil {
+		t.Fatalf("first copy: %v", err)
 	}
 	if cs := p.Copies(); len(cs) != 1 || cs[0].Reprint {
 		t.Fatalf("printed %d copies, want the first copy, not marked 重印", len(cs))

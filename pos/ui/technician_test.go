@@ -95,13 +95,8 @@ func TestTechnicianTestPrintUsesField(t *testing.T) {
 	x.Paper.SetSelected("58")
 	x.ReceiptLang.SetSelected("en")
 	test.Tap(techButton(t, x.Content(), "打印测试页"))
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("test page: %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("test page outcome not shown")
+	if err := outcome(t, done, "test page"); err != nil {
+		t.Fatalf("test page: %v", err)
 	}
 	if got, want := f.rec.prints(), []string{"tcp://10.0.0.2:9100?paper=58&qr=native en"}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("test print on %q, want %q", got, want)
@@ -184,13 +179,8 @@ func TestTechnicianTestPrintFails(t *testing.T) {
 	x.OnDone = func(err error) { done <- err }
 	x.PrinterURI.SetText("tcp://10.0.0.2:9100")
 	test.Tap(techButton(t, x.Content(), "打印测试页"))
-	select {
-	case err := <-done:
-		if pos.ErrorCode(err) != pos.EPRINTEROFFLINE {
-			t.Errorf("test page outcome %v, want printer_offline", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("test page outcome not shown")
+	if err := outcome(t, done, "test page"); pos.ErrorCode(err) != pos.EPRINTEROFFLINE {
+		t.Errorf("test page outcome %v, want printer_offline", err)
 	}
 	if x.Message.Importance != widget.DangerImportance {
 		t.Error("the failure is not shown as an error")
