@@ -324,12 +324,15 @@ func or(s, def string) string {
 // showScan shows a scan in the live scan test; safe from any goroutine
 // (serial scans arrive on the reader's, wedge scans on the UI goroutine).
 func (t *Technician) showScan(text string) {
-	kind := scanner.Classify(text)
+	kind := t.tr.T(scanner.Classify(text).Key())
+	if no, ok := pos.ReceiptOfAuditCode(text); ok {
+		kind = t.tr.T("scan.kind.receipt", "receipt", no)
+	}
 	show := text
 	if r := []rune(show); len(r) > 80 {
 		show = string(r[:40]) + "…" + string(r[len(r)-20:])
 	}
-	msg := t.tr.T("ui.tech.scan_result", "kind", kind.String(), "len", strconv.Itoa(len(text)), "text", show)
+	msg := t.tr.T("ui.tech.scan_result", "kind", kind, "len", strconv.Itoa(len(text)), "text", show)
 	fyne.Do(func() { t.ScanTest.SetText(msg) })
 }
 

@@ -382,3 +382,21 @@ func techButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	}
 	return found
 }
+
+// The live scan test names each scan's kind in the screen's language, a
+// receipt's QR code included.
+func TestTechnicianScanTestKinds(t *testing.T) {
+	f := newTechFixture(t, nil)
+	r := &scanRouter{}
+	x := f.screen("zh_Hans", r)
+	for scan, want := range map[string]string{
+		"6937777001005":                    "类型：商品条码 EAN-13",
+		"FPR1:T01-000001:0123456789abcdef": "类型：小票 T01-000001 的二维码",
+		"abc123":                           "类型：无法识别",
+	} {
+		r.f(scan)
+		if !strings.HasPrefix(x.ScanTest.Text, want) {
+			t.Errorf("scan %q: %q, want it to start %q", scan, x.ScanTest.Text, want)
+		}
+	}
+}
