@@ -228,6 +228,12 @@ func (s *Shell) screenTarget(scan func(string)) Target {
 	return t
 }
 
+// ignoredText is the message line of a screen for a scan it took no
+// action on: "扫码未处理：" and why (the translation key of the reason).
+func ignoredText(tr Tr, why string) string {
+	return tr.T("ui.scan.ignored") + tr.T("ui.scan.sep") + tr.T(why)
+}
+
 // ScanTaker is a screen that takes some scans itself (the manager's: a
 // receipt's QR code opens its return); TakeScan reports whether it took
 // text.
@@ -275,7 +281,7 @@ func (s *Shell) scanIgnored(why string) {
 	case c != nil:
 		c.ScanIgnored(tr.T(why))
 	case scr != nil:
-		scr.Notice(tr.T("ui.scan.ignored") + tr.T("ui.scan.sep") + tr.T(why))
+		scr.Notice(ignoredText(tr, why))
 	case l != nil:
 		l.ScanRefused() // 请先登录, as a scan at the login screen says
 	}
