@@ -5,7 +5,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"unicode"
+
+	"fupinpos/assets/assetstest"
 )
 
 // posctlCommands is every command line of posctl that takes flags.
@@ -52,25 +53,14 @@ func TestHelpInChinese(t *testing.T) {
 		if !strings.HasPrefix(help, "用法：") {
 			t.Errorf("posctl %s --help does not start with 用法：\n%s", strings.Join(c, " "), help)
 		}
-		lines := strings.Split(help, "\n")
-		flags := 0
-		for i, l := range lines {
-			if !strings.HasPrefix(l, "  --") {
-				continue
-			}
-			flags++
-			if i+1 >= len(lines) || !hasHan(lines[i+1]) {
-				t.Errorf("posctl %s: %s has no Chinese description", strings.Join(c, " "), strings.TrimSpace(l))
-			}
+		missing, flags := assetstest.UndescribedFlags(help)
+		for _, f := range missing {
+			t.Errorf("posctl %s: %s has no Chinese description", strings.Join(c, " "), f)
 		}
 		if flags == 0 {
 			t.Errorf("posctl %s --help lists no flags:\n%s", strings.Join(c, " "), help)
 		}
 	}
-}
-
-func hasHan(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
 }
 
 // TestUsageErrorsInTheOperatorsLanguage: a usage error is one line in the

@@ -5,7 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode"
+
+	"fupinpos/assets/assetstest"
 )
 
 // TestCLIFollowsLANG: what voucherd tells a person about how to call it —
@@ -116,16 +117,9 @@ func TestFlagHelpInChinese(t *testing.T) {
 			t.Errorf("voucherd %s --help = %d: %s", strings.Join(c, " "), code, errb.String())
 			continue
 		}
-		lines := strings.Split(out.String(), "\n")
-		flags := 0
-		for i, l := range lines {
-			if !strings.HasPrefix(l, "  --") {
-				continue
-			}
-			flags++
-			if i+1 >= len(lines) || !strings.ContainsFunc(lines[i+1], func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
-				t.Errorf("voucherd %s: %s has no Chinese description", strings.Join(c, " "), strings.TrimSpace(l))
-			}
+		missing, flags := assetstest.UndescribedFlags(out.String())
+		for _, f := range missing {
+			t.Errorf("voucherd %s: %s has no Chinese description", strings.Join(c, " "), f)
 		}
 		if flags == 0 || !strings.HasPrefix(out.String(), "用法：") {
 			t.Errorf("voucherd %s --help:\n%s", strings.Join(c, " "), out.String())
