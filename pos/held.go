@@ -17,6 +17,9 @@ type HeldSale struct {
 	// in the basket across the hold.
 	Manual  bool   `json:"manual,omitempty"`
 	Manager string `json:"manager,omitempty"`
+	// Locked is set on a basket the screen lock parked for its cashier,
+	// whose next login takes it back.
+	Locked bool `json:"locked,omitempty"`
 }
 
 // MaxHeldSales is how many baskets one terminal keeps parked at once.

@@ -548,10 +548,11 @@ func (c *Cashier) note(m *doneMsg) {
 	})
 }
 
-// ScanIgnored says on the banner that a scan did nothing, and why (a
-// dialog was open): red, back to idle after RefusalTimeout.
-func (c *Cashier) ScanIgnored(reason string) {
-	c.note(&doneMsg{color: ColorRefused, headline: c.tr.T("ui.scan.ignored"), reason: reason})
+// ScanIgnored says on the banner that a scan (or typed text) did nothing:
+// headline ("扫码未处理") and why (a dialog was open); red, back to idle
+// after RefusalTimeout.
+func (c *Cashier) ScanIgnored(headline, reason string) {
+	c.note(&doneMsg{color: ColorRefused, headline: headline, reason: reason})
 }
 
 // ack clears the message of the last sale.
@@ -812,6 +813,23 @@ func (c *Cashier) ResumeHeld() {
 		}
 	})
 	ShowModal(c.win, "held", d, onEnter)
+}
+
+// basketBack says that the basket the cashier left open at the lock is
+// back, checked again: what was dropped meanwhile (a voucher spent at
+// another login, a product no longer catalogued) in amber, as 取单 says
+// it; err is why it could not be taken back.
+func (c *Cashier) basketBack(err error) {
+	if err != nil {
+		c.note(&doneMsg{color: ColorRefused, headline: c.tr.T("ui.hold.back"), reason: HoldMessage(c.tr, err)})
+		return
+	}
+	if v := c.sess.Verdict(); v.Kind == VerdictRefused {
+		c.sess.ClearRefusal()
+		c.note(&doneMsg{color: ColorWarn, headline: c.tr.T("ui.hold.back_dropped", "dropped", v.Params["dropped"]), reason: c.tr.Err(v.Err)})
+		return
+	}
+	c.note(&doneMsg{color: ColorIdle, headline: c.tr.T("ui.hold.back")})
 }
 
 func (c *Cashier) cancel() {

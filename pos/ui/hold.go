@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"strconv"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -43,6 +44,9 @@ func HeldRow(tr Tr, n int, h pos.HeldSale, names map[string]string) string {
 		"cashier", who, "items", strconv.FormatInt(items, 10), "total", total.String())
 	if len(h.Codes) > 0 {
 		s += "  " + tr.T("ui.hold.codes", "n", strconv.Itoa(len(h.Codes)))
+	}
+	if h.Locked {
+		s += "  " + tr.T("ui.hold.locked_row")
 	}
 	return s
 }
@@ -94,14 +98,35 @@ func (l *HeldList) FocusGained() {}
 // FocusLost implements fyne.Focusable.
 func (l *HeldList) FocusLost() {}
 
-// TypedRune implements fyne.Focusable: 1–9 take that row.
+// digitTake is how long a digit typed into the held list waits before it
+// takes that row: long enough that the next key of a scan (a scanner types
+// 2–15 ms apart and pauses up to 150 ms) arrives first and the digit is
+// seen as the start of a scan, not a person's choice.
+const digitTakeDelay = 200 * time.Millisecond
+
+// TypedRune implements fyne.Focusable: a digit 1–9 typed alone takes that
+// row. Every key also goes to the window's wedge framer, so a scan made
+// while the list is open is told as not taken (a dialog is open) instead
+// of its first digit taking a basket.
 func (l *HeldList) TypedRune(r rune) {
-	if rt := routerOf(l.win); rt != nil {
-		rt.NoteRune()
+	rt := routerOf(l.win)
+	if rt == nil {
+		if r >= '1' && r <= '9' {
+			l.Take(int(r - '1'))
+		}
+		return
 	}
-	if r >= '1' && r <= '9' {
-		l.Take(int(r - '1'))
+	rt.TypedRune(r)
+	if r < '1' || r > '9' {
+		return
 	}
+	at, row := rt.last, int(r-'1')
+	rt.after(digitTakeDelay, func() {
+		if rt.last.Equal(at) && l.win.Canvas().Focused() == l {
+			rt.wedge.Reset()
+			l.Take(row)
+		}
+	})
 }
 
 // TypedKey implements fyne.Focusable.

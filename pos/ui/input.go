@@ -32,8 +32,10 @@ type Target struct {
 // typing, and routes scans, typed text and keys to the current screen's
 // Target. While a dialog is open (ModalOpen) it does nothing to the screen:
 // Esc dismisses the top dialog and Enter confirms it, except an Enter less
-// than 50 ms after a rune (a scan's Enter must not confirm a dialog); a
-// scan framed meanwhile goes to OnBlocked, so it is not lost unseen.
+// than 50 ms after a rune (a scan's Enter must not confirm a dialog) and an
+// Enter that ends keys typed meanwhile (they reached no entry: that Enter
+// was meant for them, not for the dialog); a scan or typed text framed
+// meanwhile goes to OnBlocked, so it is not lost unseen.
 //
 // A KeyRouter is used on the UI goroutine only.
 type KeyRouter struct {
@@ -47,9 +49,10 @@ type KeyRouter struct {
 	OnInput func()
 	// OnWedge is called when a wedge scan is recognised (the status bar).
 	OnWedge func()
-	// OnBlocked is called for a wedge scan (or a burst the framer refused)
-	// that arrived while a dialog was open and so did nothing.
-	OnBlocked func()
+	// OnBlocked is called for a wedge scan (or a burst the framer refused),
+	// or for text typed and ended with Enter (typed true), that arrived
+	// while a dialog was open and so did nothing.
+	OnBlocked func(typed bool)
 	// AfterFunc schedules the wedge's timeouts; nil uses time.AfterFunc
 	// with fyne.Do. Tests set it to a no-op and call Tick themselves.
 	AfterFunc func(d time.Duration, f func())
@@ -135,11 +138,12 @@ func (r *KeyRouter) TypedKey(k *fyne.KeyEvent) {
 	if r.modal() {
 		switch k.Name {
 		case fyne.KeyReturn, fyne.KeyEnter:
-			// The Enter may end a scan typed with nothing focused: framed,
-			// it is told as blocked, and it confirms nothing.
+			// The Enter may end a scan, or keys a person typed, with
+			// nothing focused: framed, they are told as blocked, and the
+			// Enter confirms nothing.
 			bs := r.wedge.TypeKey(scanner.KeyEnter, now)
 			r.deliver(bs)
-			if now.Sub(r.last) >= scanEnterGuard && !scanned(bs) {
+			if now.Sub(r.last) >= scanEnterGuard && len(bs) == 0 {
 				DialogKey(r.win, k.Name)
 			}
 		case fyne.KeyEscape:
@@ -204,6 +208,16 @@ func modifier(n fyne.KeyName) bool {
 // Tick ends what the wedge has pending once its time runs out.
 func (r *KeyRouter) Tick() { r.deliver(r.wedge.Tick(r.now())) }
 
+// after calls f on the UI goroutine d from now (through AfterFunc when
+// set).
+func (r *KeyRouter) after(d time.Duration, f func()) {
+	if r.AfterFunc != nil {
+		r.AfterFunc(d, f)
+		return
+	}
+	time.AfterFunc(d, func() { fyne.Do(f) })
+}
+
 func (r *KeyRouter) schedule() {
 	dl, ok := r.wedge.Deadline()
 	if !ok {
@@ -232,12 +246,11 @@ func scanned(bs []scanner.Burst) bool {
 }
 
 // deliver gives framed bursts to the target, or, while a dialog is open,
-// says that a scan did nothing (typing there reaches no entry and is
-// dropped).
+// says that a scan or typed text did nothing (it reached no entry).
 func (r *KeyRouter) deliver(bs []scanner.Burst) {
 	if len(bs) > 0 && r.modal() {
-		if scanned(bs) && r.OnBlocked != nil {
-			r.OnBlocked()
+		if r.OnBlocked != nil {
+			r.OnBlocked(!scanned(bs))
 		}
 		return
 	}

@@ -577,18 +577,15 @@ func TestScanThatDoesNothingIsTold(t *testing.T) {
 	d.shell.Manager = func(*pos.User, func()) ui.Screen { return scr }
 	d.login(uitest.CashierID, uitest.CashierPIN)
 	c := d.cashier()
-	// A person's Enter confirms the dialog; what they typed before it
-	// reached no entry and is no scan.
+	// What a person typed under the dialog reached no entry and is no
+	// scan (TestTypingUnderDialogConfirmsNothing).
 	d.scan(d.ean(0))
 	d.key(fyne.KeyEscape)
 	d.clk.add(time.Second)
 	d.typeAt("12", 300*time.Millisecond)
-	if ui.ModalOpen(d.win) || len(c.Session().Lines()) != 0 || c.Banner.Headline() == "扫码未处理" {
+	if !ui.ModalOpen(d.win) || len(c.Session().Lines()) != 1 || c.Banner.Headline() == "扫码未处理" {
 		t.Fatalf("typing and Enter under the cancel dialog: open %v, %d lines, banner %q", ui.ModalOpen(d.win), len(c.Session().Lines()), c.Banner.Headline())
 	}
-	d.clk.add(time.Second)
-	d.scan(d.ean(0))
-	d.key(fyne.KeyEscape)
 	for _, tc := range []struct {
 		name string
 		scan func()
@@ -1323,5 +1320,142 @@ func TestProductTilesFillTheRow(t *testing.T) {
 		if len(xs) != tc.cols {
 			t.Errorf("%s: product tiles in %d columns, want %d", sizeName(tc.size), len(xs), tc.cols)
 		}
+	}
+}
+
+// A scan made while the held list is open takes no basket (its first
+// digit used to take that row) and is told as not taken; a digit typed
+// alone still takes its row once no key follows it.
+func TestHeldListScanTakesNoBasket(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	var later []func()
+	d.shell.Router().AfterFunc = func(_ time.Duration, f func()) { later = append(later, f) }
+	runLater := func() {
+		fs := later
+		later = nil
+		for _, f := range fs {
+			f()
+		}
+	}
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	for i := 0; i < 2; i++ {
+		d.clk.add(time.Second)
+		d.scan(d.ean(i))
+		d.clk.add(time.Second)
+		d.key(fyne.KeyF5)
+	}
+	d.clk.add(time.Second)
+	d.key(fyne.KeyF6)
+	if !ui.ModalOpen(d.win) {
+		t.Fatal("F6 opened no held list")
+	}
+	d.clk.add(time.Second)
+	d.scan("1" + d.ean(2)[1:]) // starts with a digit that names a row
+	d.clk.add(time.Second)
+	runLater()
+	if !ui.ModalOpen(d.win) || !c.Session().Empty() {
+		t.Fatalf("a scan into the held list took a basket: open %v, %d lines", ui.ModalOpen(d.win), len(c.Session().Lines()))
+	}
+	if held, _ := d.store.HeldSales(); len(held) != 2 {
+		t.Fatalf("%d held after the scan, want 2", len(held))
+	}
+	if h := c.Banner.Headline(); h != "扫码未处理" {
+		t.Errorf("banner %q after a scan into the held list, want 扫码未处理", h)
+	}
+	d.clk.add(time.Second)
+	d.rune('2')
+	if !ui.ModalOpen(d.win) {
+		t.Fatal("the digit took its row before the time a scan's next key needs")
+	}
+	d.clk.add(300 * time.Millisecond)
+	runLater()
+	if ui.ModalOpen(d.win) {
+		t.Fatal("the digit 2 typed alone took no row")
+	}
+	if ls := c.Session().Lines(); len(ls) != 1 || ls[0].SKU != d.sku(1) {
+		t.Fatalf("resumed %+v, want the second basket", ls)
+	}
+}
+
+// Keys a person types while a confirm dialog is open reach nothing; the
+// Enter that ends them does not answer the dialog (it used to clear the
+// basket), and the banner says so. The next Enter confirms.
+func TestTypingUnderDialogConfirmsNothing(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	d.scan(d.ean(0))
+	d.clk.add(time.Second)
+	d.key(fyne.KeyEscape)
+	if !ui.ModalOpen(d.win) {
+		t.Fatal("Esc opened no cancel dialog")
+	}
+	d.clk.add(time.Second)
+	d.typeAt(d.ean(1), 150*time.Millisecond)
+	if !ui.ModalOpen(d.win) || len(c.Session().Lines()) != 1 {
+		t.Fatalf("typing and Enter under the cancel dialog: open %v, %d lines", ui.ModalOpen(d.win), len(c.Session().Lines()))
+	}
+	if h, r := c.Banner.Headline(), c.Banner.Reason(); h != "输入未处理" || !strings.Contains(r, "回车") {
+		t.Errorf("banner %q / %q, want 输入未处理 and why", h, r)
+	}
+	d.enter()
+	if ui.ModalOpen(d.win) || !c.Session().Empty() {
+		t.Fatalf("the next Enter did not confirm: open %v, %d lines", ui.ModalOpen(d.win), len(c.Session().Lines()))
+	}
+}
+
+// The basket the lock keeps is parked durably for its cashier (a restart
+// keeps it; the login screen says whose it is) and checked again when the
+// cashier is back: a voucher spent meanwhile at another login is dropped
+// and said in amber, not shown as still applied.
+func TestLockedBasketCheckedAgain(t *testing.T) {
+	d := newDesk(t, fyne.NewSize(1024, 768))
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	code := d.dep.Issue(pos.Yuan(10), "member-lock")
+	d.scan(d.ean(0))
+	d.clk.add(time.Second)
+	d.scan(code)
+	if n := len(d.cashier().Session().Vouchers()); n != 1 {
+		t.Fatalf("%d vouchers applied before the lock", n)
+	}
+	d.clk.add(6 * time.Minute)
+	d.shell.CheckIdle(d.clk.now())
+	l := d.shell.Login()
+	if l == nil {
+		t.Fatal("not locked")
+	}
+	if l.Waiting == nil || !strings.Contains(l.Waiting.Text, "王芳") {
+		t.Errorf("login screen does not say whose basket waits: %v", l.Waiting)
+	}
+	held, err := d.store.HeldSales()
+	if err != nil || len(held) != 1 || !held[0].Locked || held[0].Cashier != uitest.CashierID || len(held[0].Codes) != 1 {
+		t.Fatalf("basket not parked for its cashier: %+v %v", held, err)
+	}
+
+	d.login(uitest.ManagerID, uitest.ManagerPIN) // a cashier screen here
+	m := d.cashier()
+	if !m.Session().Empty() {
+		t.Fatal("another user got the parked basket")
+	}
+	d.scan(d.ean(1))
+	d.clk.add(time.Second)
+	d.scan(code)
+	m.Complete()
+	d.waitSales(1)
+	d.waitShown()
+	d.enter()
+	d.key(fyne.KeyF4)
+
+	d.login(uitest.CashierID, uitest.CashierPIN)
+	c := d.cashier()
+	if n, v := len(c.Session().Lines()), len(c.Session().Vouchers()); n != 1 || v != 0 {
+		t.Fatalf("basket back with %d lines, %d vouchers; want 1 line, the spent voucher dropped", n, v)
+	}
+	if h := c.Banner.Headline(); !strings.Contains(h, "锁屏前的购物篮") || !strings.Contains(h, "1 项已失效") || c.Banner.Color() != color.Color(ui.ColorWarn) {
+		t.Errorf("banner %q (%v), want the basket back in amber with one item dropped", h, c.Banner.Color())
+	}
+	if left, _ := d.store.HeldSales(); len(left) != 0 {
+		t.Errorf("%d still parked after the cashier took the basket back", len(left))
 	}
 }

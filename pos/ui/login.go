@@ -29,6 +29,9 @@ type Login struct {
 	ids   []string
 	names []string
 	root  fyne.CanvasObject
+	form  *fyne.Container
+	// Waiting names the cashiers whose basket the lock parked (ShowWaiting).
+	Waiting *widget.Label
 	// OnLogin receives the logged-in user.
 	OnLogin func(*pos.User)
 }
@@ -94,10 +97,36 @@ func NewLogin(tr Tr, store Store, title string) *Login {
 	l.Message.Alignment = fyne.TextAlignCenter
 	l.Message.Wrapping = fyne.TextWrapWord
 	l.Unlock = widget.NewButton(tr.T("ui.login.unlock"), l.ShowUnlock)
-	form := container.NewVBox(t, widget.NewLabelWithStyle(tr.T("ui.login.title"), fyne.TextAlignCenter, fyne.TextStyle{}),
+	l.form = container.NewVBox(t, widget.NewLabelWithStyle(tr.T("ui.login.title"), fyne.TextAlignCenter, fyne.TextStyle{}),
 		l.User, l.PIN, container.NewCenter(container.NewGridWrap(fyne.NewSize(360, 240), pad)), l.Message, l.Unlock)
-	l.root = container.NewCenter(container.NewVBox(form, layout.NewSpacer()))
+	l.root = container.NewCenter(container.NewVBox(l.form, layout.NewSpacer()))
 	return l
+}
+
+// ShowWaiting says under the form whose open basket the screen lock kept
+// (cashier ids), so the cashier knows it waits for their login.
+func (l *Login) ShowWaiting(ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	users, _ := l.store.Users()
+	var names []string
+	for _, id := range ids {
+		name := id
+		for _, u := range users {
+			if u.ID == id {
+				name = u.Name + " " + id
+			}
+		}
+		names = append(names, name)
+	}
+	if l.Waiting == nil {
+		l.Waiting = widget.NewLabel("")
+		l.Waiting.Alignment = fyne.TextAlignCenter
+		l.Waiting.Wrapping = fyne.TextWrapWord
+		l.form.Add(l.Waiting)
+	}
+	l.Waiting.SetText(l.tr.T("ui.login.waiting", "names", strings.Join(names, "、")))
 }
 
 // SetWindow puts the screen in win: the unlock dialog opens there and the

@@ -134,7 +134,7 @@ func (m *Manager) TakeScan(text string) bool {
 		m.openReturn(no)
 		return true
 	}
-	m.Notice(ignoredText(m.tr, "ui.scan.manager_only_receipts"))
+	m.Notice(ignoredText(m.tr, "ui.scan.ignored", "ui.scan.manager_only_receipts"))
 	return true
 }
 

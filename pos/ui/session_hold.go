@@ -18,9 +18,15 @@ var ErrBasketBusy = pos.Errorf(pos.ECONFLICT, "finish or hold the current sale b
 // (Store.HoldSale), then the session is emptied for the next customer.
 // Nothing is redeemed. It refuses an empty basket (ErrEmpty) and a basket
 // beyond pos.MaxHeldSales (ErrHoldFull).
-func (s *Session) Hold() (pos.HeldSale, error) {
+func (s *Session) Hold() (pos.HeldSale, error) { return s.park(s.Basket()) }
+
+// Basket returns the sale in progress as a basket to park: its lines,
+// voucher codes, payment method, cashier and a manager's approval of a
+// hand-typed code.
+func (s *Session) Basket() pos.HeldSale {
 	manual, manager := s.Manual()
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	h := pos.HeldSale{
 		Lines: append([]pos.Line(nil), s.lines...), Codes: append([]string(nil), s.codes...),
 		Method: s.method, Manual: manual, Manager: manager,
@@ -28,7 +34,21 @@ func (s *Session) Hold() (pos.HeldSale, error) {
 	if s.cashier != nil {
 		h.Cashier = s.cashier.ID
 	}
-	s.mu.Unlock()
+	return h
+}
+
+// HoldAtLock parks the sale in progress for its cashier when the screen
+// locks: durably, marked Locked, so the cashier's next login resumes it
+// (ResumeLocked) even after a restart. When it cannot be parked (the
+// held list is full, the store fails) the session is left as it is and
+// the error returned; the caller keeps Basket() in memory instead.
+func (s *Session) HoldAtLock() (pos.HeldSale, error) {
+	h := s.Basket()
+	h.Locked = true
+	return s.park(h)
+}
+
+func (s *Session) park(h pos.HeldSale) (pos.HeldSale, error) {
 	if len(h.Lines) == 0 && len(h.Codes) == 0 {
 		return pos.HeldSale{}, ErrEmpty
 	}
@@ -71,6 +91,45 @@ func (s *Session) Resume(id uint64) error {
 	if err != nil {
 		return err
 	}
+	return s.restore(*h, cat)
+}
+
+// ResumeLocked gives the cashier back the basket the screen lock parked
+// for them (HoldAtLock), checked again as Resume checks a held one; it
+// reports whether there was one. The session must be empty.
+func (s *Session) ResumeLocked() (bool, error) {
+	if s.cashier == nil || !s.Empty() {
+		return false, nil
+	}
+	held, err := s.store.HeldSales()
+	if err != nil {
+		return false, err
+	}
+	for _, h := range held {
+		if h.Locked && h.Cashier == s.cashier.ID {
+			return true, s.Resume(h.ID)
+		}
+	}
+	return false, nil
+}
+
+// Restore puts basket h (kept in memory across the lock when it could not
+// be parked) into the empty session, checked again as Resume checks a
+// held one.
+func (s *Session) Restore(h pos.HeldSale) error {
+	if !s.Empty() {
+		return ErrBasketBusy
+	}
+	cat, err := s.store.Catalogue()
+	if err != nil {
+		return err
+	}
+	return s.restore(h, cat)
+}
+
+// restore prices h's lines again from cat and checks its codes again; see
+// Resume.
+func (s *Session) restore(h pos.HeldSale, cat *pos.Catalogue) error {
 	var firstErr error
 	dropped := 0
 	lines := make([]pos.Line, 0, len(h.Lines))

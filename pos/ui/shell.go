@@ -52,7 +52,8 @@ type Shell struct {
 	scanTo   func(text string)
 	status   Status
 	last     time.Time
-	kept     map[string]*Session        // open baskets kept across the lock, by cashier id
+	kept     map[string]*Session        // open baskets kept across a language switch, by cashier id
+	lockKept map[string]pos.HeldSale    // open baskets the lock could not park, by cashier id
 	wedged   bool                       // a wedge scan has been seen
 	seen     map[fyne.CanvasObject]bool // widgets instrumented on the shown screen
 	seenRoot fyne.CanvasObject
@@ -80,7 +81,13 @@ func (s *Shell) Router() *KeyRouter {
 		s.router = NewKeyRouter(s.Win, s.Wedge, s.now)
 		s.router.OnInput = s.touch
 		s.router.OnWedge = s.sawWedge
-		s.router.OnBlocked = func() { s.scanIgnored("ui.scan.ignored_dialog") }
+		s.router.OnBlocked = func(typed bool) {
+			if typed {
+				s.inputIgnored("ui.input.ignored", "ui.input.ignored_dialog")
+				return
+			}
+			s.scanIgnored("ui.scan.ignored_dialog")
+		}
 		s.router.Install()
 	}
 	return s.router
@@ -91,23 +98,57 @@ func (s *Shell) ShowLogin() {
 	s.touch()
 	CloseModals(s.Win)
 	s.mu.Lock()
-	if c := s.cashier; c != nil && !c.sess.Empty() && s.user != nil {
-		if s.kept == nil {
-			s.kept = map[string]*Session{}
-		}
-		s.kept[s.user.ID] = c.sess
-	}
+	c, u := s.cashier, s.user
 	s.cashier, s.screen, s.scanTo, s.user = nil, nil, nil, nil
 	s.mu.Unlock()
+	if c != nil && u != nil && !c.sess.Empty() {
+		// Parked durably for its cashier (a restart keeps it), else kept
+		// here; either way checked again when the cashier is back.
+		if _, err := c.sess.HoldAtLock(); err != nil {
+			s.mu.Lock()
+			if s.lockKept == nil {
+				s.lockKept = map[string]pos.HeldSale{}
+			}
+			s.lockKept[u.ID] = c.sess.Basket()
+			s.mu.Unlock()
+		}
+	}
 	l := NewLogin(s.Tr, s.Store, s.Title)
 	l.OnLogin = s.Enter
 	l.SetWindow(s.Win)
+	l.ShowWaiting(s.waiting())
 	s.mu.Lock()
 	s.login = l
 	s.mu.Unlock()
 	s.Router().SetTarget(l.Target())
 	s.Win.SetContent(l.Content())
 	s.Win.Canvas().Focus(l.PIN)
+}
+
+// waiting returns the ids of the cashiers whose open basket the lock kept
+// (parked in the store, or in memory when it could not be parked).
+func (s *Shell) waiting() []string {
+	var ids []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if held, err := s.Store.HeldSales(); err == nil {
+		for _, h := range held {
+			if h.Locked {
+				add(h.Cashier)
+			}
+		}
+	}
+	s.mu.Lock()
+	for id := range s.lockKept {
+		add(id)
+	}
+	s.mu.Unlock()
+	return ids
 }
 
 // Enter shows u's screen.
@@ -133,11 +174,23 @@ func (s *Shell) Enter(u *pos.User) {
 		s.mu.Lock()
 		sess := s.kept[u.ID]
 		delete(s.kept, u.ID)
+		h, inMemory := s.lockKept[u.ID]
+		delete(s.lockKept, u.ID)
 		s.mu.Unlock()
 		if sess == nil {
 			sess = NewSession(s.Store, s.Printer, u)
 		}
+		var back bool
+		var backErr error
+		if inMemory {
+			back, backErr = true, sess.Restore(h)
+		} else {
+			back, backErr = sess.ResumeLocked()
+		}
 		c := NewCashier(s.Tr, sess, s.Store, s.Win)
+		if back {
+			c.basketBack(backErr)
+		}
 		c.OnLogout = s.ShowLogin
 		c.OnActivity = s.touch
 		if s.StatusNow != nil {
@@ -228,10 +281,10 @@ func (s *Shell) screenTarget(scan func(string)) Target {
 	return t
 }
 
-// ignoredText is the message line of a screen for a scan it took no
-// action on: "扫码未处理：" and why (the translation key of the reason).
-func ignoredText(tr Tr, why string) string {
-	return tr.T("ui.scan.ignored") + tr.T("ui.scan.sep") + tr.T(why)
+// ignoredText is the message line of a screen for input it took no
+// action on: the headline ("扫码未处理") and why, both translation keys.
+func ignoredText(tr Tr, head, why string) string {
+	return tr.T(head) + tr.T("ui.scan.sep") + tr.T(why)
 }
 
 // ScanTaker is a screen that takes some scans itself (the manager's: a
@@ -274,17 +327,32 @@ func (s *Shell) screenRefused(err error) {
 // the screen's message line on the others. A scan is never lost unseen.
 // Call on the UI goroutine.
 func (s *Shell) scanIgnored(why string) {
+	if !s.inputIgnored("ui.scan.ignored", why) {
+		s.mu.Lock()
+		l := s.login
+		s.mu.Unlock()
+		if l != nil {
+			l.ScanRefused() // 请先登录, as a scan at the login screen says
+		}
+	}
+}
+
+// inputIgnored shows headline head and reason why (translation keys) on
+// the cashier's banner or the screen's message line, and reports whether
+// a screen was there to show it.
+func (s *Shell) inputIgnored(head, why string) bool {
 	s.mu.Lock()
-	c, scr, l, tr := s.cashier, s.screen, s.login, s.Tr
+	c, scr, tr := s.cashier, s.screen, s.Tr
 	s.mu.Unlock()
 	switch {
 	case c != nil:
-		c.ScanIgnored(tr.T(why))
+		c.ScanIgnored(tr.T(head), tr.T(why))
 	case scr != nil:
-		scr.Notice(ignoredText(tr, why))
-	case l != nil:
-		l.ScanRefused() // 请先登录, as a scan at the login screen says
+		scr.Notice(ignoredText(tr, head, why))
+	default:
+		return false
 	}
+	return true
 }
 
 // Scan delivers a scan from the serial scanner; safe from any goroutine.
