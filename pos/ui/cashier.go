@@ -803,6 +803,7 @@ func (c *Cashier) ResumeHeld() {
 		return
 	}
 	d, onEnter := NewHeldDialog(c.tr, c.win, c.store, func(id uint64) {
+		c.ack() // a message shown while the list was open is about the basket left behind
 		if err := c.sess.Resume(id); err != nil {
 			c.note(&doneMsg{color: ColorRefused, headline: c.tr.T("ui.hold.resume"), reason: HoldMessage(c.tr, err)})
 			return
@@ -837,7 +838,10 @@ func (c *Cashier) cancel() {
 		c.sess.Cancel()
 		return
 	}
-	Confirm(c.tr, c.win, "cashier.cancel", c.tr.T("ui.cashier.cancel"), c.tr.T("ui.cashier.cancel_confirm"), c.sess.Cancel)
+	Confirm(c.tr, c.win, "cashier.cancel", c.tr.T("ui.cashier.cancel"), c.tr.T("ui.cashier.cancel_confirm"), func() {
+		c.ack()
+		c.sess.Cancel()
+	})
 }
 
 func (c *Cashier) reprint() {
