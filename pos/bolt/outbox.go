@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -146,4 +147,64 @@ func (db *DB) Incidents() ([]pos.Incident, error) {
 		})
 	})
 	return out, err
+}
+
+// Acked is the outbox's watermark: every record up to it was answered by
+// the server. An upload tells it (wire.UploadRequest.Acked) so a server
+// restored from an older backup can say it holds less.
+func (db *DB) Acked() (uint64, error) {
+	var w uint64
+	err := db.view("read outbox", func(tx *bolt.Tx) error {
+		w = watermark(tx)
+		return nil
+	})
+	return w, err
+}
+
+// Rewind puts back into the outbox every record after serverSeq, the last
+// record of this terminal the server holds, when the server answered for
+// more before (its database was restored from an older backup): they are
+// sent again, so the sales made after the backup reach it and no chain gap
+// opens. The server's record serverSeq must be this ledger's (serverHash);
+// otherwise nothing changes and the error (ERestored) says to enrol the
+// terminal anew. It returns how many records went back into the outbox (0
+// when the server holds every answered record). Audited.
+func (db *DB) Rewind(serverSeq uint64, serverHash pos.Hash, actor string) (int, error) {
+	n := 0
+	err := db.update("rewind outbox", func(tx *bolt.Tx) error {
+		n = 0
+		w := watermark(tx)
+		if serverSeq >= w {
+			return nil
+		}
+		if serverSeq > 0 {
+			_, e, err := ledgerValue(tx.Bucket(bucketLedger).Get(u64(serverSeq)))
+			if err != nil {
+				return err
+			}
+			if e.Hash != serverHash {
+				return pos.Errorf(ERestored, "record %d differs between the server and this terminal: enrol this terminal anew", serverSeq).
+					With("server", fmt.Sprint(serverSeq)).With("local", fmt.Sprint(w))
+			}
+		}
+		acks := tx.Bucket(bucketAcks)
+		var drop [][]byte
+		acks.ForEach(func(k, _ []byte) error {
+			if getU64(k) > serverSeq {
+				drop = append(drop, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		for _, k := range drop {
+			if err := acks.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = int(w-serverSeq) + len(drop)
+		if err := tx.Bucket(bucketMeta).Put(keyAcked, u64(serverSeq)); err != nil {
+			return err
+		}
+		return db.audit(tx, actor, pos.AuditSync, map[string]string{"rewound": fmt.Sprint(n), "server": fmt.Sprint(serverSeq), "acked": fmt.Sprint(w)})
+	})
+	return n, err
 }

@@ -75,6 +75,7 @@ type Stats struct {
 	Uploaded  int // records the server answered for
 	Conflicts int // of which conflicts or rejections
 	Pages     int // download pages applied
+	Rewound   int // records put back into the outbox: the server had lost them (restored)
 }
 
 // New returns a client for the enrolled terminal in db.

@@ -45,6 +45,13 @@ func (c *Client) Download(ctx context.Context) (time.Duration, error) {
 		if skew, err = c.db.ApplyDownload(d, "sync"); err != nil {
 			return skew, err
 		}
+		if acked, err := c.db.Acked(); err != nil {
+			return skew, err
+		} else if resp.Head.Rewound(acked) {
+			if _, err := c.rewind(resp.Head); err != nil {
+				return skew, err
+			}
+		}
 		c.mu.Lock()
 		c.stats.Pages++
 		c.skew = skew

@@ -24,6 +24,13 @@ type Store interface {
 	Ack(answers []pos.UploadAnswer) error
 	// Queue is the count and voucher total of records not yet acknowledged.
 	Queue() (pos.QueueState, error)
+	// Acked is the acknowledged position: every record up to it was
+	// answered. Rewind puts the records after serverSeq back into the
+	// outbox when the server holds fewer than were answered (restored from
+	// an older backup), given the server's hash of record serverSeq, and
+	// returns how many.
+	Acked() (uint64, error)
+	Rewind(serverSeq uint64, serverHash pos.Hash, actor string) (int, error)
 
 	// SyncCursor is where the next download starts, "" before the first.
 	SyncCursor() (string, error)
