@@ -64,12 +64,26 @@ func (db *DB) ApplyDownload(d pos.Download, actor string) (time.Duration, error)
 				return err
 			}
 		}
+		var before map[pos.VoucherID]bool
+		if len(d.Snapshots) > 0 {
+			before = marksNotValid(tx)
+		}
 		for _, s := range d.Snapshots {
 			if err := applySnapshot(tx, s.Campaign, s.Packed); err != nil {
 				return err
 			}
 		}
 		if err := applyChanges(tx, d.Vouchers, d.Holders); err != nil {
+			return err
+		}
+		valid := map[pos.VoucherID]bool{}
+		for _, c := range d.Vouchers {
+			if c.Status == pos.StatusValid {
+				valid[c.Voucher] = true
+			}
+		}
+		yielded, err := yieldMarks(tx, valid, before, d.ServerSeq, d.HasServerSeq)
+		if err != nil {
 			return err
 		}
 		added, err := db.applyServerIncidents(tx, d.Incidents)
@@ -92,9 +106,13 @@ func (db *DB) ApplyDownload(d pos.Download, actor string) (time.Duration, error)
 		if len(d.Snapshots)+len(d.Vouchers)+len(d.Holders)+added == 0 && d.Trust == nil && d.Catalogue == nil {
 			return nil // a quiet download: not worth an audit line each minute
 		}
-		return db.audit(tx, actor, pos.AuditSync, map[string]string{
+		detail := map[string]string{
 			"snapshots": strconv.Itoa(len(d.Snapshots)), "vouchers": strconv.Itoa(len(d.Vouchers)),
-			"holders": strconv.Itoa(len(d.Holders)), "incidents": strconv.Itoa(added), "cursor": d.Cursor})
+			"holders": strconv.Itoa(len(d.Holders)), "incidents": strconv.Itoa(added), "cursor": d.Cursor}
+		if yielded > 0 {
+			detail["reinstated_here"] = strconv.Itoa(yielded)
+		}
+		return db.audit(tx, actor, pos.AuditSync, detail)
 	})
 	if err != nil {
 		return 0, err

@@ -36,6 +36,9 @@ func (c *Client) Download(ctx context.Context) (time.Duration, error) {
 		}
 		d := pos.Download{Trust: resp.Trust, Catalogue: resp.Catalogue, Vouchers: resp.Vouchers, Holders: resp.Holders,
 			Cursor: resp.Cursor, ServerTime: resp.ServerTime}
+		if resp.Head != nil {
+			d.ServerSeq, d.HasServerSeq = resp.Head.Seq, true
+		}
 		for _, in := range resp.Incidents {
 			d.Incidents = append(d.Incidents, serverIncident(in))
 		}
