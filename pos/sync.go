@@ -44,4 +44,7 @@ type Download struct {
 	// of its voucher (a return taken at another terminal gave it back).
 	ServerSeq    uint64
 	HasServerSeq bool
+	// Decisions close the incidents of the records they name (every case
+	// about the record was decided at the server).
+	Decisions []IncidentDecision
 }

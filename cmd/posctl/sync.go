@@ -133,6 +133,9 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 	}
 	for _, i := range in {
 		fmt.Fprintf(stdout, "%s  %s  %-9s %s  %s\n", cst(i.Time), i.Receipt, i.Result, msgs().Incident(i.Reason), i.Detail)
+		if r := msgs().Resolution(i.Resolution); r != "" {
+			fmt.Fprintf(stdout, "    %s\n", r)
+		}
 	}
 	return nil
 }

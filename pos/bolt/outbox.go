@@ -183,8 +183,9 @@ func (db *DB) Rewind(serverSeq uint64, serverHash pos.Hash, actor string) (int, 
 				return err
 			}
 			if e.Hash != serverHash {
-				return pos.Errorf(ERestored, "record %d differs between the server and this terminal: enrol this terminal anew", serverSeq).
-					With("server", fmt.Sprint(serverSeq)).With("local", fmt.Sprint(w))
+				return pos.Errorf(ERestored, "record %d differs between the server and this terminal: "+
+					"add a terminal with a new name on the server (voucherd terminal add) and enrol it with a new database file (posctl enroll --db NEW.db)", serverSeq).
+					Say("record_differs", "server", fmt.Sprint(serverSeq), "local", fmt.Sprint(w))
 			}
 		}
 		acks := tx.Bucket(bucketAcks)
@@ -207,4 +208,69 @@ func (db *DB) Rewind(serverSeq uint64, serverHash pos.Hash, actor string) (int, 
 		return db.audit(tx, actor, pos.AuditSync, map[string]string{"rewound": fmt.Sprint(n), "server": fmt.Sprint(serverSeq), "acked": fmt.Sprint(w)})
 	})
 	return n, err
+}
+
+// OpenIncidentSeqs returns the records (seqs) with an incident the server
+// has not decided yet, oldest first, at most max: a download asks the
+// server about them (wire.DownloadRequest.Open).
+func (db *DB) OpenIncidentSeqs(max int) ([]uint64, error) {
+	var out []uint64
+	err := db.view("read incidents", func(tx *bolt.Tx) error {
+		seen := map[uint64]bool{}
+		return tx.Bucket(bucketIncidents).ForEach(func(_, v []byte) error {
+			var in pos.Incident
+			if err := json.Unmarshal(v, &in); err != nil {
+				return pos.WrapError(pos.EINTERNAL, err, "decode incident")
+			}
+			if in.Resolution == nil && in.Seq != 0 && !seen[in.Seq] && len(out) < max {
+				seen[in.Seq] = true
+				out = append(out, in.Seq)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// applyDecisions closes the incidents of the records the server decided:
+// each incident of such a record that is still open gets the resolution.
+// It returns how many incidents it closed.
+func applyDecisions(tx *bolt.Tx, ds []pos.IncidentDecision) (int, error) {
+	if len(ds) == 0 {
+		return 0, nil
+	}
+	bySeq := map[uint64]pos.IncidentResolution{}
+	for _, d := range ds {
+		bySeq[d.Seq] = d.Resolution
+	}
+	b := tx.Bucket(bucketIncidents)
+	type put struct{ k, v []byte }
+	var puts []put
+	err := b.ForEach(func(k, v []byte) error {
+		var in pos.Incident
+		if err := json.Unmarshal(v, &in); err != nil {
+			return pos.WrapError(pos.EINTERNAL, err, "decode incident")
+		}
+		r, ok := bySeq[in.Seq]
+		if !ok || in.Resolution != nil {
+			return nil
+		}
+		r.Time = r.Time.UTC()
+		in.Resolution = &r
+		nv, err := json.Marshal(in)
+		if err != nil {
+			return pos.WrapError(pos.EINTERNAL, err, "encode incident")
+		}
+		puts = append(puts, put{append([]byte(nil), k...), nv})
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range puts {
+		if err := b.Put(p.k, p.v); err != nil {
+			return 0, err
+		}
+	}
+	return len(puts), nil
 }

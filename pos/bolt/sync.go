@@ -90,6 +90,10 @@ func (db *DB) ApplyDownload(d pos.Download, actor string) (time.Duration, error)
 		if err != nil {
 			return err
 		}
+		decided, err := applyDecisions(tx, d.Decisions)
+		if err != nil {
+			return err
+		}
 		if d.Cursor != "" {
 			if err := tx.Bucket(bucketMeta).Put(keySyncCursor, []byte(d.Cursor)); err != nil {
 				return err
@@ -103,7 +107,7 @@ func (db *DB) ApplyDownload(d pos.Download, actor string) (time.Duration, error)
 		if err := writeClock(tx, cs); err != nil {
 			return err
 		}
-		if len(d.Snapshots)+len(d.Vouchers)+len(d.Holders)+added == 0 && d.Trust == nil && d.Catalogue == nil {
+		if len(d.Snapshots)+len(d.Vouchers)+len(d.Holders)+added+decided == 0 && d.Trust == nil && d.Catalogue == nil {
 			return nil // a quiet download: not worth an audit line each minute
 		}
 		detail := map[string]string{
@@ -111,6 +115,9 @@ func (db *DB) ApplyDownload(d pos.Download, actor string) (time.Duration, error)
 			"holders": strconv.Itoa(len(d.Holders)), "incidents": strconv.Itoa(added), "cursor": d.Cursor}
 		if yielded > 0 {
 			detail["reinstated_here"] = strconv.Itoa(yielded)
+		}
+		if decided > 0 {
+			detail["decided"] = strconv.Itoa(decided)
 		}
 		return db.audit(tx, actor, pos.AuditSync, detail)
 	})
@@ -129,4 +136,30 @@ func (db *DB) SyncCursor() (string, error) {
 		return nil
 	})
 	return c, err
+}
+
+// keyLastServer is the meta key of the server URL that last answered.
+var keyLastServer = []byte("last_server")
+
+// LastServer returns the server URL (one of the configured list) that
+// answered the last sync, "" before the first: the next run of posctl sync
+// or the app starts there, not at the first of the list.
+func (db *DB) LastServer() (string, error) {
+	var u string
+	err := db.view("read last server", func(tx *bolt.Tx) error {
+		u = string(tx.Bucket(bucketMeta).Get(keyLastServer))
+		return nil
+	})
+	return u, err
+}
+
+// SetLastServer records the server URL that answered (LastServer); the
+// same URL again writes nothing.
+func (db *DB) SetLastServer(u string) error {
+	if old, err := db.LastServer(); err != nil || old == u {
+		return err
+	}
+	return db.update("record last server", func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(keyLastServer, []byte(u))
+	})
 }

@@ -104,6 +104,9 @@ func New(db Store, opts Options) (*Client, error) {
 	if c.servers, err = newFailover(opts.Server, opts.Transport, c.resign); err != nil {
 		return nil, err
 	}
+	if last, err := db.LastServer(); err == nil && last != "" {
+		c.servers.prefer(last)
+	}
 	c.http = newHTTP(opts, c.servers)
 	c.http.PrepareRetry = c.resign
 	return c, nil

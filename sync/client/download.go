@@ -18,12 +18,17 @@ const LargeSkew = time.Minute
 // the terminal clock's skew from the server's.
 func (c *Client) Download(ctx context.Context) (time.Duration, error) {
 	var skew time.Duration
+	open, err := c.db.OpenIncidentSeqs(wire.MaxOpenIncidents)
+	if err != nil {
+		return skew, err
+	}
 	for {
 		cursor, err := c.db.SyncCursor()
 		if err != nil {
 			return skew, err
 		}
-		req := wire.DownloadRequest{Cursor: cursor}
+		req := wire.DownloadRequest{Cursor: cursor, Open: open}
+		open = nil // asked once per download
 		if tl, err := c.db.Trust(); err == nil {
 			req.TrustSeq = tl.Seq
 		}
@@ -38,6 +43,10 @@ func (c *Client) Download(ctx context.Context) (time.Duration, error) {
 			Cursor: resp.Cursor, ServerTime: resp.ServerTime}
 		if resp.Head != nil {
 			d.ServerSeq, d.HasServerSeq = resp.Head.Seq, true
+		}
+		for _, r := range resp.Resolved {
+			d.Decisions = append(d.Decisions, pos.IncidentDecision{Seq: r.Seq, Resolution: pos.IncidentResolution{
+				Time: r.Resolved, Keep: r.Keep, By: r.By, Note: r.Note, Paid: r.Paid}})
 		}
 		for _, in := range resp.Incidents {
 			d.Incidents = append(d.Incidents, serverIncident(in))

@@ -35,6 +35,11 @@ func (c *Client) Sync(ctx context.Context) error {
 		}
 	}
 	code := pos.ErrorCode(err)
+	if code != pos.ESERVEROFFLINE {
+		// Some server answered: the next client (the next posctl sync)
+		// starts with it.
+		_ = c.db.SetLastServer(c.servers.current())
+	}
 	c.db.SetOnline(err == nil || (code != pos.ESERVEROFFLINE && code != pos.EINTERNAL && code != pos.ESERVERREFUSED))
 	c.mu.Lock()
 	c.lastErr = err

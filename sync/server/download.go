@@ -170,6 +170,9 @@ func (s *Server) Download(t *wire.Terminal, req wire.DownloadRequest) (*wire.Dow
 	if err != nil {
 		return nil, err
 	}
+	if resp.Resolved, err = s.decisions(t, req.Open); err != nil {
+		return nil, err
+	}
 	return resp, nil
 }
 

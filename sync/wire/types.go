@@ -77,6 +77,27 @@ type DownloadRequest struct {
 	TrustSeq         uint64 `json:"trust_seq"`         // sequence of the installed trust list, 0 for none
 	CatalogueVersion uint32 `json:"catalogue_version"` // version of the installed catalogue, 0 for none
 	Limit            int    `json:"limit,omitempty"`   // status changes per page; 0 = DefaultDownloadLimit
+	// Open lists the terminal's records (seqs) with an incident it holds
+	// as under review, at most MaxOpenIncidents; the answer's Resolved
+	// tells which of them the server has decided since.
+	Open []uint64 `json:"open,omitempty"`
+}
+
+// MaxOpenIncidents bounds DownloadRequest.Open.
+const MaxOpenIncidents = 1000
+
+// IncidentDecision tells a terminal that every case for review naming its
+// record Seq is closed: the latest resolution's time, decision (Keep: A,
+// B, both, or "" when closed with a note only), who and note, and whether
+// the record is paid in settlement as decided (each case lets it be paid).
+type IncidentDecision struct {
+	Seq       uint64    `json:"seq"`
+	Incidents []uint64  `json:"incidents"`
+	Resolved  time.Time `json:"resolved"`
+	Keep      string    `json:"keep,omitempty"`
+	By        string    `json:"by,omitempty"`
+	Note      string    `json:"note,omitempty"`
+	Paid      bool      `json:"paid"`
 }
 
 // Snapshot is the full status list of one campaign, 2 bits per serial from
@@ -105,8 +126,11 @@ type DownloadResponse struct {
 	More      bool               `json:"more"`
 	// Head is where the terminal's chain stands on the server: a terminal
 	// acknowledged past it sends its records again (ChainHead.Rewound).
-	Head       *ChainHead `json:"head,omitempty"`
-	ServerTime time.Time  `json:"server_time"`
+	Head *ChainHead `json:"head,omitempty"`
+	// Resolved answers the request's Open: the records whose cases are all
+	// decided.
+	Resolved   []IncidentDecision `json:"resolved,omitempty"`
+	ServerTime time.Time          `json:"server_time"`
 }
 
 // TerminalIncident tells a terminal that one of its own ledger records is
