@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -161,20 +162,42 @@ func (db *DB) Acked() (uint64, error) {
 	return w, err
 }
 
+// keyRewound is the meta key of the last position Rewind sent again from
+// (seq ‖ hash): the same position twice is not rewound again.
+var keyRewound = []byte("rewound")
+
 // Rewind puts back into the outbox every record after serverSeq, the last
 // record of this terminal the server holds, when the server answered for
 // more before (its database was restored from an older backup): they are
 // sent again, so the sales made after the backup reach it and no chain gap
 // opens. The server's record serverSeq must be this ledger's (serverHash);
-// otherwise nothing changes and the error (ERestored) says to enrol the
-// terminal anew. It returns how many records went back into the outbox (0
-// when the server holds every answered record). Audited.
+// otherwise nothing changes (audited). It returns how many records went
+// back into the outbox (0 when the server holds every answered record, or
+// when it already sent them again from this very position once: the
+// server refused to store the next one, and sending it again would only
+// repeat the refusal). Audited.
 func (db *DB) Rewind(serverSeq uint64, serverHash pos.Hash, actor string) (int, error) {
+	point := append(u64(serverSeq), serverHash[:]...)
+	quiet := false
+	if err := db.view("read outbox", func(tx *bolt.Tx) error {
+		quiet = serverSeq >= watermark(tx) || bytes.Equal(tx.Bucket(bucketMeta).Get(keyRewound), point)
+		return nil
+	}); err != nil || quiet {
+		return 0, err
+	}
 	n := 0
 	err := db.update("rewind outbox", func(tx *bolt.Tx) error {
 		n = 0
 		w := watermark(tx)
 		if serverSeq >= w {
+			return nil
+		}
+		meta := tx.Bucket(bucketMeta)
+		if bytes.Equal(meta.Get(keyRewound), point) {
+			// Sent again from here once already, and the server still
+			// stops here: it did not store the next record (it refused it
+			// as unreadable or not authentic). Sending it again would only
+			// open the same case again.
 			return nil
 		}
 		if serverSeq > 0 {
@@ -183,9 +206,13 @@ func (db *DB) Rewind(serverSeq uint64, serverHash pos.Hash, actor string) (int, 
 				return err
 			}
 			if e.Hash != serverHash {
-				return pos.Errorf(ERestored, "record %d differs between the server and this terminal: "+
-					"add a terminal with a new name on the server (voucherd terminal add) and enrol it with a new database file (posctl enroll --db NEW.db)", serverSeq).
-					Say("record_differs", "server", fmt.Sprint(serverSeq), "local", fmt.Sprint(w))
+				// The server holds another record there: nothing is sent
+				// again; uploads go on and the server flags what differs
+				// (chain_rewritten) for review.
+				if err := meta.Put(keyRewound, point); err != nil {
+					return err
+				}
+				return db.audit(tx, actor, pos.AuditSync, map[string]string{"rewind": "refused: record differs", "server": fmt.Sprint(serverSeq), "acked": fmt.Sprint(w)})
 			}
 		}
 		acks := tx.Bucket(bucketAcks)
@@ -202,7 +229,10 @@ func (db *DB) Rewind(serverSeq uint64, serverHash pos.Hash, actor string) (int, 
 			}
 		}
 		n = int(w-serverSeq) + len(drop)
-		if err := tx.Bucket(bucketMeta).Put(keyAcked, u64(serverSeq)); err != nil {
+		if err := meta.Put(keyAcked, u64(serverSeq)); err != nil {
+			return err
+		}
+		if err := meta.Put(keyRewound, point); err != nil {
 			return err
 		}
 		return db.audit(tx, actor, pos.AuditSync, map[string]string{"rewound": fmt.Sprint(n), "server": fmt.Sprint(serverSeq), "acked": fmt.Sprint(w)})

@@ -14,6 +14,7 @@ import (
 // On an error the unsent and unanswered records stay in the outbox.
 func (c *Client) Upload(ctx context.Context) (int, error) {
 	settled := 0
+	check := true // tell the server our acknowledged position (wire.UploadRequest.Acked)
 	for {
 		entries, err := c.db.Pending(c.opts.BatchSize)
 		if err != nil {
@@ -22,9 +23,11 @@ func (c *Client) Upload(ctx context.Context) (int, error) {
 		if len(entries) == 0 {
 			return settled, nil
 		}
-		acked, err := c.db.Acked()
-		if err != nil {
-			return settled, err
+		var acked uint64
+		if check {
+			if acked, err = c.db.Acked(); err != nil {
+				return settled, err
+			}
 		}
 		var resp wire.UploadResponse
 		if err := c.post(ctx, wire.PathUpload, wire.UploadRequest{Entries: entries, Acked: acked}, &resp); err != nil {
@@ -38,7 +41,9 @@ func (c *Client) Upload(ctx context.Context) (int, error) {
 				return settled, err
 			}
 			if n == 0 {
-				return settled, pos.Errorf(pos.ESERVEROFFLINE, "server holds records up to %d, this terminal was answered up to %d", resp.Head.Seq, acked)
+				// Already sent again from there once: the server refused
+				// to store the next record. Upload without the check.
+				check = false
 			}
 			continue
 		}
