@@ -112,6 +112,25 @@ func (m *Messages) Incident(reason string) string {
 	return m.T("error."+reason, nil)
 }
 
+// Resolution says in words how the server closed the cases about a
+// record: when, whether the record is paid, who decided and the note;
+// "" while they are under review. The CLI and the manager's screen both
+// show it under the incident.
+func (m *Messages) Resolution(r *pos.IncidentResolution) string {
+	if r == nil {
+		return ""
+	}
+	outcome := m.T("incident_resolution.unpaid", nil)
+	if r.Paid {
+		outcome = m.T("incident_resolution.paid", nil)
+	}
+	p := map[string]string{"time": r.Time.In(pos.CST).Format("2006-01-02 15:04"), "outcome": outcome, "by": r.By, "note": r.Note}
+	if r.By == "" {
+		return m.T("incident_resolution.closed", p)
+	}
+	return m.T("incident_resolution.decided", p)
+}
+
 // Has reports whether the table has key.
 func (m *Messages) Has(key string) bool { _, ok := m.m[key]; return ok }
 

@@ -39,4 +39,26 @@ type Incident struct {
 	Result  UploadResult `json:"result"`
 	Reason  string       `json:"reason"` // an error code
 	Detail  string       `json:"detail,omitempty"`
+	// Resolution is the server's decision on the case, once made (nil
+	// while it is under review); a later download brings it.
+	Resolution *IncidentResolution `json:"resolution,omitempty"`
+}
+
+// IncidentResolution is how the central server closed the cases that name
+// one of the terminal's records: when, the decision (Keep: "A", "B" or
+// "both"; "" when closed with a note only), who decided, the note, and
+// whether the record is paid in settlement as a result.
+type IncidentResolution struct {
+	Time time.Time `json:"time"`
+	Keep string    `json:"keep,omitempty"`
+	By   string    `json:"by,omitempty"`
+	Note string    `json:"note,omitempty"`
+	Paid bool      `json:"paid"`
+}
+
+// IncidentDecision is the resolution of the cases about the terminal's
+// record Seq, brought by a download.
+type IncidentDecision struct {
+	Seq        uint64
+	Resolution IncidentResolution
 }

@@ -38,4 +38,13 @@ type Download struct {
 	Incidents  []ServerIncident // stored in the terminal's incident list for the manager
 	Cursor     string
 	ServerTime time.Time
+	// ServerSeq is the last record of this terminal the server holds, when
+	// it said (HasServerSeq; older servers do not): a local "used here"
+	// mark of a sale the server holds yields to the server's reinstatement
+	// of its voucher (a return taken at another terminal gave it back).
+	ServerSeq    uint64
+	HasServerSeq bool
+	// Decisions close the incidents of the records they name (every case
+	// about the record was decided at the server).
+	Decisions []IncidentDecision
 }

@@ -95,7 +95,8 @@ func cmdSync(args []string, stdout io.Writer) error {
 			Queue     pos.QueueState `json:"queue"`
 			Skew      string         `json:"skew"`
 			Incidents int            `json:"incidents"`
-		}{syncErr == nil, "", st.Stats.Uploaded, st.Stats.Conflicts, st.Stats.Pages, st.Queue, st.Skew.String(), len(incidents)}
+			Resent    int            `json:"resent"`
+		}{syncErr == nil, "", st.Stats.Uploaded, st.Stats.Conflicts, st.Stats.Pages, st.Queue, st.Skew.String(), len(incidents), st.Stats.Rewound}
 		if syncErr != nil {
 			out.Error = syncErr.Error()
 		}
@@ -103,6 +104,9 @@ func cmdSync(args []string, stdout io.Writer) error {
 			return err
 		}
 	} else {
+		if st.Stats.Rewound > 0 {
+			say(stdout, "posctl.sync.resent", "count", st.Stats.Rewound)
+		}
 		say(stdout, "posctl.sync.done", "uploaded", st.Stats.Uploaded, "conflicts", st.Stats.Conflicts, "pages", st.Stats.Pages,
 			"waiting", st.Queue.Count, "amount", st.Queue.Amount)
 		if st.Skew > client.LargeSkew || st.Skew < -client.LargeSkew {
@@ -133,6 +137,9 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 	}
 	for _, i := range in {
 		fmt.Fprintf(stdout, "%s  %s  %-9s %s  %s\n", cst(i.Time), i.Receipt, i.Result, msgs().Incident(i.Reason), i.Detail)
+		if r := msgs().Resolution(i.Resolution); r != "" {
+			fmt.Fprintf(stdout, "    %s\n", r)
+		}
 	}
 	return nil
 }

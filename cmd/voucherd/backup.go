@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -163,12 +165,15 @@ func free(dir string) bool {
 // refuses while voucherd serve runs, and checks first that the backup
 // opens and holds a deployment. The replaced file is kept next to it. The
 // restored database gets a new epoch, so every terminal downloads a full
-// snapshot at its next sync.
+// snapshot at its next sync, and each campaign's serial counter moves
+// --serial-gap past the last serial issued (server.MoveSerials), so no
+// voucher id issued after the backup is issued again.
 func cmdRestore(args []string, stdout io.Writer) error {
 	fs := newFlags("restore", stdout)
 	dir := fs.String("data", "", "data `DIR` made by voucherd init")
 	db := dbFlag(fs)
 	from := fs.String("from", "", "backup `FILE` made by voucherd backup")
+	gap := fs.Uint("serial-gap", server.RestoreSerialGap, "move each campaign's serial counter `N` past the last one issued, so no voucher id issued since the backup is issued again")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -200,6 +205,11 @@ func cmdRestore(args []string, stdout io.Writer) error {
 	if err := server.NewEpoch(tmp); err != nil {
 		return err
 	}
+	floor, _ := server.ReadSerials(dbPath) // the replaced file, when it still opens
+	serials, err := server.MoveSerials(tmp, floor, uint32(min(*gap, uint(^uint32(0)))))
+	if err != nil {
+		return err
+	}
 	kept := ""
 	if _, err := os.Stat(dbPath); err == nil {
 		kept = dbPath + ".before-restore-" + time.Now().UTC().Format("20060102T150405Z")
@@ -213,6 +223,9 @@ func cmdRestore(args []string, stdout io.Writer) error {
 	say(stdout, "voucherd.restore.done", "db", dbPath, "from", *from, "campaigns", len(d.Campaigns), "seq", d.TrustSeq)
 	if kept != "" {
 		say(stdout, "voucherd.restore.kept", "file", kept)
+	}
+	for _, c := range slices.Sorted(maps.Keys(serials)) {
+		say(stdout, "voucherd.restore.serials", "campaign", c, "serial", serials[c])
 	}
 	say(stdout, "voucherd.restore.note")
 	return nil

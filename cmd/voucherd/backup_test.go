@@ -253,4 +253,20 @@ func TestBackupWhileServingAndRestore(t *testing.T) {
 	if n := issuedCount(t, m[1]); n != 4 {
 		t.Errorf("kept file holds %d issuances, want 4", n)
 	}
+	// No voucher id issued before the restore is issued again: the counter
+	// passes the replaced file's last serial (4) by the gap.
+	if !strings.Contains(out, "活动 2020：下一张券的序号从 1000004 之后开始") {
+		t.Errorf("restore does not print the moved serial counter: %s", out)
+	}
+	csv := filepath.Join(tmp, "after.csv")
+	mustRun(t, 0, "issue", "--data", data, "--campaign", "2020", "--unit", "1001", "--member", "M-3", "--value", "10000", "--out", csv)
+	if rows := readCodes(t, csv); len(rows) != 1 || rows[0][0] != "2020-01000005" {
+		t.Errorf("first voucher after the restore: %v, want id 2020-01000005", rows)
+	}
+	// With the replaced file gone, the gap counts from the backup's serial.
+	os.Remove(dbPath)
+	out = mustRun(t, 0, "restore", "--data", data, "--from", hot, "--serial-gap", "50")
+	if !strings.Contains(out, "活动 2020：下一张券的序号从 53 之后开始") {
+		t.Errorf("restore with --serial-gap 50 and no replaced file: %s", out)
+	}
 }

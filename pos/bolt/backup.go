@@ -150,9 +150,10 @@ func restoredGuard(tx *bolt.Tx) error {
 // last seq and hash, after the outbox was uploaded) with the local ledger
 // head. When they are the same record the backup is up to date: the mark
 // is removed and selling resumes. When the server holds later records the
-// backup lacks them: the mark stays, and the error says to enrol the
-// terminal anew (a new terminal id numbers its receipts afresh), since
-// selling on would reuse receipt numbers the server already has.
+// backup lacks them: the mark stays, and the error says to add a terminal
+// with a new name and enrol it with a new database file (a new terminal id
+// numbers its receipts afresh), since selling on would reuse receipt
+// numbers the server already has.
 func (db *DB) ConfirmRestored(serverSeq uint64, serverHash pos.Hash, actor string) error {
 	return db.update("confirm restored", func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
@@ -163,14 +164,15 @@ func (db *DB) ConfirmRestored(serverSeq uint64, serverHash pos.Hash, actor strin
 		switch {
 		case serverSeq > h.Seq:
 			return pos.Errorf(ERestored, "the server holds records up to %d of this terminal, the restored database only up to %d: "+
-				"enrol this terminal anew (voucherd terminal add, posctl enroll) instead of selling on it", serverSeq, h.Seq).
-				With("server", fmt.Sprint(serverSeq)).With("local", fmt.Sprint(h.Seq))
+				"add a terminal with a new name on the server (voucherd terminal add) and enrol it with a new database file (posctl enroll --db NEW.db) instead of selling on this one", serverSeq, h.Seq).
+				Say("server_ahead", "server", fmt.Sprint(serverSeq), "local", fmt.Sprint(h.Seq))
 		case serverSeq < h.Seq:
 			return pos.Errorf(ERestored, "the server holds records up to %d of this terminal, this database up to %d: upload first", serverSeq, h.Seq).
 				With("server", fmt.Sprint(serverSeq)).With("local", fmt.Sprint(h.Seq))
 		case serverHash != h.Hash:
-			return pos.Errorf(ERestored, "record %d differs between the server and this restored database: enrol this terminal anew", h.Seq).
-				With("server", fmt.Sprint(serverSeq)).With("local", fmt.Sprint(h.Seq))
+			return pos.Errorf(ERestored, "record %d differs between the server and this restored database: "+
+				"add a terminal with a new name on the server (voucherd terminal add) and enrol it with a new database file (posctl enroll --db NEW.db)", h.Seq).
+				Say("record_differs", "server", fmt.Sprint(serverSeq), "local", fmt.Sprint(h.Seq))
 		}
 		if err := meta.Delete(keyRestored); err != nil {
 			return err

@@ -61,3 +61,59 @@ func holderTotal(tx *bolt.Tx, h pos.HolderRef, campaign uint16) pos.Money {
 	}
 	return sum
 }
+
+// yieldMarks lifts the "used here" marks whose voucher the server gave back
+// (a return of the sale taken at another terminal reinstated it, or a void
+// the server applied): the server's word on a sale it holds is the later
+// one. A mark yields only for a sale the server answered for (up to the
+// watermark, or answered out of order) and still holds (up to serverSeq,
+// when known: a server restored from an older backup may have lost it, and
+// its "valid" then means nothing), and only when the voucher became valid:
+// changed to valid in this download's delta (valid), or not valid before a
+// snapshot and valid after it (snapBefore, from marksNotValid). It returns
+// how many marks it lifted.
+func yieldMarks(tx *bolt.Tx, valid map[pos.VoucherID]bool, snapBefore map[pos.VoucherID]bool, serverSeq uint64, hasServerSeq bool) (int, error) {
+	if len(valid) == 0 && len(snapBefore) == 0 {
+		return 0, nil
+	}
+	w := watermark(tx)
+	acks := tx.Bucket(bucketAcks)
+	var drop [][]byte
+	c := tx.Bucket(bucketRedeemed).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(k) != 14 || len(v) != 24 {
+			continue
+		}
+		id := pos.NewVoucherID(binary.BigEndian.Uint16(k[8:]), binary.BigEndian.Uint32(k[10:]))
+		if !valid[id] && !snapBefore[id] {
+			continue
+		}
+		seq := binary.BigEndian.Uint64(v)
+		if (seq > w && acks.Get(u64(seq)) == nil) || (hasServerSeq && seq > serverSeq) || statusOf(tx, id) != pos.StatusValid {
+			continue
+		}
+		drop = append(drop, append([]byte(nil), k...))
+	}
+	for _, k := range drop {
+		if err := tx.Bucket(bucketRedeemed).Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(drop), nil
+}
+
+// marksNotValid returns the vouchers marked used here whose cached status
+// is not valid, before a snapshot replaces the statuses (yieldMarks).
+func marksNotValid(tx *bolt.Tx) map[pos.VoucherID]bool {
+	out := map[pos.VoucherID]bool{}
+	tx.Bucket(bucketRedeemed).ForEach(func(k, v []byte) error {
+		if len(k) == 14 {
+			id := pos.NewVoucherID(binary.BigEndian.Uint16(k[8:]), binary.BigEndian.Uint32(k[10:]))
+			if statusOf(tx, id) != pos.StatusValid {
+				out[id] = true
+			}
+		}
+		return nil
+	})
+	return out
+}

@@ -77,3 +77,60 @@ func equal(a, b []uint64) bool {
 	}
 	return true
 }
+
+// TestRewind: a server restored from an older backup holds this terminal's
+// records only up to 2 of the 5 it answered for: the records after 2 go
+// back into the outbox, once; a server head of another chain, or one not
+// behind, changes nothing.
+func TestRewind(t *testing.T) {
+	f := newFixture(t, nil)
+	var hashes []pos.Hash
+	for i := range 5 {
+		s := f.MustRedeem(t, sale(pos.PayCash, []string{f.dep.Code(t, "m"+string(rune('a'+i)), pos.Yuan(10))}, item("DS-PEAR-5", 1)))
+		hashes = append(hashes, s.Hash)
+	}
+	var all []pos.UploadAnswer
+	for s := uint64(1); s <= 5; s++ {
+		all = append(all, pos.UploadAnswer{Seq: s, Result: pos.UploadAccepted})
+	}
+	must(t, f.Ack(all[:4]))
+	must(t, f.Ack(all[4:])) // acked up to 5
+	for _, st := range []struct {
+		name     string
+		seq      uint64
+		hash     pos.Hash
+		wantN    int
+		wantSeqs []uint64
+	}{
+		{"server not behind", 5, hashes[4], 0, nil},
+		{"another chain at the server's head", 2, pos.Hash{1}, 0, nil},
+		{"behind: sent again", 2, hashes[1], 3, []uint64{3, 4, 5}},
+	} {
+		n, err := f.Rewind(st.seq, st.hash, "sync")
+		if err != nil || n != st.wantN {
+			t.Fatalf("%s: rewound %d, %v; want %d", st.name, n, err, st.wantN)
+		}
+		p, _ := f.Pending(100)
+		if got := seqs(p); !equal(got, st.wantSeqs) {
+			t.Fatalf("%s: pending %v, want %v", st.name, got, st.wantSeqs)
+		}
+	}
+	if a, _ := f.Acked(); a != 2 {
+		t.Fatalf("acked %d after the rewind, want 2", a)
+	}
+	// The server refused record 3 and stays at 2: it is not sent again.
+	must(t, f.Ack([]pos.UploadAnswer{{Seq: 3, Result: pos.UploadRejected, Reason: pos.EBADSIGNATURE}, all[3], all[4]}))
+	if n, err := f.Rewind(2, hashes[1], "sync"); err != nil || n != 0 {
+		t.Fatalf("second rewind to the same position: %d, %v", n, err)
+	}
+	if q, _ := f.Queue(); q.Count != 0 {
+		t.Fatalf("outbox after the second rewind %+v", q)
+	}
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

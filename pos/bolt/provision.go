@@ -32,9 +32,7 @@ func (db *DB) Provision(cfg pos.TerminalConfig, root ed25519.PublicKey, actor st
 				voucher.Fingerprint(old)).Say("other_deployment", "fingerprint", voucher.Fingerprint(old))
 		}
 		if old, err := db.loadConfig(tx); err == nil && (old.Store != cfg.Store || old.Terminal != cfg.Terminal) && readLedgerHead(tx).Seq > 0 {
-			return pos.Errorf(pos.ECONFLICT, "this terminal has sales as %s/%s; it cannot become %s/%s (use a new database file)",
-				old.Store, old.Terminal, cfg.Store, cfg.Terminal).Say("terminal_renamed",
-				"old", old.Store+"/"+old.Terminal, "new", cfg.Store+"/"+cfg.Terminal, "terminal", old.Terminal)
+			return errHasSales(old)
 		}
 		if err := meta.Put(keyRootKey, root); err != nil {
 			return err
@@ -51,6 +49,33 @@ func (db *DB) Provision(cfg pos.TerminalConfig, root ed25519.PublicKey, actor st
 			"store": cfg.Store, "terminal": cfg.Terminal, "root": voucher.Fingerprint(root)})
 	})
 	return pub, err
+}
+
+// errHasSales refuses to make a database that holds sales of terminal
+// old's into another terminal: its receipts and ledger belong to old.
+func errHasSales(old *pos.TerminalConfig) error {
+	return pos.Errorf(pos.ECONFLICT, "this database has sales as %s/%s and cannot become another terminal: "+
+		"enrol the new terminal with a new database file (posctl enroll --db NEW.db)", old.Store, old.Terminal).
+		Say("terminal_renamed", "old", old.Store+"/"+old.Terminal, "terminal", old.Terminal)
+}
+
+// CheckEnroll refuses, before any server is asked, an enrollment that
+// Provision would refuse for this database whatever the server answers: a
+// database that holds sales belongs to its terminal for good (an
+// enrollment registers a new terminal). Enroll calls it first, so a
+// refused enrollment uses up no one-time code and registers no terminal
+// with this database's key.
+func (db *DB) CheckEnroll() error {
+	return db.view("check enrollment", func(tx *bolt.Tx) error {
+		if readLedgerHead(tx).Seq == 0 {
+			return nil
+		}
+		old, err := db.loadConfig(tx)
+		if err != nil {
+			return nil
+		}
+		return errHasSales(old)
+	})
 }
 
 // InstallBundle verifies a provisioning bundle (trust list and catalogue

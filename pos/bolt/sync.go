@@ -64,6 +64,10 @@ func (db *DB) ApplyDownload(d pos.Download, actor string) (time.Duration, error)
 				return err
 			}
 		}
+		var before map[pos.VoucherID]bool
+		if len(d.Snapshots) > 0 {
+			before = marksNotValid(tx)
+		}
 		for _, s := range d.Snapshots {
 			if err := applySnapshot(tx, s.Campaign, s.Packed); err != nil {
 				return err
@@ -72,7 +76,21 @@ func (db *DB) ApplyDownload(d pos.Download, actor string) (time.Duration, error)
 		if err := applyChanges(tx, d.Vouchers, d.Holders); err != nil {
 			return err
 		}
+		valid := map[pos.VoucherID]bool{}
+		for _, c := range d.Vouchers {
+			if c.Status == pos.StatusValid {
+				valid[c.Voucher] = true
+			}
+		}
+		yielded, err := yieldMarks(tx, valid, before, d.ServerSeq, d.HasServerSeq)
+		if err != nil {
+			return err
+		}
 		added, err := db.applyServerIncidents(tx, d.Incidents)
+		if err != nil {
+			return err
+		}
+		decided, err := applyDecisions(tx, d.Decisions)
 		if err != nil {
 			return err
 		}
@@ -89,12 +107,19 @@ func (db *DB) ApplyDownload(d pos.Download, actor string) (time.Duration, error)
 		if err := writeClock(tx, cs); err != nil {
 			return err
 		}
-		if len(d.Snapshots)+len(d.Vouchers)+len(d.Holders)+added == 0 && d.Trust == nil && d.Catalogue == nil {
+		if len(d.Snapshots)+len(d.Vouchers)+len(d.Holders)+added+decided == 0 && d.Trust == nil && d.Catalogue == nil {
 			return nil // a quiet download: not worth an audit line each minute
 		}
-		return db.audit(tx, actor, pos.AuditSync, map[string]string{
+		detail := map[string]string{
 			"snapshots": strconv.Itoa(len(d.Snapshots)), "vouchers": strconv.Itoa(len(d.Vouchers)),
-			"holders": strconv.Itoa(len(d.Holders)), "incidents": strconv.Itoa(added), "cursor": d.Cursor})
+			"holders": strconv.Itoa(len(d.Holders)), "incidents": strconv.Itoa(added), "cursor": d.Cursor}
+		if yielded > 0 {
+			detail["reinstated_here"] = strconv.Itoa(yielded)
+		}
+		if decided > 0 {
+			detail["decided"] = strconv.Itoa(decided)
+		}
+		return db.audit(tx, actor, pos.AuditSync, detail)
 	})
 	if err != nil {
 		return 0, err
@@ -111,4 +136,30 @@ func (db *DB) SyncCursor() (string, error) {
 		return nil
 	})
 	return c, err
+}
+
+// keyLastServer is the meta key of the server URL that last answered.
+var keyLastServer = []byte("last_server")
+
+// LastServer returns the server URL (one of the configured list) that
+// answered the last sync, "" before the first: the next run of posctl sync
+// or the app starts there, not at the first of the list.
+func (db *DB) LastServer() (string, error) {
+	var u string
+	err := db.view("read last server", func(tx *bolt.Tx) error {
+		u = string(tx.Bucket(bucketMeta).Get(keyLastServer))
+		return nil
+	})
+	return u, err
+}
+
+// SetLastServer records the server URL that answered (LastServer); the
+// same URL again writes nothing.
+func (db *DB) SetLastServer(u string) error {
+	if old, err := db.LastServer(); err != nil || old == u {
+		return err
+	}
+	return db.update("record last server", func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(keyLastServer, []byte(u))
+	})
 }

@@ -365,6 +365,9 @@ func (m *Manager) incidentsList() fyne.CanvasObject {
 		x := in[i]
 		reason := m.tr.Incident(x.Reason)
 		head := fmt.Sprintf("%s  %s  %s", x.Time.In(pos.CST).Format("01-02 15:04"), x.Receipt, m.tr.T("ui.incident."+string(x.Result)))
+		if r := m.tr.Resolution(x.Resolution); r != "" {
+			reason += "\n" + r
+		}
 		detail := widget.NewLabel(reason)
 		detail.Wrapping = fyne.TextWrapWord
 		rec := x.Seq

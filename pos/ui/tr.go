@@ -36,6 +36,10 @@ func (t Tr) T(key string, kv ...string) string {
 // Incident says why the server flagged a record (assets.Messages.Incident).
 func (t Tr) Incident(reason string) string { return t.m.Incident(reason) }
 
+// Resolution says how the server closed an incident's cases, "" while
+// they are under review (assets.Messages.Resolution).
+func (t Tr) Resolution(r *pos.IncidentResolution) string { return t.m.Resolution(r) }
+
 // Err translates an error by its code, with its parameters.
 func (t Tr) Err(err error) string { return t.m.Error(err) }
 

@@ -75,6 +75,7 @@ type Stats struct {
 	Uploaded  int // records the server answered for
 	Conflicts int // of which conflicts or rejections
 	Pages     int // download pages applied
+	Rewound   int // records put back into the outbox: the server had lost them (restored)
 }
 
 // New returns a client for the enrolled terminal in db.
@@ -102,6 +103,9 @@ func New(db Store, opts Options) (*Client, error) {
 	c := &Client{db: db, terminal: cfg.Terminal, key: key, opts: opts, wake: make(chan struct{}, 1)}
 	if c.servers, err = newFailover(opts.Server, opts.Transport, c.resign); err != nil {
 		return nil, err
+	}
+	if last, err := db.LastServer(); err == nil && last != "" {
+		c.servers.prefer(last)
 	}
 	c.http = newHTTP(opts, c.servers)
 	c.http.PrepareRetry = c.resign

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"fupinpos/assets"
 	"fupinpos/pos"
 	"fupinpos/pos/voucher"
 	"fupinpos/sync/client"
@@ -185,5 +186,33 @@ func TestCapAcrossTerminals(t *testing.T) {
 	in, _ := t2.Incidents()
 	if len(in) != 1 || in[0].Reason != pos.ECAPEXCEEDED {
 		t.Fatalf("incidents %+v", in)
+	}
+}
+
+// TestEnrollDatabaseWithSales: a database that holds a terminal's sales is
+// refused before the server is asked, so the one-time code stays unused
+// and no terminal is registered with this database's key; the refusal
+// says to use a new database file, and a new database enrolls with the
+// same code.
+func TestEnrollDatabaseWithSales(t *testing.T) {
+	e := newEnv(t)
+	t1 := e.enroll("HF-001-T01", e.http.URL)
+	t1.redeem(t, e.dep.Code(t, member(1), pos.Yuan(100)))
+	code := e.code("HF-001-T06")
+	_, err := client.Enroll(context.Background(), t1.DB, e.http.URL, code, pos.TerminalConfig{}, nil, fastOptions(0))
+	if pos.ErrorCode(err) != pos.ECONFLICT || pos.ErrorKey(err) != "terminal_renamed" {
+		t.Fatalf("enrolling a database with sales: %v (key %q)", err, pos.ErrorKey(err))
+	}
+	if msg := assets.For("zh_Hans").Error(err); !strings.Contains(msg, "HF-001/HF-001-T01") || !strings.Contains(msg, "新的数据库文件") {
+		t.Fatalf("refusal in words: %s", msg)
+	}
+	if tm, err := e.srv.Store.Terminal("HF-001-T06"); err != nil || !tm.Enrolled.IsZero() || len(tm.Public) != 0 {
+		t.Fatalf("the refused enrollment registered T06: %+v, %v", tm, err)
+	}
+	if cfg, _ := t1.Config(); cfg.Terminal != "HF-001-T01" {
+		t.Fatalf("T01's database now says %+v", cfg)
+	}
+	if _, err := client.Enroll(context.Background(), mustBolt(t), e.http.URL, code, pos.TerminalConfig{}, nil, fastOptions(0)); err != nil {
+		t.Fatalf("a new database with the unused code: %v", err)
 	}
 }

@@ -18,12 +18,17 @@ const LargeSkew = time.Minute
 // the terminal clock's skew from the server's.
 func (c *Client) Download(ctx context.Context) (time.Duration, error) {
 	var skew time.Duration
+	open, err := c.db.OpenIncidentSeqs(wire.MaxOpenIncidents)
+	if err != nil {
+		return skew, err
+	}
 	for {
 		cursor, err := c.db.SyncCursor()
 		if err != nil {
 			return skew, err
 		}
-		req := wire.DownloadRequest{Cursor: cursor}
+		req := wire.DownloadRequest{Cursor: cursor, Open: open}
+		open = nil // asked once per download
 		if tl, err := c.db.Trust(); err == nil {
 			req.TrustSeq = tl.Seq
 		}
@@ -36,6 +41,13 @@ func (c *Client) Download(ctx context.Context) (time.Duration, error) {
 		}
 		d := pos.Download{Trust: resp.Trust, Catalogue: resp.Catalogue, Vouchers: resp.Vouchers, Holders: resp.Holders,
 			Cursor: resp.Cursor, ServerTime: resp.ServerTime}
+		if resp.Head != nil {
+			d.ServerSeq, d.HasServerSeq = resp.Head.Seq, true
+		}
+		for _, r := range resp.Resolved {
+			d.Decisions = append(d.Decisions, pos.IncidentDecision{Seq: r.Seq, Resolution: pos.IncidentResolution{
+				Time: r.Resolved, Keep: r.Keep, By: r.By, Note: r.Note, Paid: r.Paid}})
+		}
 		for _, in := range resp.Incidents {
 			d.Incidents = append(d.Incidents, serverIncident(in))
 		}
@@ -44,6 +56,13 @@ func (c *Client) Download(ctx context.Context) (time.Duration, error) {
 		}
 		if skew, err = c.db.ApplyDownload(d, "sync"); err != nil {
 			return skew, err
+		}
+		if acked, err := c.db.Acked(); err != nil {
+			return skew, err
+		} else if resp.Head.Rewound(acked) {
+			if _, err := c.rewind(resp.Head); err != nil {
+				return skew, err
+			}
 		}
 		c.mu.Lock()
 		c.stats.Pages++

@@ -35,6 +35,9 @@ func Enroll(ctx context.Context, db Provisioner, server, code string, base pos.T
 		}
 	}
 	setDefaults(&opts)
+	if err := db.CheckEnroll(); err != nil {
+		return nil, err
+	}
 	pub, err := db.PublicKey()
 	if err != nil {
 		return nil, err

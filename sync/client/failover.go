@@ -41,6 +41,17 @@ func newFailover(servers string, next http.RoundTripper, sign func(*http.Request
 	return f, nil
 }
 
+// prefer makes u, when it is one of the servers, the one requests go to
+// first (the last that answered, as the terminal database remembers it).
+func (f *failover) prefer(u string) {
+	for i, b := range f.bases {
+		if b.String() == u {
+			f.cur.Store(int32(i))
+			return
+		}
+	}
+}
+
 // current returns the server requests go to first.
 func (f *failover) current() string { return f.bases[f.cur.Load()].String() }
 

@@ -107,7 +107,8 @@ func TestFailover(t *testing.T) {
 }
 
 // TestFailoverOn5xxSticky: a 503 from the current server moves the client
-// to the next; when the first recovers the client stays where it is.
+// to the next; when the first recovers the client stays where it is, and
+// so does a new client on the same terminal database.
 func TestFailoverOn5xxSticky(t *testing.T) {
 	e := newEnv(t)
 	a, b := e.instance(t), e.instance(t)
@@ -132,6 +133,22 @@ func TestFailoverOn5xxSticky(t *testing.T) {
 	}
 	if a.hits.Load() != before || c.Server() != b.URL {
 		t.Errorf("not sticky: %d more requests to the first, current %s", a.hits.Load()-before, c.Server())
+	}
+	// A new client (the next posctl sync run, the app restarted) starts
+	// with the server that answered last, kept in the terminal database.
+	c2, err := client.New(tm.DB, fastOptions(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c2.Server() != b.URL {
+		t.Fatalf("a new client starts at %s, want %s (the last that answered)", c2.Server(), b.URL)
+	}
+	before = a.hits.Load()
+	if err := c2.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if a.hits.Load() != before {
+		t.Errorf("a new client sent %d requests to the first server", a.hits.Load()-before)
 	}
 	// Both down: the sync fails offline and the sales stay queued.
 	a.down.Store(true)

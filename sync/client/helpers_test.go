@@ -89,13 +89,19 @@ func (e *env) code(name string) string {
 // server, or a proxy in front of it).
 func (e *env) enroll(name, url string) *terminal {
 	e.t.Helper()
+	return e.enrollCode(name, url, e.code(name))
+}
+
+// enrollCode is enroll with a code the caller got (from another server).
+func (e *env) enrollCode(name, url, code string) *terminal {
+	e.t.Helper()
 	db, err := bolt.Open(filepath.Join(e.t.TempDir(), name+".db"), 0o600, nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	e.t.Cleanup(func() { db.Close() })
 	var seen string
-	_, err = client.Enroll(context.Background(), db, url, e.code(name), pos.TerminalConfig{StoreName: "合肥百货大楼"},
+	_, err = client.Enroll(context.Background(), db, url, code, pos.TerminalConfig{StoreName: "合肥百货大楼"},
 		func(fp string) bool { seen = fp; return true }, client.Options{})
 	if err != nil {
 		e.t.Fatal(err)

@@ -5,8 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"fupinpos/assets"
 	"fupinpos/pos"
 	"fupinpos/sync/client"
+	"fupinpos/sync/wire"
 )
 
 // TestTripleSpendEveryTerminalTold: three offline terminals redeem one
@@ -72,5 +74,74 @@ func TestTripleSpendEveryTerminalTold(t *testing.T) {
 	in, _ := tms[0].Incidents()
 	if !strings.Contains(in[0].Detail, "HF-001-T02-000001") || !strings.Contains(in[1].Detail, "HF-001-T03-000001") {
 		t.Errorf("first terminal's incidents do not name the other sales: %+v", in)
+	}
+}
+
+// TestIncidentDecisionReachesTerminals: a double spend is decided at the
+// server (keep A: the first sale is paid); at their next sync both
+// terminals hold their incident as resolved, with the decision and whether
+// their own sale is paid — what posctl incidents and the manager's screen
+// show. An undecided case stays open, and syncing again changes nothing.
+func TestIncidentDecisionReachesTerminals(t *testing.T) {
+	for _, tc := range []struct {
+		keep           string
+		paid1, paid2   bool
+		by, note, text string
+	}{
+		{wire.KeepA, true, false, "alice", "first sale stands", "alice 决定：first sale stands"},
+		{wire.KeepBoth, true, true, "bob", "both paid", "bob 决定：both paid"},
+		{"", true, false, "", "closed", "说明：closed"},
+	} {
+		t.Run("keep="+tc.keep, func(t *testing.T) {
+			e := newEnv(t)
+			t1 := e.enroll("HF-001-T01", e.http.URL)
+			t2 := e.enroll("HF-001-T02", e.http.URL)
+			code := e.dep.Code(t, member(1), pos.Yuan(100))
+			t1.redeem(t, code)
+			t2.redeem(t, code)
+			syncAll := func(tms ...*terminal) {
+				t.Helper()
+				for _, tm := range tms {
+					c, _ := client.New(tm.DB, fastOptions(0))
+					if err := c.Sync(context.Background()); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			syncAll(t1, t2, t1)
+			for _, tm := range []*terminal{t1, t2} {
+				in, _ := tm.Incidents()
+				if len(in) != 1 || in[0].Resolution != nil {
+					t.Fatalf("%s before the decision: %+v", tm.id, in)
+				}
+			}
+			srvIn, _ := e.srv.Incidents()
+			var err error
+			if tc.keep == "" {
+				_, err = e.srv.ResolveIncident(wire.ResolveRequest{Incident: srvIn[0].ID, Resolution: tc.note})
+			} else {
+				_, err = e.srv.DecideIncident(wire.DecideRequest{Incident: srvIn[0].ID, Keep: tc.keep, Note: tc.note, By: tc.by})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			syncAll(t1, t2, t1, t2)
+			for _, c := range []struct {
+				tm   *terminal
+				paid bool
+			}{{t1, tc.paid1}, {t2, tc.paid2}} {
+				in, _ := c.tm.Incidents()
+				if len(in) != 1 || in[0].Resolution == nil {
+					t.Fatalf("%s after the decision: %+v", c.tm.id, in)
+				}
+				r := in[0].Resolution
+				if r.Keep != tc.keep || r.By != tc.by || r.Note != tc.note || r.Paid != c.paid || r.Time.IsZero() {
+					t.Fatalf("%s's resolution %+v, want keep %q by %q note %q paid %v", c.tm.id, r, tc.keep, tc.by, tc.note, c.paid)
+				}
+				if s := assets.For("zh_Hans").Resolution(r); !strings.Contains(s, tc.text) || !strings.Contains(s, map[bool]string{true: "此笔予以结算", false: "此笔不予结算"}[c.paid]) {
+					t.Fatalf("%s's resolution in words: %s", c.tm.id, s)
+				}
+			}
+		})
 	}
 }

@@ -25,11 +25,21 @@ func (c *Client) Sync(ctx context.Context) error {
 		if err == nil && (skew > LargeSkew || skew < -LargeSkew) {
 			_ = c.db.Audit("sync", pos.AuditSync, map[string]string{"skew": skew.Round(time.Second).String()})
 		}
+		if q, qerr := c.db.Queue(); err == nil && qerr == nil && q.Count > 0 {
+			// The download may have put records back into the outbox (the
+			// server was restored from an older backup): send them now.
+			_, err = c.Upload(ctx)
+		}
 		if err == nil {
 			err = c.confirmRestored(ctx)
 		}
 	}
 	code := pos.ErrorCode(err)
+	if code != pos.ESERVEROFFLINE {
+		// Some server answered: the next client (the next posctl sync)
+		// starts with it.
+		_ = c.db.SetLastServer(c.servers.current())
+	}
 	c.db.SetOnline(err == nil || (code != pos.ESERVEROFFLINE && code != pos.EINTERNAL && code != pos.ESERVERREFUSED))
 	c.mu.Lock()
 	c.lastErr = err

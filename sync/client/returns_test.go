@@ -376,3 +376,46 @@ func TestReturnAtOtherTerminal(t *testing.T) {
 		t.Fatalf("T02 refuses the reinstated voucher: %v", err)
 	}
 }
+
+// TestReinstatedAtSellingTerminal: a return taken at T02 gives back the
+// voucher of T01's sale; after T01's next sync its own "used here" mark
+// yields to the server's reinstatement, so the voucher is valid at T01
+// as at every other terminal.
+func TestReinstatedAtSellingTerminal(t *testing.T) {
+	_, a, b, ca, cb, code, sale := returnSetup(t)
+	ctx := context.Background()
+	if err := ca.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Check(code); pos.ErrorCode(err) != pos.EALREADYREDEEMED {
+		t.Fatalf("T01 before the return: %v", err)
+	}
+	_, resp, err := cb.ReturnSale(ctx, b.DB, sale.Record.Receipt,
+		[]pos.ReturnItem{{SKU: "YX-CUILAN-250", Qty: 1}, {SKU: "DS-PEAR-5", Qty: 2}, {SKU: "BAG-ECO", Qty: 1}}, "9001", "1357", "退")
+	if err != nil || resp.Reinstated != pos.Yuan(100) {
+		t.Fatalf("T02's return answered %+v, %v", resp, err)
+	}
+	for _, c := range []*client.Client{cb, ca} {
+		if err := c.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.Check(code); err != nil {
+		t.Fatalf("T01 refuses the voucher T02's return reinstated: %v", err)
+	}
+	if _, err := b.Check(code); err != nil {
+		t.Fatalf("T02 refuses the reinstated voucher: %v", err)
+	}
+	// T01 takes it again: the new sale marks it, and T01's next download
+	// (which brings nothing new about it) leaves that mark.
+	if _, err := a.Redeem(bolt.SaleRequest{Cashier: "1001", Codes: []string{code}, Method: pos.PayWeChat,
+		Items: []bolt.Item{{SKU: "YX-CUILAN-250", Qty: 1}}}); err != nil {
+		t.Fatalf("T01 redeems the reinstated voucher: %v", err)
+	}
+	if _, err := ca.Download(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Check(code); pos.ErrorCode(err) != pos.EALREADYREDEEMED {
+		t.Fatalf("T01 after redeeming it again: %v", err)
+	}
+}

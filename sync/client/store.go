@@ -24,6 +24,13 @@ type Store interface {
 	Ack(answers []pos.UploadAnswer) error
 	// Queue is the count and voucher total of records not yet acknowledged.
 	Queue() (pos.QueueState, error)
+	// Acked is the acknowledged position: every record up to it was
+	// answered. Rewind puts the records after serverSeq back into the
+	// outbox when the server holds fewer than were answered (restored from
+	// an older backup), given the server's hash of record serverSeq, and
+	// returns how many.
+	Acked() (uint64, error)
+	Rewind(serverSeq uint64, serverHash pos.Hash, actor string) (int, error)
 
 	// SyncCursor is where the next download starts, "" before the first.
 	SyncCursor() (string, error)
@@ -34,6 +41,9 @@ type Store interface {
 	// ApplyDownload applies one download page in one transaction and
 	// returns the clock's skew from the server's.
 	ApplyDownload(d pos.Download, actor string) (time.Duration, error)
+	// OpenIncidentSeqs is the records with an incident the server has not
+	// decided yet (at most max), which a download asks about.
+	OpenIncidentSeqs(max int) ([]uint64, error)
 	// ClockState is the clock floor and the time of the last sync.
 	ClockState() (pos.ClockState, error)
 
@@ -42,6 +52,11 @@ type Store interface {
 	// sales block given the server's chain head for this terminal.
 	Restored() (bool, error)
 	ConfirmRestored(serverSeq uint64, serverHash pos.Hash, actor string) error
+
+	// LastServer and SetLastServer keep the server URL (of the configured
+	// list) that answered last, so a new client starts there.
+	LastServer() (string, error)
+	SetLastServer(url string) error
 
 	// SetOnline and Online are whether the last sync reached the server.
 	SetOnline(online bool)
@@ -55,6 +70,9 @@ type Store interface {
 // catalogue and the server's time. The terminal's bbolt database
 // (pos/bolt.DB) is one.
 type Provisioner interface {
+	// CheckEnroll refuses an enrollment the database can never take (it
+	// holds another terminal's sales) before the server is asked.
+	CheckEnroll() error
 	// PublicKey is the terminal's own public key, sent to the server.
 	PublicKey() (ed25519.PublicKey, error)
 	// Provision stores the configuration and the deployment's root key.

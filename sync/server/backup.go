@@ -2,6 +2,7 @@ package server
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -112,4 +113,91 @@ func NewEpoch(path string) error {
 		}
 		return m.Put(keyEpoch, []byte(hex.EncodeToString(b)))
 	})
+}
+
+// RestoreSerialGap is how far a restore moves each campaign's serial
+// counter past the last serial the backup (or the replaced database, when
+// it still opens) had issued: the vouchers issued after the backup are not
+// in it, and their ids must never be issued again. A deployment that can
+// issue more than this many vouchers of one campaign between two backups
+// gives voucherd restore a larger --serial-gap.
+const RestoreSerialGap = 1_000_000
+
+// ReadSerials returns each campaign's last issued serial in the server
+// database at path (not open elsewhere), opened read-only.
+func ReadSerials(path string) (map[uint16]uint32, error) {
+	db, err := openReadOnly(path, time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	out := map[uint16]uint32{}
+	err = db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSerials)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			if len(k) == 2 && len(v) == 4 {
+				out[binary.BigEndian.Uint16(k)] = binary.BigEndian.Uint32(v)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// MoveSerials moves the serial counter of every campaign of the database
+// at path (not open elsewhere: a restored copy) to gap past the higher of
+// its own and floor's (the replaced database's, when it could be read), so
+// that after a restore no voucher id issued before it — in the backup, or
+// since the backup — is issued again. Every campaign of the deployment
+// moves, also one that had issued nothing when the backup was made. It
+// returns the new counters.
+func MoveSerials(path string, floor map[uint16]uint32, gap uint32) (map[uint16]uint32, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer db.Close()
+	out := map[uint16]uint32{}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(bucketSerials)
+		if err != nil {
+			return err
+		}
+		last := map[uint16]uint32{}
+		for c, s := range floor {
+			last[c] = s
+		}
+		if m := tx.Bucket(bucketMeta); m != nil {
+			var d Deployment
+			if v := m.Get(keyDeployment); v != nil && json.Unmarshal(v, &d) == nil {
+				for _, c := range d.Campaigns {
+					last[c.ID] = max(last[c.ID], 0)
+				}
+			}
+		}
+		if err := b.ForEach(func(k, v []byte) error {
+			if len(k) == 2 && len(v) == 4 {
+				c := binary.BigEndian.Uint16(k)
+				last[c] = max(last[c], binary.BigEndian.Uint32(v))
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for c, s := range last {
+			next := uint64(s) + uint64(gap)
+			if next > uint64(^uint32(0)) {
+				return pos.Errorf(pos.ECONFLICT, "campaign %d: serial %d + a gap of %d passes the last serial", c, s, gap)
+			}
+			out[c] = uint32(next)
+			if err := b.Put(binary.BigEndian.AppendUint16(nil, c), binary.BigEndian.AppendUint32(nil, uint32(next))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
 }

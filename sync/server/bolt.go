@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"time"
 
@@ -206,6 +207,54 @@ func (s *Bolt) Issue(campaign uint16, reqs []IssueRequest, check func(map[pos.Ho
 		return nil, err
 	}
 	return out, nil
+}
+
+// AdoptIssued records the issuances the database lacks (Store.AdoptIssued).
+// A read transaction finds them first, so the usual upload, whose vouchers
+// are all known, costs no second commit.
+func (s *Bolt) AdoptIssued(iss []Issuance) (int, error) {
+	missing := func(tx *bolt.Tx) []Issuance {
+		var out []Issuance
+		b := tx.Bucket(bucketIssued)
+		for _, is := range iss {
+			if b.Get(idKey(is.ID)) == nil && !slices.ContainsFunc(out, func(o Issuance) bool { return o.ID == is.ID }) {
+				out = append(out, is)
+			}
+		}
+		return out
+	}
+	var todo []Issuance
+	if err := s.db.View(func(tx *bolt.Tx) error { todo = missing(tx); return nil }); err != nil || len(todo) == 0 {
+		return 0, err
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		todo = missing(tx)
+		holders, issued, serials := tx.Bucket(bucketHolders), tx.Bucket(bucketIssued), tx.Bucket(bucketSerials)
+		for _, is := range todo {
+			if err := issued.Put(idKey(is.ID), encodeIssued(&is)); err != nil {
+				return err
+			}
+			hk := holderKey(is.ID.Campaign(), is.Holder)
+			var total pos.Money
+			if b := holders.Get(hk); b != nil {
+				total = pos.Money(binary.BigEndian.Uint64(b))
+			}
+			if err := holders.Put(hk, binary.BigEndian.AppendUint64(nil, uint64(total+is.Value))); err != nil {
+				return err
+			}
+			ck := binary.BigEndian.AppendUint16(nil, is.ID.Campaign())
+			if b := serials.Get(ck); b == nil || binary.BigEndian.Uint32(b) < is.ID.Serial() {
+				if err := serials.Put(ck, binary.BigEndian.AppendUint32(nil, is.ID.Serial())); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, pos.WrapError(pos.ESTORAGE, err, "record issuance")
+	}
+	return len(todo), nil
 }
 
 // IssuedTotal returns the value issued to holder in campaign.

@@ -163,9 +163,14 @@ func (s *Server) Download(t *wire.Terminal, req wire.DownloadRequest) (*wire.Dow
 			inc = in.ID
 		}
 		resp.Cursor, resp.More = makeCursor(epoch, after, inc), more || imore
-		return nil
+		h, err := l.Head(t.ID)
+		resp.Head = &wire.ChainHead{Seq: h.Seq, Hash: h.Hash}
+		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	if resp.Resolved, err = s.decisions(t, req.Open); err != nil {
 		return nil, err
 	}
 	return resp, nil

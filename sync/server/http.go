@@ -119,7 +119,7 @@ func (s *Server) Handler() http.Handler {
 			return nil, err
 		}
 		info.records = len(req.Entries)
-		res, err := s.Upload(t, req.Entries)
+		res, head, err := s.UploadAcked(t, req.Acked, req.Entries)
 		if err != nil {
 			return nil, err
 		}
@@ -128,7 +128,7 @@ func (s *Server) Handler() http.Handler {
 				info.conflicts++
 			}
 		}
-		return &wire.UploadResponse{Results: res, ServerTime: s.now().UTC()}, nil
+		return &wire.UploadResponse{Results: res, Head: head, ServerTime: s.now().UTC()}, nil
 	}))
 	mux.HandleFunc("POST "+wire.PathReconcile, s.signed(func(_ *reqInfo, t *wire.Terminal, body []byte) (any, error) {
 		var req wire.ReconcileRequest

@@ -121,12 +121,24 @@ type ingestState struct {
 // rejection, gets that answer again), a different record with a held seq
 // is a rewrite. The whole batch commits in one transaction.
 func (s *Server) Upload(t *wire.Terminal, entries []pos.Entry) ([]wire.UploadResult, error) {
+	res, _, err := s.UploadAcked(t, 0, entries)
+	return res, err
+}
+
+// UploadAcked is Upload from a terminal that says every record up to acked
+// was answered (wire.UploadRequest.Acked). When the server holds less of
+// its chain than that (its database was restored from an older backup) it
+// ingests nothing and answers no results, only its head: the terminal then
+// sends its records again from there, so nothing it sold after the backup
+// is lost and no chain gap is opened. Otherwise the head is the one after
+// the upload.
+func (s *Server) UploadAcked(t *wire.Terminal, acked uint64, entries []pos.Entry) ([]wire.UploadResult, *wire.ChainHead, error) {
 	if len(entries) > wire.MaxUploadEntries {
-		return nil, pos.Errorf(wire.ErrTooLarge, "%d entries in one upload, at most %d", len(entries), wire.MaxUploadEntries)
+		return nil, nil, pos.Errorf(wire.ErrTooLarge, "%d entries in one upload, at most %d", len(entries), wire.MaxUploadEntries)
 	}
 	tl, camps, err := s.verifier()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	preps := make([]prepared, len(entries))
 	release := s.verifySlot()
@@ -135,15 +147,20 @@ func (s *Server) Upload(t *wire.Terminal, entries []pos.Entry) ([]wire.UploadRes
 	}
 	release()
 	var st ingestState
+	var head Head
+	behind := false
 	now := s.now().UTC()
 	err = s.Store.UpdateLedger(func(tx LedgerTx) error {
 		st = ingestState{results: make([]wire.UploadResult, len(preps))}
 		if err := prefetch(tx, t.ID, preps); err != nil {
 			return err
 		}
-		head, err := tx.Head(t.ID)
-		if err != nil {
+		var err error
+		if head, err = tx.Head(t.ID); err != nil {
 			return err
+		}
+		if behind = acked > head.Seq; behind {
+			return nil
 		}
 		for i := range preps {
 			r, err := s.ingestOne(tx, t, &preps[i], &head, camps, &st, now)
@@ -156,13 +173,21 @@ func (s *Server) Upload(t *wire.Terminal, entries []pos.Entry) ([]wire.UploadRes
 		return tx.SetHead(t.ID, head)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	ch := &wire.ChainHead{Seq: head.Seq, Hash: head.Hash}
+	if behind {
+		s.log().Warn("terminal ahead of the server", "terminal", t.ID, "acked", acked, "head", head.Seq)
+		return nil, ch, nil
 	}
 	for _, in := range st.incidents {
 		s.log().Warn("incident", "kind", in.Kind, "reason", in.Reason, "terminal", in.Terminal, "seq", in.Seq,
 			"voucher", in.Voucher.String(), "detail", in.Detail)
 	}
-	return st.results, nil
+	if err := s.adoptIssued(preps, st.results); err != nil {
+		return nil, nil, err
+	}
+	return st.results, ch, nil
 }
 
 func (s *Server) incident(tx LedgerTx, st *ingestState, in wire.Incident) error {
@@ -525,4 +550,34 @@ func linkOf(e pos.Entry) pos.Link {
 	var l pos.Link
 	json.Unmarshal(e.Body, &l) // stored entries were read once already
 	return l
+}
+
+// adoptIssued records the issuance of every voucher of the upload's stored
+// sales that the server holds no issuance record of (Store.AdoptIssued):
+// after a restore from an older backup, the vouchers issued since come
+// back this way, from their signed codes, with the holder reference and
+// face value they carry (the member id stays unknown), so the member's
+// cap counts them again and no later issue gets their ids. It runs after
+// the upload committed; duplicates and rejected records add nothing new.
+func (s *Server) adoptIssued(preps []prepared, results []wire.UploadResult) error {
+	var iss []Issuance
+	for i := range preps {
+		p := &preps[i]
+		if p.rec == nil || p.rec.Kind != pos.KindSale || p.invalid != nil || p.drop != nil ||
+			(results[i].Result != pos.UploadAccepted && results[i].Result != pos.UploadConflict) {
+			continue
+		}
+		for j, v := range p.vouchers {
+			iss = append(iss, Issuance{ID: v.ID(), Holder: v.Holder, Unit: v.Unit, Value: v.Value,
+				IssuedAt: v.IssuedAt.UTC(), Code: p.rec.Vouchers[j].Code})
+		}
+	}
+	if len(iss) == 0 {
+		return nil
+	}
+	n, err := s.Store.AdoptIssued(iss)
+	if n > 0 {
+		s.log().Warn("adopted issuance", "vouchers", n, "why", "redeemed vouchers the server holds no issuance record of (restored from an older backup?)")
+	}
+	return err
 }

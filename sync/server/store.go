@@ -71,6 +71,14 @@ type Store interface {
 	IssuedTotal(campaign uint16, holder pos.HolderRef) (pos.Money, error)
 	// Issued returns the issuance record of id, or ENOTFOUND.
 	Issued(id pos.VoucherID) (*Issuance, error)
+	// AdoptIssued records the issuances in iss whose ids the store holds no
+	// record of — vouchers issued after the backup a restore went back to,
+	// learned from their signed codes in uploaded sales — adding each one's
+	// value to its holder's issued total and moving its campaign's serial
+	// counter past it, so the cap counts it and no later issue reuses its
+	// id. Ids already recorded are left alone (a replay changes nothing). It
+	// returns how many it recorded.
+	AdoptIssued(iss []Issuance) (int, error)
 	// Close releases the storage.
 	Close() error
 

@@ -77,6 +77,27 @@ type DownloadRequest struct {
 	TrustSeq         uint64 `json:"trust_seq"`         // sequence of the installed trust list, 0 for none
 	CatalogueVersion uint32 `json:"catalogue_version"` // version of the installed catalogue, 0 for none
 	Limit            int    `json:"limit,omitempty"`   // status changes per page; 0 = DefaultDownloadLimit
+	// Open lists the terminal's records (seqs) with an incident it holds
+	// as under review, at most MaxOpenIncidents; the answer's Resolved
+	// tells which of them the server has decided since.
+	Open []uint64 `json:"open,omitempty"`
+}
+
+// MaxOpenIncidents bounds DownloadRequest.Open.
+const MaxOpenIncidents = 1000
+
+// IncidentDecision tells a terminal that every case for review naming its
+// record Seq is closed: the latest resolution's time, decision (Keep: A,
+// B, both, or "" when closed with a note only), who and note, and whether
+// the record is paid in settlement as decided (each case lets it be paid).
+type IncidentDecision struct {
+	Seq       uint64    `json:"seq"`
+	Incidents []uint64  `json:"incidents"`
+	Resolved  time.Time `json:"resolved"`
+	Keep      string    `json:"keep,omitempty"`
+	By        string    `json:"by,omitempty"`
+	Note      string    `json:"note,omitempty"`
+	Paid      bool      `json:"paid"`
 }
 
 // Snapshot is the full status list of one campaign, 2 bits per serial from
@@ -95,14 +116,20 @@ type Snapshot struct {
 // Holders then holds every holder whose suspension ever changed, with its
 // current state.
 type DownloadResponse struct {
-	Trust      json.RawMessage    `json:"trust,omitempty"`     // signed trust list, when newer than TrustSeq
-	Catalogue  json.RawMessage    `json:"catalogue,omitempty"` // signed catalogue, when newer than CatalogueVersion
-	Snapshots  []Snapshot         `json:"snapshots,omitempty"`
-	Vouchers   []pos.StatusChange `json:"vouchers,omitempty"`
-	Holders    []pos.HolderChange `json:"holders,omitempty"`
-	Incidents  []TerminalIncident `json:"incidents,omitempty"` // cases that name this terminal's records, raised by others' uploads
-	Cursor     string             `json:"cursor"`
-	More       bool               `json:"more"`
+	Trust     json.RawMessage    `json:"trust,omitempty"`     // signed trust list, when newer than TrustSeq
+	Catalogue json.RawMessage    `json:"catalogue,omitempty"` // signed catalogue, when newer than CatalogueVersion
+	Snapshots []Snapshot         `json:"snapshots,omitempty"`
+	Vouchers  []pos.StatusChange `json:"vouchers,omitempty"`
+	Holders   []pos.HolderChange `json:"holders,omitempty"`
+	Incidents []TerminalIncident `json:"incidents,omitempty"` // cases that name this terminal's records, raised by others' uploads
+	Cursor    string             `json:"cursor"`
+	More      bool               `json:"more"`
+	// Head is where the terminal's chain stands on the server: a terminal
+	// acknowledged past it sends its records again (ChainHead.Rewound).
+	Head *ChainHead `json:"head,omitempty"`
+	// Resolved answers the request's Open: the records whose cases are all
+	// decided.
+	Resolved   []IncidentDecision `json:"resolved,omitempty"`
 	ServerTime time.Time          `json:"server_time"`
 }
 
@@ -130,7 +157,26 @@ type TerminalIncident struct {
 // terminal signed them, in sequence order, at most MaxUploadEntries.
 type UploadRequest struct {
 	Entries []pos.Entry `json:"entries"`
+	// Acked is the terminal's acknowledged position: every record up to it
+	// was answered by the server. A server that holds less of the terminal's
+	// chain (restored from an older backup) ingests nothing and answers
+	// with Head alone, so the terminal sends its records again from there
+	// (see Rewound). 0 (older terminals) skips the check.
+	Acked uint64 `json:"acked,omitempty"`
 }
+
+// ChainHead is the last record of a terminal's chain that the server holds
+// (Seq 0 before the first): a terminal whose acknowledged position is past
+// it sends its records again from Seq+1 when its record Seq has Hash.
+type ChainHead struct {
+	Seq  uint64   `json:"seq"`
+	Hash pos.Hash `json:"hash"`
+}
+
+// Rewound reports whether a terminal acknowledged up to acked must send its
+// records again from head: the server holds fewer of them than it answered
+// for (its database was restored from an older backup).
+func (h *ChainHead) Rewound(acked uint64) bool { return h != nil && h.Seq < acked }
 
 // UploadResult is the server's answer for one entry. Results[i] answers
 // Entries[i]; Seq repeats the entry's sequence (0 when the body could not
@@ -146,8 +192,12 @@ type UploadResult struct {
 // stops sending those records and turns conflicts and rejections into
 // incidents for the manager.
 type UploadResponse struct {
-	Results    []UploadResult `json:"results"`
-	ServerTime time.Time      `json:"server_time"`
+	Results []UploadResult `json:"results"`
+	// Head is where the terminal's chain stands on the server after this
+	// upload; with no Results, the upload was not ingested because the
+	// server holds less than the request's Acked.
+	Head       *ChainHead `json:"head,omitempty"`
+	ServerTime time.Time  `json:"server_time"`
 }
 
 // Reason codes of upload results beyond the pos error codes. Conflict

@@ -226,6 +226,80 @@ func (s *Store) Issue(campaign uint16, reqs []server.IssueRequest, check func(ma
 	return out, nil
 }
 
+// AdoptIssued records the issuances the database lacks
+// (server.Store.AdoptIssued). One read finds them first, so the usual
+// upload, whose vouchers are all known, writes nothing; each insert that
+// wins (ON CONFLICT DO NOTHING: another instance may adopt the same id at
+// once) adds to its holder's total and moves the serial counter.
+func (s *Store) AdoptIssued(iss []server.Issuance) (int, error) {
+	if len(iss) == 0 {
+		return 0, nil
+	}
+	ids := make([]int64, len(iss))
+	for i, is := range iss {
+		ids[i] = int64(is.ID)
+	}
+	rows, err := s.pool.Query(ctx(), `SELECT id FROM issued WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return 0, dbErr(err, "read issuance")
+	}
+	known := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, dbErr(err, "read issuance")
+		}
+		known[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, dbErr(err, "read issuance")
+	}
+	var todo []server.Issuance
+	for _, is := range iss {
+		if !known[int64(is.ID)] {
+			known[int64(is.ID)] = true
+			todo = append(todo, is)
+		}
+	}
+	if len(todo) == 0 {
+		return 0, nil
+	}
+	n := 0
+	err = s.inTx("record issuance", func(tx pgx.Tx) error {
+		n = 0
+		for _, is := range todo {
+			c := int32(is.ID.Campaign())
+			tag, err := tx.Exec(ctx(), `INSERT INTO issued (id, campaign, member, holder, unit, value, issued_at, code)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+				int64(is.ID), c, is.Member, is.Holder[:], int64(is.Unit), int64(is.Value), is.IssuedAt, is.Code)
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() == 0 {
+				continue
+			}
+			n++
+			if _, err := tx.Exec(ctx(), `INSERT INTO holder_issued (campaign, holder, issued) VALUES ($1, $2, $3)
+				ON CONFLICT (campaign, holder) DO UPDATE SET issued = holder_issued.issued + excluded.issued`,
+				c, is.Holder[:], int64(is.Value)); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx(), `INSERT INTO serials (campaign, last) VALUES ($1, $2)
+				ON CONFLICT (campaign) DO UPDATE SET last = GREATEST(serials.last, excluded.last)`,
+				c, int64(is.ID.Serial())); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
 // IssuedTotal returns the value issued to holder in campaign.
 func (s *Store) IssuedTotal(campaign uint16, h pos.HolderRef) (pos.Money, error) {
 	var total int64

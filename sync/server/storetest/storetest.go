@@ -33,6 +33,7 @@ func Run(t *testing.T, open Opener) {
 		{"Documents", testDocuments},
 		{"IssueBatchAllOrNothing", testIssueBatch},
 		{"IssueCapConcurrent", testIssueCapConcurrent},
+		{"AdoptIssued", testAdoptIssued},
 		{"Terminals", testTerminals},
 		{"IngestDuplicatesAndConflicts", testIngest},
 		{"DoubleSpendIncident", testDoubleSpend},
