@@ -211,14 +211,18 @@ func TestSearchDialog(t *testing.T) {
 		taps     []string
 		first    string // the best hit
 		want     []added
+		message  string // what the dialog says when Enter adds nothing
 	}{
-		{"initials", "", "dsl", 0, nil, "DS-PEAR-5", []added{{"DS-PEAR-5", 1}}},
-		{"quantity from the keypad", "", "dsl", 0, []string{"3"}, "DS-PEAR-5", []added{{"DS-PEAR-5", 3}}},
-		{"quantity after a star", "", "jzmht*2", 0, nil, "JZ-KIWI-12", []added{{"JZ-KIWI-12", 2}}},
-		{"category, then down", "茶叶", "", 1, nil, "YX-CUILAN-250", []added{{"HS-HUANGYA-100", 1}}},
-		{"barcode", "", "6937777001036", 0, nil, "HS-HUANGYA-100", []added{{"HS-HUANGYA-100", 1}}},
-		{"nothing found", "", "qqqq", 0, nil, "", nil},
-		{"zero quantity", "", "dsl", 0, []string{"0"}, "DS-PEAR-5", nil},
+		{"initials", "", "dsl", 0, nil, "DS-PEAR-5", []added{{"DS-PEAR-5", 1}}, ""},
+		{"quantity from the keypad", "", "dsl", 0, []string{"3"}, "DS-PEAR-5", []added{{"DS-PEAR-5", 3}}, ""},
+		{"quantity after a star", "", "jzmht*2", 0, nil, "JZ-KIWI-12", []added{{"JZ-KIWI-12", 2}}, ""},
+		{"category, then down", "茶叶", "", 1, nil, "YX-CUILAN-250", []added{{"HS-HUANGYA-100", 1}}, ""},
+		{"barcode", "", "6937777001036", 0, nil, "HS-HUANGYA-100", []added{{"HS-HUANGYA-100", 1}}, ""},
+		{"nothing found", "", "qqqq", 0, nil, "", nil, ""},
+		{"zero quantity", "", "dsl", 0, []string{"0"}, "DS-PEAR-5", nil, "数量应为 1–9999，请改正后再按回车"},
+		// A quantity out of range after a star said nothing at all.
+		{"zero after a star", "", "dsl*0", 0, nil, "DS-PEAR-5", nil, "数量应为 1–9999，请改正后再按回车"},
+		{"too many after a star", "", "dsl*99999999", 0, nil, "DS-PEAR-5", nil, "数量应为 1–9999，请改正后再按回车"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWin(t)
@@ -255,6 +259,16 @@ func TestSearchDialog(t *testing.T) {
 			}
 			if open := ui.ModalOpen(w); open != (tc.want == nil) {
 				t.Errorf("dialog open %v after Enter", open)
+			}
+			if msg := s.Message.Text; s.Message.Visible() != (tc.message != "") || tc.message != "" && msg != tc.message {
+				t.Errorf("message %q (shown %v), want %q", msg, s.Message.Visible(), tc.message)
+			}
+			if tc.message != "" {
+				// Correcting the query takes the message away.
+				s.Entry.SetText("dsl*2")
+				if s.Message.Visible() {
+					t.Error("message still shown after the query changed")
+				}
 			}
 		})
 	}
