@@ -119,15 +119,16 @@ func (x tech) SyncNow(ctx context.Context, progress func(done, total int)) error
 
 // VerifyLedger walks the whole chain of records and audit events (the
 // technician asks for the full walk, signatures on all cores).
-func (x tech) VerifyLedger(ctx context.Context, progress func(done, total int)) (string, error) {
+func (x tech) VerifyLedger(ctx context.Context, progress func(done, total int)) (ui.LedgerSummary, error) {
 	lc, err := x.t.db.Verify(bolt.VerifyOptions{Full: true, Progress: func(done, total uint64) { progress(int(done), int(total)) }})
 	if err != nil {
-		return "", err
+		return ui.LedgerSummary{}, err
 	}
-	return fmt.Sprintf("%d records, %d audit events, head %s", lc.Records, lc.AuditEvents, lc.Head.String()[:16]), nil
+	return ui.LedgerSummary{Records: lc.Records, AuditEvents: lc.AuditEvents, Head: lc.Head.String()[:16]}, nil
 }
 
-// Diagnostics are the facts a technician reads out on the phone.
+// Diagnostics are the facts a technician reads out on the phone, keyed for
+// the screen to name them in its language.
 func (x tech) Diagnostics() []ui.Diag {
 	cfg, _ := x.t.db.Config()
 	if cfg == nil {
@@ -138,25 +139,25 @@ func (x tech) Diagnostics() []ui.Diag {
 	cs, _ := x.t.db.ClockState()
 	st := x.t.status()
 	d := []ui.Diag{
-		{Name: "fupinpos", Value: version()},
-		{Name: "Go", Value: runtime.Version()},
-		{Name: "Fyne", Value: "v2.7.1"},
-		{Name: "terminal", Value: cfg.Store + "/" + cfg.Terminal},
-		{Name: "database", Value: fmt.Sprintf("%s (%d kB)", x.t.db.Path(), size/1024)},
-		{Name: "queue", Value: fmt.Sprintf("%d (%s)", q.Count, q.Amount)},
-		{Name: "last sync", Value: fmtTime(cs.LastSync)},
-		{Name: "clock floor", Value: fmtTime(cs.Floor)},
-		{Name: "server", Value: cfg.Server},
-		{Name: "root key", Value: rootFingerprint(x.t)},
-		{Name: "scanner", Value: cfg.Scanner + " · " + st.Scanner},
-		{Name: "printer", Value: cfg.Printer + " · " + st.Printer},
-		{Name: "memory", Value: fmt.Sprintf("%d MB RSS", rssKB()/1024)},
+		{Key: "app", Value: version()},
+		{Key: "go", Value: runtime.Version()},
+		{Key: "fyne", Value: "v2.7.1"},
+		{Key: "terminal", Value: cfg.Store + "/" + cfg.Terminal},
+		{Key: "database", Value: fmt.Sprintf("%s (%d kB)", x.t.db.Path(), size/1024)},
+		{Key: "queue", Value: fmt.Sprintf("%d (%s)", q.Count, q.Amount)},
+		{Key: "last_sync", Value: fmtTime(cs.LastSync)},
+		{Key: "clock_floor", Value: fmtTime(cs.Floor)},
+		{Key: "server", Value: cfg.Server},
+		{Key: "root_key", Value: rootFingerprint(x.t)},
+		{Key: "scanner", Value: cfg.Scanner, State: st.Scanner},
+		{Key: "printer", Value: cfg.Printer, State: st.Printer},
+		{Key: "memory", Value: fmt.Sprintf("%d MB", rssKB()/1024)},
 	}
 	if c := x.t.syncClient(); c != nil {
 		s := c.State()
-		d = append(d, ui.Diag{Name: "clock offset", Value: s.Skew.Round(time.Second).String()})
+		d = append(d, ui.Diag{Key: "clock_offset", Value: s.Skew.Round(time.Second).String()})
 		if s.LastErr != nil {
-			d = append(d, ui.Diag{Name: "last sync error", Value: s.LastErr.Error()})
+			d = append(d, ui.Diag{Key: "last_sync_error", Err: s.LastErr})
 		}
 	}
 	return d

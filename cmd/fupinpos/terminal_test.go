@@ -10,9 +10,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 
+	"fupinpos/assets"
 	"fupinpos/assets/assetstest"
 	"fupinpos/device/escpos"
 	"fupinpos/device/scanner"
@@ -340,5 +342,30 @@ func TestTechnicianFixesScanner(t *testing.T) {
 	}
 	if st := d.status().Scanner; st != "wedge" || stopped != 2 {
 		t.Errorf("no serial scanner: scanner %q, stopped %d", st, stopped)
+	}
+}
+
+// TestDiagnosticsTranslated: every fact the 诊断 tab lists has a name in
+// both languages (the tab showed "terminal", "queue", "last sync" ... on a
+// Chinese screen), and the Chinese name is Chinese.
+func TestDiagnosticsTranslated(t *testing.T) {
+	d, err := openTerminal(options{db: savedTerminal(t, func(c *pos.TerminalConfig) { c.Printer = "usb://foo" })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	diags := tech{d}.Diagnostics()
+	if len(diags) < 10 {
+		t.Fatalf("only %d diagnostics", len(diags))
+	}
+	for _, g := range diags {
+		for _, l := range assets.Languages {
+			if !assets.For(l).Has("ui.tech.diag." + g.Key) {
+				t.Errorf("%s: no translation for diagnostics fact %q", l, g.Key)
+			}
+		}
+		if name := assets.For("zh_Hans").T("ui.tech.diag."+g.Key, nil); !strings.ContainsFunc(name, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+			t.Errorf("fact %q is named %q on a Chinese screen", g.Key, name)
+		}
 	}
 }

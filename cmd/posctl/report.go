@@ -87,7 +87,7 @@ func dayReport(db *bolt.DB, day string) (*report.Day, error) {
 		return nil, err
 	}
 	d := b.Day(day)
-	d.Store, d.Terminal = cfg.Store, cfg.Terminal
+	d.Store, d.StoreName, d.Terminal = cfg.Store, cfg.StoreName, cfg.Terminal
 	for i, r := range d.ByMethod {
 		d.ByMethod[i].Label = payLabel(pos.PayMethod(r.Key))
 	}

@@ -162,7 +162,7 @@ func TestPostgresTwoInstancesThroughClient(t *testing.T) {
 	r := terms[0].sale.Record
 	day := pos.DayOf(r.Time)
 	rep := mustRun(t, 0, "report", "--data", admin, "--db", url, "--day", day, "--csv")
-	total := fmt.Sprintf("\ntotal,%s,,1,,%d,%d,%d,%d\n", day, r.Total, r.VoucherAmount, r.Forfeited, r.SelfPaid)
+	total := fmt.Sprintf("\ntotal,%s,,1,,%d,%d,%d,%d,%d\n", day, r.Total, r.VoucherAmount, r.Forfeited, r.SelfPaid, len(r.Vouchers))
 	review := fmt.Sprintf("\nreview,redeemed_elsewhere,redeemed_elsewhere,1,0,%d,%d,", r.Total, r.VoucherAmount)
 	if !strings.Contains(rep, total) || !strings.Contains(rep, review) {
 		t.Errorf("report, want %q and %q:\n%s", total, review, rep)

@@ -281,8 +281,8 @@ func TestPostgresTwoInstancesDoubleSpend(t *testing.T) {
 	}
 	day := pos.DayOf(time.Now())
 	rep := mustRun(t, 0, "report", "--data", admin, "--db", url, "--day", day, "--csv")
-	if !strings.Contains(rep, "\ntotal,"+day+",,1,,12000,10000,0,2000\n") || !strings.Contains(rep, "\nby_unit,1001,合肥市总工会机关,1,0,10000,10000,0,0\n") ||
-		!strings.Contains(rep, "\nreview,redeemed_elsewhere,redeemed_elsewhere,1,0,12000,10000,0,0\n") {
+	if !strings.Contains(rep, "\ntotal,"+day+",,1,,12000,10000,0,2000,1\n") || !strings.Contains(rep, "\nby_unit,1001,合肥市总工会机关,1,0,10000,10000,0,0,1\n") ||
+		!strings.Contains(rep, "\nreview,redeemed_elsewhere,redeemed_elsewhere,1,0,12000,10000,0,0,\n") {
 		t.Errorf("report:\n%s", rep)
 	}
 }

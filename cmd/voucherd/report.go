@@ -63,19 +63,25 @@ func sectionLabel(t report.Translate, key string, x report.Row) string {
 }
 
 // writeReportCSV writes r for a script: amounts in fen, one row per
-// breakdown line after the day's total. A work unit's amount is the
+// breakdown line after the day's total. Count is of transactions (net
+// sales) in every row; the last column, vouchers, counts the day's and
+// each work unit's vouchers (empty for the other rows). A work unit's amount is the
 // applied voucher value (face = voucher + forfeited); the goods sections
 // (product, county, origin kind, certified split) have goods value as
 // their amount.
 func writeReportCSV(w io.Writer, r *wire.Report, msgs *assets.Messages) error {
 	t := func(k string) string { return msgs.T(k, nil) }
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"section", "key", "label", "count", "qty", "amount_fen", "voucher_fen", "forfeited_fen", "self_paid_fen"})
-	cw.Write([]string{"total", r.Day, "", strconv.Itoa(r.Sales - r.Voids), "", fen(r.Total), fen(r.VoucherAmount), fen(r.Forfeited), fen(r.SelfPaid)})
+	cw.Write([]string{"section", "key", "label", "count", "qty", "amount_fen", "voucher_fen", "forfeited_fen", "self_paid_fen", "vouchers"})
+	cw.Write([]string{"total", r.Day, "", strconv.Itoa(r.Sales - r.Voids), "", fen(r.Total), fen(r.VoucherAmount), fen(r.Forfeited), fen(r.SelfPaid), strconv.Itoa(r.Vouchers)})
 	for _, s := range reportSections(r) {
 		for _, x := range s.rows {
+			vouchers := ""
+			if s.key == "report.by_unit" {
+				vouchers = strconv.Itoa(x.Vouchers)
+			}
 			cw.Write([]string{s.key[len("report."):], x.Key, sectionLabel(t, s.key, x), strconv.Itoa(x.Count), strconv.FormatInt(x.Qty, 10),
-				fen(x.Amount), fen(x.Voucher), fen(x.Forfeited), fen(x.SelfPaid)})
+				fen(x.Amount), fen(x.Voucher), fen(x.Forfeited), fen(x.SelfPaid), vouchers})
 		}
 	}
 	cw.Flush()

@@ -15,7 +15,7 @@ import (
 func splitReport() *wire.Report {
 	return &wire.Report{Day: "2020-09-16", Sales: 3, Voids: 1, Vouchers: 3, Total: 30850, VoucherAmount: 17800, Forfeited: 2200, SelfPaid: 13050,
 		Certified: 24800, NonCertified: 6050,
-		ByUnit:      []report.Row{{Key: "1002", Label: "合肥供电公司", Count: 2, Sales: 2, Amount: 15000, Face: 15000, Voucher: 15000}, {Key: "1001", Label: "合肥市总工会机关", Count: 1, Sales: 1, Amount: 2800, Face: 5000, Voucher: 2800, Forfeited: 2200}},
+		ByUnit:      []report.Row{{Key: "1002", Label: "合肥供电公司", Count: 1, Sales: 1, Vouchers: 2, Amount: 15000, Face: 15000, Voucher: 15000}, {Key: "1001", Label: "合肥市总工会机关", Count: 1, Sales: 1, Vouchers: 1, Amount: 2800, Face: 5000, Voucher: 2800, Forfeited: 2200}},
 		ByStore:     []report.Row{{Key: "HF-001", Label: "HF-001", Count: 2, Amount: 30850, Voucher: 17800, Forfeited: 2200, SelfPaid: 13050}},
 		ByProduct:   []report.Row{{Key: "TEA", Label: "定点茶", Count: 1, Qty: 1, Amount: 12800}},
 		ByCounty:    []report.Row{{Key: "金寨县", Label: "金寨县", Count: 1, Qty: 1, Amount: 12800}},
@@ -26,6 +26,7 @@ func splitReport() *wire.Report {
 }
 
 // TestReportOutputSplit: the settlement report's CSV keeps its columns
+// (vouchers added last: a work unit's count is of sales, like every row's)
 // and the rows it had, and adds the origin kinds and the certified split
 // with translated labels; the text shows certified against non-certified
 // goods and a work unit's face value beside its applied value.
@@ -35,20 +36,20 @@ func TestReportOutputSplit(t *testing.T) {
 	if err := writeReportCSV(&c, r, assets.For("zh_CN.UTF-8")); err != nil {
 		t.Fatal(err)
 	}
-	want := `section,key,label,count,qty,amount_fen,voucher_fen,forfeited_fen,self_paid_fen
-total,2020-09-16,,2,,30850,17800,2200,13050
-by_unit,1002,合肥供电公司,2,0,15000,15000,0,0
-by_unit,1001,合肥市总工会机关,1,0,2800,2800,2200,0
-by_store,HF-001,HF-001,2,0,30850,17800,2200,13050
-by_product,TEA,定点茶,1,1,12800,0,0,0
-by_county,金寨县,金寨县,1,1,12800,0,0,0
-review,redeemed_elsewhere,redeemed_elsewhere,1,0,5000,5000,0,0
-by_origin,poverty_county,贫困县,1,2,7980,0,0,0
-by_origin,designated_point,定点扶贫点,2,2,18800,0,0,0
-by_origin,-,非扶贫产品,1,1,50,0,0,0
-by_certified,certified,认定产品,2,3,24800,0,0,0
-by_certified,cert_expired,扶贫产品认定已过期,1,1,6000,0,0,0
-by_certified,not_eligible,非扶贫产品，不可用券,1,1,50,0,0,0
+	want := `section,key,label,count,qty,amount_fen,voucher_fen,forfeited_fen,self_paid_fen,vouchers
+total,2020-09-16,,2,,30850,17800,2200,13050,3
+by_unit,1002,合肥供电公司,1,0,15000,15000,0,0,2
+by_unit,1001,合肥市总工会机关,1,0,2800,2800,2200,0,1
+by_store,HF-001,HF-001,2,0,30850,17800,2200,13050,
+by_product,TEA,定点茶,1,1,12800,0,0,0,
+by_county,金寨县,金寨县,1,1,12800,0,0,0,
+review,redeemed_elsewhere,redeemed_elsewhere,1,0,5000,5000,0,0,
+by_origin,poverty_county,贫困县,1,2,7980,0,0,0,
+by_origin,designated_point,定点扶贫点,2,2,18800,0,0,0,
+by_origin,-,非扶贫产品,1,1,50,0,0,0,
+by_certified,certified,认定产品,2,3,24800,0,0,0,
+by_certified,cert_expired,扶贫产品认定已过期,1,1,6000,0,0,0,
+by_certified,not_eligible,非扶贫产品，不可用券,1,1,50,0,0,0,
 `
 	if c.String() != want {
 		t.Errorf("csv:\n%s\nwant\n%s", c.String(), want)

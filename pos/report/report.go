@@ -19,17 +19,20 @@ import (
 	"fupinpos/pos"
 )
 
-// Row is one line of a breakdown. What it counts depends on the breakdown:
-// vouchers for work units, sales for cashiers, hours and methods, basket
-// lines for products and counties (Qty counts units sold).
+// Row is one line of a breakdown. Its counts mean the same in every
+// breakdown: Sales counts the day's sale records that touched the row
+// (transactions, 笔数: a sale of five products from one county counts once
+// for that county, once for their origin kind and once for the certified
+// split), Voids the day's void records that took such a sale back, and
+// Count = Sales − Voids. Vouchers counts a work unit's vouchers (net of
+// voids and of the vouchers returns reinstated); Qty counts units sold.
 //
-// The meaning is the same everywhere (screen, CSV, xlsx, Z report): Sales
-// counts what the day's sale records added, Voids what the day's void
-// records took back, Count = Sales − Voids, and every amount is net of the
+// The meaning is the same everywhere (screen, CSV, xlsx, Z report, the
+// server's settlement report), and every amount is net of the
 // day's voids. Returns counts the day's return records (退货) that touched
 // the row: a partial return takes goods and money back without cancelling
 // a sale, so it leaves Count alone, and the amounts are net of it too (Qty
-// drops by the units taken back; a work unit's Count and Face drop by the
+// drops by the units taken back; a work unit's Vouchers and Face drop by the
 // vouchers a return reinstated). Amount is the figure a chart or a printed line shows:
 // applied voucher value for work units (Face keeps the face value), goods
 // value for products, counties, origin kinds and the certified split, sale
@@ -41,6 +44,7 @@ type Row struct {
 	Sales     int       `json:"sales,omitempty"`
 	Voids     int       `json:"voids,omitempty"`
 	Returns   int       `json:"returns,omitempty"`
+	Vouchers  int       `json:"vouchers,omitempty"` // vouchers (work units only)
 	Qty       int64     `json:"qty,omitempty"`
 	Amount    pos.Money `json:"amount"`
 	Face      pos.Money `json:"face,omitempty"`      // face value (work units only)
@@ -49,7 +53,9 @@ type Row struct {
 	SelfPaid  pos.Money `json:"self_paid,omitempty"`
 }
 
-// add counts one sale (sign 1) or one void (sign -1) in r.
+// add counts one sale (sign 1) or one void (sign -1) in r. A sale counts
+// once in each row it touches, however many of its lines or vouchers fall
+// in it: see rowSet.
 func (r *Row) add(sign int) {
 	r.Count += sign
 	if sign > 0 {
@@ -80,6 +86,7 @@ func (r *Row) add(sign int) {
 type Day struct {
 	Day           string    `json:"day"`
 	Store         string    `json:"store"`
+	StoreName     string    `json:"store_name,omitempty"` // the store's name (set by the caller, from the terminal's configuration)
 	Terminal      string    `json:"terminal"`
 	Sales         int       `json:"sales"`
 	Voids         int       `json:"voids"`
@@ -130,7 +137,7 @@ type Tx struct {
 	Returns       string         `json:"returns,omitempty"` // the receipt a return takes goods back from
 	Cashier       string         `json:"cashier"`
 	CashierName   string         `json:"cashier_name"`
-	Mode          pos.EntryMode  `json:"mode,omitempty"`
+	Mode          pos.EntryMode  `json:"mode,omitempty"` // how a sale's vouchers were entered (none on a void or a return)
 	Manager       string         `json:"manager,omitempty"`
 	ManagerName   string         `json:"manager_name,omitempty"`
 	Reason        string         `json:"reason,omitempty"`
@@ -294,10 +301,12 @@ func (b *Builder) tx(r, s *pos.Record, sign int) {
 	a := b.day(r.Time, r)
 	m := pos.Money(sign)
 	x := Tx{Seq: r.Seq, Time: r.Time, Receipt: r.Receipt, Kind: r.Kind, Cashier: r.Cashier, CashierName: b.names.Cashier(r.Cashier),
-		Mode: s.Mode, Manager: r.Manager, Reason: r.Reason, Vouchers: sign * len(s.Vouchers),
+		Manager: r.Manager, Reason: r.Reason, Vouchers: sign * len(s.Vouchers),
 		Total: m * s.Total, VoucherAmount: m * s.VoucherAmount, SelfPaid: m * s.SelfPaid, Forfeited: m * s.Forfeited, Method: s.Method}
 	if r.Kind == pos.KindVoid {
-		x.Voids = s.Receipt
+		x.Voids = s.Receipt // no entry mode: a void enters no voucher
+	} else {
+		x.Mode = s.Mode
 	}
 	if x.Manager != "" {
 		x.ManagerName = b.names.Cashier(x.Manager)
@@ -420,12 +429,21 @@ func (b *Builder) account(t time.Time, r, s *pos.Record, sign int) {
 	d.VoucherAmount += m * voucher
 	d.Forfeited += m * forfeited
 	d.SelfPaid += m * selfPaid
+	// Each row the sale touches counts it once (笔数 are transactions),
+	// however many of its vouchers or lines fall in the row.
+	var touched rowSet
+	count := func(x *Row) {
+		if touched.first(x) {
+			x.add(sign)
+		}
+	}
 	for _, v := range s.Vouchers {
 		if b.unit != 0 && v.Unit != b.unit {
 			continue
 		}
 		u := row(a.unit, strconv.FormatUint(uint64(v.Unit), 10), b.unitName(v.Unit))
-		u.add(sign)
+		count(u)
+		u.Vouchers += sign
 		u.Amount += m * v.Applied
 		u.Face += m * v.Face
 		u.Voucher += m * v.Applied
@@ -433,7 +451,7 @@ func (b *Builder) account(t time.Time, r, s *pos.Record, sign int) {
 	}
 	for _, l := range s.Lines {
 		p := row(a.product, l.SKU, l.Name)
-		p.add(sign)
+		count(p)
 		p.Qty += int64(sign) * l.Qty
 		p.Amount += m * l.Amount()
 		county := l.County
@@ -441,7 +459,7 @@ func (b *Builder) account(t time.Time, r, s *pos.Record, sign int) {
 			county = "-"
 		}
 		c := row(a.county, county, county)
-		c.add(sign)
+		count(c)
 		c.Qty += int64(sign) * l.Qty
 		c.Amount += m * l.Amount()
 		kind, cert := KeyNoOrigin, KeyCertified
@@ -455,7 +473,7 @@ func (b *Builder) account(t time.Time, r, s *pos.Record, sign int) {
 			kind = string(l.Origin.Or())
 		}
 		for _, x := range []*Row{row(a.origin, kind, kind), row(a.cert, cert, cert)} {
-			x.add(sign)
+			count(x)
 			x.Qty += int64(sign) * l.Qty
 			x.Amount += m * l.Amount()
 		}
@@ -482,6 +500,19 @@ func (b *Builder) account(t time.Time, r, s *pos.Record, sign int) {
 	}
 }
 
+// rowSet is the rows one record has touched so far (a handful: a linear
+// search beats a map and allocates once).
+type rowSet []*Row
+
+// first reports whether x is new to the set, and adds it.
+func (s *rowSet) first(x *Row) bool {
+	if slices.Contains(*s, x) {
+		return false
+	}
+	*s = append(*s, x)
+	return true
+}
+
 // accountReturn takes back return r on its own day (see AddRecord).
 func (b *Builder) accountReturn(r *pos.Record) {
 	a := b.day(r.Time, r)
@@ -505,10 +536,9 @@ func (b *Builder) accountReturn(r *pos.Record) {
 	d.VoucherAmount -= voucher
 	d.Forfeited += forfeited
 	d.SelfPaid -= selfPaid
-	touched := map[*Row]bool{}
+	var touched rowSet
 	ret := func(x *Row) {
-		if !touched[x] {
-			touched[x] = true
+		if touched.first(x) {
 			x.Returns++
 		}
 	}
@@ -522,7 +552,7 @@ func (b *Builder) accountReturn(r *pos.Record) {
 		u.Voucher -= v.Applied
 		u.Forfeited += v.Forfeited
 		if slices.Contains(r.Reinstated, v.ID) {
-			u.Count--
+			u.Vouchers--
 			u.Face -= v.Face
 		}
 	}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -95,7 +96,7 @@ func TestDay(t *testing.T) {
 	if !strings.HasPrefix(csvb.String(), BOM+"日期,分类,编号,名称,销售笔数,作废笔数,净笔数,") {
 		t.Errorf("csv header not Chinese with a BOM:\n%s", csvb.String())
 	}
-	if !strings.Contains(csvb.String(), "2020-08-02,合计,T01,S1,2,1,1,1,,207.80,,129.80,20.20,78.00") {
+	if !strings.Contains(csvb.String(), "2020-08-02,合计,S1,S1,2,1,1,1,,207.80,,129.80,20.20,78.00") {
 		t.Errorf("csv:\n%s", csvb.String())
 	}
 	if err := WriteText(&txt, d, func(k string) string { return k }); err != nil {
@@ -177,5 +178,57 @@ func TestCSVLanguage(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "2020-08-20 10:00:00,,销售,,c1,张三,,,,,1,总工会,砀山酥梨×2,79.80,50.00,29.80,0.00,微信") {
 		t.Errorf("transactions csv:\n%s", buf.String())
+	}
+}
+
+// TestExportRowsSayWhatTheyAre: the summary's total row names the store (its
+// id under 编号, its name under 名称: it showed the terminal id and the
+// store id), and a void's transaction row says 作废 under 录入方式 (it
+// showed the cancelled sale's 扫码) with its vouchers negated like its
+// amounts, so each column still sums to the day's figure.
+func TestExportRowsSayWhatTheyAre(t *testing.T) {
+	pear := pos.Line{SKU: "PEAR", Name: "砀山酥梨", County: "砀山县", Price: 3990, Qty: 1, Eligible: true}
+	b := NewBuilder(Names{})
+	for i := uint64(1); i <= 2; i++ {
+		s := sale(i, "2020-08-20 10:00:00", "c1", pos.PayNone, []pos.Line{pear}, pos.AppliedVoucher{Unit: 7, Face: 3990, Applied: 3990})
+		s.Mode = pos.EntryScan
+		b.Add(s)
+	}
+	b.Add(&pos.Record{Seq: 3, Kind: pos.KindVoid, Time: at("2020-08-20 11:00:00"), Voids: 2, Cashier: "m1", Manager: "m1", Receipt: "T01-000003"})
+	d := b.Day("2020-08-20")
+	for _, tc := range []struct {
+		storeName, want string
+	}{
+		{"合肥百货大楼", "2020-08-20,合计,S1,合肥百货大楼,2,1,1,1,"},
+		{"", "2020-08-20,合计,S1,S1,2,1,1,1,"}, // no name: the id
+	} {
+		d.StoreName = tc.storeName
+		var csvb bytes.Buffer
+		if err := WriteSummaryCSV(&csvb, d, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(csvb.String(), "\n"+tc.want) {
+			t.Errorf("summary lacks %q:\n%s", tc.want, csvb.String())
+		}
+	}
+	head, rows := TransactionTable(b.Transactions("2020-08-20"), nil)
+	col := func(name string) int { return slices.Index(head, name) }
+	mode, kind, vouchers := col("录入方式"), col("类型"), col("消费券张数")
+	if mode < 0 || kind < 0 || vouchers < 0 || len(rows) != 3 {
+		t.Fatalf("head %v, %d rows", head, len(rows))
+	}
+	var sum int64
+	for i, want := range []struct {
+		kind, mode string
+		vouchers   int64
+	}{{"销售", "扫码", 1}, {"销售", "扫码", 1}, {"作废", "作废", -1}} {
+		r := rows[i]
+		if r[kind].Text != want.kind || r[mode].Text != want.mode || r[vouchers].Int != want.vouchers {
+			t.Errorf("row %d: kind %q mode %q vouchers %d, want %+v", i, r[kind].Text, r[mode].Text, r[vouchers].Int, want)
+		}
+		sum += r[vouchers].Int
+	}
+	if sum != int64(d.Vouchers) {
+		t.Errorf("vouchers column sums to %d, day %d", sum, d.Vouchers)
 	}
 }

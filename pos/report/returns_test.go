@@ -55,7 +55,7 @@ func TestReturnOnItsOwnDay(t *testing.T) {
 		forfeited      pos.Money // day 2
 		vouchers       int       // day 2
 		u2Face, u2Forf pos.Money // unit 1002's row on day 2
-		u2Count        int
+		u2Vouchers     int
 	}{
 		{pos.ReturnReinstate, 1010, -1, -3000, 0, -1},
 		{pos.ReturnForfeit, 1010 + 3000, 0, 0, 3000, 0},
@@ -96,7 +96,7 @@ func TestReturnOnItsOwnDay(t *testing.T) {
 			}
 			wantUnits := map[string]Row{
 				"1001": {Key: "1001", Returns: 1, Amount: -1010, Voucher: -1010, Forfeited: 1010},
-				"1002": {Key: "1002", Returns: 1, Count: tc.u2Count, Amount: -3000, Face: tc.u2Face, Voucher: -3000, Forfeited: tc.u2Forf},
+				"1002": {Key: "1002", Returns: 1, Vouchers: tc.u2Vouchers, Amount: -3000, Face: tc.u2Face, Voucher: -3000, Forfeited: tc.u2Forf},
 			}
 			if u := rows(d.ByUnit); !reflect.DeepEqual(u, wantUnits) {
 				t.Errorf("units = %+v, want %+v", u, wantUnits)

@@ -54,12 +54,12 @@ func TestOriginAndCertifiedSplit(t *testing.T) {
 	}{
 		{"2020-08-01", 7980 + 5000, 50,
 			"poverty_county:1/2/1:79.80 poor_village:1/1/1:50.00 -:1/1/1:0.50",
-			"certified:2/3/2:129.80 not_eligible:1/1/1:0.50",
+			"certified:1/3/1:129.80 not_eligible:1/1/1:0.50",
 			"S1:1/0/1:130.30"},
 		// Sale 2 and 3 on the day, sale 1 voided: negative.
 		{"2020-08-02", 12800 - 7980 - 5000, 6000 + 50 - 50,
-			"poverty_county:-1/-2/-1:-79.80 poor_village:-1/-1/-1:-50.00 designated_point:2/2/2:188.00 -:0/0/0:0.00",
-			"certified:-1/-2/-1:-1.80 cert_expired:1/1/1:60.00 not_eligible:0/0/0:0.00",
+			"poverty_county:-1/-2/-1:-79.80 poor_village:-1/-1/-1:-50.00 designated_point:1/2/1:188.00 -:0/0/0:0.00",
+			"certified:0/-2/0:-1.80 cert_expired:1/1/1:60.00 not_eligible:0/0/0:0.00",
 			"S2:1/0/1:188.00 S1:0/0/0:-129.80"},
 	} {
 		d := b.Day(tc.day)
@@ -96,8 +96,8 @@ func TestOriginAndCertifiedSplit(t *testing.T) {
 	if err := WriteSummaryCSV(&csvb, d, nil); err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"\n2020-08-02,按产地类型,designated_point,定点扶贫点,2,0,2,,2,188.00,,,,,0\n",
-		"\n2020-08-02,按是否认定,certified,认定产品,1,2,-1,,-2,-1.80,,,,,0\n",
+	for _, w := range []string{"\n2020-08-02,按产地类型,designated_point,定点扶贫点,1,0,1,,2,188.00,,,,,0\n",
+		"\n2020-08-02,按是否认定,certified,认定产品,1,1,0,,-2,-1.80,,,,,0\n",
 		"\n2020-08-02,按是否认定,cert_expired,扶贫产品认定已过期,1,0,1,,1,60.00,,,,,0\n"} {
 		if !strings.Contains(csvb.String(), w) {
 			t.Errorf("csv lacks %q:\n%s", w, csvb.String())
@@ -118,9 +118,9 @@ func TestOnlyUnit(t *testing.T) {
 		reviewCount                   int
 		reviewAmount, reviewVoucherAm pos.Money
 	}{
-		{0, 2, 1, 1, 18850 - 13030, 12800 - 10000, 2200, 6000 + 50 - 3030, "1002:1/0/1:100.00 1001:0/0/0:-72.00", "TEA:1/1/1:128.00", "certified:-1/-2/-1:-1.80", 2, 1, 4000, 3000},
+		{0, 2, 1, 1, 18850 - 13030, 12800 - 10000, 2200, 6000 + 50 - 3030, "1002:1/0/1:100.00 1001:0/0/0:-72.00", "TEA:1/1/1:128.00", "certified:0/-2/0:-1.80", 2, 1, 4000, 3000},
 		{1002, 1, 0, 1, 0, 10000, 0, 0, "1002:1/0/1:100.00", "TEA:1/1/1:128.00", "certified:1/1/1:128.00", 0, 1, 4000, 3000},
-		{1001, 1, 1, 0, 0, 2800 - 10000, 2200, 0, "1001:0/0/0:-72.00", "TEA:1/1/1:128.00", "certified:-1/-2/-1:-1.80", 0, 1, 4000, 3000},
+		{1001, 1, 1, 0, 0, 2800 - 10000, 2200, 0, "1001:0/0/0:-72.00", "TEA:1/1/1:128.00", "certified:0/-2/0:-1.80", 0, 1, 4000, 3000},
 		{7, 0, 0, 0, 0, 0, 0, 0, "", "", "", 0, 1, 4000, 3000},
 	} {
 		b := NewBuilder(Names{})
@@ -159,6 +159,70 @@ func TestOnlyUnit(t *testing.T) {
 		if len(d.Review) != 1 || d.Review[0].Key != "redeemed_elsewhere" || d.Review[0].Count != tc.reviewCount ||
 			d.Review[0].Amount != tc.reviewAmount || d.Review[0].Voucher != tc.reviewVoucherAm {
 			t.Errorf("unit %d: review %+v", tc.unit, d.Review)
+		}
+	}
+}
+
+// TestCountsAreSales: 笔数 are transactions in every breakdown. Six sales
+// (one of five products from one county, one paid by two vouchers of one
+// unit) and a void: every row a sale touches counts it once — the origin
+// kind and the certified split said 10 / 1 / 9 (basket lines) beside a
+// total of 6 / 1 / 5 — and a work unit's vouchers are counted apart.
+func TestCountsAreSales(t *testing.T) {
+	line := func(sku string) pos.Line {
+		return pos.Line{SKU: sku, Name: sku, County: "砀山县", Price: 1000, Qty: 1, Eligible: true, Origin: pos.OriginPovertyCounty}
+	}
+	v := pos.AppliedVoucher{Unit: 1001, Face: 1000, Applied: 1000}
+	b := NewBuilder(Names{})
+	b.Add(sale(1, "2020-08-20 09:00:00", "c1", pos.PayNone, []pos.Line{line("A"), line("B"), line("C"), line("D"), line("E")}, v, v))
+	for i := uint64(2); i <= 6; i++ {
+		b.Add(sale(i, "2020-08-20 10:00:00", "c1", pos.PayNone, []pos.Line{line("A")}, v))
+	}
+	b.Add(&pos.Record{Seq: 7, Kind: pos.KindVoid, Time: at("2020-08-20 11:00:00"), Voids: 6, Cashier: "m1", Manager: "m1", Store: "S1"})
+	d := b.Day("2020-08-20")
+	if d.Sales != 6 || d.Voids != 1 || d.Net != 5 || d.Vouchers != 6 {
+		t.Fatalf("day: sales %d voids %d net %d vouchers %d", d.Sales, d.Voids, d.Net, d.Vouchers)
+	}
+	counts := func(r Row) string {
+		return fmt.Sprintf("%d/%d/%d vouchers %d qty %d", r.Sales, r.Voids, r.Count, r.Vouchers, r.Qty)
+	}
+	for _, tc := range []struct {
+		name string
+		rows []Row
+		want string
+	}{
+		{"origin", d.ByOrigin, "6/1/5 vouchers 0 qty 9"},
+		{"certified", d.ByCertified, "6/1/5 vouchers 0 qty 9"},
+		{"county", d.ByCounty, "6/1/5 vouchers 0 qty 9"},
+		{"unit", d.ByUnit, "6/1/5 vouchers 6 qty 0"},
+		{"cashier", d.ByCashier, "6/1/5 vouchers 0 qty 0"},
+	} {
+		if len(tc.rows) != 1 || counts(tc.rows[0]) != tc.want {
+			t.Errorf("%s rows %+v, want one with %s", tc.name, tc.rows, tc.want)
+		}
+	}
+	var csvb, txt bytes.Buffer
+	if err := WriteSummaryCSV(&csvb, d, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"2020-08-20,合计,S1,S1,6,1,5,6,,",
+		"\n2020-08-20,按产地类型,poverty_county,贫困县,6,1,5,,9,90.00,",
+		"\n2020-08-20,按是否认定,certified,认定产品,6,1,5,,9,90.00,",
+		"\n2020-08-20,按发券单位,1001,#1001,6,1,5,6,,60.00,"} {
+		if !strings.Contains(csvb.String(), w) {
+			t.Errorf("csv lacks %q:\n%s", w, csvb.String())
+		}
+	}
+	if err := WriteText(&txt, d, Lang("zh_Hans")); err != nil {
+		t.Fatal(err)
+	}
+	lines := map[string]bool{}
+	for _, l := range strings.Split(txt.String(), "\n") {
+		lines[strings.Join(strings.Fields(l), " ")] = true
+	}
+	for _, w := range []string{"贫困县 5 ￥90.00 -", "认定产品 5 ￥90.00 -", "#1001 5 ￥60.00 ￥60.00"} {
+		if !lines[w] {
+			t.Errorf("text lacks the line %q:\n%s", w, txt.String())
 		}
 	}
 }

@@ -93,7 +93,8 @@ func CertifiedName(t Translate, key string) string {
 
 // SummaryTable lays out d for an export: a header in t's language (nil:
 // Chinese), the total row (sales, voids and net count as on the screen and
-// the Z report), then each breakdown line with its id and name; the last
+// the Z report; its id and name are the store's, the name being the
+// store's id when d.StoreName is not set), then each breakdown line with its id and name; the last
 // column counts the day's returns (退货) in each.
 func SummaryTable(d *Day, t Translate) ([]string, [][]Cell) {
 	t = t.or()
@@ -101,7 +102,11 @@ func SummaryTable(d *Day, t Translate) ([]string, [][]Cell) {
 		t("report.sales"), t("report.voids"), t("report.net"), t("receipt.voucher_count"), t("report.qty"),
 		t("report.amount"), t("label.value"), t("label.voucher_amount"), t("label.forfeited"), t("label.self_paid"), t("report.returns")}
 	none := Cell{}
-	rows := [][]Cell{{Text(d.Day), Text(t("label.total")), Text(d.Terminal), Text(d.Store),
+	name := d.StoreName
+	if name == "" {
+		name = d.Store
+	}
+	rows := [][]Cell{{Text(d.Day), Text(t("label.total")), Text(d.Store), Text(name),
 		Int(int64(d.Sales)), Int(int64(d.Voids)), Int(int64(d.Net)), Int(int64(d.Vouchers)), none,
 		Yuan(d.Total), none, Yuan(d.VoucherAmount), Yuan(d.Forfeited), Yuan(d.SelfPaid), Int(int64(d.Returns))}}
 	for _, s := range d.Sections() {
@@ -110,7 +115,7 @@ func SummaryTable(d *Day, t Translate) ([]string, [][]Cell) {
 			vouchers, qty, face, voucher, forf, self := none, none, none, Yuan(r.Voucher), Yuan(r.Forfeited), Yuan(r.SelfPaid)
 			switch s.Key {
 			case "report.by_unit":
-				vouchers, face, self = Int(int64(r.Count)), Yuan(r.Face), none
+				vouchers, face, self = Int(int64(r.Vouchers)), Yuan(r.Face), none
 			case "report.by_product", "report.by_county":
 				qty, voucher, forf, self = Int(r.Qty), none, none, none
 			case "report.by_origin":
@@ -133,7 +138,7 @@ func SummaryTable(d *Day, t Translate) ([]string, [][]Cell) {
 
 // TransactionTable lays out a day's records, one row each: time (CST),
 // receipt, kind, the receipt a void cancels, cashier id and name, entry
-// mode, approving manager id and name, reason, vouchers, their work units,
+// mode (a void's or a return's kind: they enter no voucher), approving manager id and name, reason, vouchers, their work units,
 // the goods, total, voucher amount, self-paid, forfeited, method and, last,
 // the receipt a return takes goods back from. A void's and a return's
 // amounts are negative (a return's forfeited change as it is), so each
@@ -147,7 +152,10 @@ func TransactionTable(txs []Tx, t Translate) ([]string, [][]Cell) {
 	rows := make([][]Cell, 0, len(txs))
 	for _, x := range txs {
 		mode := ""
-		if x.Mode != "" {
+		switch {
+		case x.Kind != pos.KindSale:
+			mode = t("report.kind." + string(x.Kind)) // a void or a return enters no voucher: it says what it is
+		case x.Mode != "":
 			mode = t("report.mode." + string(x.Mode))
 		}
 		method := ""

@@ -717,7 +717,7 @@ func (c *Cashier) commit(tendered pos.Money) {
 				c.done = &doneMsg{ColorOK, c.tr.T("ui.cashier.done", "receipt", rc.Number),
 					c.tr.T("ui.tender.done", "tendered", rc.Tendered.String(), "change", rc.Change.String()), true}
 			default:
-				c.done = &doneMsg{ColorOK, c.tr.T("ui.cashier.done", "receipt", rc.Number), c.tr.T("ui.cashier.done_detail", "self_paid", rc.SelfPaid.String()), true}
+				c.done = &doneMsg{ColorOK, c.tr.T("ui.cashier.done", "receipt", rc.Number), collectDetail(c.tr, rc.SelfPaid), true}
 			}
 			c.Refresh()
 			c.committed(rc, err)

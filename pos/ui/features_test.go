@@ -115,14 +115,16 @@ func TestTenderChange(t *testing.T) {
 		calls  int
 		tender pos.Money
 		change pos.Money
+		amount string // 实收 as the display shows it: money, not the digits typed (￥100)
 	}{
-		{"a 100 note typed", "100", nil, 0, "￥12.30", 1, 10000, 1230},
-		{"exact on Enter alone", "", nil, 0, "￥0.00", 1, 8770, 0},
-		{"fen typed", "87.71", nil, 0, "￥0.01", 1, 8771, 1},
-		{"short", "50", nil, 0, "还差 ￥37.70", 0, 0, 0},
-		{"keypad", "", []string{"9", "0"}, 0, "￥2.30", 1, 9000, 230},
-		{"two 100 notes", "", nil, 2, "￥112.30", 1, 20000, 11230},
-		{"a scan typed into the dialog", strings.Repeat("9", 40), nil, 0, "金额过大，请清除后重输", 0, 0, 0},
+		{"a 100 note typed", "100", nil, 0, "￥12.30", 1, 10000, 1230, "￥100.00"},
+		{"exact on Enter alone", "", nil, 0, "￥0.00", 1, 8770, 0, "￥87.70"},
+		{"fen typed", "87.71", nil, 0, "￥0.01", 1, 8771, 1, "￥87.71"},
+		{"a point typed last", "87.", nil, 0, "还差 ￥0.70", 0, 0, 0, "￥87.00"},
+		{"short", "50", nil, 0, "还差 ￥37.70", 0, 0, 0, "￥50.00"},
+		{"keypad", "", []string{"9", "0"}, 0, "￥2.30", 1, 9000, 230, "￥90.00"},
+		{"two 100 notes", "", nil, 2, "￥112.30", 1, 20000, 11230, "￥200.00"},
+		{"a scan typed into the dialog", strings.Repeat("9", 40), nil, 0, "金额过大，请清除后重输", 0, 0, 0, "9999999 …"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWin(t)
@@ -143,6 +145,9 @@ func TestTenderChange(t *testing.T) {
 			}
 			if td.Change.Text != tc.shown {
 				t.Errorf("change shows %q, want %q", td.Change.Text, tc.shown)
+			}
+			if got := td.Keypad.Shown(); got != tc.amount {
+				t.Errorf("实收 shows %q, want %q", got, tc.amount)
 			}
 			enter(w)
 			if got.calls != tc.calls || got.tendered != tc.tender || got.change != tc.change {
@@ -211,14 +216,18 @@ func TestSearchDialog(t *testing.T) {
 		taps     []string
 		first    string // the best hit
 		want     []added
+		message  string // what the dialog says when Enter adds nothing
 	}{
-		{"initials", "", "dsl", 0, nil, "DS-PEAR-5", []added{{"DS-PEAR-5", 1}}},
-		{"quantity from the keypad", "", "dsl", 0, []string{"3"}, "DS-PEAR-5", []added{{"DS-PEAR-5", 3}}},
-		{"quantity after a star", "", "jzmht*2", 0, nil, "JZ-KIWI-12", []added{{"JZ-KIWI-12", 2}}},
-		{"category, then down", "茶叶", "", 1, nil, "YX-CUILAN-250", []added{{"HS-HUANGYA-100", 1}}},
-		{"barcode", "", "6937777001036", 0, nil, "HS-HUANGYA-100", []added{{"HS-HUANGYA-100", 1}}},
-		{"nothing found", "", "qqqq", 0, nil, "", nil},
-		{"zero quantity", "", "dsl", 0, []string{"0"}, "DS-PEAR-5", nil},
+		{"initials", "", "dsl", 0, nil, "DS-PEAR-5", []added{{"DS-PEAR-5", 1}}, ""},
+		{"quantity from the keypad", "", "dsl", 0, []string{"3"}, "DS-PEAR-5", []added{{"DS-PEAR-5", 3}}, ""},
+		{"quantity after a star", "", "jzmht*2", 0, nil, "JZ-KIWI-12", []added{{"JZ-KIWI-12", 2}}, ""},
+		{"category, then down", "茶叶", "", 1, nil, "YX-CUILAN-250", []added{{"HS-HUANGYA-100", 1}}, ""},
+		{"barcode", "", "6937777001036", 0, nil, "HS-HUANGYA-100", []added{{"HS-HUANGYA-100", 1}}, ""},
+		{"nothing found", "", "qqqq", 0, nil, "", nil, ""},
+		{"zero quantity", "", "dsl", 0, []string{"0"}, "DS-PEAR-5", nil, "数量应为 1–9999，请改正后再按回车"},
+		// A quantity out of range after a star said nothing at all.
+		{"zero after a star", "", "dsl*0", 0, nil, "DS-PEAR-5", nil, "数量应为 1–9999，请改正后再按回车"},
+		{"too many after a star", "", "dsl*99999999", 0, nil, "DS-PEAR-5", nil, "数量应为 1–9999，请改正后再按回车"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWin(t)
@@ -255,6 +264,16 @@ func TestSearchDialog(t *testing.T) {
 			}
 			if open := ui.ModalOpen(w); open != (tc.want == nil) {
 				t.Errorf("dialog open %v after Enter", open)
+			}
+			if msg := s.Message.Text; s.Message.Visible() != (tc.message != "") || tc.message != "" && msg != tc.message {
+				t.Errorf("message %q (shown %v), want %q", msg, s.Message.Visible(), tc.message)
+			}
+			if tc.message != "" {
+				// Correcting the query takes the message away.
+				s.Entry.SetText("dsl*2")
+				if s.Message.Visible() {
+					t.Error("message still shown after the query changed")
+				}
 			}
 		})
 	}

@@ -838,7 +838,7 @@ func TestTenderOnF12(t *testing.T) {
 		{"voucher and cash", []int{1}, pos.Yuan(20), pos.PayCash, false, true, "50", false, 5000, 1200, "找零 ￥12.00"},
 		{"forfeit confirmed, then cash for the bag", []int{0, 11}, pos.Yuan(50), pos.PayCash, true, true, "10", false, 1000, 800, "找零 ￥8.00"},
 		{"WeChat: no dialog", []int{0}, 0, pos.PayWeChat, false, false, "", false, 0, 0, "请收取自付金额 ￥39.90"},
-		{"vouchers pay all: no dialog", []int{5}, pos.Yuan(20), pos.PayCash, true, false, "", false, 0, 0, "请收取自付金额 ￥0.00"},
+		{"vouchers pay all: no dialog", []int{5}, pos.Yuan(20), pos.PayCash, true, false, "", false, 0, 0, "券已付清，无需收款"},
 		{"Esc: nothing recorded", []int{0}, 0, pos.PayCash, false, true, "100", true, 0, 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -253,6 +253,10 @@ func (k *Keypad) changed() {
 	}
 }
 
+// Shown is the text the display shows: the input (an amount formatted as
+// money, ￥10.00), or the hint when nothing was keyed in.
+func (k *Keypad) Shown() string { return k.display.Text }
+
 // show puts the input on the display.
 func (k *Keypad) show() {
 	k.display.Importance = widget.MediumImportance
@@ -264,7 +268,13 @@ func (k *Keypad) show() {
 		k.display.Importance = widget.LowImportance
 		k.display.SetText(k.hint)
 	case k.mode == KeypadAmount:
-		k.display.SetText("￥" + k.text)
+		// The amount as money is shown everywhere (￥10.00, not the
+		// digits typed so far, ￥10).
+		if m, ok := k.Amount(); ok {
+			k.display.SetText(m.String())
+		} else {
+			k.display.SetText("￥" + k.text)
+		}
 	default:
 		k.display.SetText(k.text)
 	}

@@ -242,6 +242,21 @@ func (m *Manager) loadDay(day string) {
 		m.Message.SetText(m.tr.Err(err))
 	}
 	m.day, m.txs = b.Day(day), b.Transactions(day)
+	if c, ok := m.store.(configured); ok {
+		if cfg, err := c.Config(); err == nil && cfg != nil {
+			// The exports name the store as the receipts do.
+			m.day.StoreName = cfg.StoreName
+			if m.day.Store == "" {
+				m.day.Store, m.day.Terminal = cfg.Store, cfg.Terminal
+			}
+		}
+	}
+}
+
+// configured is a store that holds the terminal's configuration (*bolt.DB
+// does): the report names the store by it.
+type configured interface {
+	Config() (*pos.TerminalConfig, error)
 }
 
 func (m *Manager) unitName(id uint32) string {

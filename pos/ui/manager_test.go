@@ -217,7 +217,10 @@ func TestManagerFiguresAgree(t *testing.T) {
 	defer x.Close()
 	rows, _ := x.GetRows("汇总", excelize.Options{RawCellValue: true})
 	yuan := func(m pos.Money) string { return strconv.FormatFloat(float64(m)/100, 'f', -1, 64) }
-	for k, v := range map[string]string{"销售笔数": strconv.Itoa(n), "作废笔数": "1", "净笔数": strconv.Itoa(n - 1),
+	// The total row names the store, id and name, as the receipts do (it
+	// showed the terminal id and the store id).
+	for k, v := range map[string]string{"编号": uitest.DemoConfig.Store, "名称": uitest.DemoConfig.StoreName,
+		"销售笔数": strconv.Itoa(n), "作废笔数": "1", "净笔数": strconv.Itoa(n - 1),
 		"金额": yuan(d.Total), "券抵扣": yuan(d.VoucherAmount), "自付": yuan(d.SelfPaid)} {
 		if got := col(rows[0], rows[1], k); got != v {
 			t.Errorf("xlsx %s = %q, want %q", k, got, v)

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"fupinpos/pos"
@@ -38,6 +40,9 @@ type returnLine struct {
 // terminal), off the UI goroutine; else in this terminal's ledger. An
 // answer that comes after the manager left the screen opens nothing.
 func (m *Manager) openReturn(no string) {
+	if m.noServer() {
+		return
+	}
 	if m.LookupSale == nil {
 		sr, err := m.store.ReturnSale(no)
 		if err != nil {
@@ -154,6 +159,9 @@ func (rl *returnLine) clamp(text string) {
 // reason; a number of another terminal of the store is looked up at the
 // central server, and without one the dialog says it is needed.
 func (m *Manager) AskReturnByReceipt() {
+	if m.noServer() {
+		return
+	}
 	no := NewKeyEntry(m.win)
 	no.SetPlaceHolder("T01-000042")
 	var found string
@@ -218,11 +226,9 @@ func (m *Manager) returnItems(lines []*returnLine) ([]pos.ReturnItem, string) {
 // voucher value (or why nothing was recorded), and calls done (tests)
 // with the error.
 func (m *Manager) RunReturn(sale string, items []pos.ReturnItem, id, pin, reason string, done func(error)) {
-	if m.Return == nil {
-		err := pos.Errorf(pos.ENOTPROVISIONED, "no central server configured")
-		m.Message.SetText(m.tr.Err(err))
+	if m.noServer() {
 		if done != nil {
-			done(err)
+			done(pos.Errorf(pos.ENOTPROVISIONED, "no central server configured"))
 		}
 		return
 	}
@@ -267,6 +273,28 @@ func (m *Manager) returned(seq uint64, err error) {
 	}
 	m.Load()
 	m.Message.SetText(msg)
+}
+
+// noServer reports whether the terminal has no central server to agree
+// to a return (not enrolled: m.Return is nil), and then says so before the
+// manager fills in anything: a dialog and the screen's message say that a
+// return needs the central server online and what to do (the screen said
+// only 本机尚未配置，请联系技术员, in grey at its foot).
+func (m *Manager) noServer() bool {
+	if m.Return != nil {
+		return false
+	}
+	msg := m.tr.T("ui.return.no_server")
+	m.Message.SetText(msg)
+	if m.win != nil {
+		text := widget.NewLabel(msg)
+		text.Wrapping = fyne.TextWrapWord
+		text.Importance = widget.DangerImportance
+		d := dialog.NewCustom(m.tr.T("ui.manager.return"), m.tr.T("ui.ok"),
+			container.NewGridWrap(fyne.NewSize(420, text.MinSize().Height*3), text), m.win)
+		ShowModal(m.win, "manager-return-no-server", d, d.Hide)
+	}
+	return true
 }
 
 // returnError says why a return was not recorded, in the words a manager

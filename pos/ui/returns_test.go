@@ -56,6 +56,10 @@ func runReturn(t *testing.T, m *ui.Manager, sale string, items []pos.ReturnItem)
 func TestManagerReturn(t *testing.T) {
 	f, m, dev := managerDay(t, 1)
 	db := f.store.DB
+	offline := func(string, []pos.ReturnItem, string, string, string) (uint64, error) {
+		return 0, pos.Errorf(pos.ESERVEROFFLINE, "server unreachable")
+	}
+	m.Return = offline // a terminal with a server, which is down
 	selectTab(t, f.win, "交易明细")
 	test.Tap(button(t, f.win, "退货"))
 	if f.win.Canvas().Overlays().Top() == nil {
@@ -72,9 +76,6 @@ func TestManagerReturn(t *testing.T) {
 		t.Fatal(err)
 	}
 	items := []pos.ReturnItem{{SKU: rec.Record.Lines[0].SKU, Qty: rec.Record.Lines[0].Qty}}
-	m.Return = func(string, []pos.ReturnItem, string, string, string) (uint64, error) {
-		return 0, pos.Errorf(pos.ESERVEROFFLINE, "server unreachable")
-	}
 	if err := runReturn(t, m, "T01-000001", items); pos.ErrorCode(err) != pos.ESERVEROFFLINE {
 		t.Fatalf("offline return: %v", err)
 	}
@@ -337,6 +338,7 @@ func TestReturnLookupAfterLeaving(t *testing.T) {
 		t.Fatal(err)
 	}
 	release, answered := make(chan struct{}), make(chan struct{})
+	m.Return = localReturn(f.store.Store) // a terminal with a server has both
 	m.LookupSale = func(string) (*pos.SaleReturns, error) {
 		<-release
 		defer close(answered)
@@ -387,4 +389,42 @@ func TestReceiptQRScanned(t *testing.T) {
 	if got := ui.NewTr("zh_Hans").Err(v.Err); !strings.Contains(got, "这是小票 "+no+" 的二维码") {
 		t.Errorf("the receipt's QR at the cashier's screen: %q", got)
 	}
+}
+
+// TestReturnNeedsServer: on a terminal with no central server (not
+// enrolled), 退货 and 退货（按小票） say at once, in a dialog and on the
+// screen, that a return needs the central server online and what to do —
+// no form to fill in first, and not 本机尚未配置，请联系技术员 in grey.
+func TestReturnNeedsServer(t *testing.T) {
+	const want = "退货须经中心服务器同意，须在联网时办理：本机尚未连接中心服务器，不能退货。请联系技术员在技术员界面的“服务器”页注册本机；注册后联网即可退货。"
+	f, m, _ := managerDay(t, 1)
+	selectTab(t, f.win, "交易明细")
+	for _, tc := range []struct {
+		name string
+		open func()
+	}{
+		{"退货", func() { test.Tap(button(t, f.win, "退货")) }},
+		{"退货（按小票）", m.AskReturnByReceipt},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m.Message.SetText("")
+			tc.open()
+			if !overlayHas(f.win, want) {
+				t.Errorf("no dialog saying the server is needed")
+			}
+			if es, _ := dialogEntries(f.win); len(es) != 0 {
+				t.Errorf("a form to fill in (%d entries) before saying no", len(es))
+			}
+			if m.Message.Text != want {
+				t.Errorf("message %q, want %q", m.Message.Text, want)
+			}
+			ui.CloseModals(f.win)
+		})
+	}
+	done := make(chan error, 1)
+	m.RunReturn("T01-000001", []pos.ReturnItem{{SKU: "X", Qty: 1}}, "2001", "2468", "顾客退货", func(err error) { done <- err })
+	if err := <-done; pos.ErrorCode(err) != pos.ENOTPROVISIONED || m.Message.Text != want {
+		t.Errorf("RunReturn: %v, message %q", err, m.Message.Text)
+	}
+	ui.CloseModals(f.win)
 }

@@ -37,9 +37,11 @@ func (tech) Ports() ([]scanner.PortInfo, error) {
 }
 func (tech) Enroll(context.Context, string, string, func(string) bool) error { return nil }
 func (tech) SyncNow(context.Context, func(int, int)) error                   { return nil }
-func (tech) VerifyLedger(context.Context, func(int, int)) (string, error)    { return "ok", nil }
-func (tech) Diagnostics() []ui.Diag                                          { return []ui.Diag{{Name: "Go", Value: "go1.26"}} }
-func (tech) TestPrint(string, string) ([]byte, error)                        { return nil, nil }
+func (tech) VerifyLedger(context.Context, func(int, int)) (ui.LedgerSummary, error) {
+	return ui.LedgerSummary{Records: 3, AuditEvents: 5, Head: "0123456789abcdef"}, nil
+}
+func (tech) Diagnostics() []ui.Diag                   { return []ui.Diag{{Key: "go", Value: "go1.26"}} }
+func (tech) TestPrint(string, string) ([]byte, error) { return nil, nil }
 func (tech) DeviceStates() []ui.DeviceState {
 	return []ui.DeviceState{{Field: ui.FieldPrinter, State: "ok"}, {Field: ui.FieldScanner, State: "ok"}}
 }

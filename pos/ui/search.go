@@ -41,8 +41,11 @@ type ProductSearch struct {
 	// whether the keys came at a scanner's pace. The dialog has closed.
 	OnCode func(code string, scanned bool)
 	// List shows Hits.
-	List     *widget.List
-	Hits     []search.Hit
+	List *widget.List
+	Hits []search.Hit
+	// Message says why Enter added nothing: a quantity out of range
+	// ("dssl*0", "dssl*99999999"). Hidden until then; a new query hides it.
+	Message  *widget.Label
 	category string
 	selected int
 	none     *widget.Label
@@ -145,6 +148,9 @@ func NewProductSearch(tr Tr, win fyne.Window, idx *search.Index, add func(p *pos
 	}
 	s.none = widget.NewLabel(tr.T("ui.search.none"))
 	s.none.Hide()
+	s.Message = widget.NewLabel("")
+	s.Message.Importance = widget.DangerImportance
+	s.Message.Hide()
 
 	var top fyne.CanvasObject = s.Entry
 	if cats := idx.Categories(); len(cats) > 0 {
@@ -162,7 +168,7 @@ func NewProductSearch(tr Tr, win fyne.Window, idx *search.Index, add func(p *pos
 		top = container.NewVBox(s.Entry, container.NewHScroll(row))
 	}
 	pad := container.NewGridWrap(fyne.NewSize(260, 250), s.Keypad)
-	body := container.NewBorder(top, nil, nil, container.NewVBox(layout.NewSpacer(), pad),
+	body := container.NewBorder(top, s.Message, nil, container.NewVBox(layout.NewSpacer(), pad),
 		container.NewStack(s.List, container.NewCenter(s.none)))
 	s.d = dialog.NewCustomWithoutButtons(tr.T("ui.search.title"), container.NewGridWrap(fyne.NewSize(720, 400), body), win)
 	addB := widget.NewButtonWithIcon(tr.T("ui.search.add")+"  [Enter]", theme.ContentAddIcon(), s.Add)
@@ -215,6 +221,7 @@ func cutLast(s, sep string) (before, after string, found bool) {
 }
 
 func (s *ProductSearch) refresh() {
+	s.Message.Hide()
 	text, _ := s.query()
 	s.Hits = s.idx.Search(text, s.category, searchLimit)
 	s.List.UnselectAll()
@@ -259,11 +266,17 @@ func (s *ProductSearch) Qty() (int64, bool) {
 }
 
 // Add adds the selected product with the quantity and closes the dialog;
-// it does nothing without a selection or a valid quantity.
+// it does nothing without a selection (the list says 无匹配商品), and with
+// a quantity out of range it says so in Message and stays open.
 func (s *ProductSearch) Add() {
 	p := s.Selected()
 	q, ok := s.Qty()
-	if p == nil || !ok {
+	if p == nil {
+		return
+	}
+	if !ok {
+		s.Message.SetText(s.tr.T("ui.search.bad_qty"))
+		s.Message.Show()
 		return
 	}
 	s.d.Hide()

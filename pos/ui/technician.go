@@ -20,8 +20,23 @@ import (
 	"fupinpos/pos"
 )
 
-// Diag is one line of the technician's diagnostics.
-type Diag struct{ Name, Value string }
+// Diag is one line of the technician's diagnostics. Key names the fact
+// (the screen shows it as translation ui.tech.diag.<Key>, so the tab speaks
+// the screen's language); Value is the fact itself (a path, a count, a
+// version); State, when set, is a device state word shown after Value as
+// the status bar says it (ok, offline, ...); Err, when set, is shown
+// translated with its detail.
+type Diag struct {
+	Key, Value, State string
+	Err               error
+}
+
+// LedgerSummary is what a clean walk of the ledger found: the sale records,
+// the audit events and the chain head (its first hex digits).
+type LedgerSummary struct {
+	Records, AuditEvents uint64
+	Head                 string
+}
 
 // Settings named by DeviceState.Field.
 const (
@@ -61,7 +76,8 @@ type Tech interface {
 	// progress as done of total.
 	SyncNow(ctx context.Context, progress func(done, total int)) error
 	// VerifyLedger walks the ledger and says what it found.
-	VerifyLedger(ctx context.Context, progress func(done, total int)) (string, error)
+	VerifyLedger(ctx context.Context, progress func(done, total int)) (LedgerSummary, error)
+	// Diagnostics are the facts a technician reads out on the phone.
 	Diagnostics() []Diag
 	// TestPrint prints the test page on the printer named by uri (the
 	// field's URI, saved or not) in language receiptLang and returns the
@@ -591,7 +607,14 @@ func (t *Technician) syncNow() {
 }
 
 func (t *Technician) verify() {
-	t.busy(func(ctx context.Context) (string, error) { return t.tech.VerifyLedger(ctx, t.progress) })
+	t.busy(func(ctx context.Context) (string, error) {
+		lc, err := t.tech.VerifyLedger(ctx, t.progress)
+		if err != nil {
+			return "", err
+		}
+		return t.tr.T("ledger.ok", "records", strconv.FormatUint(lc.Records, 10),
+			"audit", strconv.FormatUint(lc.AuditEvents, 10), "head", lc.Head), nil
+	})
 }
 
 func (t *Technician) progress(done, total int) {
@@ -632,9 +655,29 @@ func (t *Technician) busy(f func(ctx context.Context) (string, error)) {
 func (t *Technician) refreshDiags() {
 	t.diags.RemoveAll()
 	for _, d := range t.tech.Diagnostics() {
-		v := widget.NewLabel(d.Value)
+		name, value := t.DiagLine(d)
+		v := widget.NewLabel(value)
 		v.Wrapping = fyne.TextWrapBreak
-		t.diags.Add(container.NewBorder(nil, nil, widget.NewLabelWithStyle(d.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, v))
+		t.diags.Add(container.NewBorder(nil, nil, widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, v))
 	}
 	t.diags.Refresh()
+}
+
+// DiagLine is a diagnostics line as the screen shows it: the fact's name
+// and its value, in the screen's language ("-" for a fact not known).
+func (t *Technician) DiagLine(d Diag) (name, value string) {
+	var parts []string
+	if d.Value != "" {
+		parts = append(parts, d.Value)
+	}
+	if d.State != "" {
+		parts = append(parts, t.tr.T("ui.status.dev."+d.State))
+	}
+	if d.Err != nil {
+		parts = append(parts, t.reason(d.Err))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "-")
+	}
+	return t.tr.T("ui.tech.diag." + d.Key), strings.Join(parts, " · ")
 }

@@ -26,6 +26,14 @@ type techRec struct {
 	printed  []string // "uri lang" of each test print
 	printErr error    // what each test print returns
 	states   []ui.DeviceState
+	diags    []ui.Diag // what Diagnostics says, when set
+}
+
+func (x *techRec) Diagnostics() []ui.Diag {
+	if x.diags != nil {
+		return x.diags
+	}
+	return x.tech.Diagnostics()
 }
 
 func (x *techRec) TestPrint(uri, lang string) ([]byte, error) {
@@ -398,5 +406,59 @@ func TestTechnicianScanTestKinds(t *testing.T) {
 		if !strings.HasPrefix(x.ScanTest.Text, want) {
 			t.Errorf("scan %q: %q, want it to start %q", scan, x.ScanTest.Text, want)
 		}
+	}
+}
+
+// TestTechnicianDiagnosticsInLanguage: the 诊断 tab names every fact in the
+// screen's language (it showed terminal, database, queue ... on a Chinese
+// screen), with device states and errors translated, and the ledger walk
+// says what it found in that language too.
+func TestTechnicianDiagnosticsInLanguage(t *testing.T) {
+	f := newTechFixture(t, nil)
+	f.rec.diags = []ui.Diag{
+		{Key: "terminal", Value: "HF-001/T01"},
+		{Key: "queue", Value: "2 (￥12.00)"},
+		{Key: "last_sync"},
+		{Key: "root_key", Value: "ab12"},
+		{Key: "scanner", Value: "serial:///dev/ttyUSB0", State: "disconnected"},
+		{Key: "last_sync_error", Err: pos.WrapError(pos.ESERVEROFFLINE, errors.New("dial tcp 10.0.0.9:443: connect: connection refused"), "sync")},
+	}
+	for _, tc := range []struct {
+		lang   string
+		want   []string
+		ledger string
+	}{
+		{"zh_Hans", []string{"门店/终端", "HF-001/T01", "待上传", "上次同步", "根密钥指纹", "扫码枪", "serial:///dev/ttyUSB0 · 未连接", "上次同步错误", "10.0.0.9:443"},
+			"账本完整：3 条交易记录，5 条审计记录，链头 0123456789abcdef"},
+		{"en", []string{"Store/terminal", "Queued for upload", "Last sync", "Root key fingerprint", "serial:///dev/ttyUSB0 · disconnected", "Last sync error"},
+			"Ledger intact: 3 sale records, 5 audit records, head 0123456789abcdef"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			x := f.screen(tc.lang, nil)
+			x.Tabs.SelectIndex(3) // 诊断
+			got := texts(f.win)
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("diagnostics lack %q:\n%s", w, got)
+				}
+			}
+			for _, d := range f.rec.diags {
+				if name, _ := x.DiagLine(d); strings.Contains(got, "\n"+d.Key+"\n") || strings.HasPrefix(name, "ui.") {
+					t.Errorf("fact %q shown as %q, untranslated", d.Key, name)
+				}
+			}
+			if _, v := x.DiagLine(ui.Diag{Key: "server"}); v != "-" {
+				t.Errorf("a fact not known reads %q, want -", v)
+			}
+			done := make(chan error, 1)
+			x.OnDone = func(err error) { done <- err }
+			test.Tap(techButton(t, x.Content(), map[string]string{"zh_Hans": "校验账本", "en": "Verify ledger"}[tc.lang]))
+			if err := outcome(t, done, "verify"); err != nil {
+				t.Fatal(err)
+			}
+			if x.Message.Text != tc.ledger {
+				t.Errorf("ledger walk says %q, want %q", x.Message.Text, tc.ledger)
+			}
+		})
 	}
 }

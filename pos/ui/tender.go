@@ -132,3 +132,14 @@ func (t *Tender) Confirm() {
 		t.done(m, ch)
 	}
 }
+
+// collectDetail is the banner's second line once a sale is recorded without
+// change to give: the self-paid amount to collect, or, for a sale the
+// vouchers paid in full, that there is nothing to collect (it said 请收取自付金额
+// ￥0.00).
+func collectDetail(tr Tr, selfPaid pos.Money) string {
+	if selfPaid == 0 {
+		return tr.T("ui.cashier.done_nothing_due")
+	}
+	return tr.T("ui.cashier.done_detail", "self_paid", selfPaid.String())
+}

@@ -70,7 +70,7 @@ func normJSON(t *testing.T, b []byte) any {
 
 // asV090Report is r as v0.9.0 wrote it: without the fields added since
 // (the certified split, origin kinds, sales and voids per row, a work
-// unit's face value), and with a work unit's amount its face value, as
+// unit's face value and vouchers), a work unit's count its vouchers, and with a work unit's amount its face value, as
 // v0.9.0's own accounting had it (the server now adds up with pos/report,
 // where a work unit's amount is the applied value, the face in Face).
 func asV090Report(t *testing.T, r *wire.Report) map[string]any {
@@ -92,6 +92,13 @@ func asV090Report(t *testing.T, r *wire.Report) map[string]any {
 			row := x.(map[string]any)
 			if sec == "by_unit" {
 				row["amount"] = row["face"]
+				// v0.9.0 counted a unit's vouchers as its count; a
+				// count is now of sales, the vouchers apart.
+				row["count"] = 0.0 // vouchers is omitted when 0
+				if v, ok := row["vouchers"]; ok {
+					row["count"] = v
+				}
+				delete(row, "vouchers")
 			}
 			delete(row, "face")
 			delete(row, "sales")
