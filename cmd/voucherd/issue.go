@@ -2,11 +2,15 @@ package main
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
+	"time"
 
 	"fupinpos/pos"
 	"fupinpos/sync/wire"
@@ -62,6 +66,12 @@ func cmdIssue(args []string, stdout io.Writer) error {
 	for i := range specs {
 		specs[i].Scope, specs[i].Flags = uint32(*scope), flags
 	}
+	// The files are checked before anything is signed: a path that cannot
+	// be written issues nothing, so no member's cap is used up by codes
+	// nobody ever sees.
+	if err := checkIssueOutput(*out, *qrDir); err != nil {
+		return err
+	}
 	api, closeFn, err := openIssuing(*dir, *db, now, nowSet.Value.String() != "")
 	if err != nil {
 		return err
@@ -72,26 +82,22 @@ func cmdIssue(args []string, stdout io.Writer) error {
 		return err
 	}
 	issued := resp.Issued
-	w := stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			return fmt.Errorf("create %s: %w", *out, err)
-		}
-		defer f.Close()
-		w = f
+	var total pos.Money
+	for _, v := range issued {
+		total += v.Value
 	}
-	if err := writeCodes(w, issued); err != nil {
+	if err := saveCodes(stdout, *out, *dir, issued, total); err != nil {
 		return err
 	}
 	if *qrDir != "" {
 		if err := writeQRSheet(*qrDir, resp); err != nil {
-			return err
+			where := *out
+			if where == "" {
+				where = tr("voucherd.issue.stdout")
+			}
+			return pos.WrapError(pos.ESTORAGE, err, "%d vouchers issued, codes in %s, but the QR sheet %s failed", len(issued), where, *qrDir).
+				Say("issue_qr_failed", "n", strconv.Itoa(len(issued)), "total", total.String(), "file", where, "dir", *qrDir)
 		}
-	}
-	var total pos.Money
-	for _, v := range issued {
-		total += v.Value
 	}
 	if *out != "" || *qrDir != "" {
 		line := tr("voucherd.issue.done", "n", len(issued), "total", total)
@@ -104,6 +110,85 @@ func cmdIssue(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, line)
 	}
 	return nil
+}
+
+// checkIssueOutput checks, before any voucher is signed, that the codes
+// file out (when given) can be written — it is opened for writing, not
+// truncated, and a file it had to create is removed again — and that the
+// QR folder qrDir (when given) can be made and written to.
+func checkIssueOutput(out, qrDir string) error {
+	if out != "" {
+		_, statErr := os.Stat(out)
+		f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE, 0o600)
+		if err != nil {
+			return pos.WrapError(pos.EINVALID, err, "cannot write the codes file %s; nothing was issued", out).Say("issue_out", "file", out)
+		}
+		f.Close()
+		if os.IsNotExist(statErr) {
+			os.Remove(out)
+		}
+	}
+	if qrDir != "" {
+		err := os.MkdirAll(qrDir, 0o755)
+		if err == nil {
+			var f *os.File
+			if f, err = os.CreateTemp(qrDir, ".write-test-*"); err == nil {
+				f.Close()
+				os.Remove(f.Name())
+			}
+		}
+		if err != nil {
+			return pos.WrapError(pos.EINVALID, err, "cannot write the QR folder %s; nothing was issued", qrDir).Say("issue_qr_dir", "dir", qrDir)
+		}
+	}
+	return nil
+}
+
+// saveCodes writes the codes of vouchers just issued as CSV to out, or to
+// stdout when out is "". The vouchers are already on record (and count
+// against the members' caps), so a write that fails (a full disk) never
+// loses them: the codes then go to a fallback file in the data directory
+// dir and to stdout, and the error says how many were issued and where
+// their codes are.
+func saveCodes(stdout io.Writer, out, dir string, issued []wire.Issued, total pos.Money) error {
+	if out == "" {
+		return writeCodes(stdout, issued)
+	}
+	err := writeCodesFile(out, issued)
+	if err == nil {
+		return nil
+	}
+	fallback := filepath.Join(dir, "issued-"+time.Now().UTC().Format("20060102T150405.000000000Z")+".csv")
+	if ferr := writeCodesFile(fallback, issued); ferr != nil {
+		fallback = "-"
+	}
+	say(stdout, "voucherd.issue.codes_follow", "n", len(issued))
+	if werr := writeCodes(stdout, issued); werr != nil && fallback == "-" {
+		err = errors.Join(err, werr)
+	}
+	key := "issue_out_failed"
+	if fallback == "-" {
+		key = "issue_out_failed_stdout"
+	}
+	return pos.WrapError(pos.ESTORAGE, err, "%d vouchers issued but %s could not be written; codes saved to %s and standard output", len(issued), out, fallback).
+		Say(key, "n", strconv.Itoa(len(issued)), "total", total.String(), "file", out, "fallback", fallback)
+}
+
+// writeCodesFile writes the codes CSV to path and syncs it to disk.
+func writeCodesFile(path string, issued []wire.Issued) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := writeCodes(f, issued); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func writeCodes(w io.Writer, issued []wire.Issued) error {

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestIssueOutputChecked: a codes file or QR folder that cannot be written
+// issues nothing (the member's ¥300 stays whole), and a codes file that
+// fails after issuance (a full disk: /dev/full) never loses the codes —
+// they go to a fallback file in the data directory and to stdout, and the
+// error says how many were issued.
+func TestIssueOutputChecked(t *testing.T) {
+	tmp := t.TempDir()
+	data := filepath.Join(tmp, "server")
+	mustRun(t, 0, "init", "--data", data)
+	at := "2020-08-01T10:00:00+08:00"
+	issue := func(want int, member string, extra ...string) string {
+		return mustRun(t, want, append([]string{"issue", "--data", data, "--unit", "1001", "--member", member, "--value", "30000", "--now", at}, extra...)...)
+	}
+	for _, tc := range []struct {
+		name  string
+		extra []string
+		want  string
+	}{
+		{"out dir missing", []string{"--out", filepath.Join(tmp, "nonexist", "codes.csv")}, "无法写入券码文件"},
+		{"out is a folder", []string{"--out", tmp}, "无法写入券码文件"},
+		{"qr under /proc", []string{"--qr", "/proc/qr"}, "无法写入二维码文件夹"},
+		{"qr is a file", []string{"--out", filepath.Join(tmp, "ok.csv"), "--qr", filepath.Join(data, "root.pub")}, "无法写入二维码文件夹"},
+	} {
+		out := issue(1, "LOST", tc.extra...)
+		if !strings.Contains(out, tc.want) || !strings.Contains(out, "未发放任何消费券") {
+			t.Errorf("%s: %s", tc.name, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(tmp, "ok.csv")); !os.IsNotExist(err) {
+		t.Errorf("the refused issue left its codes file behind: %v", err)
+	}
+	// Nothing was issued: the member still has the whole ¥300.
+	good := filepath.Join(tmp, "codes.csv")
+	issue(0, "LOST", "--out", good)
+	if rows := readCodes(t, good); len(rows) != 1 || rows[0][0] != "2020-00000001" || rows[0][3] != "30000" {
+		t.Fatalf("codes after the refusals = %v", rows)
+	}
+
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	out := issue(1, "FULL", "--out", "/dev/full")
+	for _, want := range []string{"已发放 1 张消费券（合计 ￥300.00）", "/dev/full 写入失败", "不要重新发放", "2020-00000002,FULL,1001,30000,"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("after a failed write, output lacks %q:\n%s", want, out)
+		}
+	}
+	saved, _ := filepath.Glob(filepath.Join(data, "issued-*.csv"))
+	if len(saved) != 1 {
+		t.Fatalf("fallback files %v", saved)
+	}
+	if rows := readCodes(t, saved[0]); len(rows) != 1 || rows[0][0] != "2020-00000002" || rows[0][1] != "FULL" || !strings.Contains(out, rows[0][4]) {
+		t.Errorf("fallback codes = %v", rows)
+	}
+}
