@@ -161,7 +161,8 @@ func free(dir string) bool {
 
 // cmdRestore replaces the data directory's database with a backup. It
 // refuses while voucherd serve runs, and checks first that the backup
-// opens and holds a deployment. The replaced file is kept next to it. The
+// opens and holds a deployment, and that the deployment is the one of the
+// directory's keys (server.CheckKeys; --force overrides). The replaced file is kept next to it. The
 // restored database gets a new epoch, so every terminal downloads a full
 // snapshot at its next sync.
 func cmdRestore(args []string, stdout io.Writer) error {
@@ -169,6 +170,7 @@ func cmdRestore(args []string, stdout io.Writer) error {
 	dir := fs.String("data", "", "data `DIR` made by voucherd init")
 	db := dbFlag(fs)
 	from := fs.String("from", "", "backup `FILE` made by voucherd backup")
+	force := fs.Bool("force", false, "restore a backup of another deployment (keys of another data directory)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -189,8 +191,14 @@ func cmdRestore(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := server.LoadKeyring(*dir); err != nil {
-		return fmt.Errorf("restore into %s: %w", *dir, err)
+	keys, err := server.LoadKeyring(*dir)
+	if err != nil {
+		return err
+	}
+	// A backup of another deployment would serve vouchers and terminals
+	// this directory's keys never signed, and let members be issued again.
+	if err := server.CheckKeys(d, keys); err != nil && !*force {
+		return err
 	}
 	tmp := dbPath + ".restore"
 	defer os.Remove(tmp)

@@ -88,7 +88,7 @@ func cmdCatalogue(args []string, stdout io.Writer) error {
 		}
 		api = r
 	} else {
-		st, err := openStore(*dir, *db)
+		st, _, err := openDeployment(*dir, *db)
 		if err != nil {
 			return err
 		}
