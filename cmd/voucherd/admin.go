@@ -142,6 +142,8 @@ func cmdRevoke(args []string, stdout io.Writer) error {
 	switch {
 	case (*v == "") == (*h == ""):
 		return usagef("voucherd.usage_err.revoke_target")
+	case *v != "" && *reinstate:
+		return usagef("voucherd.usage_err.reinstate_voucher")
 	case *v != "":
 		id, err := wire.ParseVoucherID(*v)
 		if err != nil {
