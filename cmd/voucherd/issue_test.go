@@ -62,3 +62,22 @@ func TestIssueOutputChecked(t *testing.T) {
 		t.Errorf("fallback codes = %v", rows)
 	}
 }
+
+// TestNowNeedsZone: a --now that does not parse (no zone) is a usage
+// error, never silently the real time; nothing is issued.
+func TestNowNeedsZone(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "server")
+	mustRun(t, 0, "init", "--data", data)
+	for _, args := range [][]string{
+		{"issue", "--data", data, "--unit", "1001", "--member", "M1", "--value", "100", "--now", "2020-08-31T23:59:59"},
+		{"trust", "--data", data, "--out", filepath.Join(data, "b"), "--now", "2020-08-31"},
+	} {
+		if out := mustRun(t, 2, args...); !strings.Contains(out, "应为带时区的 RFC3339 时间") {
+			t.Errorf("%v: %s", args, out)
+		}
+	}
+	out := mustRun(t, 0, "issue", "--data", data, "--unit", "1001", "--member", "M1", "--value", "100", "--now", "2020-08-31T23:59:59+08:00")
+	if !strings.Contains(out, "2020-00000001,M1,1001,100,") {
+		t.Errorf("the first voucher: %s", out)
+	}
+}

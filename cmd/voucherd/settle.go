@@ -81,6 +81,7 @@ func cmdSettle(args []string, stdout io.Writer) error {
 	out := fs.String("out", "", "`FOLDER` to write (new or empty): .xlsx, CSV files and the signed MANIFEST")
 	store := fs.String("store", "", "only `STORE`")
 	db := dbFlag(fs)
+	now := nowFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -99,6 +100,13 @@ func cmdSettle(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer closeFn()
+	// --now (admin testing) is this process's clock; a running serve
+	// settles by its own.
+	if srv, ok := api.(*server.Server); ok {
+		srv.Now = now
+	} else if fs.Lookup("now").Value.String() != "" {
+		return usagef("voucherd.usage_err.now_serving", "data", *dir)
+	}
 	s, err := api.Settlement(*day, *store)
 	if err != nil {
 		return err

@@ -177,7 +177,28 @@ func testSettle(t *testing.T, url string) {
 	mustRun(t, 0, "init", "--data", data, "--db", url, "--demo")
 	id, day := settleFixture(t, data, url)
 	out := filepath.Join(t.TempDir(), "day")
-	msg := mustRun(t, 0, "settle", "--data", data, "--db", url, "--day", day, "--out", out)
+	// The day is settled once it is over: today is refused, as is a store
+	// no terminal belongs to, and a --now without its zone is a usage error.
+	d, _ := pos.ParseDay(day)
+	over := d.AddDate(0, 0, 1).Format(time.RFC3339)
+	for _, tc := range []struct {
+		args []string
+		exit int
+		want string
+	}{
+		{[]string{"--day", day}, 1, "营业日 " + day + " 尚未结束"},
+		{[]string{"--day", day, "--now", over, "--store", "NOPE"}, 1, "没有门店 NOPE 的终端"},
+		{[]string{"--day", day, "--now", strings.TrimSuffix(over, "+08:00")}, 2, "选项 --now 的值"},
+	} {
+		msg := mustRun(t, tc.exit, append([]string{"settle", "--data", data, "--db", url, "--out", out}, tc.args...)...)
+		if !strings.Contains(msg, tc.want) {
+			t.Errorf("settle %v: %s", tc.args, msg)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Fatalf("refused settle %v wrote %s", tc.args, out)
+		}
+	}
+	msg := mustRun(t, 0, "settle", "--data", data, "--db", url, "--day", day, "--now", over, "--out", out)
 	if !strings.Contains(msg, "￥129.80") || !strings.Contains(msg, "暂不支付 2 笔") {
 		t.Errorf("settle said %q", msg)
 	}
@@ -237,7 +258,7 @@ func testSettle(t *testing.T, url string) {
 	mustRun(t, 1, "incidents", "resolve", fmt.Sprint(id), "--data", data, "--db", url, "--keep", "B", "--note", "again")
 	mustRun(t, 2, "incidents", "resolve", fmt.Sprint(id), "--data", data, "--db", url, "--note", "no keep")
 	out2 := filepath.Join(t.TempDir(), "day2")
-	mustRun(t, 0, "settle", "--data", data, "--db", url, "--day", day, "--out", out2)
+	mustRun(t, 0, "settle", "--data", data, "--db", url, "--day", day, "--now", over, "--out", out2)
 	rows = readSettleCSV(t, filepath.Join(out2, "settlement-"+day+".csv"))
 	if rows[1][0] != "HF-001" || rows[1][1] != "1001" || rows[1][3] != "2" || rows[1][8] != "70.00" || rows[len(rows)-1][8] != "149.80" {
 		t.Errorf("after keep A: %q", rows)
@@ -248,11 +269,11 @@ func testSettle(t *testing.T, url string) {
 	}
 	// --store, and an existing folder is refused.
 	out3 := filepath.Join(t.TempDir(), "hf2")
-	mustRun(t, 0, "settle", "--data", data, "--db", url, "--day", day, "--store", "HF-002", "--out", out3)
+	mustRun(t, 0, "settle", "--data", data, "--db", url, "--day", day, "--now", over, "--store", "HF-002", "--out", out3)
 	if rows := readSettleCSV(t, filepath.Join(out3, "settlement-"+day+"-HF-002.csv")); len(rows) != 4 || rows[1][0] != "HF-002" {
 		t.Errorf("--store HF-002: %q", rows)
 	}
-	mustRun(t, 1, "settle", "--data", data, "--db", url, "--day", day, "--out", out2)
+	mustRun(t, 1, "settle", "--data", data, "--db", url, "--day", day, "--now", over, "--out", out2)
 
 	// Tamper with one byte: verify fails with exit 1 and names the file.
 	p := filepath.Join(out, "settlement-"+day+".csv")
