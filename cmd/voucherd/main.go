@@ -51,6 +51,10 @@ func main() {
 // errUsage marks a usage error: exit status 2 (usagef makes one).
 var errUsage = assets.ErrUsage
 
+// errRefused is exit status 1 for a command that has already said why,
+// in the language of LANG: nothing more is printed.
+var errRefused = errors.New("refused")
+
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, tr("voucherd.usage"))
@@ -90,6 +94,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.Is(err, errRefused):
+		return 1
 	case errors.Is(err, errUsage):
 		name := commandName(args)
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)

@@ -298,8 +298,8 @@ func cmdSettleVerify(args []string, stdout io.Writer) error {
 	msgs := assets.For(os.Getenv("LANG"))
 	m, err := voucher.VerifySettlement(folder, root)
 	if err != nil {
-		fmt.Fprintln(stdout, msgs.T("settle.bad", map[string]string{"detail": err.Error(), "file": pos.ErrorParams(err)["file"]}))
-		return err
+		fmt.Fprintln(stdout, msgs.T("settle.bad", map[string]string{"detail": msgs.Error(err), "file": pos.ErrorParams(err)["file"]}))
+		return errRefused
 	}
 	fmt.Fprintln(stdout, msgs.T("settle.ok", map[string]string{"day": m.Day, "files": strconv.Itoa(len(m.Files)),
 		"payable": m.Payable.String(), "withheld": strconv.Itoa(m.Withheld)}))

@@ -282,10 +282,19 @@ func testSettle(t *testing.T, url string) {
 	if err := os.WriteFile(p, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got := mustRun(t, 1, "settle", "verify", out, "--data", data); !strings.Contains(got, "settlement-"+day+".csv") {
+	if got := mustRun(t, 1, "settle", "verify", out, "--data", data); !strings.Contains(got, "结算文件未通过校验：文件 settlement-"+day+".csv 已被改动，与签名清单不符") ||
+		strings.Contains(got, "券码") || strings.Contains(got, "was changed\n") {
 		t.Errorf("tampered verify: %s", got)
 	}
+	// A file in a subfolder is extra too.
 	mustRun(t, 0, "settle", "verify", out2, "--root-key", filepath.Join(data, server.RootPubFile))
+	sub := filepath.Join(out2, "sub")
+	os.Mkdir(sub, 0o755)
+	os.WriteFile(filepath.Join(sub, "settlement-"+day+".csv"), []byte("x"), 0o644)
+	if got := mustRun(t, 1, "settle", "verify", out2, "--data", data); !strings.Contains(got, "结算文件未通过校验：多出了清单中没有的 sub/") {
+		t.Errorf("verify with a subfolder: %s", got)
+	}
+	os.RemoveAll(sub)
 	mustRun(t, 1, "settle", "verify", out2, "--root-key", voucherHex(postest.Public(postest.Key(1))))
 }
 
