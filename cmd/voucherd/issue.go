@@ -51,7 +51,7 @@ func cmdIssue(args []string, stdout io.Writer) error {
 	var specs []wire.IssueSpec
 	if *batch != "" {
 		var err error
-		if specs, err = readBatch(*batch); err != nil {
+		if specs, err = readBatch(stdout, *batch); err != nil {
 			return err
 		}
 	} else {
@@ -80,6 +80,9 @@ func cmdIssue(args []string, stdout io.Writer) error {
 	resp, err := api.Issue(wire.IssueRequest{Campaign: uint16(*campaign), Specs: specs})
 	if err != nil {
 		return err
+	}
+	if len(resp.Errors) > 0 {
+		return batchRefused(stdout, *batch, resp.Errors)
 	}
 	issued := resp.Issued
 	var total pos.Money
@@ -202,11 +205,14 @@ func writeCodes(w io.Writer, issued []wire.Issued) error {
 }
 
 // readBatch reads member,unit,value_fen[,count] rows; a header row whose
-// value column is not a number is skipped.
-func readBatch(path string) ([]wire.IssueSpec, error) {
+// value column is not a number is skipped. Each spec carries its line, so
+// the server refuses a batch row by row. Every malformed row is refused at
+// once (printed to w in the language of LANG, as catalogue import does),
+// and then nothing is issued.
+func readBatch(w io.Writer, path string) ([]wire.IssueSpec, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open batch: %w", err)
+		return nil, fileError(err, path)
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
@@ -214,30 +220,66 @@ func readBatch(path string) ([]wire.IssueSpec, error) {
 	r.TrimLeadingSpace = true
 	rows, err := r.ReadAll()
 	if err != nil {
-		return nil, pos.WrapError(pos.EINVALID, err, "read batch %s", path)
+		return nil, pos.WrapError(pos.EINVALID, err, "read batch %s", path).Say("batch_csv", "file", path)
 	}
 	var specs []wire.IssueSpec
+	var bad []pos.RowError
 	for i, row := range rows {
+		line := i + 1
 		if len(row) < 3 || len(row) > 4 {
-			return nil, pos.Errorf(pos.EINVALID, "%s line %d: want member,unit,value_fen[,count]", path, i+1)
-		}
-		value, verr := strconv.ParseInt(strings.TrimSpace(row[2]), 10, 64)
-		if i == 0 && verr != nil {
+			bad = append(bad, pos.RowError{Row: line, Code: "fields"})
 			continue
 		}
+		member := strings.TrimSpace(row[0])
+		value, verr := strconv.ParseInt(strings.TrimSpace(row[2]), 10, 64)
+		if i == 0 && verr != nil {
+			continue // a header
+		}
+		n := len(bad)
 		unit, uerr := strconv.ParseUint(strings.TrimSpace(row[1]), 10, 32)
+		if uerr != nil {
+			bad = append(bad, pos.RowError{Row: line, Member: member, Code: "unit_number", Value: row[1]})
+		}
+		if verr != nil {
+			bad = append(bad, pos.RowError{Row: line, Member: member, Code: "value_number", Value: row[2]})
+		}
 		count := 1
-		var cerr error
 		if len(row) == 4 {
-			count, cerr = strconv.Atoi(strings.TrimSpace(row[3]))
+			c, cerr := strconv.Atoi(strings.TrimSpace(row[3]))
+			if cerr != nil || c < 1 || c > 100 {
+				bad = append(bad, pos.RowError{Row: line, Member: member, Code: "count", Value: row[3]})
+			}
+			count = c
 		}
-		if verr != nil || uerr != nil || cerr != nil || count < 1 || count > 100 {
-			return nil, pos.Errorf(pos.EINVALID, "%s line %d: bad unit, value or count", path, i+1)
+		if len(bad) == n {
+			specs = append(specs, wire.IssueSpec{Member: member, Unit: uint32(unit), Value: pos.Money(value), Count: count, Row: line})
 		}
-		specs = append(specs, wire.IssueSpec{Member: strings.TrimSpace(row[0]), Unit: uint32(unit), Value: pos.Money(value), Count: count})
+	}
+	if len(bad) > 0 {
+		return nil, batchRefused(w, path, bad)
 	}
 	if len(specs) == 0 {
-		return nil, pos.Errorf(pos.EINVALID, "%s: no members", path)
+		return nil, pos.Errorf(pos.EINVALID, "%s: no members", path).Say("batch_empty", "file", path)
 	}
 	return specs, nil
+}
+
+// batchRefused prints every refused row of a batch file ("batch.<code>")
+// to w and returns the refusal of the whole batch.
+func batchRefused(w io.Writer, path string, rows []pos.RowError) error {
+	msgs := messages()
+	for _, e := range rows {
+		fmt.Fprintln(w, msgs.T("batch."+e.Code, e.Params()))
+	}
+	return pos.Errorf(pos.EINVALID, "%s: %d rows refused, nothing issued", path, len(rows)).
+		Say("batch_rows", "file", path, "count", strconv.Itoa(len(rows)))
+}
+
+// fileError words a file that cannot be opened: not found, or else
+// unreadable, naming it.
+func fileError(err error, path string) error {
+	if errors.Is(err, os.ErrNotExist) {
+		return pos.WrapError(pos.ENOTFOUND, err, "open %s", path).Say("no_file", "file", path)
+	}
+	return pos.WrapError(pos.ESTORAGE, err, "open %s", path).Say("read_file", "file", path)
 }

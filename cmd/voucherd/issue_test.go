@@ -81,3 +81,41 @@ func TestNowNeedsZone(t *testing.T) {
 		t.Errorf("the first voucher: %s", out)
 	}
 }
+
+// TestBatchRowsRefused: a batch file is refused row by row — every bad
+// line with its number, in the language of LANG — and nothing is issued;
+// a file that is not there says so.
+func TestBatchRowsRefused(t *testing.T) {
+	tmp := t.TempDir()
+	data := filepath.Join(tmp, "server")
+	mustRun(t, 0, "init", "--data", data)
+	at := "2020-08-01T10:00:00+08:00"
+	batch := filepath.Join(tmp, "members.csv")
+	for _, tc := range []struct {
+		name, csv string
+		want      []string
+	}{
+		{"syntax", "member,unit,value_fen,count\nM1,1001,abc\nM2,x,100\nM3,1001,100,0\nM4,1001\nM5,1001,100\n", []string{
+			"第 2 行（M1）：面额“abc”不是以分计的整数", "第 3 行（M2）：单位“x”不是数字", "第 4 行（M3）：张数“0”应为 1 到 100",
+			"第 5 行：应为 成员编号,单位,面额（分）[,张数] 三或四列", "名单文件 " + batch + " 有 4 行有误（见上），未发放任何消费券"}},
+		{"rules", "M1,4242,100\nM2,1001,40000\n ,1001,100\nM3,1001,20000,1\nM3,1001,20000\nM4,1001,100\n", []string{
+			"第 1 行（M1）：单位 4242 不是已登记的发券单位", "第 2 行（M2）：面额 ￥400.00 应大于 0 且不超过每人上限",
+			"第 3 行：成员编号“”无效", "第 5 行（M3）：发放后该成员共 ￥400.00，超过每人上限", "有 4 行有误（见上），未发放任何消费券"}},
+	} {
+		os.WriteFile(batch, []byte(tc.csv), 0o644)
+		out := mustRun(t, 1, "issue", "--data", data, "--batch", batch, "--now", at)
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: output lacks %q:\n%s", tc.name, w, out)
+			}
+		}
+	}
+	if out := mustRun(t, 1, "issue", "--data", data, "--batch", filepath.Join(tmp, "nonexist.csv"), "--now", at); !strings.Contains(out, "找不到文件 "+filepath.Join(tmp, "nonexist.csv")) {
+		t.Errorf("missing batch file: %s", out)
+	}
+	// Nothing was issued: the first voucher of a good batch is serial 1.
+	os.WriteFile(batch, []byte("M4,1001,100\n"), 0o644)
+	if out := mustRun(t, 0, "issue", "--data", data, "--batch", batch, "--now", at); !strings.Contains(out, "2020-00000001,M4,1001,100,") {
+		t.Errorf("good batch: %s", out)
+	}
+}

@@ -28,3 +28,22 @@ func TestRevokeRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveKeepUsage: an unknown --keep or an empty --note is a usage
+// error (exit 2), found before the database is opened.
+func TestResolveKeepUsage(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "server")
+	mustRun(t, 0, "init", "--data", data, "--demo")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--keep", "C", "--note", "checked"}, "--keep 的值“C”无效：应为 A、B 或 both"},
+		{[]string{"--keep", "A", "--note", " "}, "--note 不能为空"},
+	} {
+		out := mustRun(t, 2, append([]string{"incidents", "resolve", "1", "--data", data}, tc.args...)...)
+		if !strings.Contains(out, tc.want) {
+			t.Errorf("%v: %s", tc.args, out)
+		}
+	}
+}

@@ -337,6 +337,14 @@ func cmdIncidentResolve(args []string, stdout io.Writer) error {
 	if err := require(fset, "data", "keep", "note"); err != nil {
 		return err
 	}
+	switch *keep {
+	case wire.KeepA, wire.KeepB, wire.KeepBoth:
+	default:
+		return usagef("voucherd.usage_err.keep", "value", *keep)
+	}
+	if strings.TrimSpace(*note) == "" {
+		return usagef("voucherd.usage_err.note")
+	}
 	api, closeFn, err := openSettle(*dir, *db)
 	if err != nil {
 		return err
