@@ -41,6 +41,9 @@ func cmdBackup(args []string, stdout io.Writer) error {
 	if *db != "" {
 		return errPostgresBackup()
 	}
+	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
+		return pos.Errorf(pos.ENOTFOUND, "data directory %s not found", *dir).Say("no_data_dir", "dir", *dir)
+	}
 	part := *out + ".part"
 	defer os.Remove(part)
 	how, n, err := backupTo(*dir, part)

@@ -247,6 +247,11 @@ func testSettle(t *testing.T, url string) {
 		t.Errorf("verify: %s", got)
 	}
 	// Decide: pay A (T2, the first). Audited: who, when, what.
+	// The table says which record is A (T2's, accepted first) and which B.
+	table := mustRun(t, 0, "incidents", "--data", data, "--db", url)
+	if !strings.Contains(table, "记录 A（先）/B（后）") || !regexp.MustCompile(`A=T2-\d{6} B=T3#\d+`).MatchString(table) {
+		t.Errorf("incidents table:\n%s", table)
+	}
 	dec := mustRun(t, 0, "incidents", "resolve", fmt.Sprint(id), "--data", data, "--db", url, "--keep", "A", "--note", "T3 的小票为重复使用", "--by", "auditor@hq")
 	if !regexp.MustCompile(`支付 A，裁定人 auditor@hq，时间 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d：T3 的小票为重复使用`).MatchString(dec) {
 		t.Errorf("resolve said %q", dec)

@@ -39,7 +39,7 @@ func openStore(dir, dbURL string) (server.Store, error) {
 		return st, nil
 	}
 	if !strings.HasPrefix(dbURL, "postgres://") && !strings.HasPrefix(dbURL, "postgresql://") {
-		return nil, pos.Errorf(pos.EINVALID, "--db wants a postgres:// URL")
+		return nil, pos.Errorf(pos.EINVALID, "--db wants a postgres:// URL").Say("db_url")
 	}
 	return postgres.Open(context.Background(), dbURL)
 }
