@@ -396,7 +396,7 @@ func (s *Server) signed(fn func(info *reqInfo, t *wire.Terminal, body []byte) (a
 		info := infoOf(r)
 		info.terminal = t.ID
 		v, err := fn(info, t, body)
-		s.touch(t)
+		s.Seen(t)
 		s.reply(w, r, v, err)
 	}
 }

@@ -135,11 +135,11 @@ func (s *Server) DisableTerminal(req wire.DisableRequest) (*wire.Terminal, error
 // most one write per terminal a minute, not one per request.
 const SeenEvery = time.Minute
 
-// touch records that terminal t, as read when its request was
-// authenticated, was seen now, unless its last contact is younger than
+// Seen records that terminal t, as read when its request was
+// authenticated, was seen now (every signed request calls it), unless its last contact is younger than
 // SeenEvery (an upload just made sets it itself). A failure is logged: the
 // request itself succeeded.
-func (s *Server) touch(t *wire.Terminal) {
+func (s *Server) Seen(t *wire.Terminal) {
 	now := s.now().UTC().Truncate(time.Second)
 	if now.Sub(t.LastSeen) < SeenEvery {
 		return

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReturnAtAnotherTerminal", testReturnElsewhere},
 		{"ReturnAtAnotherTerminalScan", testReturnElsewhereScan},
 		{"RevocationsAndChangeFeed", testRevocations},
+		{"LastSeen", testLastSeen},
 		{"FeedCompactBehind", testFeedCompactBehind},
 		{"FeedCompactAhead", testFeedCompactAhead},
 		{"FeedSnapshotByCost", testFeedSnapshotByCost},
@@ -845,5 +846,41 @@ func testReport(t *testing.T, open Opener) {
 	}
 	if again, err := e.srv.Report(pos.DayOf(e.now.Add(-24*time.Hour)), 0); err != nil || again.Sales != 2 || again.Voids != 1 {
 		t.Errorf("the first day's report changed: %+v %v", again, err)
+	}
+}
+
+// testLastSeen: Server.Seen (every signed request) records a terminal's
+// last contact in its head, at most once a minute, on a terminal with no
+// records yet and after an upload alike.
+func testLastSeen(t *testing.T, open Opener) {
+	e := newEnv(t, open)
+	tm := e.enroll("T1", 1)
+	start := e.now.UTC()
+	seen := func() time.Time {
+		got, err := e.st.Terminal("T1")
+		must(t, err)
+		return got.LastSeen
+	}
+	for _, step := range []struct {
+		after, want time.Duration
+		upload      bool
+	}{
+		{0, 0, false},
+		{30 * time.Second, 0, false},
+		{2 * time.Minute, 2 * time.Minute, false},
+		{2*time.Minute + 5*time.Second, 2*time.Minute + 5*time.Second, true},
+		{2*time.Minute + 50*time.Second, 2*time.Minute + 5*time.Second, false},
+		{5 * time.Minute, 5 * time.Minute, false},
+	} {
+		e.now = start.Add(step.after)
+		if step.upload {
+			eq(t, "upload", fmt.Sprint(tm.upload(tm.sale(e.dep.Code(t, "M-1", 5000)))), "[accepted]")
+		}
+		w, err := e.st.Terminal("T1")
+		must(t, err)
+		e.srv.Seen(w)
+		if got := seen(); !got.Equal(start.Add(step.want)) {
+			t.Errorf("at +%s: last seen %s, want +%s", step.after, got, step.want)
+		}
 	}
 }
