@@ -119,3 +119,34 @@ func TestBatchRowsRefused(t *testing.T) {
 		t.Errorf("good batch: %s", out)
 	}
 }
+
+// TestIssueOutputCheckedServing: through a running serve (its admin
+// endpoint signs) a codes file that cannot be written issues nothing too.
+func TestIssueOutputCheckedServing(t *testing.T) {
+	tmp := t.TempDir()
+	data := filepath.Join(tmp, "server")
+	mustRun(t, 0, "init", "--data", data, "--demo")
+	var logs lockedBuffer
+	startServe(t, data, &logs)
+	args := []string{"issue", "--data", data, "--campaign", "2020", "--unit", "1001", "--member", "LOST", "--value", "30000"}
+	if out := mustRun(t, 1, append(args, "--out", filepath.Join(tmp, "nonexist", "codes.csv"))...); !strings.Contains(out, "未发放任何消费券") {
+		t.Errorf("bad --out while serving: %s", out)
+	}
+	if out := mustRun(t, 1, append(args, "--qr", "/proc/qr")...); !strings.Contains(out, "未发放任何消费券") {
+		t.Errorf("bad --qr while serving: %s", out)
+	}
+	// A batch's refused rows come back from the admin endpoint too.
+	batch := filepath.Join(tmp, "members.csv")
+	os.WriteFile(batch, []byte("M1,4242,100\nM2,1001,100\nM3,1001,40000\n"), 0o644)
+	out := mustRun(t, 1, "issue", "--data", data, "--campaign", "2020", "--batch", batch)
+	for _, want := range []string{"第 1 行（M1）：单位 4242 不是已登记的发券单位", "第 3 行（M3）：面额 ￥400.00", "有 2 行有误"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("batch while serving lacks %q: %s", want, out)
+		}
+	}
+	good := filepath.Join(tmp, "codes.csv")
+	mustRun(t, 0, append(args, "--out", good)...)
+	if rows := readCodes(t, good); len(rows) != 1 || rows[0][0] != "2020-00000001" {
+		t.Errorf("codes after the refusals = %v", rows)
+	}
+}
