@@ -100,3 +100,40 @@ func TestForeignKeysRefusedPostgres(t *testing.T) {
 		t.Errorf("second ¥300: %s", out)
 	}
 }
+
+// TestOldDeploymentAdopted: a deployment recorded before its root was
+// (issuer key only) is checked by its issuer key, and the first command
+// with the matching directory records the root.
+func TestOldDeploymentAdopted(t *testing.T) {
+	tmp := t.TempDir()
+	a, b := filepath.Join(tmp, "a"), filepath.Join(tmp, "b")
+	mustRun(t, 0, "init", "--data", a, "--demo")
+	mustRun(t, 0, "init", "--data", b, "--demo")
+	forget := func() {
+		st, err := openStore(a, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if err := st.UpdateDeployment(func(d *server.Deployment) error { d.Root = nil; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	forget()
+	// b's keys against a's database (copied): refused by the issuer key.
+	os.Rename(filepath.Join(b, server.DatabaseFile), filepath.Join(b, "own.db"))
+	copyFile(filepath.Join(a, server.DatabaseFile), filepath.Join(b, server.DatabaseFile))
+	if out := mustRun(t, 1, "terminal", "list", "--data", b); !strings.Contains(out, "其发券密钥不在数据库的部署中") {
+		t.Errorf("old record, other keys: %s", out)
+	}
+	mustRun(t, 0, "terminal", "list", "--data", a)
+	st, err := openStore(a, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := st.Deployment()
+	st.Close()
+	if err != nil || d.Fingerprint() != rootFingerprint(t, a) {
+		t.Errorf("root not recorded: %q %v", d.Fingerprint(), err)
+	}
+}

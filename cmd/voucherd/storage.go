@@ -64,6 +64,17 @@ func openDeployment(dir, dbURL string) (server.Store, *server.Keyring, error) {
 	} else if pos.ErrorCode(err) == pos.ENOTFOUND {
 		err = nil
 	}
+	if err == nil && d != nil && len(d.Root) == 0 && !d.Empty() {
+		// A deployment made before the root was recorded, whose issuer key
+		// this directory holds: record the root once, so that from now on
+		// the check is by the root.
+		err = st.UpdateDeployment(func(d *server.Deployment) error {
+			if len(d.Root) == 0 {
+				d.Root = keys.RootPublic()
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		st.Close()
 		return nil, nil, err
