@@ -66,9 +66,12 @@ const (
 // RowError is one refused cell or row of a catalogue import file. Row is
 // the 1-based row of the file (the header is row 1); Column the documented
 // header; Value the cell as read; Other a second row for duplicates.
+// A refused row of an issuance batch (voucherd issue --batch, "batch.<code>"
+// messages) names its Member instead of a SKU.
 type RowError struct {
 	Row    int    `json:"row"`
 	SKU    string `json:"sku,omitempty"`
+	Member string `json:"member,omitempty"`
 	Column string `json:"column,omitempty"`
 	Code   string `json:"code"`
 	Value  string `json:"value,omitempty"`
@@ -80,6 +83,9 @@ func (e RowError) Error() string {
 	s := fmt.Sprintf("row %d", e.Row)
 	if e.SKU != "" {
 		s += " (" + e.SKU + ")"
+	}
+	if e.Member != "" {
+		s += " (" + e.Member + ")"
 	}
 	if e.Column != "" {
 		s += " " + e.Column
@@ -97,7 +103,7 @@ func (e RowError) Error() string {
 // Params returns the message parameters of the translated "import.<code>"
 // template: row, sku, column, value, other.
 func (e RowError) Params() map[string]string {
-	return map[string]string{"row": strconv.Itoa(e.Row), "sku": e.SKU, "column": e.Column, "value": e.Value, "other": strconv.Itoa(e.Other)}
+	return map[string]string{"row": strconv.Itoa(e.Row), "sku": e.SKU, "member": e.Member, "column": e.Column, "value": e.Value, "other": strconv.Itoa(e.Other)}
 }
 
 // ImportColumnKey returns the Key of the ImportColumns column whose header

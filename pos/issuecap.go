@@ -22,7 +22,8 @@ type IssueItem struct {
 func CheckIssuance(c *Campaign, at time.Time, issued map[HolderRef]Money, batch []IssueItem) error {
 	if !c.Issuable(at) {
 		return Errorf(ECAMPAIGNCLOSED, "campaign %d issues from %s until %s, not at %s", c.ID,
-			DayOf(c.IssueFrom), DayOf(c.IssueUntil), at.In(CST).Format(time.DateTime)).With("campaign", c.Name)
+			DayOf(c.IssueFrom), DayOf(c.IssueUntil), at.In(CST).Format(time.DateTime)).With("campaign", c.Name).
+			Say("issue_window", "from", DayOf(c.IssueFrom), "until", DayOf(c.IssueUntil), "at", at.In(CST).Format(time.DateTime))
 	}
 	running := make(map[HolderRef]Money, len(batch))
 	for _, it := range batch {

@@ -106,7 +106,17 @@ func TestSettleVerifyCommand(t *testing.T) {
 		t.Errorf("verify: %s", out)
 	}
 	os.WriteFile(filepath.Join(dir, "settlement-2020-09-15.csv"), []byte("\ufeffa,b\n1,3\n"), 0o644)
-	if code, out, _ := posctl(t, "settle", "verify", "--root-key", key, dir); code != 1 || !strings.Contains(out, "settlement-2020-09-15.csv") {
+	if code, out, _ := posctl(t, "settle", "verify", "--root-key", key, dir); code != 1 || !strings.Contains(out, "settlement-2020-09-15.csv was changed: it does not match the signed manifest") {
 		t.Errorf("tampered: exit %d %s", code, out)
+	}
+	// Under zh_CN the settlement's own words, not a forged voucher's; a
+	// file in a subfolder fails too.
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	os.WriteFile(filepath.Join(dir, "settlement-2020-09-15.csv"), []byte("\ufeffa,b\n1,2\n"), 0o644)
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	os.WriteFile(filepath.Join(dir, "sub", "settlement-2020-09-16.csv"), []byte("x"), 0o644)
+	if code, out, _ := posctl(t, "settle", "verify", "--root-key", key, dir); code != 1 || !strings.Contains(out, "结算文件未通过校验：多出了清单中没有的 sub/") ||
+		strings.Contains(out, "券码") {
+		t.Errorf("subfolder: exit %d %s", code, out)
 	}
 }

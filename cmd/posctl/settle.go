@@ -31,7 +31,7 @@ func cmdSettleVerify(args []string, stdout io.Writer) error {
 	}
 	m, err := voucher.VerifySettlement(fs.Arg(0), root)
 	if err != nil {
-		fmt.Fprintln(stdout, msgs().T("settle.bad", map[string]string{"detail": err.Error(), "file": pos.ErrorParams(err)["file"]}))
+		fmt.Fprintln(stdout, msgs().T("settle.bad", map[string]string{"detail": msgs().Error(err), "file": pos.ErrorParams(err)["file"]}))
 		return errRefused
 	}
 	fmt.Fprintln(stdout, msgs().T("settle.ok", map[string]string{"day": m.Day, "files": strconv.Itoa(len(m.Files)),

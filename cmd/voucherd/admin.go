@@ -73,7 +73,7 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 		say(stdout, "voucherd.incidents.none")
 		return nil
 	}
-	tb := report.Table{Align: "rllllllrlll"}
+	tb := report.Table{Align: "rllllllrllll"}
 	tb.Row(strings.Split(tr("voucherd.incidents.head"), "\t")...)
 	for _, x := range page.Incidents {
 		v, h, status := "-", "-", wire.IncidentOpen
@@ -87,7 +87,7 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 			status = wire.IncidentResolved
 		}
 		tb.Row(strconv.FormatUint(x.ID, 10), x.Time.In(pos.CST).Format(time.DateTime), status, x.Kind, x.Reason, x.Store,
-			x.Terminal, strconv.FormatUint(x.Seq, 10), v, h, x.Detail)
+			x.Terminal, strconv.FormatUint(x.Seq, 10), recordsAB(&x), v, h, x.Detail)
 	}
 	if err := tb.Write(stdout); err != nil {
 		return err
@@ -142,6 +142,8 @@ func cmdRevoke(args []string, stdout io.Writer) error {
 	switch {
 	case (*v == "") == (*h == ""):
 		return usagef("voucherd.usage_err.revoke_target")
+	case *v != "" && *reinstate:
+		return usagef("voucherd.usage_err.reinstate_voucher")
 	case *v != "":
 		id, err := wire.ParseVoucherID(*v)
 		if err != nil {
@@ -176,4 +178,24 @@ func cmdRevoke(args []string, stdout io.Writer) error {
 	}
 	say(stdout, "voucherd.revoke.voucher", "voucher", resp.Voucher, "status", status)
 	return nil
+}
+
+// recordsAB names the records of incident x as incidents resolve --keep
+// calls them (wire.KeepA, KeepB): for a double spend A is the record the
+// server accepted first (the first claim on the voucher) and B the one
+// that opened the case; for a case about one record, A is that record.
+// A record is its receipt number when known, else terminal#seq.
+func recordsAB(x *wire.Incident) string {
+	own := x.Terminal + "#" + strconv.FormatUint(x.Seq, 10)
+	switch {
+	case x.Kind == wire.IncidentDoubleSpend && len(x.Claims) > 0:
+		a := x.Claims[0].Receipt
+		if a == "" {
+			a = x.Claims[0].Terminal + "#" + strconv.FormatUint(x.Claims[0].Seq, 10)
+		}
+		return "A=" + a + " B=" + own
+	case x.Seq != 0:
+		return "A=" + own
+	}
+	return "-"
 }

@@ -55,13 +55,8 @@ func openAdmin(dir, db string) (adminAPI, func() error, error) {
 	if r, ok, err := remoteServe(dir); err != nil || ok {
 		return r, func() error { return nil }, err
 	}
-	st, err := openStore(dir, db)
+	st, keys, err := openDeployment(dir, db)
 	if err != nil {
-		return nil, nil, err
-	}
-	keys, err := server.LoadKeyring(dir)
-	if err != nil {
-		st.Close()
 		return nil, nil, err
 	}
 	return &server.Server{Store: st, Root: keys.RootPublic()}, st.Close, nil

@@ -43,6 +43,9 @@ func cmdBackup(args []string, stdout io.Writer) error {
 	if *db != "" {
 		return errPostgresBackup()
 	}
+	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
+		return pos.Errorf(pos.ENOTFOUND, "data directory %s not found", *dir).Say("no_data_dir", "dir", *dir)
+	}
 	part := *out + ".part"
 	defer os.Remove(part)
 	how, n, err := backupTo(*dir, part)
@@ -163,7 +166,8 @@ func free(dir string) bool {
 
 // cmdRestore replaces the data directory's database with a backup. It
 // refuses while voucherd serve runs, and checks first that the backup
-// opens and holds a deployment. The replaced file is kept next to it. The
+// opens and holds a deployment, and that the deployment is the one of the
+// directory's keys (server.CheckKeys; --force overrides). The replaced file is kept next to it. The
 // restored database gets a new epoch, so every terminal downloads a full
 // snapshot at its next sync, and each campaign's serial counter moves
 // --serial-gap past the last serial issued (server.MoveSerials), so no
@@ -174,6 +178,7 @@ func cmdRestore(args []string, stdout io.Writer) error {
 	db := dbFlag(fs)
 	from := fs.String("from", "", "backup `FILE` made by voucherd backup")
 	gap := fs.Uint("serial-gap", server.RestoreSerialGap, "move each campaign's serial counter `N` past the last one issued, so no voucher id issued since the backup is issued again")
+	force := fs.Bool("force", false, "restore a backup of another deployment (keys of another data directory)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -194,8 +199,14 @@ func cmdRestore(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := server.LoadKeyring(*dir); err != nil {
-		return fmt.Errorf("restore into %s: %w", *dir, err)
+	keys, err := server.LoadKeyring(*dir)
+	if err != nil {
+		return err
+	}
+	// A backup of another deployment would serve vouchers and terminals
+	// this directory's keys never signed, and let members be issued again.
+	if err := server.CheckKeys(d, keys); err != nil && !*force {
+		return err
 	}
 	tmp := dbPath + ".restore"
 	defer os.Remove(tmp)

@@ -88,7 +88,7 @@ func cmdCatalogue(args []string, stdout io.Writer) error {
 		}
 		api = r
 	} else {
-		st, err := openStore(*dir, *db)
+		st, _, err := openDeployment(*dir, *db)
 		if err != nil {
 			return err
 		}
@@ -151,7 +151,7 @@ func readCatalogueFile(path, sheet string) ([][]string, error) {
 	case ".csv":
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return nil, err
+			return nil, fileError(err, path)
 		}
 		return readCatalogueCSV(b)
 	case ".xlsx", ".xlsm":
@@ -188,9 +188,12 @@ func readCatalogueCSV(b []byte) ([][]string, error) {
 // notation is written out in full; a price stored as a binary fraction
 // (39.899999999999999) is rounded to the fen when it is that close.
 func readCatalogueXLSX(path, sheet string) ([][]string, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fileError(err, path)
+	}
 	f, err := excelize.OpenFile(path)
 	if err != nil {
-		return nil, pos.WrapError(pos.EINVALID, err, "open %s", path)
+		return nil, pos.WrapError(pos.EINVALID, err, "open %s", path).Say("not_xlsx", "file", path)
 	}
 	defer f.Close()
 	if sheet == "" {

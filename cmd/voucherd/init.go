@@ -35,6 +35,14 @@ func cmdInit(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
+	// A database that already holds a deployment is never taken over:
+	// new keys over it would give every member a second cap under a new
+	// holder secret and orphan the vouchers and terminals of the old keys.
+	if d, err := st.Deployment(); err == nil && !d.Empty() {
+		return errDeployed(d)
+	} else if err != nil && pos.ErrorCode(err) != pos.ENOTFOUND {
+		return err
+	}
 	keys, err := server.NewKeyring(*dir)
 	if err != nil {
 		return err
@@ -57,6 +65,10 @@ func cmdInit(args []string, stdout io.Writer) error {
 	cat.IssuedAt = now().Truncate(time.Second)
 	ipub := keys.IssuerPublic()
 	err = st.UpdateDeployment(func(d *server.Deployment) error {
+		if !d.Empty() { // another init got there first
+			return errDeployed(d)
+		}
+		d.Root = keys.RootPublic()
 		d.Campaigns = []pos.Campaign{*camp}
 		d.Units = units
 		d.Catalogue = *cat
@@ -66,6 +78,12 @@ func cmdInit(args []string, stdout io.Writer) error {
 		}}
 		return nil
 	})
+	if pos.ErrorCode(err) == pos.ECONFLICT {
+		for _, f := range []string{server.RootKeyFile, server.RootPubFile, server.IssuerKeyFile, server.HolderKeyFile} {
+			os.Remove(filepath.Join(*dir, f))
+		}
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("store deployment: %w", err)
 	}
@@ -96,4 +114,14 @@ func shiftToToday(c *pos.Campaign, now time.Time) {
 	if c.NameEn != "" {
 		c.NameEn += " (demo)"
 	}
+}
+
+// errDeployed refuses init on a database that already holds deployment d.
+func errDeployed(d *server.Deployment) error {
+	fp := d.Fingerprint()
+	if fp == "" {
+		fp = "?"
+	}
+	return pos.Errorf(pos.ECONFLICT, "the database already holds a deployment (root %s); refusing to replace it", fp).
+		Say("deployed", "db_fp", fp)
 }

@@ -51,6 +51,10 @@ func main() {
 // errUsage marks a usage error: exit status 2 (usagef makes one).
 var errUsage = assets.ErrUsage
 
+// errRefused is exit status 1 for a command that has already said why,
+// in the language of LANG: nothing more is printed.
+var errRefused = errors.New("refused")
+
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, tr("voucherd.usage"))
@@ -90,6 +94,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.Is(err, errRefused):
+		return 1
 	case errors.Is(err, errUsage):
 		name := commandName(args)
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
@@ -162,18 +168,38 @@ func extraArg(fs *flag.FlagSet, taken bool) string {
 
 // nowFlag lets an administrator issue as of another time, e.g. to
 // reproduce the 2020 campaign; terminals have no such flag.
+// A value that does not parse (no zone, a typo) is a usage error, never
+// silently the real time.
 func nowFlag(fs *flag.FlagSet) func() time.Time {
-	s := fs.String("now", "", "act as if the time were `RFC3339` (admin testing only)")
+	v := &nowValue{}
+	fs.Var(v, "now", "act as if the time were `RFC3339` (admin testing only)")
 	return func() time.Time {
-		if *s == "" {
+		if v.s == "" {
 			return time.Now()
 		}
-		t, err := time.Parse(time.RFC3339, *s)
-		if err != nil {
-			return time.Now()
-		}
-		return t
+		return v.t
 	}
+}
+
+// errNowFormat is why a --now value is refused (flag.err.why.* words it).
+var errNowFormat = errors.New("not an RFC3339 time with zone")
+
+// nowValue is the value of --now: the text given (String, "" when none)
+// and the time it names.
+type nowValue struct {
+	s string
+	t time.Time
+}
+
+func (v *nowValue) String() string { return v.s }
+
+func (v *nowValue) Set(s string) error {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return errNowFormat
+	}
+	v.s, v.t = s, t
+	return nil
 }
 
 func require(fs *flag.FlagSet, names ...string) error {

@@ -86,7 +86,7 @@ func TestInitIssueTrust(t *testing.T) {
 	batch := filepath.Join(dir, "members.csv")
 	os.WriteFile(batch, []byte("member,unit,value_fen,count\nM2,1003,5000,2\nM3,1004,30000\nM3,1004,100\n"), 0o644)
 	out = mustRun(t, 1, "issue", "--data", data, "--batch", batch, "--now", "2020-08-01T10:00:00+08:00")
-	if !strings.Contains(out, "cap_exceeded") {
+	if !strings.Contains(out, "第 4 行（M3）：发放后该成员共 ￥301.00，超过每人上限") {
 		t.Errorf("batch over the cap: %s", out)
 	}
 	os.WriteFile(batch, []byte("M2,1003,5000,2\nM3,1004,30000\n"), 0o644)

@@ -33,7 +33,7 @@ func TestIssueMemberSpellings(t *testing.T) {
 	for _, row := range []string{"M-A ,1002,1", "\"Ｍ－Ａ\",1002,1", "\" m-a\",1003,100"} {
 		os.WriteFile(batch, []byte("member,unit,value_fen\n"+row+"\n"), 0o644)
 		out := mustRun(t, 1, "issue", "--data", data, "--batch", batch, "--now", now)
-		if !strings.Contains(out, "cap_exceeded") {
+		if !strings.Contains(out, "第 2 行（M-A）：发放后该成员共") {
 			t.Errorf("batch row %q after ￥300 for M-A: %s", row, out)
 		}
 	}

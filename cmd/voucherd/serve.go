@@ -69,8 +69,7 @@ func cmdServe(args []string, stdout io.Writer) error {
 	if !tlsOn && !*insecure && !loopback(*listen) {
 		return usagef("voucherd.usage_err.plain_http")
 	}
-	keys, err := server.LoadKeyring(*dir)
-	if err != nil {
+	if _, err := server.LoadKeyring(*dir); err != nil {
 		return err
 	}
 	// The supervision thresholds (DIR/alerts.json): a bad file refuses to
@@ -79,7 +78,7 @@ func cmdServe(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(*dir, *db)
+	st, keys, err := openDeployment(*dir, *db)
 	if err != nil {
 		return err
 	}

@@ -81,6 +81,7 @@ func cmdSettle(args []string, stdout io.Writer) error {
 	out := fs.String("out", "", "`FOLDER` to write (new or empty): .xlsx, CSV files and the signed MANIFEST")
 	store := fs.String("store", "", "only `STORE`")
 	db := dbFlag(fs)
+	now := nowFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -99,6 +100,13 @@ func cmdSettle(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer closeFn()
+	// --now (admin testing) is this process's clock; a running serve
+	// settles by its own.
+	if srv, ok := api.(*server.Server); ok {
+		srv.Now = now
+	} else if fs.Lookup("now").Value.String() != "" {
+		return usagef("voucherd.usage_err.now_serving", "data", *dir)
+	}
 	s, err := api.Settlement(*day, *store)
 	if err != nil {
 		return err
@@ -290,8 +298,8 @@ func cmdSettleVerify(args []string, stdout io.Writer) error {
 	msgs := assets.For(os.Getenv("LANG"))
 	m, err := voucher.VerifySettlement(folder, root)
 	if err != nil {
-		fmt.Fprintln(stdout, msgs.T("settle.bad", map[string]string{"detail": err.Error(), "file": pos.ErrorParams(err)["file"]}))
-		return err
+		fmt.Fprintln(stdout, msgs.T("settle.bad", map[string]string{"detail": msgs.Error(err), "file": pos.ErrorParams(err)["file"]}))
+		return errRefused
 	}
 	fmt.Fprintln(stdout, msgs.T("settle.ok", map[string]string{"day": m.Day, "files": strconv.Itoa(len(m.Files)),
 		"payable": m.Payable.String(), "withheld": strconv.Itoa(m.Withheld)}))
@@ -328,6 +336,14 @@ func cmdIncidentResolve(args []string, stdout io.Writer) error {
 	}
 	if err := require(fset, "data", "keep", "note"); err != nil {
 		return err
+	}
+	switch *keep {
+	case wire.KeepA, wire.KeepB, wire.KeepBoth:
+	default:
+		return usagef("voucherd.usage_err.keep", "value", *keep)
+	}
+	if strings.TrimSpace(*note) == "" {
+		return usagef("voucherd.usage_err.note")
 	}
 	api, closeFn, err := openSettle(*dir, *db)
 	if err != nil {

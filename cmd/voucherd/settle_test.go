@@ -177,7 +177,28 @@ func testSettle(t *testing.T, url string) {
 	mustRun(t, 0, "init", "--data", data, "--db", url, "--demo")
 	id, day := settleFixture(t, data, url)
 	out := filepath.Join(t.TempDir(), "day")
-	msg := mustRun(t, 0, "settle", "--data", data, "--db", url, "--day", day, "--out", out)
+	// The day is settled once it is over: today is refused, as is a store
+	// no terminal belongs to, and a --now without its zone is a usage error.
+	d, _ := pos.ParseDay(day)
+	over := d.AddDate(0, 0, 1).Format(time.RFC3339)
+	for _, tc := range []struct {
+		args []string
+		exit int
+		want string
+	}{
+		{[]string{"--day", day}, 1, "营业日 " + day + " 尚未结束"},
+		{[]string{"--day", day, "--now", over, "--store", "NOPE"}, 1, "没有门店 NOPE 的终端"},
+		{[]string{"--day", day, "--now", strings.TrimSuffix(over, "+08:00")}, 2, "选项 --now 的值"},
+	} {
+		msg := mustRun(t, tc.exit, append([]string{"settle", "--data", data, "--db", url, "--out", out}, tc.args...)...)
+		if !strings.Contains(msg, tc.want) {
+			t.Errorf("settle %v: %s", tc.args, msg)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Fatalf("refused settle %v wrote %s", tc.args, out)
+		}
+	}
+	msg := mustRun(t, 0, "settle", "--data", data, "--db", url, "--day", day, "--now", over, "--out", out)
 	if !strings.Contains(msg, "￥129.80") || !strings.Contains(msg, "暂不支付 2 笔") {
 		t.Errorf("settle said %q", msg)
 	}
@@ -226,6 +247,11 @@ func testSettle(t *testing.T, url string) {
 		t.Errorf("verify: %s", got)
 	}
 	// Decide: pay A (T2, the first). Audited: who, when, what.
+	// The table says which record is A (T2's, accepted first) and which B.
+	table := mustRun(t, 0, "incidents", "--data", data, "--db", url)
+	if !strings.Contains(table, "记录 A（先）/B（后）") || !regexp.MustCompile(`A=T2-\d{6} B=T3#\d+`).MatchString(table) {
+		t.Errorf("incidents table:\n%s", table)
+	}
 	dec := mustRun(t, 0, "incidents", "resolve", fmt.Sprint(id), "--data", data, "--db", url, "--keep", "A", "--note", "T3 的小票为重复使用", "--by", "auditor@hq")
 	if !regexp.MustCompile(`支付 A，裁定人 auditor@hq，时间 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d：T3 的小票为重复使用`).MatchString(dec) {
 		t.Errorf("resolve said %q", dec)
@@ -237,7 +263,7 @@ func testSettle(t *testing.T, url string) {
 	mustRun(t, 1, "incidents", "resolve", fmt.Sprint(id), "--data", data, "--db", url, "--keep", "B", "--note", "again")
 	mustRun(t, 2, "incidents", "resolve", fmt.Sprint(id), "--data", data, "--db", url, "--note", "no keep")
 	out2 := filepath.Join(t.TempDir(), "day2")
-	mustRun(t, 0, "settle", "--data", data, "--db", url, "--day", day, "--out", out2)
+	mustRun(t, 0, "settle", "--data", data, "--db", url, "--day", day, "--now", over, "--out", out2)
 	rows = readSettleCSV(t, filepath.Join(out2, "settlement-"+day+".csv"))
 	if rows[1][0] != "HF-001" || rows[1][1] != "1001" || rows[1][3] != "2" || rows[1][8] != "70.00" || rows[len(rows)-1][8] != "149.80" {
 		t.Errorf("after keep A: %q", rows)
@@ -248,11 +274,11 @@ func testSettle(t *testing.T, url string) {
 	}
 	// --store, and an existing folder is refused.
 	out3 := filepath.Join(t.TempDir(), "hf2")
-	mustRun(t, 0, "settle", "--data", data, "--db", url, "--day", day, "--store", "HF-002", "--out", out3)
+	mustRun(t, 0, "settle", "--data", data, "--db", url, "--day", day, "--now", over, "--store", "HF-002", "--out", out3)
 	if rows := readSettleCSV(t, filepath.Join(out3, "settlement-"+day+"-HF-002.csv")); len(rows) != 4 || rows[1][0] != "HF-002" {
 		t.Errorf("--store HF-002: %q", rows)
 	}
-	mustRun(t, 1, "settle", "--data", data, "--db", url, "--day", day, "--out", out2)
+	mustRun(t, 1, "settle", "--data", data, "--db", url, "--day", day, "--now", over, "--out", out2)
 
 	// Tamper with one byte: verify fails with exit 1 and names the file.
 	p := filepath.Join(out, "settlement-"+day+".csv")
@@ -261,10 +287,19 @@ func testSettle(t *testing.T, url string) {
 	if err := os.WriteFile(p, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got := mustRun(t, 1, "settle", "verify", out, "--data", data); !strings.Contains(got, "settlement-"+day+".csv") {
+	if got := mustRun(t, 1, "settle", "verify", out, "--data", data); !strings.Contains(got, "结算文件未通过校验：文件 settlement-"+day+".csv 已被改动，与签名清单不符") ||
+		strings.Contains(got, "券码") || strings.Contains(got, "was changed\n") {
 		t.Errorf("tampered verify: %s", got)
 	}
+	// A file in a subfolder is extra too.
 	mustRun(t, 0, "settle", "verify", out2, "--root-key", filepath.Join(data, server.RootPubFile))
+	sub := filepath.Join(out2, "sub")
+	os.Mkdir(sub, 0o755)
+	os.WriteFile(filepath.Join(sub, "settlement-"+day+".csv"), []byte("x"), 0o644)
+	if got := mustRun(t, 1, "settle", "verify", out2, "--data", data); !strings.Contains(got, "结算文件未通过校验：多出了清单中没有的 sub/") {
+		t.Errorf("verify with a subfolder: %s", got)
+	}
+	os.RemoveAll(sub)
 	mustRun(t, 1, "settle", "verify", out2, "--root-key", voucherHex(postest.Public(postest.Key(1))))
 }
 

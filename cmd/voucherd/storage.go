@@ -39,7 +39,45 @@ func openStore(dir, dbURL string) (server.Store, error) {
 		return st, nil
 	}
 	if !strings.HasPrefix(dbURL, "postgres://") && !strings.HasPrefix(dbURL, "postgresql://") {
-		return nil, pos.Errorf(pos.EINVALID, "--db wants a postgres:// URL")
+		return nil, pos.Errorf(pos.EINVALID, "--db wants a postgres:// URL").Say("db_url")
 	}
 	return postgres.Open(context.Background(), dbURL)
+}
+
+// openDeployment loads the keys in dir and opens the storage (openStore),
+// and refuses when the keys are not the deployment's (server.CheckKeys):
+// every command that works on the storage with a data directory's keys
+// opens it so, whichever engine holds the database. A storage without a
+// deployment yet (before init) passes; its commands fail on their own.
+func openDeployment(dir, dbURL string) (server.Store, *server.Keyring, error) {
+	keys, err := server.LoadKeyring(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := openStore(dir, dbURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := st.Deployment()
+	if err == nil {
+		err = server.CheckKeys(d, keys)
+	} else if pos.ErrorCode(err) == pos.ENOTFOUND {
+		err = nil
+	}
+	if err == nil && d != nil && len(d.Root) == 0 && !d.Empty() {
+		// A deployment made before the root was recorded, whose issuer key
+		// this directory holds: record the root once, so that from now on
+		// the check is by the root.
+		err = st.UpdateDeployment(func(d *server.Deployment) error {
+			if len(d.Root) == 0 {
+				d.Root = keys.RootPublic()
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, keys, nil
 }

@@ -60,11 +60,7 @@ func openIssuing(dir, db string, now func() time.Time, nowGiven bool) (issuingAP
 		}
 		return r, func() error { return nil }, err
 	}
-	keys, err := server.LoadKeyring(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	st, err := openStore(dir, db)
+	st, keys, err := openDeployment(dir, db)
 	if err != nil {
 		return nil, nil, err
 	}

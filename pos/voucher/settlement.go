@@ -46,50 +46,66 @@ func SignSettlement(m *pos.SettlementManifest, root ed25519.PrivateKey) ([]byte,
 }
 
 // VerifySettlement checks the settlement in dir offline: its MANIFEST is
-// signed by root, and every file it lists is in dir with that size and
-// SHA-256, and dir holds no other regular file. It returns the manifest;
-// the first difference is a pos.EBADSIGNATURE error (a bad signature,
-// or a file changed, missing or added, named in the error's "file").
+// signed by root, every file it lists is in dir with that size and
+// SHA-256, and dir holds nothing else — no other file, no folder, nothing
+// in a subfolder. It returns the manifest; the first difference is an
+// error whose Key words it for the settlement (not as a forged voucher):
+// settle_no_manifest (pos.ENOTFOUND), settle_manifest (pos.EMALFORMED: the
+// MANIFEST is not one), settle_signature, settle_missing, settle_changed
+// or settle_extra (pos.EBADSIGNATURE), the file named in "file".
 func VerifySettlement(dir string, root ed25519.PublicKey) (*pos.SettlementManifest, error) {
 	data, err := os.ReadFile(filepath.Join(dir, pos.ManifestName))
 	if err != nil {
-		return nil, pos.WrapError(pos.ENOTFOUND, err, "settlement: no %s in %s", pos.ManifestName, dir)
+		return nil, pos.WrapError(pos.ENOTFOUND, err, "settlement: no %s in %s", pos.ManifestName, dir).
+			Say("settle_no_manifest", "file", pos.ManifestName, "dir", dir)
 	}
 	body, err := openDocument(KindSettlement, data, root)
 	if err != nil {
-		return nil, fmt.Errorf("settlement: %w", err)
+		code := pos.ErrorCode(err)
+		key := "settle_signature"
+		if code != pos.EBADSIGNATURE {
+			code, key = pos.EMALFORMED, "settle_manifest"
+		}
+		return nil, pos.WrapError(code, err, "settlement").Say(key, "file", pos.ManifestName)
 	}
 	var m pos.SettlementManifest
 	if err := json.Unmarshal(body, &m); err != nil {
-		return nil, pos.WrapError(pos.EMALFORMED, err, "settlement: signed body is not a manifest")
+		return nil, pos.WrapError(pos.EMALFORMED, err, "settlement: signed body is not a manifest").Say("settle_manifest", "file", pos.ManifestName)
 	}
 	if err := m.Validate(); err != nil {
-		return nil, fmt.Errorf("settlement: %w", err)
+		return nil, pos.WrapError(pos.EMALFORMED, err, "settlement").Say("settle_manifest", "file", pos.ManifestName)
 	}
 	listed := map[string]bool{}
 	for _, f := range m.Files {
 		listed[f.Name] = true
 		got, err := HashFile(filepath.Join(dir, f.Name))
 		if err != nil {
-			return &m, pos.Errorf(pos.EBADSIGNATURE, "settlement: %s is missing", f.Name).With("file", f.Name)
+			return &m, pos.Errorf(pos.EBADSIGNATURE, "settlement: %s is missing", f.Name).Say("settle_missing", "file", f.Name)
 		}
 		if got.Size != f.Size || got.SHA256 != f.SHA256 {
-			return &m, pos.Errorf(pos.EBADSIGNATURE, "settlement: %s was changed", f.Name).With("file", f.Name)
+			return &m, pos.Errorf(pos.EBADSIGNATURE, "settlement: %s was changed", f.Name).Say("settle_changed", "file", f.Name)
 		}
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return &m, pos.WrapError(pos.EINTERNAL, err, "settlement: read %s", dir)
 	}
+	// Anything but the listed regular files and the MANIFEST is extra: a
+	// folder (whatever it holds), a link, another file.
 	var extra []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && e.Name() != pos.ManifestName && !listed[e.Name()] {
-			extra = append(extra, e.Name())
+		name := e.Name()
+		if e.Type().IsRegular() && (name == pos.ManifestName || listed[name]) {
+			continue
 		}
+		if e.IsDir() {
+			name += string(filepath.Separator)
+		}
+		extra = append(extra, name)
 	}
 	if len(extra) > 0 {
 		sort.Strings(extra)
-		return &m, pos.Errorf(pos.EBADSIGNATURE, "settlement: %s is not in the manifest", extra[0]).With("file", extra[0])
+		return &m, pos.Errorf(pos.EBADSIGNATURE, "settlement: %s is not in the manifest", extra[0]).Say("settle_extra", "file", extra[0])
 	}
 	return &m, nil
 }

@@ -42,18 +42,30 @@ func TestSettlementManifest(t *testing.T) {
 		change func(dir string)
 		code   string
 		file   string
+		key    string
 	}{
 		{name: "intact", signer: priv},
-		{name: "a byte changed", signer: priv, code: pos.EBADSIGNATURE, file: "settlement.csv",
+		{name: "a byte changed", signer: priv, code: pos.EBADSIGNATURE, file: "settlement.csv", key: "settle_changed",
 			change: func(dir string) {
 				os.WriteFile(filepath.Join(dir, "settlement.csv"), []byte("\ufeff门店,单位,金额\nHF-001,1001,923.45\n"), 0o644)
 			}},
-		{name: "a file removed", signer: priv, code: pos.EBADSIGNATURE, file: "settlement.xlsx",
+		{name: "a file removed", signer: priv, code: pos.EBADSIGNATURE, file: "settlement.xlsx", key: "settle_missing",
 			change: func(dir string) { os.Remove(filepath.Join(dir, "settlement.xlsx")) }},
-		{name: "a file added", signer: priv, code: pos.EBADSIGNATURE, file: "extra.csv",
+		{name: "a file added", signer: priv, code: pos.EBADSIGNATURE, file: "extra.csv", key: "settle_extra",
 			change: func(dir string) { os.WriteFile(filepath.Join(dir, "extra.csv"), []byte("x"), 0o644) }},
-		{name: "signed by another key", signer: otherPriv, code: pos.EBADSIGNATURE},
-		{name: "manifest missing", signer: priv, code: pos.ENOTFOUND,
+		{name: "a file in a subfolder", signer: priv, code: pos.EBADSIGNATURE, file: "sub/", key: "settle_extra",
+			change: func(dir string) {
+				os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+				os.WriteFile(filepath.Join(dir, "sub", "settlement-2020-10-02.csv"), []byte("x"), 0o644)
+			}},
+		{name: "an empty subfolder", signer: priv, code: pos.EBADSIGNATURE, file: "empty/", key: "settle_extra",
+			change: func(dir string) { os.Mkdir(filepath.Join(dir, "empty"), 0o755) }},
+		{name: "a link", signer: priv, code: pos.EBADSIGNATURE, file: "link.csv", key: "settle_extra",
+			change: func(dir string) { os.Symlink("settlement.csv", filepath.Join(dir, "link.csv")) }},
+		{name: "signed by another key", signer: otherPriv, code: pos.EBADSIGNATURE, key: "settle_signature"},
+		{name: "manifest not a document", signer: priv, code: pos.EMALFORMED, key: "settle_manifest",
+			change: func(dir string) { os.WriteFile(filepath.Join(dir, pos.ManifestName), []byte("hello"), 0o644) }},
+		{name: "manifest missing", signer: priv, code: pos.ENOTFOUND, key: "settle_no_manifest",
 			change: func(dir string) { os.Remove(filepath.Join(dir, pos.ManifestName)) }},
 	}
 	for _, tc := range tests {
@@ -68,6 +80,9 @@ func TestSettlementManifest(t *testing.T) {
 			}
 			if tc.code == "" && (m.Payable != 12345 || len(m.Files) != 2 || m.Day != "2020-10-01") {
 				t.Errorf("manifest %+v", m)
+			}
+			if got := pos.ErrorKey(err); got != tc.key {
+				t.Errorf("key %q, want %q", got, tc.key)
 			}
 			if tc.file != "" {
 				if got := pos.ErrorParams(err)["file"]; got != tc.file {

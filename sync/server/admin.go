@@ -13,6 +13,20 @@ func (s *Server) Revoke(req wire.RevokeRequest) (*wire.RevokeResponse, error) {
 	if (req.Voucher == 0) == !hasHolder {
 		return nil, pos.Errorf(pos.EINVALID, "revoke needs exactly one of a voucher or a holder")
 	}
+	if !hasHolder {
+		// A revocation is final: reinstating is for suspended holders.
+		if req.Reinstate {
+			return nil, pos.Errorf(pos.EINVALID, "a revoked voucher cannot be reinstated; --reinstate is for a suspended holder").Say("reinstate_voucher")
+		}
+		// Only a voucher this deployment issued can be revoked: a typo
+		// must not be reported as done.
+		if _, err := s.Store.Issued(req.Voucher); err != nil {
+			if pos.ErrorCode(err) == pos.ENOTFOUND {
+				return nil, pos.WrapError(pos.ENOTFOUND, err, "voucher %s was never issued", req.Voucher).Say("no_voucher", "voucher", req.Voucher.String())
+			}
+			return nil, err
+		}
+	}
 	resp := &wire.RevokeResponse{}
 	err := s.Store.UpdateLedger(func(tx LedgerTx) error {
 		*resp = wire.RevokeResponse{}

@@ -16,9 +16,13 @@ func (s *Server) Issue(req wire.IssueRequest) (*wire.IssueResponse, error) {
 	}
 	specs := make([]IssueSpec, len(req.Specs))
 	for i, x := range req.Specs {
-		specs[i] = IssueSpec{Member: x.Member, Unit: x.Unit, Value: x.Value, Count: x.Count, Scope: x.Scope, Flags: x.Flags}
+		specs[i] = IssueSpec{Member: x.Member, Unit: x.Unit, Value: x.Value, Count: x.Count, Scope: x.Scope, Flags: x.Flags, Row: x.Row}
 	}
 	issued, err := s.Issuer.Issue(req.Campaign, specs)
+	var batch *BatchError
+	if errors.As(err, &batch) {
+		return &wire.IssueResponse{Errors: batch.Rows, Issued: []wire.Issued{}}, nil
+	}
 	if err != nil {
 		return nil, err
 	}

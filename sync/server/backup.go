@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -60,8 +61,14 @@ func openReadOnly(path string, timeout time.Duration) (*bolt.DB, error) {
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, pos.WrapError(pos.EBUSY, err, "%s is held by a running voucherd serve", path)
 	}
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, pos.WrapError(pos.ENOTFOUND, err, "open %s", path).Say("no_file", "file", path)
+	}
+	if errors.Is(err, os.ErrPermission) {
+		return nil, pos.WrapError(pos.ESTORAGE, err, "open %s", path).Say("read_file", "file", path)
+	}
 	if err != nil {
-		return nil, pos.WrapError(pos.ESTORAGE, err, "open %s", path)
+		return nil, pos.WrapError(pos.EINVALID, err, "open %s", path).Say("not_database", "file", path)
 	}
 	return db, nil
 }
@@ -78,14 +85,14 @@ func CheckBackup(path string) (*Deployment, error) {
 	err = db.View(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bucketMeta)
 		if m == nil {
-			return pos.Errorf(pos.EINVALID, "%s is not a voucherd database", path)
+			return pos.Errorf(pos.EINVALID, "%s is not a voucherd database", path).Say("not_database", "file", path)
 		}
 		b := m.Get(keyDeployment)
 		if b == nil {
-			return pos.Errorf(pos.EINVALID, "%s holds no deployment", path)
+			return pos.Errorf(pos.EINVALID, "%s holds no deployment", path).Say("backup_empty", "file", path)
 		}
 		if err := json.Unmarshal(b, &d); err != nil {
-			return pos.WrapError(pos.EINVALID, err, "%s: deployment", path)
+			return pos.WrapError(pos.EINVALID, err, "%s: deployment", path).Say("not_database", "file", path)
 		}
 		return nil
 	})

@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -60,11 +62,14 @@ func (s *Server) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET "+PathReadyz, func(w http.ResponseWriter, r *http.Request) {
 		if err := s.Ready(r.Context()); err != nil {
-			s.log().Warn("not ready", "error", err.Error())
+			// The probe is unauthenticated: the detail (database user,
+			// name, socket) goes to the log only.
+			ref := errRef()
+			s.log().Warn("not ready", "ref", ref, "error", err.Error())
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Retry-After", "5")
 			w.WriteHeader(http.StatusServiceUnavailable)
-			b, _ := json.Marshal(map[string]string{"status": "unavailable", "error": err.Error()})
+			b, _ := json.Marshal(map[string]string{"status": "unavailable", "error": pos.ESTORAGE, "ref": ref})
 			w.Write(b)
 			return
 		}
@@ -391,6 +396,7 @@ func (s *Server) signed(fn func(info *reqInfo, t *wire.Terminal, body []byte) (a
 		info := infoOf(r)
 		info.terminal = t.ID
 		v, err := fn(info, t, body)
+		s.Seen(t)
 		s.reply(w, r, v, err)
 	}
 }
@@ -500,13 +506,17 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, v any, err error)
 	if err != nil {
 		code := codeOf(err)
 		status = wire.StatusOf(code)
-		if status == http.StatusInternalServerError {
-			s.log().Error("request failed", "path", r.URL.Path, "error", err.Error())
-		}
 		msg := err.Error()
 		var we *wire.Error
 		var pe *pos.Error
 		switch {
+		case status == http.StatusInternalServerError:
+			// A server fault's detail (a database's user, name or socket
+			// path, a file path) is for the log, not for the client: it
+			// gets the code and a reference to find the log line by.
+			ref := errRef()
+			s.log().Error("request failed", "path", r.URL.Path, "ref", ref, "error", err.Error())
+			msg = "server error " + ref + ": see the server log"
 		case errors.As(err, &we):
 			msg = we.Message
 		case errors.As(err, &pe):
@@ -520,4 +530,12 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, v any, err error)
 	}
 	w.WriteHeader(status)
 	w.Write(b)
+}
+
+// errRef returns a short random reference that ties an answer without
+// detail (a 5xx, a failed probe) to the log line that has it.
+func errRef() string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }

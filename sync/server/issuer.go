@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 
@@ -24,6 +25,69 @@ type IssueSpec struct {
 	Count  int
 	Scope  uint32
 	Flags  pos.Flags
+	Row    int // the line of the batch file, 0 when not from a file
+}
+
+// BatchError refuses an issuance batch from a file row by row: every
+// refused row, with its line and why ("batch.<code>"); nothing is issued.
+type BatchError struct {
+	Rows []pos.RowError
+}
+
+// Error returns an English summary for logs.
+func (e *BatchError) Error() string {
+	return fmt.Sprintf("%d rows refused, nothing issued (first: %v)", len(e.Rows), e.Rows[0])
+}
+
+// Unwrap gives the refusal its code: invalid.
+func (e *BatchError) Unwrap() error {
+	return pos.Errorf(pos.EINVALID, "%d rows refused, nothing issued", len(e.Rows)).With("count", strconv.Itoa(len(e.Rows)))
+}
+
+// Codes of the refused rows of an issuance batch (BatchError).
+const (
+	BatchBadMember = "bad_member"   // the member id does not normalise (empty, control characters, too long)
+	BatchNoUnit    = "no_unit"      // not a work unit of the deployment
+	BatchBadValue  = "value_range"  // not between ￥0.01 and the cap
+	BatchCap       = "cap_exceeded" // the member's total would pass the cap (Value: that total)
+)
+
+// checkRows checks every spec of a batch from a file, as far as it can
+// before the store's lock: the member id, the unit, the value, and each
+// member's running total against the cap over what the store holds now
+// (the store's check under its lock stays the rule). It returns every
+// refused row, or nil.
+func (is *Issuer) checkRows(d *Deployment, camp *pos.Campaign, specs []IssueSpec) ([]pos.RowError, error) {
+	var bad []pos.RowError
+	running := map[pos.HolderRef]pos.Money{}
+	for _, s := range specs {
+		member, err := NormalizeMember(s.Member)
+		if err != nil {
+			bad = append(bad, pos.RowError{Row: s.Row, Code: BatchBadMember, Value: s.Member})
+			continue
+		}
+		if d.Unit(s.Unit) == nil {
+			bad = append(bad, pos.RowError{Row: s.Row, Member: member, Code: BatchNoUnit, Value: strconv.FormatUint(uint64(s.Unit), 10)})
+			continue
+		}
+		if s.Value <= 0 || s.Value > camp.Cap {
+			bad = append(bad, pos.RowError{Row: s.Row, Member: member, Code: BatchBadValue, Value: s.Value.String()})
+			continue
+		}
+		h := voucher.HolderOf(is.Keys.HolderSecret, member)
+		total, ok := running[h]
+		if !ok {
+			if total, err = is.Store.IssuedTotal(camp.ID, h); err != nil {
+				return nil, err
+			}
+		}
+		total += s.Value * pos.Money(max(s.Count, 1))
+		running[h] = total
+		if total > camp.Cap {
+			bad = append(bad, pos.RowError{Row: s.Row, Member: member, Code: BatchCap, Value: total.String()})
+		}
+	}
+	return bad, nil
 }
 
 func (is *Issuer) now() time.Time {
@@ -51,6 +115,20 @@ func (is *Issuer) Issue(campaign uint16, specs []IssueSpec) ([]Issuance, error) 
 		return nil, pos.Errorf(pos.ENOTFOUND, "no campaign %d", campaign).With("campaign", strconv.Itoa(int(campaign))).Say("no_campaign")
 	}
 	now := is.now().Truncate(time.Second)
+	if len(specs) > 0 && specs[0].Row > 0 {
+		// A batch from a file: a closed window refuses it whole, else
+		// every refused row is reported at once.
+		if err := pos.CheckIssuance(camp, now, nil, nil); err != nil {
+			return nil, err
+		}
+		bad, err := is.checkRows(d, camp, specs)
+		if err != nil {
+			return nil, err
+		}
+		if len(bad) > 0 {
+			return nil, &BatchError{Rows: bad}
+		}
+	}
 	var reqs []IssueRequest
 	var items []pos.IssueItem
 	extra := map[int]IssueSpec{}

@@ -76,10 +76,18 @@ func NewKeyring(dir string) (*Keyring, error) {
 func LoadKeyring(dir string) (*Keyring, error) {
 	read := func(name string) ([]byte, error) {
 		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			return nil, fmt.Errorf("read %s (run voucherd init?): %w", name, err)
+		if err == nil {
+			return b, nil
 		}
-		return b, nil
+		e := pos.WrapError(pos.ENOTFOUND, err, "read %s (run voucherd init?)", name)
+		if !os.IsNotExist(err) {
+			e.Code = pos.ESTORAGE
+			return nil, e.Say("read_keys", "dir", dir, "file", name)
+		}
+		if st, serr := os.Stat(dir); serr != nil || !st.IsDir() {
+			return nil, e.Say("no_data_dir", "dir", dir)
+		}
+		return nil, e.Say("no_keys", "dir", dir, "file", name)
 	}
 	var k Keyring
 	b, err := read(RootKeyFile)

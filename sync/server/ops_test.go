@@ -140,3 +140,37 @@ func TestBackupEndpoint(t *testing.T) {
 }
 
 func writeFile(path string, b []byte) error { return os.WriteFile(path, b, 0o600) }
+
+// TestFaultDetailLogged: a storage fault's detail (database user, name,
+// socket path) is in the log, with a reference, and never in what an
+// unauthenticated probe or a terminal's request gets back.
+func TestFaultDetailLogged(t *testing.T) {
+	secret := "failed to connect to user=postgres database=fup2: /tmp/.s.PGSQL.5432"
+	var logs bytes.Buffer
+	s := &server.Server{Store: &failingStore{err: pos.WrapError(pos.ESTORAGE, errors.New(secret), "read deployment")},
+		Log: slog.New(slog.NewJSONHandler(&logs, nil))}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	for _, tc := range []struct {
+		method, path string
+		status       int
+	}{
+		{"GET", server.PathReadyz, 503},
+	} {
+		req, _ := http.NewRequest(tc.method, ts.URL+tc.path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var m map[string]string
+		json.Unmarshal(b, &m)
+		if resp.StatusCode != tc.status || bytes.Contains(b, []byte("postgres")) || bytes.Contains(b, []byte("PGSQL")) || m["error"] != pos.ESTORAGE || m["ref"] == "" {
+			t.Errorf("%s: %d %s", tc.path, resp.StatusCode, b)
+		}
+		if !bytes.Contains(logs.Bytes(), []byte("PGSQL")) || !bytes.Contains(logs.Bytes(), []byte(m["ref"])) {
+			t.Errorf("%s: the log lacks the detail or the reference %q: %s", tc.path, m["ref"], logs.String())
+		}
+	}
+}

@@ -104,6 +104,7 @@ func TestSettlementOfReturns(t *testing.T) {
 				t.Fatalf("return uploaded: %v", got)
 			}
 
+			e.now = e.now.Add(48 * time.Hour) // both days are over
 			settle := func(day string) *wire.Settlement {
 				t.Helper()
 				st, err := e.srv.Settlement(day, "")

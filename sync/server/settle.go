@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fupinpos/pos"
 	"fupinpos/sync/wire"
@@ -170,8 +171,20 @@ func payable(sr *StoredRecord, names []naming) (string, []uint64) {
 // incidents are open, or were decided against them, are listed in
 // Withheld and not paid.
 func (s *Server) Settlement(day, store string) (*wire.Settlement, error) {
-	if _, err := pos.ParseDay(day); err != nil {
+	start, err := pos.ParseDay(day)
+	if err != nil {
 		return nil, pos.Errorf(pos.EINVALID, "day %q: want YYYY-MM-DD", day)
+	}
+	// A signed settlement is what the unions pay on: it is made once the
+	// day is over, never for a day still selling (or still to come).
+	if end := start.AddDate(0, 0, 1); s.now().Before(end) {
+		return nil, pos.Errorf(pos.EINVALID, "day %s has not ended yet (it ends %s CST)", day, end.In(pos.CST).Format(time.DateTime)).
+			Say("settle_day_open", "day", day, "end", end.In(pos.CST).Format(time.DateTime))
+	}
+	if store != "" {
+		if err := s.checkStore(store); err != nil {
+			return nil, err
+		}
 	}
 	d, err := s.Store.Deployment()
 	if err != nil {
@@ -310,4 +323,19 @@ func (s *Server) Settlement(day, store string) (*wire.Settlement, error) {
 		return cmp.Compare(a.Seq, b.Seq)
 	})
 	return out, nil
+}
+
+// checkStore refuses a store no terminal was ever added for: a typo would
+// otherwise give a signed settlement of ￥0.00.
+func (s *Server) checkStore(store string) error {
+	ts, err := s.Store.Terminals()
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		if t.Store == store {
+			return nil
+		}
+	}
+	return pos.Errorf(pos.ENOTFOUND, "no terminal of store %q: unknown store", store).Say("no_store", "store", store)
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 	"testing"
+	"time"
 
 	"fupinpos/pos"
 	"fupinpos/pos/postest"
@@ -115,6 +116,7 @@ func TestSettlementDecisions(t *testing.T) {
 					t.Fatalf("resolution %q at %v", in.Resolution, in.Resolved)
 				}
 			}
+			e.now = time.Date(2020, 9, 17, 0, 0, 0, 0, pos.CST) // both days are over
 			s, err := e.srv.Settlement("2020-09-15", "")
 			if err != nil {
 				t.Fatal(err)
@@ -196,6 +198,32 @@ func TestParseDecision(t *testing.T) {
 		keep, by, note, ok := wire.ParseDecision(tt.in)
 		if keep != tt.keep || by != tt.by || note != tt.note || ok != tt.ok {
 			t.Errorf("ParseDecision(%q) = %q %q %q %v", tt.in, keep, by, note, ok)
+		}
+	}
+}
+
+// TestSettlementRefusals: no signed settlement for a store no terminal
+// belongs to, nor for a day that has not ended (today, or one to come).
+func TestSettlementRefusals(t *testing.T) {
+	e, _ := settleDay(t) // sales on 2020-09-15 at HF-001 and HF-002
+	for _, tc := range []struct {
+		now        time.Time
+		day, store string
+		code, key  string
+	}{
+		{time.Date(2020, 9, 15, 23, 59, 59, 0, pos.CST), "2020-09-15", "", pos.EINVALID, "settle_day_open"},
+		{time.Date(2020, 9, 16, 0, 0, 0, 0, pos.CST), "2020-09-20", "", pos.EINVALID, "settle_day_open"},
+		{time.Date(2020, 9, 16, 0, 0, 0, 0, pos.CST), "2020-09-15", "NOPE", pos.ENOTFOUND, "no_store"},
+		{time.Date(2020, 9, 16, 0, 0, 0, 0, pos.CST), "2020-09-15", "HF-002", "", ""},
+		{time.Date(2020, 9, 16, 0, 0, 0, 0, pos.CST), "2020-09-15", "", "", ""},
+	} {
+		e.now = tc.now
+		s, err := e.srv.Settlement(tc.day, tc.store)
+		if pos.ErrorCode(err) != tc.code || pos.ErrorKey(err) != tc.key {
+			t.Errorf("%s %q at %s: %v", tc.day, tc.store, tc.now, err)
+		}
+		if err == nil && s.Payable == 0 {
+			t.Errorf("%s %q: nothing payable", tc.day, tc.store)
 		}
 	}
 }

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"crypto/ed25519"
 	"time"
 
 	"fupinpos/pos"
+	"fupinpos/pos/voucher"
 )
 
 // Deployment is the server's configuration of record: what goes into the
@@ -14,6 +16,51 @@ type Deployment struct {
 	Keys      []pos.IssuerKey `json:"keys"`
 	Catalogue pos.Catalogue   `json:"catalogue"`
 	TrustSeq  uint64          `json:"trust_seq"`
+	// Root is the public root key of the data directory that made the
+	// deployment (voucherd init): a command that opens the storage with
+	// another directory's keys is refused (CheckKeys). Deployments made
+	// before it was recorded have none; their issuer key is checked.
+	Root ed25519.PublicKey `json:"root,omitempty"`
+}
+
+// Empty reports whether d holds nothing yet: no campaign, unit, key or
+// root (the state before voucherd init).
+func (d *Deployment) Empty() bool {
+	return len(d.Campaigns) == 0 && len(d.Units) == 0 && len(d.Keys) == 0 && len(d.Root) == 0
+}
+
+// Fingerprint returns the fingerprint of the deployment's root key, or ""
+// when it has none recorded.
+func (d *Deployment) Fingerprint() string {
+	if len(d.Root) != ed25519.PublicKeySize {
+		return ""
+	}
+	return voucher.Fingerprint(d.Root)
+}
+
+// CheckKeys refuses keys that do not belong to deployment d: a root key
+// other than the one recorded at init, or, on a deployment made before the
+// root was recorded, an issuer key d does not list. Issuing with another
+// directory's keys would give a member a second ¥300 under a new holder
+// secret and sign codes no terminal knows. The error names both
+// fingerprints.
+func CheckKeys(d *Deployment, k *Keyring) error {
+	mine := voucher.Fingerprint(k.RootPublic())
+	if len(d.Root) > 0 {
+		if d.Root.Equal(k.RootPublic()) {
+			return nil
+		}
+		return pos.Errorf(pos.ECONFLICT, "the keys (root %s) do not belong to the deployment in storage (root %s)", mine, d.Fingerprint()).
+			Say("foreign_keys", "dir_fp", mine, "db_fp", d.Fingerprint())
+	}
+	ipub := k.IssuerPublic()
+	for _, x := range d.Keys {
+		if x.ID == pos.KeyIDOf(ipub) && x.Public.Equal(ipub) {
+			return nil
+		}
+	}
+	return pos.Errorf(pos.ECONFLICT, "the keys (root %s) do not belong to the deployment in storage (its issuer keys do not include this directory's)", mine).
+		Say("foreign_keys_old", "dir_fp", mine)
 }
 
 // Campaign returns the campaign with id, or nil.

@@ -128,3 +128,40 @@ func (s *Server) DisableTerminal(req wire.DisableRequest) (*wire.Terminal, error
 	s.log().Warn("terminal disabled", "terminal", t.ID, "reason", req.Reason)
 	return t, nil
 }
+
+// SeenEvery is how old a terminal's last contact (Head.LastSeen, shown by
+// voucherd terminal list) may get before an authenticated request that
+// records nothing (a download, a head or reconcile query) refreshes it: at
+// most one write per terminal a minute, not one per request.
+const SeenEvery = time.Minute
+
+// Seen records that terminal t, as read when its request was
+// authenticated, was seen now (every signed request calls it), unless its last contact is younger than
+// SeenEvery (an upload just made sets it itself). A failure is logged: the
+// request itself succeeded.
+func (s *Server) Seen(t *wire.Terminal) {
+	now := s.now().UTC().Truncate(time.Second)
+	if now.Sub(t.LastSeen) < SeenEvery {
+		return
+	}
+	stale := func(h Head) bool { return now.Sub(h.LastSeen) >= SeenEvery }
+	var h Head
+	err := s.Store.ViewLedger(func(l LedgerView) error {
+		var err error
+		h, err = l.Head(t.ID)
+		return err
+	})
+	if err == nil && stale(h) {
+		err = s.Store.UpdateLedger(func(tx LedgerTx) error {
+			h, err := tx.Head(t.ID)
+			if err != nil || !stale(h) {
+				return err
+			}
+			h.LastSeen = now
+			return tx.SetHead(t.ID, h)
+		})
+	}
+	if err != nil {
+		s.log().Warn("record last contact", "terminal", t.ID, "error", err.Error())
+	}
+}

@@ -22,11 +22,19 @@ type IssueSpec struct {
 	Count  int       `json:"count"`
 	Scope  uint32    `json:"scope,omitempty"`
 	Flags  pos.Flags `json:"flags,omitempty"`
+	// Row is the line of the batch file the spec comes from (0: not from
+	// a file); a batch with rows is refused row by row (IssueResponse.Errors).
+	Row int `json:"row,omitempty"`
 }
 
 // IssueResponse lists the vouchers signed, and what a printed sheet of
 // them shows: the campaign and the names of the units.
+//
+// A batch whose specs carry rows is checked row by row first: when any is
+// refused (unknown unit, bad member id or value, over the cap), nothing is
+// issued and Errors lists every refused row ("batch.<code>" messages).
 type IssueResponse struct {
+	Errors   []pos.RowError `json:"errors,omitempty"`
 	Issued   []Issued       `json:"issued"`
 	Campaign pos.Campaign   `json:"campaign"`
 	Units    []pos.WorkUnit `json:"units"`

@@ -80,9 +80,12 @@ func currentVersion(ctx context.Context, q interface {
 // Migrate brings the database at url to the current schema and returns the
 // versions before and after. It is safe to run from several places at once.
 func Migrate(ctx context.Context, url string) (from, to int, err error) {
+	if _, err := pgx.ParseConfig(url); err != nil {
+		return 0, 0, pos.WrapError(pos.EINVALID, err, "database URL").Say("db_url")
+	}
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
-		return 0, 0, pos.WrapError(pos.ESTORAGE, err, "connect to %s", redact(url))
+		return 0, 0, connectErr(err, url)
 	}
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(migrateLock)); err != nil {
@@ -99,7 +102,8 @@ func Migrate(ctx context.Context, url string) (from, to int, err error) {
 	}
 	ms := migrations()
 	if from > len(ms) {
-		return from, from, pos.Errorf(pos.ECONFLICT, "database schema is version %d, newer than this voucherd (%d): upgrade voucherd", from, len(ms))
+		return from, from, pos.Errorf(pos.ECONFLICT, "database schema is version %d, newer than this voucherd (%d): upgrade voucherd", from, len(ms)).
+			Say("db_schema_new", "version", strconv.Itoa(from), "want", strconv.Itoa(len(ms)))
 	}
 	for _, m := range ms[from:] {
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
@@ -110,7 +114,7 @@ func Migrate(ctx context.Context, url string) (from, to int, err error) {
 			return err
 		})
 		if err != nil {
-			return from, m.version - 1, pos.WrapError(pos.ESTORAGE, err, "apply migration %s", m.name)
+			return from, m.version - 1, pos.WrapError(pos.ESTORAGE, err, "apply migration %s", m.name).Say("db_migrate", "name", m.name)
 		}
 	}
 	return from, len(ms), nil

@@ -29,6 +29,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -53,7 +54,7 @@ var _ server.Store = (*Store)(nil)
 func Open(ctx context.Context, url string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, pos.WrapError(pos.EINVALID, err, "database URL")
+		return nil, pos.WrapError(pos.EINVALID, err, "database URL").Say("db_url")
 	}
 	// Plan each statement for its arguments. A pooled connection otherwise
 	// keeps the generic plan PostgreSQL picks after five runs, and one picked
@@ -66,19 +67,21 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, pos.WrapError(pos.ESTORAGE, err, "connect to %s", redact(url))
+		return nil, connectErr(err, url)
 	}
 	v, err := currentVersion(ctx, pool)
 	if err != nil {
 		pool.Close()
-		return nil, pos.WrapError(pos.ESTORAGE, err, "connect to %s", redact(url))
+		return nil, connectErr(err, url)
 	}
 	if want := SchemaVersion(); v != want {
 		pool.Close()
 		if v > want {
-			return nil, pos.Errorf(pos.ECONFLICT, "the database schema is version %d, newer than this voucherd knows (%d): upgrade voucherd", v, want)
+			return nil, pos.Errorf(pos.ECONFLICT, "the database schema is version %d, newer than this voucherd knows (%d): upgrade voucherd", v, want).
+				Say("db_schema_new", "version", strconv.Itoa(v), "want", strconv.Itoa(want))
 		}
-		return nil, pos.Errorf(pos.ENOTPROVISIONED, "the database schema is version %d, this voucherd needs %d: run `voucherd migrate --db URL` first", v, want)
+		return nil, pos.Errorf(pos.ENOTPROVISIONED, "the database schema is version %d, this voucherd needs %d: run `voucherd migrate --db URL` first", v, want).
+			Say("db_schema_old", "version", strconv.Itoa(v), "want", strconv.Itoa(want))
 	}
 	s := &Store{pool: pool}
 	s.batch.s = s
@@ -479,3 +482,9 @@ func (s *Store) runBatch(calls []*call) {
 }
 
 func fmtHolder(h pos.HolderRef) string { return fmt.Sprintf("%x", h[:]) }
+
+// connectErr words a database that cannot be reached (refused, unknown
+// host, wrong password): the URL without its password names it.
+func connectErr(err error, url string) error {
+	return pos.WrapError(pos.ESTORAGE, err, "connect to %s", redact(url)).Say("db_connect", "url", redact(url))
+}

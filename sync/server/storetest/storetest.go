@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReturnAtAnotherTerminal", testReturnElsewhere},
 		{"ReturnAtAnotherTerminalScan", testReturnElsewhereScan},
 		{"RevocationsAndChangeFeed", testRevocations},
+		{"LastSeen", testLastSeen},
 		{"FeedCompactBehind", testFeedCompactBehind},
 		{"FeedCompactAhead", testFeedCompactAhead},
 		{"FeedSnapshotByCost", testFeedSnapshotByCost},
@@ -666,6 +667,17 @@ func testRevocations(t *testing.T, open Opener) {
 	if epoch == "" {
 		t.Fatal("empty epoch")
 	}
+	// Revoke refuses a voucher never issued: issue serials 1 to 9.
+	var reqs []server.IssueRequest
+	for range 9 {
+		reqs = append(reqs, server.IssueRequest{Member: "M-R", Holder: holder("RRRRRRRR"), Unit: 1001, Value: 100})
+	}
+	_, err := issue(e.st, 1, reqs, build(1, time.Date(2020, 9, 1, 8, 0, 0, 0, time.UTC)))
+	must(t, err)
+	_, err = e.srv.Revoke(wire.RevokeRequest{Voucher: pos.NewVoucherID(1, 10)})
+	eq(t, "revoke a voucher never issued", pos.ErrorCode(err), pos.ENOTFOUND)
+	_, err = e.srv.Revoke(wire.RevokeRequest{Voucher: pos.NewVoucherID(1, 7), Reinstate: true})
+	eq(t, "reinstate a voucher", pos.ErrorCode(err), pos.EINVALID)
 	h := holder("HHHHHHHH")
 	steps := []wire.RevokeRequest{{Voucher: pos.NewVoucherID(1, 7)}, {Holder: h}, {Voucher: pos.NewVoucherID(1, 3)}, {Holder: h, Reinstate: true}, {Holder: holder("GGGGGGGG")}}
 	for _, r := range steps {
@@ -710,8 +722,9 @@ func testRevocations(t *testing.T, open Opener) {
 	// A revoked voucher redeemed offline: kept, conflict, incident.
 	code := e.dep.Code(t, "M-1", 10000)
 	v, _ := voucher.Decode(code)
-	_, err := e.srv.Revoke(wire.RevokeRequest{Voucher: v.ID()})
-	must(t, err)
+	// (Its status set directly: Revoke wants the issuance on record, and
+	// this code was signed outside the store.)
+	must(t, e.st.UpdateLedger(func(tx server.LedgerTx) error { return tx.SetStatus(v.ID(), pos.StatusRevoked) }))
 	eq(t, "revoked", fmt.Sprint(tm.upload(tm.sale(code))), "[conflict:"+pos.EREVOKED+"]")
 	// The download feed carries the changes after a cursor.
 	d := tm.download("")
@@ -834,5 +847,41 @@ func testReport(t *testing.T, open Opener) {
 	}
 	if again, err := e.srv.Report(pos.DayOf(e.now.Add(-24*time.Hour)), 0); err != nil || again.Sales != 2 || again.Voids != 1 {
 		t.Errorf("the first day's report changed: %+v %v", again, err)
+	}
+}
+
+// testLastSeen: Server.Seen (every signed request) records a terminal's
+// last contact in its head, at most once a minute, on a terminal with no
+// records yet and after an upload alike.
+func testLastSeen(t *testing.T, open Opener) {
+	e := newEnv(t, open)
+	tm := e.enroll("T1", 1)
+	start := e.now.UTC()
+	seen := func() time.Time {
+		got, err := e.st.Terminal("T1")
+		must(t, err)
+		return got.LastSeen
+	}
+	for _, step := range []struct {
+		after, want time.Duration
+		upload      bool
+	}{
+		{0, 0, false},
+		{30 * time.Second, 0, false},
+		{2 * time.Minute, 2 * time.Minute, false},
+		{2*time.Minute + 5*time.Second, 2*time.Minute + 5*time.Second, true},
+		{2*time.Minute + 50*time.Second, 2*time.Minute + 5*time.Second, false},
+		{5 * time.Minute, 5 * time.Minute, false},
+	} {
+		e.now = start.Add(step.after)
+		if step.upload {
+			eq(t, "upload", fmt.Sprint(tm.upload(tm.sale(e.dep.Code(t, "M-1", 5000)))), "[accepted]")
+		}
+		w, err := e.st.Terminal("T1")
+		must(t, err)
+		e.srv.Seen(w)
+		if got := seen(); !got.Equal(start.Add(step.want)) {
+			t.Errorf("at +%s: last seen %s, want +%s", step.after, got, step.want)
+		}
 	}
 }
