@@ -102,10 +102,19 @@ func exitCode(name string, err error, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		return usageExit(stderr, name, err)
 	}
-	if code := pos.ErrorCode(err); code != pos.EINTERNAL {
-		fmt.Fprintf(stderr, "posctl %s: %s [%s]\n  %v\n", name, msgs().Error(err), code, err)
+	code := pos.ErrorCode(err)
+	if code != pos.EINTERNAL {
+		fmt.Fprintf(stderr, "posctl %s: %s [%s]\n", name, msgs().Error(err), code)
 	} else {
 		fmt.Fprintf(stderr, "posctl %s: %v\n", name, err)
+	}
+	// What the operator must do now, in their language (exit 3: the sale
+	// stands, do not redeem it again), before the English detail.
+	if es := (*exitStatus)(nil); errors.As(err, &es) && es.note != "" {
+		fmt.Fprintf(stderr, "  %s\n", es.note)
+	}
+	if code != pos.EINTERNAL {
+		fmt.Fprintf(stderr, "  %v\n", err)
 	}
 	var ec interface{ ExitCode() int }
 	if errors.As(err, &ec) {

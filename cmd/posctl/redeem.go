@@ -30,9 +30,11 @@ type SaleResult struct {
 const exitNotPrinted = 3
 
 // exitStatus is an error with its own exit status; exitCode prints it as
-// any error and exits with ExitCode.
+// any error, then note (what the operator must do, in the language of
+// LANG), and exits with ExitCode.
 type exitStatus struct {
 	code int
+	note string
 	err  error
 }
 
@@ -101,8 +103,7 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 	if printErr != nil {
 		// The sale stands; only the paper failed. Say how to reprint, and
 		// exit 3, not 1: the sale must not be redeemed again.
-		return &exitStatus{code: exitNotPrinted, err: fmt.Errorf("sale %s is recorded, but the receipt did not print (reprint with posctl receipt --no %s): %w",
-			r.Receipt, r.Receipt, printErr)}
+		return &exitStatus{code: exitNotPrinted, note: tr("posctl.redeem.not_printed", "receipt", r.Receipt), err: printErr}
 	}
 	return nil
 }

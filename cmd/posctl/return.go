@@ -104,8 +104,7 @@ func cmdReturn(args []string, stdout io.Writer) error {
 	resp, err := c.Return(ctx, steps)
 	if err != nil {
 		if p, _ := db.PendingReturn(); p != nil {
-			return &exitStatus{code: exitReturnPending, err: fmt.Errorf("return %s was sent but not answered; it waits, and sales are blocked until posctl ledger return --resume: %w",
-				p.Record.Receipt, err)}
+			return &exitStatus{code: exitReturnPending, note: tr("posctl.return.pending", "receipt", p.Record.Receipt), err: err}
 		}
 		return err
 	}
@@ -150,8 +149,7 @@ func printReturn(db *bolt.DB, resp *wire.ReturnResponse, printer string, asJSON 
 		fmt.Fprintln(stdout, "  "+t("receipt.return_notice", nil))
 	}
 	if printErr != nil {
-		return &exitStatus{code: exitNotPrinted, err: fmt.Errorf("return %s is recorded, but the slip did not print (reprint with posctl receipt --no %s): %w",
-			r.Receipt, r.Receipt, printErr)}
+		return &exitStatus{code: exitNotPrinted, note: tr("posctl.return.not_printed", "receipt", r.Receipt), err: printErr}
 	}
 	return nil
 }
