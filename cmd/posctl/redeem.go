@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"fupinpos/pos"
 	"fupinpos/pos/bolt"
@@ -47,7 +48,8 @@ func (e *exitStatus) ExitCode() int { return e.code }
 func cmdRedeem(args []string, stdout io.Writer) error {
 	fs := newFlags("redeem", stdout)
 	fs.Usage = func() {
-		msgs().PrintFlags(stdout, fs, "posctl redeem --db FILE --cashier ID --item SKU:QTY... [--method cash|wechat|alipay|card] [--printer URI] [--json] CODE...")
+		msgs().PrintFlags(stdout, fs, "posctl redeem --db FILE --cashier ID --item SKU:QTY... [--method cash|wechat|alipay|card] [--printer URI] [--json] CODE...",
+			"posctl redeem --db FILE --cashier ID --item SKU:QTY... --self-paid --method cash|wechat|alipay|card [--printer URI] [--json]")
 		fmt.Fprint(stdout, tr("posctl.redeem.exits"))
 	}
 	dbPath := fs.String("db", "", "terminal database `FILE`")
@@ -57,11 +59,25 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 	method := fs.String("method", "", "how the remainder was paid: cash, wechat, alipay or card (recorded only)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	printer := fs.String("printer", "", "print the receipt on the printer at `URI` after the sale is recorded")
+	selfPaid := fs.Bool("self-paid", false, "a sale with no voucher, wholly paid by the customer (--method); no CODE then")
 	if err := parse(fs, args, true); err != nil {
 		return err
 	}
 	if err := require(fs, "db", "cashier", "item"); err != nil {
 		return err
+	}
+	// A missing CODE (an empty shell variable) must not turn into a sale
+	// the customer pays alone: that takes --self-paid, said on purpose.
+	for _, c := range fs.Args() {
+		if strings.TrimSpace(c) == "" {
+			return usagef("posctl.usage_err.empty_code")
+		}
+	}
+	switch {
+	case *selfPaid && fs.NArg() > 0:
+		return usagef("posctl.usage_err.self_paid_codes")
+	case !*selfPaid && fs.NArg() == 0:
+		return usagef("posctl.usage_err.codes")
 	}
 	m := pos.PayMethod(*method)
 	if !m.Valid() {

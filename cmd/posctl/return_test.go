@@ -71,7 +71,7 @@ func TestReturnCommand(t *testing.T) {
 		return p
 	}
 	db2, db3 := other("HF-001", "T02"), other("HF-002", "T03")
-	mustPosctl(t, "redeem", "--db", db2, "--cashier", "1002", "--item", "BAG-ECO:2", "--method", "cash")
+	mustPosctl(t, "redeem", "--db", db2, "--cashier", "1002", "--item", "BAG-ECO:2", "--method", "cash", "--self-paid")
 	mustPosctl(t, "sync", "--db", db2)
 	code, out, errOut = posctl(t, "ledger", "return", "--db", db, "--receipt", "T02-000001", "--item", "BAG-ECO:1", "--manager", "9001",
 		"--pin", "8642", "--reason", "顾客退货", "--json")
