@@ -1,6 +1,9 @@
 package main
 
 import (
+	"net/http/httptest"
+	"net/http/httputil"
+	neturl "net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,10 +18,17 @@ import (
 
 // enrolled is a terminal enrolled at a central server on loopback, with
 // cashier 1001 and manager 9001 (PIN 8642); it returns the database path
-// and the server's URL.
-func enrolled(t *testing.T, dep *postest.Deployment) (db, url string) {
+// and stop, which takes the server off the network (connections refused).
+func enrolled(t *testing.T, dep *postest.Deployment) (db string, stop func()) {
 	t.Helper()
-	url, srv := reconcileServer(t, dep)
+	backend, srv := reconcileServer(t, dep)
+	target, err := neturl.Parse(backend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := httptest.NewServer(httputil.NewSingleHostReverseProxy(target))
+	t.Cleanup(front.Close)
+	url := front.URL
 	add, err := srv.AddTerminal(wire.AddTerminalRequest{Store: "HF-001", Name: "T01"})
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +37,7 @@ func enrolled(t *testing.T, dep *postest.Deployment) (db, url string) {
 	mustPosctl(t, "enroll", "--db", db, "--server", url, "--code", add.Code, "--yes")
 	mustPosctl(t, "user", "add", "--db", db, "--id", "1001", "--name", "王芳", "--role", "cashier", "--pin", "2468")
 	mustPosctl(t, "user", "add", "--db", db, "--id", "9001", "--name", "李经理", "--role", "manager", "--pin", "8642")
-	return db, url
+	return db, front.Close
 }
 
 // TestNotPrintedSaysWhatToDo: when the sale (or return) is recorded but

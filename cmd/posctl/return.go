@@ -106,6 +106,11 @@ func cmdReturn(args []string, stdout io.Writer) error {
 		if p, _ := db.PendingReturn(); p != nil {
 			return &exitStatus{code: exitReturnPending, note: tr("posctl.return.pending", "receipt", p.Record.Receipt), err: err}
 		}
+		if pos.ErrorCode(err) == pos.ESERVEROFFLINE {
+			// Not the sale's "kept here, retried later": a return is
+			// online only, and nothing of it was recorded.
+			return pos.WrapError(pos.ESERVEROFFLINE, err, "the return was not recorded (returns are online only)").Say("return")
+		}
 		return err
 	}
 	return printReturn(db, resp, *printer, *asJSON, stdout)
