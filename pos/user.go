@@ -53,3 +53,16 @@ func ValidatePIN(pin string) error {
 	}
 	return nil
 }
+
+// Locked reports whether u's PIN is locked out at now.
+func (u User) Locked(now time.Time) bool { return now.Before(u.LockedUntil) }
+
+// UnlockClock is the time a lockout ending at t lets the user try again,
+// as the operator reads it: CST hours and minutes, rounded up (a lock
+// ending at 10:05:35 says 10:06, never a minute still locked).
+func UnlockClock(t time.Time) string {
+	if m := t.Truncate(time.Minute); !m.Equal(t) {
+		t = m.Add(time.Minute)
+	}
+	return t.In(CST).Format("15:04")
+}

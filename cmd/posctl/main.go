@@ -104,7 +104,7 @@ func exitCode(name string, err error, stderr io.Writer) int {
 	}
 	code := pos.ErrorCode(err)
 	if code != pos.EINTERNAL {
-		fmt.Fprintf(stderr, "posctl %s: %s [%s]\n", name, msgs().Error(err), code)
+		fmt.Fprintf(stderr, "posctl %s: %s [%s]\n", name, errorText(err), code)
 	} else {
 		fmt.Fprintf(stderr, "posctl %s: %v\n", name, err)
 	}

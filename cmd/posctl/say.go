@@ -3,6 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"time"
+
+	"fupinpos/pos"
 )
 
 // tr returns the translation of key (in the language of LANG) with its
@@ -21,4 +24,22 @@ func usagef(key string, kv ...any) error { return msgs().Usage(key, kv...) }
 // badFlag is the usage error for a flag whose value err refused, in words.
 func badFlag(name string, err error) error {
 	return usagef("posctl.usage_err.flag", "flag", name, "why", msgs().Error(err))
+}
+
+// errorText is the operator's line for err (assets.Messages.Error), with
+// what a cashier or manager can do about a PIN refused: the tries left
+// before the lockout, and when a lockout ends (CST).
+func errorText(err error) string {
+	p := pos.ErrorParams(err)
+	switch pos.ErrorCode(err) {
+	case pos.EBADPIN:
+		if n := p["remaining"]; n != "" {
+			return tr("posctl.bad_pin.remaining", "n", n, "minutes", int(pos.LockoutDuration/time.Minute))
+		}
+	case pos.ELOCKED:
+		if until := p["until"]; until != "" {
+			return tr("posctl.locked.until", "until", until)
+		}
+	}
+	return msgs().Error(err)
 }

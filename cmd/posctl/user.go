@@ -1,10 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"io"
+	"time"
 
 	"fupinpos/pos"
+	"fupinpos/pos/report"
 )
 
 func cmdUserAdd(args []string, stdout io.Writer) error {
@@ -49,14 +50,28 @@ func cmdUserList(args []string, stdout io.Writer) error {
 	if *asJSON {
 		return printJSON(stdout, us)
 	}
-	for _, u := range us {
-		state := ""
-		if u.Disabled {
-			state = " " + tr("posctl.user.disabled")
-		}
-		fmt.Fprintf(stdout, "%-8s %-10s %s%s\n", u.ID, roleLabel(string(u.Role)), u.Name, state)
-	}
+	writeUsers(stdout, us, time.Now())
 	return nil
+}
+
+// writeUsers prints one user a line, aligned by display width
+// (report.Table: a Chinese name takes two columns a character): id, role,
+// name, state (disabled) and, for a user locked out at now by wrong PINs,
+// the CST time the lock ends.
+func writeUsers(w io.Writer, us []pos.User, now time.Time) {
+	tb := report.Table{Align: "lllll"}
+	tb.Row(tr("posctl.user.col.id"), tr("posctl.user.col.role"), tr("posctl.user.col.name"), tr("posctl.user.col.state"), tr("posctl.user.col.locked"))
+	for _, u := range us {
+		state, locked := "-", "-"
+		if u.Disabled {
+			state = tr("posctl.user.state.disabled")
+		}
+		if u.Locked(now) {
+			locked = pos.UnlockClock(u.LockedUntil)
+		}
+		tb.Row(u.ID, roleLabel(string(u.Role)), u.Name, state, locked)
+	}
+	tb.Write(w)
 }
 
 // roleLabel names a role in the language of LANG (the role itself when

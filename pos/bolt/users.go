@@ -153,10 +153,10 @@ func (db *DB) Login(id, pin string) (*pos.User, error) {
 		_ = db.Audit(id, pos.AuditLoginFailed, map[string]string{"reason": "disabled"})
 		return nil, pos.Errorf(pos.EFORBIDDEN, "user %s is disabled", id).Say("user_disabled", "user", id)
 	}
-	if now.Before(su.LockedUntil) {
+	if su.Locked(now) {
 		_ = db.Audit(id, pos.AuditLoginFailed, map[string]string{"reason": "locked"})
 		return nil, pos.Errorf(pos.ELOCKED, "user %s is locked until %s", id, su.LockedUntil.In(pos.CST).Format("15:04:05")).
-			With("until", su.LockedUntil.In(pos.CST).Format("15:04:05"))
+			With("until", pos.UnlockClock(su.LockedUntil))
 	}
 	h, err := hashPIN(pin, su.Salt)
 	if err != nil {
@@ -185,8 +185,8 @@ func (db *DB) Login(id, pin string) (*pos.User, error) {
 			cur.Failures = 0
 			cur.LockedUntil = now.Add(pos.LockoutDuration)
 			action = pos.AuditLocked
-			until := cur.LockedUntil.In(pos.CST).Format("15:04:05")
-			result = pos.Errorf(pos.ELOCKED, "user %s is locked until %s after %d wrong PINs", id, until, pos.MaxPINFailures).With("until", until)
+			result = pos.Errorf(pos.ELOCKED, "user %s is locked until %s after %d wrong PINs", id, cur.LockedUntil.In(pos.CST).Format("15:04:05"),
+				pos.MaxPINFailures).With("until", pos.UnlockClock(cur.LockedUntil))
 		}
 		if err := putUser(tx, cur); err != nil {
 			return err

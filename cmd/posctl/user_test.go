@@ -1,0 +1,76 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/pos/postest"
+)
+
+// TestPINLockoutSays: each wrong PIN says in Chinese how many tries are
+// left, the fifth says until when (CST HH:MM) the account is locked, and
+// user list shows that time in its 锁定至 column; the list's columns line
+// up by display width (a Chinese role or name takes two columns a
+// character).
+func TestPINLockoutSays(t *testing.T) {
+	dep := postest.NewDeployment(t, time.Now())
+	db := terminal(t, dep)
+	mustPosctl(t, "user", "add", "--db", db, "--id", "30001", "--name", "Zhang", "--role", "technician", "--pin", "1357")
+	mustPosctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash", dep.Code(t, "m1", pos.Yuan(10)))
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	void := func() (int, string) {
+		code, _, errOut := posctl(t, "ledger", "void", "--db", db, "--receipt", "T01-000001", "--manager", "9001", "--pin", "1111", "--reason", "x")
+		return code, errOut
+	}
+	for left := pos.MaxPINFailures - 1; left >= 1; left-- {
+		want := "posctl ledger void: 工号或密码错误：还可再试 " + string(rune('0'+left)) + " 次，再输错将锁定 5 分钟 [bad_pin]\n"
+		if code, errOut := void(); code != 1 || !strings.HasPrefix(errOut, want) {
+			t.Fatalf("wrong PIN: exit %d\n%s\nwant it to start %q", code, errOut, want)
+		}
+	}
+	code, errOut := void()
+	var us []pos.User
+	if err := json.Unmarshal([]byte(mustPosctl(t, "user", "list", "--db", db, "--json")), &us); err != nil || len(us) != 3 || us[2].ID != "9001" {
+		t.Fatalf("users %+v %v", us, err)
+	}
+	until := pos.UnlockClock(us[2].LockedUntil)
+	want := "posctl ledger void: 多次输错，账号已锁定至 " + until + "（北京时间）：届时再试，或由店长解锁（posctl user unlock） [locked]\n"
+	if code != 1 || !strings.HasPrefix(errOut, want) {
+		t.Fatalf("fifth wrong PIN: exit %d\n%s\nwant it to start %q", code, errOut, want)
+	}
+	if code, errOut := void(); code != 1 || !strings.HasPrefix(errOut, want) {
+		t.Fatalf("while locked: exit %d\n%s\nwant it to start %q", code, errOut, want)
+	}
+
+	lines := strings.Split(strings.TrimRight(mustPosctl(t, "user", "list", "--db", db), "\n"), "\n")
+	rows := [][]string{
+		{"工号", "角色", "姓名", "状态", "锁定至"},
+		{"1001", "收银员", "王芳", "-", "-"},
+		{"30001", "技术员", "Zhang", "-", "-"},
+		{"9001", "店长", "李经理", "-", until},
+	}
+	if len(lines) != len(rows) {
+		t.Fatalf("user list has %d lines, want %d:\n%s", len(lines), len(rows), strings.Join(lines, "\n"))
+	}
+	var cols []int // display column where each cell starts, from the header
+	for i, line := range lines {
+		at, rest := 0, line
+		for j, cell := range rows[i] {
+			k := strings.Index(rest, cell)
+			if k < 0 {
+				t.Fatalf("line %d %q lacks %q", i, line, cell)
+			}
+			at += displayWidth(rest[:k])
+			if i == 0 {
+				cols = append(cols, at)
+			} else if at != cols[j] {
+				t.Errorf("line %d %q: %q starts at column %d, the header's at %d", i, line, cell, at, cols[j])
+			}
+			at += displayWidth(cell)
+			rest = rest[k+len(cell):]
+		}
+	}
+}
