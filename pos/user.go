@@ -1,8 +1,10 @@
 package pos
 
 import (
+	"fmt"
 	"strconv"
 	"time"
+	"unicode"
 )
 
 // Role is what a user may do at the terminal.
@@ -26,6 +28,36 @@ type User struct {
 	Disabled    bool      `json:"disabled"`
 	Failures    int       `json:"failures"`
 	LockedUntil time.Time `json:"locked_until"`
+}
+
+// Validate checks a user before it is stored: an id, a known role, and an
+// id and a name free of control and invisible format characters. A bell,
+// an escape or a right-to-left mark in a name would ring, garble or
+// reorder every screen, receipt and report that shows it, and could make
+// two ids that look the same.
+func (u User) Validate() error {
+	if u.ID == "" || !u.Role.Valid() {
+		return Errorf(EINVALID, "a user needs an id and a role (cashier, manager or technician)").Say("user_fields")
+	}
+	if r, ok := hiddenRune(u.ID); ok {
+		return Errorf(EINVALID, "user id %q holds the invisible character %U", u.ID, r).Say("user_id_char", "char", fmt.Sprintf("%U", r))
+	}
+	if r, ok := hiddenRune(u.Name); ok {
+		return Errorf(EINVALID, "user name %q holds the invisible character %U", u.Name, r).Say("user_name_char", "char", fmt.Sprintf("%U", r))
+	}
+	return nil
+}
+
+// hiddenRune returns the first character of s that prints nothing one can
+// see or type back: a control character (C0, DEL, C1), a format character
+// (zero-width, bidirectional marks, BOM) or a line or paragraph separator.
+func hiddenRune(s string) (rune, bool) {
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return r, true
+		}
+	}
+	return 0, false
 }
 
 // PIN policy: digits only, 4 to 12 of them, locked for LockoutDuration after

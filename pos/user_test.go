@@ -27,3 +27,33 @@ func TestUnlockClock(t *testing.T) {
 		t.Errorf("Locked: a lock ends at LockedUntil")
 	}
 }
+
+// TestUserValidate: a user needs an id and a known role; control and
+// invisible format characters are refused in the id and the name, with
+// the character named.
+func TestUserValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name, id, uname string
+		role            Role
+		key, char       string // "" key: valid
+	}{
+		{"ok", "1001", "王芳", RoleCashier, "", ""},
+		{"spaces and latin", "A-7", "Li Na (店长)", RoleManager, "", ""},
+		{"no id", "", "王芳", RoleCashier, "user_fields", ""},
+		{"no role", "1001", "王芳", "", "user_fields", ""},
+		{"bell in the name", "1001", "王\a芳", RoleCashier, "user_name_char", "U+0007"},
+		{"escape in the name", "1001", "\x1b[31m王芳", RoleCashier, "user_name_char", "U+001B"},
+		{"newline in the name", "1001", "王\n芳", RoleCashier, "user_name_char", "U+000A"},
+		{"C1 control", "1001", "王\u0085芳", RoleCashier, "user_name_char", "U+0085"},
+		{"zero-width space", "1001", "王\u200b芳", RoleCashier, "user_name_char", "U+200B"},
+		{"right-to-left override", "1001", "\u202e王芳", RoleCashier, "user_name_char", "U+202E"},
+		{"line separator", "1001", "王\u2028芳", RoleCashier, "user_name_char", "U+2028"},
+		{"tab in the id", "10\t01", "王芳", RoleCashier, "user_id_char", "U+0009"},
+		{"BOM in the id", "\ufeff1001", "王芳", RoleCashier, "user_id_char", "U+FEFF"},
+	} {
+		err := User{ID: tc.id, Name: tc.uname, Role: tc.role}.Validate()
+		if got := ErrorKey(err); got != tc.key || (tc.key != "" && ErrorCode(err) != EINVALID) || ErrorParams(err)["char"] != tc.char {
+			t.Errorf("%s: %v (key %q), want key %q char %q", tc.name, err, got, tc.key, tc.char)
+		}
+	}
+}

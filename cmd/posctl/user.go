@@ -21,12 +21,24 @@ func userAdd(args []string, stdout, stderr io.Writer) error {
 	name := fs.String("name", "", "the person's name, printed on receipts")
 	role := fs.String("role", "cashier", "cashier, manager or technician")
 	pin := fs.String("pin", "", "`PIN` of 4 to 12 digits")
-	db, err := parseOpen(fs, args, false, dbPath, "id", "pin")
+	if err := parseDB(fs, args, false, dbPath, "id", "pin"); err != nil {
+		return err
+	}
+	u := pos.User{ID: *id, Name: *name, Role: pos.Role(*role)}
+	if err := u.Validate(); err != nil {
+		// A value of a flag the rule refuses: a usage error, named.
+		flag := map[string]string{"user_id_char": "id", "user_name_char": "name"}[pos.ErrorKey(err)]
+		if flag == "" {
+			flag = "role"
+		}
+		return badFlag(flag, err)
+	}
+	db, err := openDB(*dbPath, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.AddUser(pos.User{ID: *id, Name: *name, Role: pos.Role(*role)}, *pin, actor); err != nil {
+	if err := db.AddUser(u, *pin, actor); err != nil {
 		return err
 	}
 	say(stdout, "posctl.user.added", "id", *id, "name", *name, "role", roleLabel(*role))

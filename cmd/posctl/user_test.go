@@ -74,3 +74,32 @@ func TestPINLockoutSays(t *testing.T) {
 		}
 	}
 }
+
+// TestUserAddRefusesHiddenCharacters: a control or invisible format
+// character in --name or --id is a usage error (exit 2) naming the flag
+// and the character, in the language of LANG; nothing is stored.
+func TestUserAddRefusesHiddenCharacters(t *testing.T) {
+	dep := postest.NewDeployment(t, time.Now())
+	db := terminal(t, dep)
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	for _, tc := range []struct {
+		name, id, uname, want string
+	}{
+		{"bell in the name", "1002", "王\a芳", "posctl user add: --name：姓名含有控制字符或看不见的格式字符（U+0007）"},
+		{"zero-width space in the id", "10\u200b02", "钱敏", "posctl user add: --id：工号含有控制字符或看不见的格式字符（U+200B）"},
+		{"unknown role", "1002", "钱敏", "posctl user add: --role：用户需要工号和角色"},
+	} {
+		role := "cashier"
+		if tc.name == "unknown role" {
+			role = "boss"
+		}
+		code, _, errOut := posctl(t, "user", "add", "--db", db, "--id", tc.id, "--name", tc.uname, "--role", role, "--pin", "2468")
+		if code != 2 || !strings.HasPrefix(errOut, tc.want) {
+			t.Errorf("%s: exit %d\n%s\nwant exit 2 and stderr starting %q", tc.name, code, errOut, tc.want)
+		}
+	}
+	var us []pos.User
+	if err := json.Unmarshal([]byte(mustPosctl(t, "user", "list", "--db", db, "--json")), &us); err != nil || len(us) != 2 {
+		t.Fatalf("users after the refusals: %+v %v", us, err)
+	}
+}

@@ -52,10 +52,10 @@ func newPIN(pin string) (salt, hash []byte, err error) {
 }
 
 // AddUser creates a user with a PIN. Ids are unique; roles are cashier,
-// manager and technician.
+// manager and technician; ids and names are checked by pos.User.Validate.
 func (db *DB) AddUser(u pos.User, pin, actor string) error {
-	if u.ID == "" || !u.Role.Valid() {
-		return pos.Errorf(pos.EINVALID, "a user needs an id and a role (cashier, manager or technician)").Say("user_fields")
+	if err := u.Validate(); err != nil {
+		return err
 	}
 	salt, hash, err := newPIN(pin)
 	if err != nil {
