@@ -278,12 +278,9 @@ func openSnapshot(path string) (*bolt.DB, func(), error) {
 	return db, func() { db.Close(); os.RemoveAll(dir) }, nil
 }
 
-// openDB opens the terminal database, which must exist unless create.
+// openDB opens the terminal database, which must exist unless create
+// (bolt.Options.Existing: a missing, empty or foreign file is refused and
+// left as it is).
 func openDB(path string, create bool) (*bolt.DB, error) {
-	if !create {
-		if _, err := os.Stat(path); err != nil {
-			return nil, pos.WrapError(pos.ENOTPROVISIONED, err, "no terminal database at %s (run posctl provision)", path)
-		}
-	}
-	return bolt.Open(path, 0o600, &bolt.Options{Timeout: defaultLockWait})
+	return bolt.Open(path, 0o600, &bolt.Options{Timeout: defaultLockWait, Existing: !create})
 }
