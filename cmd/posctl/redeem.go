@@ -9,19 +9,44 @@ import (
 	"fupinpos/pos/bolt"
 )
 
-// SaleResult is the JSON answer of posctl redeem --json.
+// SaleResult is the JSON answer of posctl redeem --json. Ids and times are
+// written as ledger list --json and codes.csv write them.
 type SaleResult struct {
-	Receipt       string               `json:"receipt"`
-	Seq           uint64               `json:"seq"`
-	Time          string               `json:"time"` // CST
-	Total         pos.Money            `json:"total"`
-	VoucherAmount pos.Money            `json:"voucher_amount"`
-	Forfeited     pos.Money            `json:"forfeited"`
-	SelfPaid      pos.Money            `json:"self_paid"`
-	Method        pos.PayMethod        `json:"method"`
-	Vouchers      []pos.AppliedVoucher `json:"vouchers"`
-	Hash          pos.Hash             `json:"hash"`
-	Printed       string               `json:"printed,omitempty"` // printer URI the receipt went to
+	Receipt       string        `json:"receipt"`
+	Seq           uint64        `json:"seq"`
+	Time          string        `json:"time"` // RFC 3339, China Standard Time (jsonTime)
+	Total         pos.Money     `json:"total"`
+	VoucherAmount pos.Money     `json:"voucher_amount"`
+	Forfeited     pos.Money     `json:"forfeited"`
+	SelfPaid      pos.Money     `json:"self_paid"`
+	Method        pos.PayMethod `json:"method"`
+	Vouchers      []SaleVoucher `json:"vouchers"`
+	Hash          pos.Hash      `json:"hash"`
+	Printed       string        `json:"printed,omitempty"` // printer URI the receipt went to
+}
+
+// SaleVoucher is a voucher of a sale in SaleResult: pos.AppliedVoucher
+// with its id in the form people and files use (2020-00000023).
+type SaleVoucher struct {
+	ID        string        `json:"id"` // pos.VoucherID.String(), as in codes.csv and ledger list
+	Campaign  uint16        `json:"campaign"`
+	Key       pos.KeyID     `json:"key"`
+	Holder    pos.HolderRef `json:"holder"`
+	Unit      uint32        `json:"unit"`
+	Face      pos.Money     `json:"face"`
+	Applied   pos.Money     `json:"applied"`
+	Forfeited pos.Money     `json:"forfeited"`
+	Code      string        `json:"code"`
+}
+
+// saleVouchers returns vs as SaleResult lists them.
+func saleVouchers(vs []pos.AppliedVoucher) []SaleVoucher {
+	out := make([]SaleVoucher, len(vs))
+	for i, v := range vs {
+		out[i] = SaleVoucher{ID: v.ID.String(), Campaign: v.Campaign, Key: v.KeyID, Holder: v.Holder, Unit: v.Unit,
+			Face: v.Face, Applied: v.Applied, Forfeited: v.Forfeited, Code: v.Code}
+	}
+	return out
 }
 
 // exitNotPrinted is posctl redeem's exit status for a sale that is
@@ -94,8 +119,8 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 		return err
 	}
 	r := s.Record
-	res := SaleResult{Receipt: r.Receipt, Seq: r.Seq, Time: cst(r.Time), Total: r.Total, VoucherAmount: r.VoucherAmount,
-		Forfeited: r.Forfeited, SelfPaid: r.SelfPaid, Method: r.Method, Vouchers: r.Vouchers, Hash: s.Hash}
+	res := SaleResult{Receipt: r.Receipt, Seq: r.Seq, Time: jsonTime(r.Time), Total: r.Total, VoucherAmount: r.VoucherAmount,
+		Forfeited: r.Forfeited, SelfPaid: r.SelfPaid, Method: r.Method, Vouchers: saleVouchers(r.Vouchers), Hash: s.Hash}
 	var printErr error
 	if *printer != "" {
 		if printErr = printReceipt(db, r.Seq, false, *printer, actor); printErr == nil {
@@ -108,7 +133,7 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 		}
 	} else {
 		t := msgs().T
-		fmt.Fprintf(stdout, "%s %s  %s\n", t("label.receipt", nil), r.Receipt, res.Time)
+		fmt.Fprintf(stdout, "%s %s  %s\n", t("label.receipt", nil), r.Receipt, cst(r.Time))
 		fmt.Fprintf(stdout, "  %s %s  %s %s  %s %s  %s %s (%s)\n",
 			t("label.total", nil), r.Total, t("label.voucher_amount", nil), r.VoucherAmount,
 			t("label.forfeited", nil), r.Forfeited, t("label.self_paid", nil), r.SelfPaid, payLabel(r.Method))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -46,3 +47,53 @@ func TestRedeemNeedsCode(t *testing.T) {
 		})
 	}
 }
+
+// TestJSONIdsAndTimes: redeem --json names its vouchers as ledger list
+// --json and codes.csv do (2020-00000001, not the packed number) and
+// writes its time as ledger list does (RFC 3339 in CST); check --json
+// and status --json write times the same way.
+func TestJSONIdsAndTimes(t *testing.T) {
+	dep := postest.NewDeployment(t, time.Now())
+	db := terminal(t, dep)
+	code := dep.Code(t, "m1", pos.Yuan(50))
+	var sale struct {
+		Time     string `json:"time"`
+		Vouchers []struct {
+			ID json.RawMessage `json:"id"`
+		} `json:"vouchers"`
+	}
+	if err := json.Unmarshal([]byte(mustPosctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash", "--json", code)), &sale); err != nil {
+		t.Fatal(err)
+	}
+	var listed []ListedRecord
+	if err := json.Unmarshal([]byte(mustPosctl(t, "ledger", "list", "--db", db, "--json")), &listed); err != nil || len(listed) != 1 {
+		t.Fatalf("ledger list: %+v %v", listed, err)
+	}
+	if len(sale.Vouchers) != 1 || string(sale.Vouchers[0].ID) != `"`+listed[0].Vouchers[0]+`"` || !rfc3339CST.MatchString(listed[0].Vouchers[0]+"|"+sale.Time) ||
+		sale.Time != listed[0].Time {
+		t.Errorf("redeem --json: id %s time %q; ledger list: id %q time %q", sale.Vouchers[0].ID, sale.Time, listed[0].Vouchers[0], listed[0].Time)
+	}
+	var check struct {
+		Voucher struct {
+			NotBefore string `json:"not_before"`
+			NotAfter  string `json:"not_after"`
+		} `json:"voucher"`
+	}
+	json.Unmarshal([]byte(mustPosctl(t, "check", "--db", db, "--json", dep.Code(t, "m2", pos.Yuan(50)))), &check)
+	var status struct {
+		Expires string `json:"trust_expires"`
+		Clock   struct {
+			Floor string `json:"floor"`
+		} `json:"clock"`
+	}
+	json.Unmarshal([]byte(mustPosctl(t, "status", "--db", db, "--json")), &status)
+	for name, s := range map[string]string{"check not_before": check.Voucher.NotBefore, "check not_after": check.Voucher.NotAfter,
+		"status trust_expires": status.Expires, "status clock.floor": status.Clock.Floor} {
+		if !rfc3339CST.MatchString("2020-00000001|" + s) {
+			t.Errorf("%s = %q, want RFC 3339 in CST", name, s)
+		}
+	}
+}
+
+// rfc3339CST matches "voucher id|time" as the --json answers write them.
+var rfc3339CST = regexp.MustCompile(`^\d{4}-\d{8}\|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$`)

@@ -50,7 +50,8 @@ func TestReturnCommand(t *testing.T) {
 	// ¥79.80 of pears, ¥50 paid by the voucher (now not needed: reinstated),
 	// ¥29.80 of the ¥31.80 self-paid refunded by WeChat; the bag stays.
 	if res.Receipt != "T01-000002" || res.Returns != "T01-000001" || res.Result != "accepted" || res.Total != 7980 ||
-		res.Refund != 2980 || res.Method != pos.PayWeChat || res.Reinstated != pos.Yuan(50) || len(res.Vouchers) != 1 {
+		res.Refund != 2980 || res.Method != pos.PayWeChat || res.Reinstated != pos.Yuan(50) || len(res.Vouchers) != 1 ||
+		!rfc3339CST.MatchString(res.Vouchers[0]+"|2020-08-20T14:30:00+08:00") {
 		t.Fatalf("return JSON %+v", res)
 	}
 	if res.Manager != "9001" || res.ManagerName != "李经理" {
