@@ -6,6 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"fupinpos/pos"
+	"fupinpos/pos/postest"
 )
 
 // TestDatabaseFileProblems: a read command on a --db that is missing,
@@ -42,6 +46,48 @@ func TestDatabaseFileProblems(t *testing.T) {
 					t.Errorf("the path changed: %d bytes now (%v)", len(after), err)
 				}
 			})
+		}
+	}
+}
+
+// TestErrorDetailLines: under a Chinese LANG a refusal whose message was
+// given its facts (receipt and time, tries left, the file) is one Chinese
+// line, followed only by a cause in the system's words when there is one;
+// the English detail line stays under an English LANG.
+func TestErrorDetailLines(t *testing.T) {
+	dep := postest.NewDeployment(t, time.Now())
+	db := terminal(t, dep)
+	code := dep.Code(t, "m1", pos.Yuan(50))
+	mustPosctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash", code)
+	garbage := filepath.Join(t.TempDir(), "g.db")
+	os.WriteFile(garbage, []byte("x\n"), 0o600)
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		zh, en []string // the lines of stderr after the first
+	}{
+		{"used again", []string{"redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash", code},
+			nil, []string{"  already_redeemed: voucher "}},
+		{"wrong PIN", []string{"ledger", "void", "--db", db, "--receipt", "T01-000001", "--manager", "9001", "--pin", "1111", "--reason", "x"},
+			nil, []string{"  bad_pin: wrong user or PIN"}},
+		{"not a database", []string{"status", "--db", garbage},
+			[]string{"  原因：invalid database"}, []string{"  not_a_database: " + garbage + " is not a terminal database"}},
+	} {
+		for _, lang := range []string{"zh_CN.UTF-8", "en_US.UTF-8"} {
+			t.Setenv("LANG", lang)
+			want := tc.zh
+			if lang == "en_US.UTF-8" {
+				want = tc.en
+			}
+			_, _, errOut := posctl(t, tc.args...)
+			lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")[1:]
+			ok := len(lines) == len(want)
+			for i := 0; ok && i < len(want); i++ {
+				ok = strings.HasPrefix(lines[i], want[i])
+			}
+			if !ok {
+				t.Errorf("%s (%s): stderr\n%s\nwant the lines after the first to start %q", tc.name, lang, errOut, want)
+			}
 		}
 	}
 }

@@ -109,12 +109,12 @@ func exitCode(name string, err error, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "posctl %s: %v\n", name, err)
 	}
 	// What the operator must do now, in their language (exit 3: the sale
-	// stands, do not redeem it again), before the English detail.
+	// stands, do not redeem it again), before the detail.
 	if es := (*exitStatus)(nil); errors.As(err, &es) && es.note != "" {
 		fmt.Fprintf(stderr, "  %s\n", es.note)
 	}
-	if code != pos.EINTERNAL {
-		fmt.Fprintf(stderr, "  %v\n", err)
+	if detail := errorDetail(err); code != pos.EINTERNAL && detail != "" {
+		fmt.Fprintf(stderr, "  %s\n", detail)
 	}
 	var ec interface{ ExitCode() int }
 	if errors.As(err, &ec) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -42,4 +43,26 @@ func errorText(err error) string {
 		}
 	}
 	return msgs().Error(err)
+}
+
+// errorDetail is the line under a coded error's message: its English
+// detail (the code, what failed, the cause). In another language the
+// detail is left out when the message was given the error's facts (its
+// parameters or finer key: the receipt, the time, the tries left, the
+// file): then only a cause from outside posctl's own errors follows — the
+// system's or the network's words, which have no translation (dial tcp
+// …: connection refused). "" when there is nothing more to say.
+func errorDetail(err error) string {
+	var e *pos.Error
+	if msgs().Lang == "en" || !errors.As(err, &e) || (len(e.Params) == 0 && e.Key == "") {
+		return err.Error()
+	}
+	for cause := e.Err; cause != nil; {
+		next, ours := cause.(*pos.Error)
+		if !ours {
+			return tr("posctl.error.cause", "cause", cause.Error())
+		}
+		cause = next.Err
+	}
+	return ""
 }
