@@ -72,6 +72,9 @@ func TestErrorDetailLines(t *testing.T) {
 			nil, []string{"  bad_pin: wrong user or PIN"}},
 		{"not a database", []string{"status", "--db", garbage},
 			[]string{"  原因：invalid database"}, []string{"  not_a_database: " + garbage + " is not a terminal database"}},
+		{"no server (USB set-up)", []string{"sync", "--db", db}, nil, []string{"  not_provisioned: no central server configured"}},
+		{"unknown product (the message lacks the SKU)", []string{"redeem", "--db", db, "--cashier", "1001", "--item", "NOPE:1", "--method", "cash", "--self-paid"},
+			[]string{"  unknown_product: product \"NOPE\""}, []string{"  unknown_product: product \"NOPE\""}},
 	} {
 		for _, lang := range []string{"zh_CN.UTF-8", "en_US.UTF-8"} {
 			t.Setenv("LANG", lang)
@@ -80,7 +83,11 @@ func TestErrorDetailLines(t *testing.T) {
 				want = tc.en
 			}
 			_, _, errOut := posctl(t, tc.args...)
-			lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")[1:]
+			lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+			if tc.name == "no server (USB set-up)" && lang == "zh_CN.UTF-8" && !strings.Contains(lines[0], "本机没有登记中心服务器") {
+				t.Errorf("no server: %q does not say the terminal has no server", lines[0])
+			}
+			lines = lines[1:]
 			ok := len(lines) == len(want)
 			for i := 0; ok && i < len(want); i++ {
 				ok = strings.HasPrefix(lines[i], want[i])

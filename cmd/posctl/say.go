@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"fupinpos/pos"
@@ -47,14 +48,14 @@ func errorText(err error) string {
 
 // errorDetail is the line under a coded error's message: its English
 // detail (the code, what failed, the cause). In another language the
-// detail is left out when the message was given the error's facts (its
-// parameters or finer key: the receipt, the time, the tries left, the
+// detail is left out when the message says every fact the error carries
+// (each of its parameters: the receipt, the time, the tries left, the
 // file): then only a cause from outside posctl's own errors follows — the
 // system's or the network's words, which have no translation (dial tcp
 // …: connection refused). "" when there is nothing more to say.
 func errorDetail(err error) string {
 	var e *pos.Error
-	if msgs().Lang == "en" || !errors.As(err, &e) || (len(e.Params) == 0 && e.Key == "") {
+	if msgs().Lang == "en" || !errors.As(err, &e) || !saysAll(errorText(err), e) {
 		return err.Error()
 	}
 	for cause := e.Err; cause != nil; {
@@ -65,4 +66,19 @@ func errorDetail(err error) string {
 		cause = next.Err
 	}
 	return ""
+}
+
+// saysAll reports whether msg, the operator's message for e, states every
+// parameter of e and e has some (or a finer key): a bare code's message
+// is too general to stand without the detail.
+func saysAll(msg string, e *pos.Error) bool {
+	if len(e.Params) == 0 && e.Key == "" {
+		return false
+	}
+	for _, v := range e.Params {
+		if v != "" && !strings.Contains(msg, v) {
+			return false
+		}
+	}
+	return true
 }
