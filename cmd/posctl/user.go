@@ -46,6 +46,18 @@ func userAdd(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// ListedUser is a user as posctl user list --json prints it: pos.User
+// with the end of its last lockout written as every --json time is
+// (jsonTime: RFC 3339 in CST; "" when never locked).
+type ListedUser struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Role        pos.Role `json:"role"`
+	Disabled    bool     `json:"disabled"`
+	Failures    int      `json:"failures"`
+	LockedUntil string   `json:"locked_until"`
+}
+
 func cmdUserList(args []string, stdout io.Writer) error {
 	fs := newFlags("user list", stdout)
 	dbPath := fs.String("db", "", "terminal database `FILE`")
@@ -60,7 +72,11 @@ func cmdUserList(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *asJSON {
-		return printJSON(stdout, us)
+		out := make([]ListedUser, len(us))
+		for i, u := range us {
+			out[i] = ListedUser{ID: u.ID, Name: u.Name, Role: u.Role, Disabled: u.Disabled, Failures: u.Failures, LockedUntil: jsonTime(u.LockedUntil)}
+		}
+		return printJSON(stdout, out)
 	}
 	writeUsers(stdout, us, time.Now())
 	return nil

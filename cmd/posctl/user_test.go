@@ -32,11 +32,17 @@ func TestPINLockoutSays(t *testing.T) {
 		}
 	}
 	code, errOut := void()
-	var us []pos.User
-	if err := json.Unmarshal([]byte(mustPosctl(t, "user", "list", "--db", db, "--json")), &us); err != nil || len(us) != 3 || us[2].ID != "9001" {
+	var us []ListedUser
+	if err := json.Unmarshal([]byte(mustPosctl(t, "user", "list", "--db", db, "--json")), &us); err != nil || len(us) != 3 || us[2].ID != "9001" ||
+		us[0].LockedUntil != "" || !rfc3339CST.MatchString("2020-00000001|"+us[2].LockedUntil) {
 		t.Fatalf("users %+v %v", us, err)
 	}
-	until := pos.UnlockClock(us[2].LockedUntil)
+	// --json has whole seconds: the lock ends within the second after.
+	lockedUntil, _ := time.Parse(time.RFC3339, us[2].LockedUntil)
+	until := pos.UnlockClock(lockedUntil)
+	if next := pos.UnlockClock(lockedUntil.Add(time.Second / 2)); strings.Contains(errOut, "锁定至 "+next+"（") {
+		until = next
+	}
 	want := "posctl ledger void: 多次输错，账号已锁定至 " + until + "（北京时间）：届时再试，或由店长解锁（posctl user unlock） [locked]\n"
 	if code != 1 || !strings.HasPrefix(errOut, want) {
 		t.Fatalf("fifth wrong PIN: exit %d\n%s\nwant it to start %q", code, errOut, want)
@@ -98,7 +104,7 @@ func TestUserAddRefusesHiddenCharacters(t *testing.T) {
 			t.Errorf("%s: exit %d\n%s\nwant exit 2 and stderr starting %q", tc.name, code, errOut, tc.want)
 		}
 	}
-	var us []pos.User
+	var us []ListedUser
 	if err := json.Unmarshal([]byte(mustPosctl(t, "user", "list", "--db", db, "--json")), &us); err != nil || len(us) != 2 {
 		t.Fatalf("users after the refusals: %+v %v", us, err)
 	}
