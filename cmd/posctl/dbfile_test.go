@@ -50,10 +50,11 @@ func TestDatabaseFileProblems(t *testing.T) {
 	}
 }
 
-// TestErrorDetailLines: under a Chinese LANG a refusal whose message was
-// given its facts (receipt and time, tries left, the file) is one Chinese
-// line, followed only by a cause in the system's words when there is one;
-// the English detail line stays under an English LANG.
+// TestErrorDetailLines: under a Chinese LANG an error is its Chinese
+// line, then a cause in the system's or network's words when there is
+// one (原因：…), else the English detail only when the message lacks a fact
+// of the error (the SKU of an unknown product); the English detail line
+// stays under an English LANG.
 func TestErrorDetailLines(t *testing.T) {
 	dep := postest.NewDeployment(t, time.Now())
 	db := terminal(t, dep)
@@ -72,6 +73,10 @@ func TestErrorDetailLines(t *testing.T) {
 			nil, []string{"  bad_pin: wrong user or PIN"}},
 		{"not a database", []string{"status", "--db", garbage},
 			[]string{"  原因：invalid database"}, []string{"  not_a_database: " + garbage + " is not a terminal database"}},
+		{"printer unreachable", []string{"redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash", "--self-paid", "--printer", "tcp://127.0.0.1:1"},
+			[]string{"  交易 T01-00000", "  原因：dial tcp 127.0.0.1:1: "}, []string{"  sale T01-00000", "  printer_offline: open printer 127.0.0.1:1: dial tcp"}},
+		{"missing file", []string{"trust", "install", "--db", db, "--bundle", garbage + ".json"},
+			[]string{"  原因：open " + garbage + ".json: "}, []string{"  not_found: read trust bundle: open " + garbage + ".json: "}},
 		{"no server (USB set-up)", []string{"sync", "--db", db}, nil, []string{"  not_provisioned: no central server configured"}},
 		{"unknown product (the message lacks the SKU)", []string{"redeem", "--db", db, "--cashier", "1001", "--item", "NOPE:1", "--method", "cash", "--self-paid"},
 			[]string{"  unknown_product: product \"NOPE\""}, []string{"  unknown_product: product \"NOPE\""}},

@@ -47,15 +47,16 @@ func errorText(err error) string {
 }
 
 // errorDetail is the line under a coded error's message: its English
-// detail (the code, what failed, the cause). In another language the
-// detail is left out when the message says every fact the error carries
-// (each of its parameters: the receipt, the time, the tries left, the
-// file): then only a cause from outside posctl's own errors follows — the
+// detail (the code, what failed, the cause) under an English LANG. In
+// another language, a cause from outside posctl's own errors — the
 // system's or the network's words, which have no translation (dial tcp
-// …: connection refused). "" when there is nothing more to say.
+// …: connection refused) — when there is one; else nothing when the
+// message says every fact the error carries (each of its parameters: the
+// receipt, the time, the tries left, the file), and the English detail
+// only when it says more than the message (a bare code's general words).
 func errorDetail(err error) string {
 	var e *pos.Error
-	if msgs().Lang == "en" || !errors.As(err, &e) || !saysAll(errorText(err), e) {
+	if msgs().Lang == "en" || !errors.As(err, &e) {
 		return err.Error()
 	}
 	for cause := e.Err; cause != nil; {
@@ -65,7 +66,10 @@ func errorDetail(err error) string {
 		}
 		cause = next.Err
 	}
-	return ""
+	if saysAll(errorText(err), e) {
+		return ""
+	}
+	return err.Error()
 }
 
 // saysAll reports whether msg, the operator's message for e, states every
