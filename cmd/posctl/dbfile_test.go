@@ -62,6 +62,10 @@ func TestErrorDetailLines(t *testing.T) {
 	mustPosctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash", code)
 	garbage := filepath.Join(t.TempDir(), "g.db")
 	os.WriteFile(garbage, []byte("x\n"), 0o600)
+	bundle := filepath.Join(t.TempDir(), "bundle.json") // the one installed
+	os.WriteFile(bundle, dep.Bundle(t), 0o600)
+	zhHead := map[string]string{"no server (USB set-up)": "本机没有登记中心服务器", "unknown product": "商品 NOPE 不在扶贫产品目录中",
+		"unknown cashier": "没有工号为 7777 的用户"}
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -78,8 +82,12 @@ func TestErrorDetailLines(t *testing.T) {
 		{"missing file", []string{"trust", "install", "--db", db, "--bundle", garbage + ".json"},
 			[]string{"  原因：open " + garbage + ".json: "}, []string{"  not_found: read trust bundle: open " + garbage + ".json: "}},
 		{"no server (USB set-up)", []string{"sync", "--db", db}, nil, []string{"  not_provisioned: no central server configured"}},
-		{"unknown product (the message lacks the SKU)", []string{"redeem", "--db", db, "--cashier", "1001", "--item", "NOPE:1", "--method", "cash", "--self-paid"},
-			[]string{"  unknown_product: product \"NOPE\""}, []string{"  unknown_product: product \"NOPE\""}},
+		{"unknown product", []string{"redeem", "--db", db, "--cashier", "1001", "--item", "NOPE:1", "--method", "cash", "--self-paid"},
+			nil, []string{"  unknown_product: product \"NOPE\""}},
+		{"unknown cashier", []string{"redeem", "--db", db, "--cashier", "7777", "--item", "DS-PEAR-5:1", "--method", "cash", "--self-paid"},
+			nil, []string{"  forbidden: unknown user \"7777\""}},
+		{"a message without the facts keeps the detail", []string{"trust", "install", "--db", db, "--bundle", bundle},
+			[]string{"  trust_stale: trust list "}, []string{"  trust_stale: trust list "}},
 	} {
 		for _, lang := range []string{"zh_CN.UTF-8", "en_US.UTF-8"} {
 			t.Setenv("LANG", lang)
@@ -89,8 +97,8 @@ func TestErrorDetailLines(t *testing.T) {
 			}
 			_, _, errOut := posctl(t, tc.args...)
 			lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
-			if tc.name == "no server (USB set-up)" && lang == "zh_CN.UTF-8" && !strings.Contains(lines[0], "本机没有登记中心服务器") {
-				t.Errorf("no server: %q does not say the terminal has no server", lines[0])
+			if head := zhHead[tc.name]; lang == "zh_CN.UTF-8" && head != "" && !strings.Contains(lines[0], head) {
+				t.Errorf("%s: %q lacks %q", tc.name, lines[0], head)
 			}
 			lines = lines[1:]
 			ok := len(lines) == len(want)

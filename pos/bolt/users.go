@@ -220,7 +220,7 @@ func (db *DB) Authorize(id, pin string, roles ...pos.Role) (*pos.User, error) {
 func activeUser(tx *bolt.Tx, id string, roles ...pos.Role) (*pos.User, error) {
 	u, err := readUser(tx, id)
 	if err != nil {
-		return nil, pos.WrapError(pos.EFORBIDDEN, err, "unknown user %q", id).With("user", id)
+		return nil, pos.WrapError(pos.EFORBIDDEN, err, "unknown user %q", id).Say("unknown_user", "user", id)
 	}
 	if u.Disabled || !slices.Contains(roles, u.Role) {
 		return nil, pos.Errorf(pos.EFORBIDDEN, "user %s (%s) may not do this", id, u.Role).Say("not_allowed", "user", id)
