@@ -25,7 +25,7 @@ func TestDatabaseFileProblems(t *testing.T) {
 		want    string
 	}{
 		{"missing", nil, "数据库文件 %s 不存在：请检查 --db 路径；新终端先用 posctl provision 或 posctl enroll 开通 [not_provisioned]"},
-		{"empty", []byte{}, "%s 不是终端数据库，或文件已损坏（未作任何改动）：请检查 --db 路径；损坏的数据库请用备份恢复（posctl restore） [not_a_database]"},
+		{"empty", []byte{}, "%s 不是终端数据库，或文件已损坏（未作任何改动）：请检查文件路径；损坏的终端数据库可用备份恢复（posctl restore） [not_a_database]"},
 		{"garbage", []byte("x\n"), "%s 不是终端数据库，或文件已损坏（未作任何改动）"},
 	} {
 		for _, cmd := range [][]string{{"status"}, {"user", "list"}, {"ledger", "list"}, {"redeem", "--cashier", "1001", "--item", "DS-PEAR-5:1", "--self-paid", "--method", "cash"}} {
@@ -109,5 +109,50 @@ func TestErrorDetailLines(t *testing.T) {
 				t.Errorf("%s (%s): stderr\n%s\nwant the lines after the first to start %q", tc.name, lang, errOut, want)
 			}
 		}
+	}
+}
+
+// TestBackupRestoreDamagedFiles: a restore replaces a damaged database
+// (keeping it beside) rather than refusing it; a backup that is empty or
+// not a terminal database is refused naming that file, with nothing
+// replaced; a backup of a damaged database says so (not "write failed")
+// and writes nothing.
+func TestBackupRestoreDamagedFiles(t *testing.T) {
+	dep := postest.NewDeployment(t, time.Now())
+	db := terminal(t, dep)
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.bak")
+	mustPosctl(t, "backup", "--db", db, "--out", good)
+	garbage, empty := filepath.Join(dir, "garbage.db"), filepath.Join(dir, "empty.db")
+	os.WriteFile(garbage, []byte("x\n"), 0o600)
+	os.WriteFile(empty, nil, 0o600)
+
+	damaged := filepath.Join(dir, "damaged.db")
+	os.WriteFile(damaged, []byte("not a database"), 0o600)
+	if code, out, errOut := posctl(t, "restore", "--db", damaged, "--from", good); code != 0 || !strings.Contains(out, "被替换的数据库已保留为 "+damaged+".before-restore-") {
+		t.Fatalf("restore over a damaged database: exit %d\n%s%s", code, out, errOut)
+	}
+	kept, _ := filepath.Glob(damaged + ".before-restore-*")
+	if b, err := os.ReadFile(kept[0]); err != nil || string(b) != "not a database" {
+		t.Errorf("the damaged file was not kept as it was: %q %v", b, err)
+	}
+	for _, from := range []string{garbage, empty} {
+		before, _ := os.ReadFile(db)
+		code, _, errOut := posctl(t, "restore", "--db", db, "--from", from)
+		if want := "posctl restore: " + from + " 不是终端数据库，或文件已损坏"; code != 1 || !strings.HasPrefix(errOut, want) {
+			t.Errorf("restore from %s: exit %d\n%s\nwant exit 1 and %q", from, code, errOut, want)
+		}
+		if after, _ := os.ReadFile(db); !bytes.Equal(before, after) {
+			t.Errorf("restore from %s changed the database", from)
+		}
+	}
+	out := filepath.Join(dir, "out.bak")
+	code, _, errOut := posctl(t, "backup", "--db", garbage, "--out", out)
+	if want := "posctl backup: " + garbage + " 不是终端数据库，或文件已损坏"; code != 1 || !strings.HasPrefix(errOut, want) {
+		t.Errorf("backup of a damaged database: exit %d\n%s\nwant exit 1 and %q", code, errOut, want)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("backup of a damaged database wrote %s", out)
 	}
 }

@@ -80,6 +80,16 @@ func notDatabase(path string, cause error, why string) error {
 	return pos.WrapError(ENotDatabase, cause, "%s is not a terminal database (%s); nothing was written", path, why).With("path", path)
 }
 
+// openError is the error of bbolt failing to open path (other than its
+// lock timeout): ENotDatabase for a file bbolt cannot read as a database,
+// else ESTORAGE naming the file.
+func openError(path string, err error) error {
+	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrVersionMismatch) || errors.Is(err, bolterrors.ErrChecksum) {
+		return notDatabase(path, err, "not a bbolt file, or damaged")
+	}
+	return pos.WrapError(pos.ESTORAGE, err, "open %s", path).Say("open", "path", path)
+}
+
 // checkExisting refuses, before bbolt touches it, a path that is not an
 // existing, non-empty file (Options.Existing).
 func checkExisting(path string) error {
@@ -141,13 +151,11 @@ func Open(path string, mode os.FileMode, opts *Options) (*DB, error) {
 		}
 	}
 	b, err := bolt.Open(path, mode, &bolt.Options{Timeout: opts.Timeout})
-	switch {
-	case errors.Is(err, bolterrors.ErrTimeout):
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, pos.WrapError(pos.EBUSY, err, "%s is locked by another process (the terminal app?)", path).With("path", path)
-	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
-		return nil, notDatabase(path, err, "not a bbolt file, or damaged")
-	case err != nil:
-		return nil, pos.WrapError(pos.ESTORAGE, err, "open %s", path).Say("open", "path", path)
+	}
+	if err != nil {
+		return nil, openError(path, err)
 	}
 	ver, err := checkSchema(b, path)
 	if err == nil && ver == 0 && opts.Existing {
