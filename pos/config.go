@@ -131,7 +131,7 @@ func ParseServers(s string) ([]string, error) {
 		out = append(out, p)
 	}
 	if len(out) == 0 {
-		return nil, Errorf(ENOTPROVISIONED, "no central server configured (run posctl enroll)")
+		return nil, Errorf(ENOTPROVISIONED, "no central server configured (run posctl enroll)").Say("no_server")
 	}
 	return out, nil
 }

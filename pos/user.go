@@ -1,8 +1,10 @@
 package pos
 
 import (
+	"fmt"
 	"strconv"
 	"time"
+	"unicode"
 )
 
 // Role is what a user may do at the terminal.
@@ -26,6 +28,36 @@ type User struct {
 	Disabled    bool      `json:"disabled"`
 	Failures    int       `json:"failures"`
 	LockedUntil time.Time `json:"locked_until"`
+}
+
+// Validate checks a user before it is stored: an id, a known role, and an
+// id and a name free of control and invisible format characters. A bell,
+// an escape or a right-to-left mark in a name would ring, garble or
+// reorder every screen, receipt and report that shows it, and could make
+// two ids that look the same.
+func (u User) Validate() error {
+	if u.ID == "" || !u.Role.Valid() {
+		return Errorf(EINVALID, "a user needs an id and a role (cashier, manager or technician)").Say("user_fields")
+	}
+	if r, ok := hiddenRune(u.ID); ok {
+		return Errorf(EINVALID, "user id %q holds the invisible character %U", u.ID, r).Say("user_id_char", "char", fmt.Sprintf("%U", r))
+	}
+	if r, ok := hiddenRune(u.Name); ok {
+		return Errorf(EINVALID, "user name %q holds the invisible character %U", u.Name, r).Say("user_name_char", "char", fmt.Sprintf("%U", r))
+	}
+	return nil
+}
+
+// hiddenRune returns the first character of s that prints nothing one can
+// see or type back: a control character (C0, DEL, C1), a format character
+// (zero-width, bidirectional marks, BOM) or a line or paragraph separator.
+func hiddenRune(s string) (rune, bool) {
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return r, true
+		}
+	}
+	return 0, false
 }
 
 // PIN policy: digits only, 4 to 12 of them, locked for LockoutDuration after
@@ -52,4 +84,17 @@ func ValidatePIN(pin string) error {
 		return Errorf(EINVALID, "PIN must not repeat one digit").Say("pin_repeat")
 	}
 	return nil
+}
+
+// Locked reports whether u's PIN is locked out at now.
+func (u User) Locked(now time.Time) bool { return now.Before(u.LockedUntil) }
+
+// UnlockClock is the time a lockout ending at t lets the user try again,
+// as the operator reads it: CST hours and minutes, rounded up (a lock
+// ending at 10:05:35 says 10:06, never a minute still locked).
+func UnlockClock(t time.Time) string {
+	if m := t.Truncate(time.Minute); !m.Equal(t) {
+		t = m.Add(time.Minute)
+	}
+	return t.In(CST).Format("15:04")
 }

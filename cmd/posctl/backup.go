@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"time"
@@ -48,11 +47,15 @@ func cmdRestore(args []string, stdout io.Writer) error {
 		return err
 	}
 	if _, err := os.Stat(*dbPath); err == nil {
+		// Refused only while the app runs (db_busy); a damaged or empty
+		// file is what a restore replaces (it is kept beside).
 		db, err := openDB(*dbPath, false)
-		if err != nil {
-			return err // db_busy while the app runs
+		if pos.ErrorCode(err) == pos.EBUSY {
+			return err
 		}
-		db.Close()
+		if err == nil {
+			db.Close()
+		}
 	}
 	tmp := *dbPath + ".restore"
 	defer os.Remove(tmp)
@@ -60,6 +63,9 @@ func cmdRestore(args []string, stdout io.Writer) error {
 		return err
 	}
 	if err := bolt.MarkRestored(tmp); err != nil {
+		if pos.ErrorCode(err) == bolt.ENotDatabase { // of the copy: name the backup
+			return pos.WrapError(bolt.ENotDatabase, err, "%s is not a terminal database", *from).With("path", *from)
+		}
 		return err
 	}
 	db, err := openDB(tmp, false)
@@ -70,7 +76,7 @@ func cmdRestore(args []string, stdout io.Writer) error {
 	seq, _, _ := db.Head()
 	db.Close()
 	if err != nil {
-		return fmt.Errorf("%s is not a provisioned terminal database: %w", *from, err)
+		return pos.WrapError(pos.ENOTPROVISIONED, err, "%s is not a provisioned terminal database", *from).Say("backup", "path", *from)
 	}
 	kept := ""
 	if _, err := os.Stat(*dbPath); err == nil {

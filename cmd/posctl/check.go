@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"time"
 
 	"fupinpos/assets"
 	"fupinpos/pos"
@@ -31,8 +30,8 @@ type VoucherInfo struct {
 	Value     pos.Money `json:"value"` // fen
 	ValueText string    `json:"value_text"`
 	Holder    string    `json:"holder"`
-	NotBefore time.Time `json:"not_before"`
-	NotAfter  time.Time `json:"not_after"`
+	NotBefore string    `json:"not_before"` // RFC 3339, China Standard Time (jsonTime)
+	NotAfter  string    `json:"not_after"`
 }
 
 func cmdCheck(args []string, stdout io.Writer) error {
@@ -65,7 +64,7 @@ func cmdCheck(args []string, stdout io.Writer) error {
 			vi := vd.Voucher
 			fmt.Fprintf(stdout, "  %s %s  %s %s  %s %s\n", msgs().T("label.voucher", nil), vi.ID,
 				msgs().T("label.value", nil), vi.ValueText, msgs().T("label.unit", nil), vi.UnitName)
-			fmt.Fprintf(stdout, "  %s %s\n", msgs().T("label.valid_until", nil), cst(vi.NotAfter))
+			fmt.Fprintf(stdout, "  %s %s\n", msgs().T("label.valid_until", nil), cst(mustTime(vi.NotAfter)))
 		}
 		if !vd.OK {
 			fmt.Fprintf(stdout, "  [%s]\n", vd.Code)
@@ -105,5 +104,5 @@ func info(v *pos.Voucher, tl *pos.TrustList) *VoucherInfo {
 		name = tl.UnitName(v.Unit)
 	}
 	return &VoucherInfo{ID: v.ID().String(), Campaign: v.Campaign, Unit: v.Unit, UnitName: name, Value: v.Value,
-		ValueText: v.Value.String(), Holder: v.Holder.String(), NotBefore: v.NotBefore, NotAfter: v.NotAfter}
+		ValueText: v.Value.String(), Holder: v.Holder.String(), NotBefore: jsonTime(v.NotBefore), NotAfter: jsonTime(v.NotAfter)}
 }

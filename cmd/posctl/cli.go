@@ -63,3 +63,13 @@ func payLabel(m pos.PayMethod) string {
 
 // cst formats t as China Standard Time.
 func cst(t time.Time) string { return t.In(pos.CST).Format(time.DateTime) }
+
+// jsonTime is how every --json answer writes a time: RFC 3339 in China
+// Standard Time (2020-08-20T14:30:00+08:00), as ledger list does; "" for
+// none.
+func jsonTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(pos.CST).Format(time.RFC3339)
+}

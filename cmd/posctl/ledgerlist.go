@@ -83,7 +83,7 @@ func listRecords(db *bolt.DB, day string) ([]ListedRecord, error) {
 	list := []ListedRecord{}
 	add := func(r, sale *pos.Record) error {
 		l := ListedRecord{
-			Seq: r.Seq, Receipt: r.Receipt, Kind: string(r.Kind), Time: r.Time.In(pos.CST).Format(time.RFC3339),
+			Seq: r.Seq, Receipt: r.Receipt, Kind: string(r.Kind), Time: jsonTime(r.Time),
 			Cashier: r.Cashier, CashierName: names[r.Cashier], Mode: string(r.Mode), Manager: r.Manager,
 			Vouchers: []string{}, Total: int64(r.Total), VoucherAmount: int64(r.VoucherAmount),
 			SelfPaid: int64(r.SelfPaid), Forfeited: int64(r.Forfeited), Method: string(r.Method),

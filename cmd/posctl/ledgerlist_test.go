@@ -248,7 +248,7 @@ func TestBusyDatabase(t *testing.T) {
 		{"user", "list", "--db", db},
 		{"user", "unlock", "--db", db, "--id", "1001", "--manager", "9001", "--pin", "8642"},
 		{"check", "--db", db, dep.Code(t, "m1", pos.Yuan(10))},
-		{"redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash"},
+		{"redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash", "--self-paid"},
 		{"incidents", "--db", db},
 	} {
 		t.Run(strings.Join(args[:2], " "), func(t *testing.T) {

@@ -102,10 +102,19 @@ func exitCode(name string, err error, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		return usageExit(stderr, name, err)
 	}
-	if code := pos.ErrorCode(err); code != pos.EINTERNAL {
-		fmt.Fprintf(stderr, "posctl %s: %s [%s]\n  %v\n", name, msgs().Error(err), code, err)
+	code := pos.ErrorCode(err)
+	if code != pos.EINTERNAL {
+		fmt.Fprintf(stderr, "posctl %s: %s [%s]\n", name, errorText(err), code)
 	} else {
 		fmt.Fprintf(stderr, "posctl %s: %v\n", name, err)
+	}
+	// What the operator must do now, in their language (exit 3: the sale
+	// stands, do not redeem it again), before the detail.
+	if es := (*exitStatus)(nil); errors.As(err, &es) && es.note != "" {
+		fmt.Fprintf(stderr, "  %s\n", es.note)
+	}
+	if detail := errorDetail(err); code != pos.EINTERNAL && detail != "" {
+		fmt.Fprintf(stderr, "  %s\n", detail)
 	}
 	var ec interface{ ExitCode() int }
 	if errors.As(err, &ec) {
@@ -269,12 +278,9 @@ func openSnapshot(path string) (*bolt.DB, func(), error) {
 	return db, func() { db.Close(); os.RemoveAll(dir) }, nil
 }
 
-// openDB opens the terminal database, which must exist unless create.
+// openDB opens the terminal database, which must exist unless create
+// (bolt.Options.Existing: a missing, empty or foreign file is refused and
+// left as it is).
 func openDB(path string, create bool) (*bolt.DB, error) {
-	if !create {
-		if _, err := os.Stat(path); err != nil {
-			return nil, pos.WrapError(pos.ENOTPROVISIONED, err, "no terminal database at %s (run posctl provision)", path)
-		}
-	}
-	return bolt.Open(path, 0o600, &bolt.Options{Timeout: defaultLockWait})
+	return bolt.Open(path, 0o600, &bolt.Options{Timeout: defaultLockWait, Existing: !create})
 }

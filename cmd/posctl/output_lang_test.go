@@ -28,7 +28,7 @@ func TestOutputFollowsLANG(t *testing.T) {
 			return []step{
 				{[]string{"enroll", "--yes"}, []string{"服务器根密钥指纹：" + fp + "\n", "已注册为门店 HF-001 的终端 T01（T01）\n"}},
 				{[]string{"user", "add", "--id", "1001", "--name", "王芳", "--role", "cashier", "--pin", "2468"}, []string{"已添加用户 1001（王芳，收银员）\n"}},
-				{[]string{"user", "list"}, []string{"1001     收银员"}},
+				{[]string{"user", "list"}, []string{"工号  角色    姓名  状态  锁定至\n", "1001  收银员  王芳  -     -\n"}},
 				{[]string{"redeem", "--cashier", "1001", "--item", "DS-PEAR-5:2", "--method", "wechat"}, nil},
 				{[]string{"status"}, []string{"门店 HF-001（T01），终端 T01，柜台 扶贫专区\n", "账本 1 条记录，待上传 1 条（￥50.00）\n"}},
 				{[]string{"sync"}, []string{"已上传 1 条记录，冲突 0 条；下载 1 页；待上传 0 条（￥0.00）\n"}},
@@ -42,7 +42,7 @@ func TestOutputFollowsLANG(t *testing.T) {
 			return []step{
 				{[]string{"enroll", "--yes"}, []string{"server root key fingerprint: " + fp + "\n", "enrolled as terminal T01 of store HF-001 (T01)\n"}},
 				{[]string{"user", "add", "--id", "1001", "--name", "王芳", "--role", "cashier", "--pin", "2468"}, []string{"user 1001 (王芳, cashier) added\n"}},
-				{[]string{"user", "list"}, []string{"1001     cashier"}},
+				{[]string{"user", "list"}, []string{"1001  cashier  王芳  -      -\n"}},
 				{[]string{"redeem", "--cashier", "1001", "--item", "DS-PEAR-5:2", "--method", "wechat"}, nil},
 				{[]string{"status"}, []string{"store HF-001 (T01), terminal T01, counter 扶贫专区\n", "ledger 1 records, 1 waiting for upload (￥50.00)\n"}},
 				{[]string{"sync"}, []string{"uploaded 1 record(s), 0 conflict(s); 1 download page(s); 0 waiting (￥0.00)\n"}},

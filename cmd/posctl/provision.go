@@ -163,16 +163,17 @@ func cmdStatus(args []string, stdout io.Writer) error {
 		Expires      string              `json:"trust_expires"`
 		Catalogue    uint32              `json:"catalogue_version"`
 		Queue        pos.QueueState      `json:"queue"`
-		Clock        pos.ClockState      `json:"clock"`
+		Clock        jsonClock           `json:"clock"`
 		Records      uint64              `json:"records"`
 		Head         pos.Hash            `json:"head"`
 		Key          string              `json:"terminal_key"`
-	}{q.Count, q.Amount, schema, cfg, tl.Seq, cst(tl.Expires), cat.Version, q, cs, seq, head, voucher.Fingerprint(pub)}
+	}{q.Count, q.Amount, schema, cfg, tl.Seq, jsonTime(tl.Expires), cat.Version, q, jsonClock{jsonTime(cs.Floor), jsonTime(cs.LastSync)},
+		seq, head, voucher.Fingerprint(pub)}
 	if *asJSON {
 		return printJSON(stdout, st)
 	}
 	say(stdout, "posctl.status.store", "store", cfg.Store, "store_name", cfg.StoreName, "terminal", cfg.Terminal, "counter", cfg.Counter)
-	say(stdout, "posctl.status.trust", "seq", tl.Seq, "expires", st.Expires, "catalogue", cat.Version)
+	say(stdout, "posctl.status.trust", "seq", tl.Seq, "expires", cst(tl.Expires), "catalogue", cat.Version)
 	say(stdout, "posctl.status.ledger", "records", seq, "waiting", q.Count, "amount", q.Amount)
 	say(stdout, "posctl.status.clock", "floor", cst(cs.Floor), "last", cst(cs.LastSync))
 	say(stdout, "posctl.status.key", "fingerprint", st.Key)
@@ -215,4 +216,10 @@ func cmdTrustInstall(args []string, stdout io.Writer) error {
 		say(stdout, "posctl.trust.installed", "seq", tl.Seq, "expires", cst(tl.Expires))
 	}
 	return nil
+}
+
+// jsonClock is pos.ClockState as status --json writes it (jsonTime).
+type jsonClock struct {
+	Floor    string `json:"floor,omitempty"`
+	LastSync string `json:"last_sync,omitempty"`
 }

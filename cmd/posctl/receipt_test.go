@@ -53,7 +53,7 @@ func TestRedeemPrintsAndReprints(t *testing.T) {
 	}
 
 	s.SetStatus(sim.PrinterStatus{PaperOut: true})
-	code, _, errOut := posctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash", "--printer", s.URI())
+	code, _, errOut := posctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash", "--self-paid", "--printer", s.URI())
 	if code != exitNotPrinted || !strings.Contains(errOut, "["+pos.EPAPEROUT+"]") || !strings.Contains(errOut, "T01-000002") {
 		t.Fatalf("paper out: exit %d (want %d: recorded, not printed) %s", code, exitNotPrinted, errOut)
 	}

@@ -11,12 +11,22 @@ import (
 	"fupinpos/sync/client"
 )
 
+// exitNoServer is posctl reconcile's exit status when the central server
+// cannot be reached: nothing was compared, which a script must tell from
+// "the records differ" (1).
+const exitNoServer = 4
+
 // cmdReconcile compares the terminal's records of one CST day with the
 // server's record of them and lists every difference (not uploaded, not
 // held, rejected, in conflict, totals). Exit status 0 when they agree, 1
-// when they differ (listed), as for a refusal.
+// when they differ (listed), as for a refusal, 4 (exitNoServer) when the
+// server cannot be reached.
 func cmdReconcile(args []string, stdout io.Writer) error {
 	fs := newFlags("reconcile", stdout)
+	fs.Usage = func() {
+		msgs().PrintFlags(stdout, fs, "posctl reconcile --db FILE [--day YYYY-MM-DD] [--json]")
+		fmt.Fprint(stdout, tr("posctl.reconcile.exits"))
+	}
 	dbPath := fs.String("db", "", "terminal database `FILE`")
 	day := fs.String("day", pos.DayOf(time.Now()), "CST `DAY` (YYYY-MM-DD), default today")
 	timeout := fs.Duration("timeout", time.Minute, "give up after this long")
@@ -36,6 +46,10 @@ func cmdReconcile(args []string, stdout io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	rec, err := c.Reconcile(ctx, *day)
+	if pos.ErrorCode(err) == pos.ESERVEROFFLINE {
+		// Nothing was compared: not "they differ" (1), its own status.
+		return &exitStatus{code: exitNoServer, err: pos.WrapError(pos.ESERVEROFFLINE, err, "nothing was reconciled").Say("reconcile")}
+	}
 	if err != nil {
 		return err
 	}

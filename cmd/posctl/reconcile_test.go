@@ -120,3 +120,25 @@ func TestSettleVerifyCommand(t *testing.T) {
 		t.Errorf("subfolder: exit %d %s", code, out)
 	}
 }
+
+// TestReconcileServerDown: with the central server unreachable posctl
+// reconcile exits 4, not 1 ("they differ"), and says nothing was
+// compared, in the language of LANG; --help tells the exit statuses.
+func TestReconcileServerDown(t *testing.T) {
+	dep := postest.NewDeployment(t, time.Now())
+	db, stop := enrolled(t, dep)
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	mustPosctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:2", "--method", "wechat", dep.Code(t, "m1", pos.Yuan(50)))
+	if code, out, errOut := posctl(t, "reconcile", "--db", db); code != 1 || !strings.Contains(out, "未上传  T01-000001") {
+		t.Fatalf("differences: exit %d\n%s%s", code, out, errOut)
+	}
+	stop()
+	code, out, errOut := posctl(t, "reconcile", "--db", db, "--timeout", "5s")
+	want := "posctl reconcile: 连不上中心服务器，未能对账（没有作任何比较）：请在能连上服务器时再对账 [server_offline]\n"
+	if code != exitNoServer || code == 1 || out != "" || !strings.HasPrefix(errOut, want) {
+		t.Fatalf("server down: exit %d (want %d)\n%s%s\nwant stderr starting %q", code, exitNoServer, out, errOut, want)
+	}
+	if _, out, _ := posctl(t, "reconcile", "--help"); !strings.Contains(out, "4 连不上中心服务器，没有作任何比较") {
+		t.Errorf("--help does not tell exit status 4:\n%s", out)
+	}
+}

@@ -3,24 +3,50 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"fupinpos/pos"
 	"fupinpos/pos/bolt"
 )
 
-// SaleResult is the JSON answer of posctl redeem --json.
+// SaleResult is the JSON answer of posctl redeem --json. Ids and times are
+// written as ledger list --json and codes.csv write them.
 type SaleResult struct {
-	Receipt       string               `json:"receipt"`
-	Seq           uint64               `json:"seq"`
-	Time          string               `json:"time"` // CST
-	Total         pos.Money            `json:"total"`
-	VoucherAmount pos.Money            `json:"voucher_amount"`
-	Forfeited     pos.Money            `json:"forfeited"`
-	SelfPaid      pos.Money            `json:"self_paid"`
-	Method        pos.PayMethod        `json:"method"`
-	Vouchers      []pos.AppliedVoucher `json:"vouchers"`
-	Hash          pos.Hash             `json:"hash"`
-	Printed       string               `json:"printed,omitempty"` // printer URI the receipt went to
+	Receipt       string        `json:"receipt"`
+	Seq           uint64        `json:"seq"`
+	Time          string        `json:"time"` // RFC 3339, China Standard Time (jsonTime)
+	Total         pos.Money     `json:"total"`
+	VoucherAmount pos.Money     `json:"voucher_amount"`
+	Forfeited     pos.Money     `json:"forfeited"`
+	SelfPaid      pos.Money     `json:"self_paid"`
+	Method        pos.PayMethod `json:"method"`
+	Vouchers      []SaleVoucher `json:"vouchers"`
+	Hash          pos.Hash      `json:"hash"`
+	Printed       string        `json:"printed,omitempty"` // printer URI the receipt went to
+}
+
+// SaleVoucher is a voucher of a sale in SaleResult: pos.AppliedVoucher
+// with its id in the form people and files use (2020-00000023).
+type SaleVoucher struct {
+	ID        string        `json:"id"` // pos.VoucherID.String(), as in codes.csv and ledger list
+	Campaign  uint16        `json:"campaign"`
+	Key       pos.KeyID     `json:"key"`
+	Holder    pos.HolderRef `json:"holder"`
+	Unit      uint32        `json:"unit"`
+	Face      pos.Money     `json:"face"`
+	Applied   pos.Money     `json:"applied"`
+	Forfeited pos.Money     `json:"forfeited"`
+	Code      string        `json:"code"`
+}
+
+// saleVouchers returns vs as SaleResult lists them.
+func saleVouchers(vs []pos.AppliedVoucher) []SaleVoucher {
+	out := make([]SaleVoucher, len(vs))
+	for i, v := range vs {
+		out[i] = SaleVoucher{ID: v.ID.String(), Campaign: v.Campaign, Key: v.KeyID, Holder: v.Holder, Unit: v.Unit,
+			Face: v.Face, Applied: v.Applied, Forfeited: v.Forfeited, Code: v.Code}
+	}
+	return out
 }
 
 // exitNotPrinted is posctl redeem's exit status for a sale that is
@@ -30,9 +56,11 @@ type SaleResult struct {
 const exitNotPrinted = 3
 
 // exitStatus is an error with its own exit status; exitCode prints it as
-// any error and exits with ExitCode.
+// any error, then note (what the operator must do, in the language of
+// LANG), and exits with ExitCode.
 type exitStatus struct {
 	code int
+	note string
 	err  error
 }
 
@@ -45,7 +73,8 @@ func (e *exitStatus) ExitCode() int { return e.code }
 func cmdRedeem(args []string, stdout io.Writer) error {
 	fs := newFlags("redeem", stdout)
 	fs.Usage = func() {
-		msgs().PrintFlags(stdout, fs, "posctl redeem --db FILE --cashier ID --item SKU:QTY... [--method cash|wechat|alipay|card] [--printer URI] [--json] CODE...")
+		msgs().PrintFlags(stdout, fs, "posctl redeem --db FILE --cashier ID --item SKU:QTY... [--method cash|wechat|alipay|card] [--printer URI] [--json] CODE...",
+			"posctl redeem --db FILE --cashier ID --item SKU:QTY... --self-paid --method cash|wechat|alipay|card [--printer URI] [--json]")
 		fmt.Fprint(stdout, tr("posctl.redeem.exits"))
 	}
 	dbPath := fs.String("db", "", "terminal database `FILE`")
@@ -55,11 +84,25 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 	method := fs.String("method", "", "how the remainder was paid: cash, wechat, alipay or card (recorded only)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	printer := fs.String("printer", "", "print the receipt on the printer at `URI` after the sale is recorded")
+	selfPaid := fs.Bool("self-paid", false, "a sale with no voucher, wholly paid by the customer (--method); no CODE then")
 	if err := parse(fs, args, true); err != nil {
 		return err
 	}
 	if err := require(fs, "db", "cashier", "item"); err != nil {
 		return err
+	}
+	// A missing CODE (an empty shell variable) must not turn into a sale
+	// the customer pays alone: that takes --self-paid, said on purpose.
+	for _, c := range fs.Args() {
+		if strings.TrimSpace(c) == "" {
+			return usagef("posctl.usage_err.empty_code")
+		}
+	}
+	switch {
+	case *selfPaid && fs.NArg() > 0:
+		return usagef("posctl.usage_err.self_paid_codes")
+	case !*selfPaid && fs.NArg() == 0:
+		return usagef("posctl.usage_err.codes")
 	}
 	m := pos.PayMethod(*method)
 	if !m.Valid() {
@@ -76,8 +119,8 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 		return err
 	}
 	r := s.Record
-	res := SaleResult{Receipt: r.Receipt, Seq: r.Seq, Time: cst(r.Time), Total: r.Total, VoucherAmount: r.VoucherAmount,
-		Forfeited: r.Forfeited, SelfPaid: r.SelfPaid, Method: r.Method, Vouchers: r.Vouchers, Hash: s.Hash}
+	res := SaleResult{Receipt: r.Receipt, Seq: r.Seq, Time: jsonTime(r.Time), Total: r.Total, VoucherAmount: r.VoucherAmount,
+		Forfeited: r.Forfeited, SelfPaid: r.SelfPaid, Method: r.Method, Vouchers: saleVouchers(r.Vouchers), Hash: s.Hash}
 	var printErr error
 	if *printer != "" {
 		if printErr = printReceipt(db, r.Seq, false, *printer, actor); printErr == nil {
@@ -90,7 +133,7 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 		}
 	} else {
 		t := msgs().T
-		fmt.Fprintf(stdout, "%s %s  %s\n", t("label.receipt", nil), r.Receipt, res.Time)
+		fmt.Fprintf(stdout, "%s %s  %s\n", t("label.receipt", nil), r.Receipt, cst(r.Time))
 		fmt.Fprintf(stdout, "  %s %s  %s %s  %s %s  %s %s (%s)\n",
 			t("label.total", nil), r.Total, t("label.voucher_amount", nil), r.VoucherAmount,
 			t("label.forfeited", nil), r.Forfeited, t("label.self_paid", nil), r.SelfPaid, payLabel(r.Method))
@@ -101,8 +144,7 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 	if printErr != nil {
 		// The sale stands; only the paper failed. Say how to reprint, and
 		// exit 3, not 1: the sale must not be redeemed again.
-		return &exitStatus{code: exitNotPrinted, err: fmt.Errorf("sale %s is recorded, but the receipt did not print (reprint with posctl receipt --no %s): %w",
-			r.Receipt, r.Receipt, printErr)}
+		return &exitStatus{code: exitNotPrinted, note: tr("posctl.redeem.not_printed", "receipt", r.Receipt), err: printErr}
 	}
 	return nil
 }

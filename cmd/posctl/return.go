@@ -25,16 +25,16 @@ type ReturnResult struct {
 	Returns string `json:"returns"`
 	// Manager is the approving manager's id, ManagerName their name as
 	// the slip prints it (resolved as for a void).
-	Manager     string          `json:"manager"`
-	ManagerName string          `json:"manager_name,omitempty"`
-	Result      string          `json:"result"` // accepted, or duplicate for a return sent again
-	Total       pos.Money       `json:"total"`
-	Refund      pos.Money       `json:"refund"`
-	Method      pos.PayMethod   `json:"method,omitempty"`
-	Reinstated  pos.Money       `json:"reinstated"`
-	Forfeited   pos.Money       `json:"forfeited"`
-	Vouchers    []pos.VoucherID `json:"vouchers,omitempty"`
-	Printed     string          `json:"printed,omitempty"`
+	Manager     string        `json:"manager"`
+	ManagerName string        `json:"manager_name,omitempty"`
+	Result      string        `json:"result"` // accepted, or duplicate for a return sent again
+	Total       pos.Money     `json:"total"`
+	Refund      pos.Money     `json:"refund"`
+	Method      pos.PayMethod `json:"method,omitempty"`
+	Reinstated  pos.Money     `json:"reinstated"`
+	Forfeited   pos.Money     `json:"forfeited"`
+	Vouchers    []string      `json:"vouchers,omitempty"` // reinstated, pos.VoucherID.String() as in codes.csv
+	Printed     string        `json:"printed,omitempty"`
 }
 
 func cmdReturn(args []string, stdout io.Writer) error {
@@ -104,8 +104,12 @@ func cmdReturn(args []string, stdout io.Writer) error {
 	resp, err := c.Return(ctx, steps)
 	if err != nil {
 		if p, _ := db.PendingReturn(); p != nil {
-			return &exitStatus{code: exitReturnPending, err: fmt.Errorf("return %s was sent but not answered; it waits, and sales are blocked until posctl ledger return --resume: %w",
-				p.Record.Receipt, err)}
+			return &exitStatus{code: exitReturnPending, note: tr("posctl.return.pending", "receipt", p.Record.Receipt), err: err}
+		}
+		if pos.ErrorCode(err) == pos.ESERVEROFFLINE {
+			// Not the sale's "kept here, retried later": a return is
+			// online only, and nothing of it was recorded.
+			return pos.WrapError(pos.ESERVEROFFLINE, err, "the return was not recorded (returns are online only)").Say("return")
 		}
 		return err
 	}
@@ -119,7 +123,10 @@ func printReturn(db *bolt.DB, resp *wire.ReturnResponse, printer string, asJSON 
 	}
 	r := s.Record
 	res := ReturnResult{Receipt: r.Receipt, Seq: r.Seq, Returns: r.SaleReceipt(), Result: string(resp.Result),
-		Total: r.Total, Refund: r.SelfPaid, Method: r.Method, Vouchers: r.Reinstated}
+		Total: r.Total, Refund: r.SelfPaid, Method: r.Method}
+	for _, id := range r.Reinstated {
+		res.Vouchers = append(res.Vouchers, id.String())
+	}
 	res.Reinstated, res.Forfeited = r.ReturnAmounts()
 	// The manager's name by the receipt path, as the slip prints it.
 	res.Manager = r.Manager
@@ -150,8 +157,7 @@ func printReturn(db *bolt.DB, resp *wire.ReturnResponse, printer string, asJSON 
 		fmt.Fprintln(stdout, "  "+t("receipt.return_notice", nil))
 	}
 	if printErr != nil {
-		return &exitStatus{code: exitNotPrinted, err: fmt.Errorf("return %s is recorded, but the slip did not print (reprint with posctl receipt --no %s): %w",
-			r.Receipt, r.Receipt, printErr)}
+		return &exitStatus{code: exitNotPrinted, note: tr("posctl.return.not_printed", "receipt", r.Receipt), err: printErr}
 	}
 	return nil
 }

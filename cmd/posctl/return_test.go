@@ -50,7 +50,8 @@ func TestReturnCommand(t *testing.T) {
 	// ¥79.80 of pears, ¥50 paid by the voucher (now not needed: reinstated),
 	// ¥29.80 of the ¥31.80 self-paid refunded by WeChat; the bag stays.
 	if res.Receipt != "T01-000002" || res.Returns != "T01-000001" || res.Result != "accepted" || res.Total != 7980 ||
-		res.Refund != 2980 || res.Method != pos.PayWeChat || res.Reinstated != pos.Yuan(50) || len(res.Vouchers) != 1 {
+		res.Refund != 2980 || res.Method != pos.PayWeChat || res.Reinstated != pos.Yuan(50) || len(res.Vouchers) != 1 ||
+		!rfc3339CST.MatchString(res.Vouchers[0]+"|2020-08-20T14:30:00+08:00") {
 		t.Fatalf("return JSON %+v", res)
 	}
 	if res.Manager != "9001" || res.ManagerName != "李经理" {
@@ -71,7 +72,7 @@ func TestReturnCommand(t *testing.T) {
 		return p
 	}
 	db2, db3 := other("HF-001", "T02"), other("HF-002", "T03")
-	mustPosctl(t, "redeem", "--db", db2, "--cashier", "1002", "--item", "BAG-ECO:2", "--method", "cash")
+	mustPosctl(t, "redeem", "--db", db2, "--cashier", "1002", "--item", "BAG-ECO:2", "--method", "cash", "--self-paid")
 	mustPosctl(t, "sync", "--db", db2)
 	code, out, errOut = posctl(t, "ledger", "return", "--db", db, "--receipt", "T02-000001", "--item", "BAG-ECO:1", "--manager", "9001",
 		"--pin", "8642", "--reason", "顾客退货", "--json")
@@ -114,5 +115,34 @@ func TestReturnCommand(t *testing.T) {
 	if again := mustPosctl(t, "ledger", "verify", "--db", db); !strings.Contains(again, "3 条交易记录") || !strings.Contains(list, "3 条交易记录") ||
 		again[strings.Index(again, "链头"):][:len("链头 ")+16] != list[strings.Index(list, "链头"):][:len("链头 ")+16] {
 		t.Fatalf("the ledger changed with the server down:\n%s\n%s", list, again)
+	}
+}
+
+// TestReturnServerDown: with the central server unreachable a return is
+// refused (exit 1) and says, in the language of LANG, that nothing was
+// recorded and returns need the server — not the sale's "kept on this
+// terminal, retried later"; the ledger is unchanged.
+func TestReturnServerDown(t *testing.T) {
+	for _, tc := range []struct{ lang, want, not string }{
+		{"zh_CN.UTF-8", "posctl ledger return: 连不上中心服务器：退货未办理，未记录任何内容（退货须联网，由服务器核对原销售）：请在能连上服务器时再办 [server_offline]\n", "交易已保存在本机"},
+		{"en_US.UTF-8", "posctl ledger return: The central server cannot be reached: the return was NOT recorded (returns are online only: the server checks the sale); take it when the server answers [server_offline]\n", "sales are kept"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			dep := postest.NewDeployment(t, time.Now())
+			db, stop := enrolled(t, dep)
+			t.Setenv("LANG", tc.lang)
+			mustPosctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:2", "--method", "wechat", dep.Code(t, "m1", pos.Yuan(50)))
+			mustPosctl(t, "sync", "--db", db)
+			stop()
+			code, out, errOut := posctl(t, "ledger", "return", "--db", db, "--receipt", "T01-000001", "--item", "DS-PEAR-5:1", "--manager", "9001",
+				"--pin", "8642", "--reason", "顾客退货", "--timeout", "5s")
+			if code != 1 || !strings.HasPrefix(errOut, tc.want) || strings.Contains(errOut, tc.not) {
+				t.Fatalf("server down: exit %d\n%s%s\nwant exit 1 and stderr starting %q", code, out, errOut, tc.want)
+			}
+			var listed []ListedRecord
+			if err := json.Unmarshal([]byte(mustPosctl(t, "ledger", "list", "--db", db, "--json")), &listed); err != nil || len(listed) != 1 {
+				t.Fatalf("ledger after the refused return: %+v %v", listed, err)
+			}
+		})
 	}
 }

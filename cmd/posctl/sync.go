@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"fupinpos/pos"
+	"fupinpos/pos/bolt"
+	"fupinpos/pos/report"
 	"fupinpos/sync/client"
 )
 
@@ -135,11 +137,41 @@ func cmdIncidents(args []string, stdout io.Writer) error {
 	if len(in) == 0 {
 		say(stdout, "posctl.incidents.none")
 	}
+	writeIncidents(stdout, db, in)
+	return nil
+}
+
+// writeIncidents prints one incident a line, aligned by display width:
+// when, receipt, the server's answer (a code: conflict, rejected), why in
+// the operator's language (from the reason code) and the vouchers of the
+// record concerned. The server's own detail is English: it is shown under
+// an English LANG only (--json has it in every language).
+func writeIncidents(w io.Writer, db *bolt.DB, in []pos.Incident) {
+	m := msgs()
+	tb := report.Table{Align: "llllll"}
 	for _, i := range in {
-		fmt.Fprintf(stdout, "%s  %s  %-9s %s  %s\n", cst(i.Time), i.Receipt, i.Result, msgs().Incident(i.Reason), i.Detail)
-		if r := msgs().Resolution(i.Resolution); r != "" {
-			fmt.Fprintf(stdout, "    %s\n", r)
+		var ids []string
+		if s, err := db.Record(i.Seq); err == nil {
+			for _, v := range s.Record.Vouchers {
+				ids = append(ids, v.ID.String())
+			}
+		}
+		vouchers := ""
+		if len(ids) > 0 {
+			vouchers = m.T("label.voucher", nil) + " " + strings.Join(ids, ", ")
+		}
+		row := []string{cst(i.Time), i.Receipt, string(i.Result), m.Incident(i.Reason), vouchers}
+		if m.Lang == "en" {
+			row = append(row, i.Detail)
+		}
+		tb.Row(row...)
+	}
+	tb.Write(w)
+	// Decisions the server sent back (voucherd incidents resolve), one
+	// line each under the table.
+	for _, i := range in {
+		if r := m.Resolution(i.Resolution); r != "" {
+			fmt.Fprintf(w, "  %s  %s\n", i.Receipt, r)
 		}
 	}
-	return nil
 }

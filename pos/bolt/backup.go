@@ -36,8 +36,11 @@ func (db *DB) Backup(out string) (int64, error) {
 // app for a copy (Snapshot); otherwise it opens the file read-only, and
 // fails with pos.EBUSY when another process holds it for timeout.
 func BackupFile(path, out string, timeout time.Duration) (int64, error) {
-	if _, err := os.Stat(path); err != nil {
-		return 0, pos.WrapError(pos.ENOTFOUND, err, "no terminal database %s", path)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return 0, pos.WrapError(pos.ENOTFOUND, err, "no terminal database %s", path).Say("no_db_file", "path", path)
+	}
+	if err := checkExisting(path); err != nil {
+		return 0, err
 	}
 	if _, err := os.Stat(ControlPath(path)); err == nil {
 		if n, err := backupFromApp(path, out); err == nil {
@@ -49,7 +52,7 @@ func BackupFile(path, out string, timeout time.Duration) (int64, error) {
 		return 0, pos.WrapError(pos.EBUSY, err, "%s is locked by another process that does not answer on %s (the terminal app? close it first)", path, ControlPath(path)).With("path", path)
 	}
 	if err != nil {
-		return 0, pos.WrapError(pos.ESTORAGE, err, "open %s", path)
+		return 0, openError(path, err)
 	}
 	defer b.Close()
 	return writeBackup(b, out)
@@ -110,7 +113,7 @@ func writeBackup(b *bolt.DB, out string) (int64, error) {
 // restored from a backup: until a sync confirms it (ConfirmRestored), it
 // refuses sales and voids with ERestored. An audit event records the mark.
 func MarkRestored(path string) error {
-	db, err := Open(path, 0o600, &Options{Timeout: time.Second})
+	db, err := Open(path, 0o600, &Options{Timeout: time.Second, Existing: true})
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,49 @@ type Options struct {
 	// Progress receives the progress of a long upgrade of an earlier
 	// release's database (see schemaVersion); nil means os.Stderr.
 	Progress io.Writer
+	// Existing opens only a file that is already a terminal database, for
+	// the commands that do not set one up. A missing file is
+	// pos.ENOTPROVISIONED naming it; an empty file, a folder or a file
+	// that is not a terminal database is ENotDatabase — and none of them
+	// is written to (bbolt makes an empty file a new database).
+	Existing bool
+}
+
+// ENotDatabase is Open's code for a file that is not a terminal database
+// or is damaged beyond reading (both of bbolt's meta pages bad); nothing
+// was written to it.
+const ENotDatabase = "not_a_database"
+
+// notDatabase is the ENotDatabase error for path.
+func notDatabase(path string, cause error, why string) error {
+	return pos.WrapError(ENotDatabase, cause, "%s is not a terminal database (%s); nothing was written", path, why).With("path", path)
+}
+
+// openError is the error of bbolt failing to open path (other than its
+// lock timeout): ENotDatabase for a file bbolt cannot read as a database,
+// else ESTORAGE naming the file.
+func openError(path string, err error) error {
+	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrVersionMismatch) || errors.Is(err, bolterrors.ErrChecksum) {
+		return notDatabase(path, err, "not a bbolt file, or damaged")
+	}
+	return pos.WrapError(pos.ESTORAGE, err, "open %s", path).Say("open", "path", path)
+}
+
+// checkExisting refuses, before bbolt touches it, a path that is not an
+// existing, non-empty file (Options.Existing).
+func checkExisting(path string) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return pos.WrapError(pos.ENOTPROVISIONED, err, "no terminal database at %s (run posctl provision or posctl enroll)", path).Say("no_file", "path", path)
+	case err != nil:
+		return pos.WrapError(pos.ESTORAGE, err, "open %s", path).Say("open", "path", path)
+	case fi.IsDir():
+		return notDatabase(path, nil, "a folder")
+	case fi.Size() == 0:
+		return notDatabase(path, nil, "an empty file")
+	}
+	return nil
 }
 
 // DB is an open terminal database. Its methods are safe for concurrent use;
@@ -102,14 +145,22 @@ func Open(path string, mode os.FileMode, opts *Options) (*DB, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
+	if opts.Existing {
+		if err := checkExisting(path); err != nil {
+			return nil, err
+		}
+	}
 	b, err := bolt.Open(path, mode, &bolt.Options{Timeout: opts.Timeout})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, pos.WrapError(pos.EBUSY, err, "%s is locked by another process (the terminal app?)", path).With("path", path)
 	}
 	if err != nil {
-		return nil, pos.WrapError(pos.ESTORAGE, err, "open %s", path)
+		return nil, openError(path, err)
 	}
 	ver, err := checkSchema(b, path)
+	if err == nil && ver == 0 && opts.Existing {
+		err = notDatabase(path, nil, "a bbolt file of another program")
+	}
 	if err != nil {
 		b.Close()
 		return nil, err

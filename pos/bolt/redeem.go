@@ -89,7 +89,7 @@ func (db *DB) Redeem(req SaleRequest) (*Sale, error) {
 		for _, it := range req.Items {
 			p := cat.BySKU(it.SKU)
 			if p == nil {
-				return pos.Errorf(pos.EUNKNOWNPRODUCT, "product %q is not in catalogue %d", it.SKU, cat.Version).With("sku", it.SKU)
+				return pos.Errorf(pos.EUNKNOWNPRODUCT, "product %q is not in catalogue %d", it.SKU, cat.Version).Say("sku", "sku", it.SKU)
 			}
 			lines = append(lines, pos.NewLineAt(p, it.Qty, st.now))
 		}

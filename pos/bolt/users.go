@@ -52,10 +52,10 @@ func newPIN(pin string) (salt, hash []byte, err error) {
 }
 
 // AddUser creates a user with a PIN. Ids are unique; roles are cashier,
-// manager and technician.
+// manager and technician; ids and names are checked by pos.User.Validate.
 func (db *DB) AddUser(u pos.User, pin, actor string) error {
-	if u.ID == "" || !u.Role.Valid() {
-		return pos.Errorf(pos.EINVALID, "a user needs an id and a role (cashier, manager or technician)").Say("user_fields")
+	if err := u.Validate(); err != nil {
+		return err
 	}
 	salt, hash, err := newPIN(pin)
 	if err != nil {
@@ -153,10 +153,10 @@ func (db *DB) Login(id, pin string) (*pos.User, error) {
 		_ = db.Audit(id, pos.AuditLoginFailed, map[string]string{"reason": "disabled"})
 		return nil, pos.Errorf(pos.EFORBIDDEN, "user %s is disabled", id).Say("user_disabled", "user", id)
 	}
-	if now.Before(su.LockedUntil) {
+	if su.Locked(now) {
 		_ = db.Audit(id, pos.AuditLoginFailed, map[string]string{"reason": "locked"})
 		return nil, pos.Errorf(pos.ELOCKED, "user %s is locked until %s", id, su.LockedUntil.In(pos.CST).Format("15:04:05")).
-			With("until", su.LockedUntil.In(pos.CST).Format("15:04:05"))
+			With("until", pos.UnlockClock(su.LockedUntil))
 	}
 	h, err := hashPIN(pin, su.Salt)
 	if err != nil {
@@ -185,8 +185,8 @@ func (db *DB) Login(id, pin string) (*pos.User, error) {
 			cur.Failures = 0
 			cur.LockedUntil = now.Add(pos.LockoutDuration)
 			action = pos.AuditLocked
-			until := cur.LockedUntil.In(pos.CST).Format("15:04:05")
-			result = pos.Errorf(pos.ELOCKED, "user %s is locked until %s after %d wrong PINs", id, until, pos.MaxPINFailures).With("until", until)
+			result = pos.Errorf(pos.ELOCKED, "user %s is locked until %s after %d wrong PINs", id, cur.LockedUntil.In(pos.CST).Format("15:04:05"),
+				pos.MaxPINFailures).With("until", pos.UnlockClock(cur.LockedUntil))
 		}
 		if err := putUser(tx, cur); err != nil {
 			return err
@@ -220,7 +220,7 @@ func (db *DB) Authorize(id, pin string, roles ...pos.Role) (*pos.User, error) {
 func activeUser(tx *bolt.Tx, id string, roles ...pos.Role) (*pos.User, error) {
 	u, err := readUser(tx, id)
 	if err != nil {
-		return nil, pos.WrapError(pos.EFORBIDDEN, err, "unknown user %q", id).With("user", id)
+		return nil, pos.WrapError(pos.EFORBIDDEN, err, "unknown user %q", id).Say("unknown_user", "user", id)
 	}
 	if u.Disabled || !slices.Contains(roles, u.Role) {
 		return nil, pos.Errorf(pos.EFORBIDDEN, "user %s (%s) may not do this", id, u.Role).Say("not_allowed", "user", id)

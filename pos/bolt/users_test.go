@@ -63,6 +63,8 @@ func TestUsers(t *testing.T) {
 		{"one digit repeated", pos.User{ID: "2", Role: pos.RoleCashier}, "7777", pos.EINVALID},
 		{"no role", pos.User{ID: "2"}, "1357", pos.EINVALID},
 		{"taken id", pos.User{ID: cashier, Role: pos.RoleCashier}, "1357", pos.ECONFLICT},
+		{"bell in the name", pos.User{ID: "3", Name: "王\a芳", Role: pos.RoleCashier}, "1357", pos.EINVALID},
+		{"right-to-left mark in the id", pos.User{ID: "3\u200f", Name: "王芳", Role: pos.RoleCashier}, "1357", pos.EINVALID},
 		{"ok", pos.User{ID: "2", Name: "张三", Role: pos.RoleTechnician}, "1357", ""},
 	}
 	for _, tt := range tests {

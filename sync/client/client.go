@@ -88,7 +88,7 @@ func New(db Store, opts Options) (*Client, error) {
 		opts.Server = cfg.Server
 	}
 	if opts.Server == "" {
-		return nil, pos.Errorf(pos.ENOTPROVISIONED, "no central server configured (run posctl enroll)")
+		return nil, pos.Errorf(pos.ENOTPROVISIONED, "no central server configured (run posctl enroll)").Say("no_server")
 	}
 	key, err := db.PrivateKey()
 	if err != nil {
