@@ -37,8 +37,7 @@ func cmdPrintTest(args []string, stdout, stderr io.Writer) int {
 	}
 	p, err := printer.Open(*uri)
 	if err != nil {
-		fmt.Fprintf(stderr, "posctl print-test: %v\n", err)
-		return 2
+		return usageExit(stderr, "print-test", badFlag("printer", err))
 	}
 	defer p.Close()
 	m := msgs()
@@ -49,7 +48,7 @@ func cmdPrintTest(args []string, stdout, stderr io.Writer) int {
 	// offline: it prints without status queries, and says so here.
 	pr, err := p.Probe(ctx)
 	say(stdout, "posctl.print_test.printer", "scheme", cfg.Scheme, "address", cfg.Address)
-	say(stdout, "posctl.print_test.profile", "profile", p.Profile())
+	sayProfile(stdout, p.Profile())
 	if err != nil {
 		say(stdout, "posctl.print_test.status", "state", stateLabel(m, string(printer.StateOffline)), "detail", printer.StateOffline)
 		fmt.Fprintf(stderr, "posctl print-test: %s (%v)\n", m.Error(err), err)
@@ -61,6 +60,9 @@ func cmdPrintTest(args []string, stdout, stderr io.Writer) int {
 			key = "posctl.print_test.model_profile"
 		}
 		say(stdout, key, "id", fmt.Sprintf("0x%02X", pr.ModelID))
+	}
+	if p.Guessed() {
+		say(stdout, "posctl.print_test.safe_profile", "columns", escpos.SafeProfile.Columns)
 	}
 	st := pr.Status
 	switch {
@@ -91,6 +93,35 @@ func cmdPrintTest(args []string, stdout, stderr io.Writer) int {
 	last := p.LastStatus()
 	say(stdout, "posctl.print_test.printed", "bytes", len(page), "state", stateLabel(m, string(last.State())), "detail", last)
 	return 0
+}
+
+// sayProfile prints the layout profile in words: its name and model, dots,
+// columns, QR mode, cutter and drawer.
+func sayProfile(w io.Writer, prof escpos.Profile) {
+	qr := "posctl.print_test.qr_raster"
+	switch {
+	case prof.NativeQR:
+		qr = "posctl.print_test.qr_native"
+	case prof.NoRaster:
+		qr = "posctl.print_test.qr_none"
+	}
+	name := prof.Name
+	if prof.Name == escpos.SafeProfile.Name {
+		prof.Model = tr("posctl.print_test.safe_model")
+	}
+	if prof.Model != "" {
+		name = tr("posctl.print_test.profile_model", "name", prof.Name, "model", prof.Model)
+	}
+	say(w, "posctl.print_test.profile", "name", name, "dots", prof.Dots, "columns", prof.Columns,
+		"qr", tr(qr), "cut", tr(yesNo(prof.Cut)), "drawer", tr(yesNo(prof.Drawer)))
+}
+
+// yesNo is the key of 有 or 无.
+func yesNo(b bool) string {
+	if b {
+		return "posctl.print_test.yes"
+	}
+	return "posctl.print_test.no"
 }
 
 // writePagePNG renders ESC/POS bytes with the interpreter and saves the PNG.
