@@ -41,10 +41,10 @@ type Config struct {
 	PaperSet bool
 	// opts are the URI's qr=, drawer= and cut=, applied on top of whichever
 	// profile is in use (the paper's or the model's).
-	opts profileOpts
-	Baud     int           // serial line speed; also paces write deadlines
-	Timeout  time.Duration // deadline for a status answer, and the base of a job's write deadline
-	Status   bool          // ask DLE EOT before and after each job
+	opts    profileOpts
+	Baud    int           // serial line speed; also paces write deadlines
+	Timeout time.Duration // deadline for a status answer, and the base of a job's write deadline
+	Status  bool          // ask DLE EOT before and after each job
 	// Serial flow control (rtscts=1, xonxoff=1, dsrdtr=1). RTS/CTS and
 	// XON/XOFF are set on the line where the platform allows (Linux);
 	// DSR/DTR has no termios flag on Linux and is never applied. A serial
