@@ -67,6 +67,9 @@ func provision(args []string, stdout, stderr io.Writer) error {
 	if err := require(fs, "db", "trust", "root-key", "store", "terminal"); err != nil {
 		return err
 	}
+	if err := checkDeviceFlags(*printer, *scanner); err != nil {
+		return err
+	}
 	keyText := *rootKey
 	if b, err := os.ReadFile(*rootKey); err == nil {
 		keyText = string(b)

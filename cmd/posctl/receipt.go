@@ -57,7 +57,13 @@ func cmdReceipt(args []string, stdout io.Writer) error {
 	uri := fs.String("printer", "", "reprint on the printer at `URI` (default: the configured printer unless --png)")
 	pngPath := fs.String("png", "", "write a preview image of the receipt to `FILE` instead of printing")
 	paper := fs.String("paper", "80", "paper of the preview: 58, 80 or 80-180")
-	db, err := parseOpen(fs, args, false, dbPath, "no")
+	if err := parseDB(fs, args, false, dbPath, "no"); err != nil {
+		return err
+	}
+	if err := checkDeviceFlags(*uri, ""); err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath, false)
 	if err != nil {
 		return err
 	}

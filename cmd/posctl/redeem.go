@@ -61,6 +61,9 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 	if err := require(fs, "db", "cashier", "item"); err != nil {
 		return err
 	}
+	if err := checkDeviceFlags(*printer, ""); err != nil {
+		return err
+	}
 	m := pos.PayMethod(*method)
 	if !m.Valid() {
 		return usagef("posctl.usage_err.method", "value", *method)
