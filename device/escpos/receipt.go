@@ -156,10 +156,12 @@ func Receipt(r *pos.Receipt, p Profile, labels Labels) ([]byte, error) {
 	}
 	auditQR(w, r.AuditCode, cols)
 	w.Feed(3)
-	w.Cut()
+	// The drawer opens as the receipt is cut, and the cut stays the last
+	// command of the job (a printer, or the simulator, ends a job there).
 	if p.Drawer && !void && !voided && !r.Reprint && r.Method == pos.PayCash && r.SelfPaid > 0 {
 		w.Drawer()
 	}
+	w.Cut()
 	return w.Bytes()
 }
 

@@ -16,12 +16,13 @@ func TestParseURI(t *testing.T) {
 		baud                 int
 		timeout              time.Duration
 	}{
-		{"tcp://192.168.1.50:9100?paper=80", "tcp", "192.168.1.50:9100", 576, 48, true, false, true, 9600, DefaultTimeout},
+		// The drawer is on unless drawer=0 (issue 10 defect 6).
+		{"tcp://192.168.1.50:9100?paper=80", "tcp", "192.168.1.50:9100", 576, 48, true, true, true, 9600, DefaultTimeout},
 		// No paper=: the safe profile until the printer names its model.
-		{"tcp://printer.local", "tcp", "printer.local:9100", 384, 32, false, false, true, 9600, DefaultTimeout},
-		{"serial:///dev/ttyS0?baud=115200&paper=58", "serial", "/dev/ttyS0", 384, 32, true, false, true, 115200, DefaultTimeout},
+		{"tcp://printer.local", "tcp", "printer.local:9100", 384, 32, false, true, true, 9600, DefaultTimeout},
+		{"serial:///dev/ttyS0?baud=115200&paper=58&drawer=0", "serial", "/dev/ttyS0", 384, 32, true, false, true, 115200, DefaultTimeout},
 		{"file:///dev/usb/lp0?paper=80-180&qr=raster&drawer=1", "file", "/dev/usb/lp0", 512, 42, false, true, false, 9600, DefaultTimeout},
-		{"file:///dev/usb/lp0?status=1&timeout=500ms&qr=native", "file", "/dev/usb/lp0", 384, 32, true, false, true, 9600, 500 * time.Millisecond},
+		{"file:///dev/usb/lp0?status=1&timeout=500ms&qr=native", "file", "/dev/usb/lp0", 384, 32, true, true, true, 9600, 500 * time.Millisecond},
 	}
 	for _, tc := range tests {
 		c, err := ParseURI(tc.uri)
