@@ -172,3 +172,38 @@ func TestVoidedReceiptFirstCopyNoDrawer(t *testing.T) {
 		t.Error("the same sale not voided kicks no drawer: the test proves nothing")
 	}
 }
+
+// TestReceiptMessagesMatchPaper is issue 10 defects 7 and 8: posctl receipt
+// says "printed" for the first paper copy (not marked 重印 on paper) and
+// "reprinted" for a later one, and redeem and receipt warn after printing
+// when the printer reports its paper near its end.
+func TestReceiptMessagesMatchPaper(t *testing.T) {
+	dep := postest.NewDeployment(t, time.Now())
+	db := terminal(t, dep)
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	s, err := sim.NewPrinterTCP("127.0.0.1:0", sim.PrinterConfig{Profile: escpos.Paper80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mustPosctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash")
+	const nearEnd = "注意：打印纸将用完"
+	steps := []struct {
+		near      bool
+		args      []string
+		want, not string
+	}{
+		{false, []string{"receipt", "--db", db, "--no", "T01-000001", "--printer", s.URI()}, "已在 " + s.URI() + " 打印（首份纸质小票", "重印\n"},
+		{false, []string{"receipt", "--db", db, "--no", "T01-000001", "--printer", s.URI()}, "已在 " + s.URI() + " 重印", "首份"},
+		{true, []string{"receipt", "--db", db, "--no", "T01-000001", "--printer", s.URI()}, nearEnd, ""},
+		{true, []string{"redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "card", "--printer", s.URI()}, nearEnd, ""},
+		{false, []string{"redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "card", "--printer", s.URI()}, "T01-000003", nearEnd},
+	}
+	for i, st := range steps {
+		s.SetStatus(sim.PrinterStatus{PaperNearEnd: st.near})
+		out := mustPosctl(t, st.args...)
+		if !strings.Contains(out, st.want) || st.not != "" && strings.Contains(out, st.not) {
+			t.Errorf("step %d (%s): want %q, not %q:\n%s", i+1, strings.Join(st.args[:1], " "), st.want, st.not, out)
+		}
+	}
+}

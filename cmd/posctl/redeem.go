@@ -21,6 +21,9 @@ type SaleResult struct {
 	Vouchers      []pos.AppliedVoucher `json:"vouchers"`
 	Hash          pos.Hash             `json:"hash"`
 	Printed       string               `json:"printed,omitempty"` // printer URI the receipt went to
+	// PaperNearEnd: the printer reported its paper near its end after
+	// printing the receipt.
+	PaperNearEnd bool `json:"paper_near_end,omitempty"`
 }
 
 // exitNotPrinted is posctl redeem's exit status for a sale that is
@@ -82,9 +85,10 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 	res := SaleResult{Receipt: r.Receipt, Seq: r.Seq, Time: cst(r.Time), Total: r.Total, VoucherAmount: r.VoucherAmount,
 		Forfeited: r.Forfeited, SelfPaid: r.SelfPaid, Method: r.Method, Vouchers: r.Vouchers, Hash: s.Hash}
 	var printErr error
+	var pr printed
 	if *printer != "" {
-		if printErr = printReceipt(db, r.Seq, false, *printer, actor); printErr == nil {
-			res.Printed = *printer
+		if pr, printErr = printReceipt(db, r.Seq, false, *printer, actor); printErr == nil {
+			res.Printed, res.PaperNearEnd = *printer, pr.nearEnd
 		}
 	}
 	if *asJSON {
@@ -100,6 +104,7 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 		for _, v := range r.Vouchers {
 			fmt.Fprintf(stdout, "  %s %s  %s %s → %s\n", t("label.voucher", nil), v.ID.Masked(), t("label.value", nil), v.Face, v.Applied)
 		}
+		sayNearEnd(stdout, pr)
 	}
 	if printErr != nil {
 		// The sale stands; only the paper failed. Say how to reprint, and

@@ -138,7 +138,7 @@ func printReturn(db *bolt.DB, resp *wire.ReturnResponse, printer string, asJSON 
 	}
 	var printErr error
 	if printer != "" {
-		if printErr = printReceipt(db, r.Seq, false, printer, actor); printErr == nil {
+		if _, printErr = printReceipt(db, r.Seq, false, printer, actor); printErr == nil {
 			res.Printed = printer
 		}
 	}
