@@ -55,7 +55,7 @@ func ParseTerminator(s string) (Terminator, error) {
 			return Terminator(i), nil
 		}
 	}
-	return 0, pos.Errorf(pos.EINVALID, "terminator %q: want cr, crlf, lf, tab or none", s)
+	return 0, pos.Errorf(pos.EINVALID, "terminator %q: want cr, crlf, lf, tab or none", s).Say("setting_choice", "name", "term", "value", s, "known", "cr, crlf, lf, tab, none")
 }
 
 // Framing defaults, chosen for a 270-digit voucher at 9600 baud (about 1 ms
