@@ -262,7 +262,7 @@ func TestPortsCommand(t *testing.T) {
 	if !strings.HasPrefix(got, "Port ") || !strings.Contains(got, "USB ID") || !strings.Contains(got, "USB port") {
 		t.Errorf("no header:\n%s", got)
 	}
-	for _, want := range []string{link + "  ", "named by hand → " + s.TTY(), missing + "  ", "named by hand: stat " + missing, "serial://PATH?baud=9600&term=cr"} {
+	for _, want := range []string{link + "  ", "named by hand → " + s.TTY(), missing + "  ", "named by hand: does not exist", "serial://PATH?baud=9600&term=cr"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
@@ -285,6 +285,15 @@ func TestPortsCommand(t *testing.T) {
 	}
 	if code := cmdPorts([]string{"--bogus"}, &out, &errOut); code != 2 {
 		t.Errorf("bad flag: exit %d", code)
+	}
+	// Issue 10 defect 10: the problem column in the operator's language,
+	// never Go's "stat …: no such file or directory".
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	out.Reset()
+	if code := cmdPorts([]string{missing, "/etc/hostname"}, &out, &errOut); code != 0 ||
+		!strings.Contains(out.String(), "手动指定: 不存在（路径不对，或设备未插上）") || !strings.Contains(out.String(), "不是字符设备") ||
+		strings.Contains(out.String(), "no such file") {
+		t.Errorf("exit %d:\n%s", code, out.String())
 	}
 }
 
