@@ -95,33 +95,9 @@ func cmdPrintTest(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// sayProfile prints the layout profile in words: its name and model, dots,
-// columns, QR mode, cutter and drawer.
+// sayProfile prints the layout profile in words (escpos.ProfileLine).
 func sayProfile(w io.Writer, prof escpos.Profile) {
-	qr := "posctl.print_test.qr_raster"
-	switch {
-	case prof.NativeQR:
-		qr = "posctl.print_test.qr_native"
-	case prof.NoRaster:
-		qr = "posctl.print_test.qr_none"
-	}
-	name := prof.Name
-	if prof.Name == escpos.SafeProfile.Name {
-		prof.Model = tr("posctl.print_test.safe_model")
-	}
-	if prof.Model != "" {
-		name = tr("posctl.print_test.profile_model", "name", prof.Name, "model", prof.Model)
-	}
-	say(w, "posctl.print_test.profile", "name", name, "dots", prof.Dots, "columns", prof.Columns,
-		"qr", tr(qr), "cut", tr(yesNo(prof.Cut)), "drawer", tr(yesNo(prof.Drawer)))
-}
-
-// yesNo is the key of 有 or 无.
-func yesNo(b bool) string {
-	if b {
-		return "posctl.print_test.yes"
-	}
-	return "posctl.print_test.no"
+	say(w, "posctl.print_test.profile", "profile", escpos.ProfileLine(prof, msgs()))
 }
 
 // writePagePNG renders ESC/POS bytes with the interpreter and saves the PNG.
