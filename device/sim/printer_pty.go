@@ -50,6 +50,13 @@ func (p *printerPTY) plug() error {
 		slave.Close()
 		return err
 	}
+	polled, err := pollable(master)
+	if err != nil {
+		master.Close()
+		slave.Close()
+		return fmt.Errorf("printer sim: pty: %w", err)
+	}
+	master = polled
 	if err := relink(slave.Name(), p.link, "printer sim"); err != nil {
 		master.Close()
 		slave.Close()
@@ -120,7 +127,22 @@ func (s *PrinterSim) servePTY() {
 				}
 				continue
 			}
+			// A serial printer sees no end of connection between jobs: a
+			// job without a cut (a printer without cutter) ends after
+			// JobIdle without a byte, not in the next job.
+			var idle time.Time
+			if ps.content {
+				idle = time.Now().Add(JobIdle)
+			}
+			master.SetReadDeadline(idle)
 			n, err := master.Read(buf)
+			idled := errors.Is(err, os.ErrDeadlineExceeded)
+			if idled {
+				err = nil
+				if n == 0 {
+					ps.finish(false, false)
+				}
+			}
 			if n > 0 && ps.feed(buf[:n]) {
 				s.pty.unplug()
 				select {
