@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -45,11 +46,11 @@ type Config struct {
 	Baud    int           // serial line speed; also paces write deadlines
 	Timeout time.Duration // deadline for a status answer, and the base of a job's write deadline
 	Status  bool          // ask DLE EOT before and after each job
-	// Serial flow control (rtscts=1, xonxoff=1, dsrdtr=1). RTS/CTS and
-	// XON/XOFF are set on the line where the platform allows (Linux);
-	// DSR/DTR has no termios flag on Linux and is never applied. A serial
-	// link without flow control in effect paces raster jobs at slow baud
-	// rates instead (see Pace).
+	// Serial flow control (rtscts=1, xonxoff=1, dsrdtr=1): Linux sets
+	// RTS/CTS and XON/XOFF (DSR/DTR has no termios flag there), Windows all
+	// three; ParseURI refuses one the platform cannot set. A serial link
+	// without flow control in effect paces raster jobs at slow baud rates
+	// instead (see Pace).
 	RTSCTS, XonXoff, DSRDTR bool
 }
 
@@ -179,6 +180,10 @@ func ParseURI(uri string) (Config, error) {
 	}
 	if c.Scheme != SchemeSerial && (c.RTSCTS || c.XonXoff || c.DSRDTR) {
 		return bad([]string{"printer_flow"}, "rtscts, xonxoff and dsrdtr are for serial printers")
+	}
+	if opt := unsupportedFlow(c); opt != "" {
+		return bad([]string{"printer_flow_unsupported", "name", opt, "os", runtime.GOOS},
+			"%s=1: this platform (%s) cannot set that flow control; leave it out (raster jobs are then paced at the baud rate)", opt, runtime.GOOS)
 	}
 	c.Profile = c.opts.apply(c.Profile)
 	return c, nil

@@ -1,6 +1,7 @@
 package printer
 
 import (
+	"runtime"
 	"testing"
 	"time"
 
@@ -59,7 +60,7 @@ func TestParseURISerial(t *testing.T) {
 		{"serial://com12?baud=115200&paper=58", "COM12", 115200, false, false, false, true},
 		{"serial:///COM4", "COM4", 9600, false, false, false, false},
 		{"serial:///dev/ttyUSB0?rtscts=1", "/dev/ttyUSB0", 9600, true, false, false, false},
-		{"serial:///dev/ttyS0?xonxoff=1&dsrdtr=1&baud=19200", "/dev/ttyS0", 19200, false, true, true, false},
+		{"serial:///dev/ttyS0?xonxoff=1&baud=19200", "/dev/ttyS0", 19200, false, true, false, false},
 		{"serial:///dev/ttyS0?rtscts=0", "/dev/ttyS0", 9600, false, false, false, false},
 	}
 	for _, tc := range tests {
@@ -97,5 +98,24 @@ func TestParseStatus(t *testing.T) {
 	}
 	if (Status{}).State() != StateUnknown || (Status{}).Err() != nil {
 		t.Error("an unknown status must let printing proceed")
+	}
+}
+
+// TestParseURIFlowPlatform is issue 10 defect 11: a flow control option the
+// platform cannot set is refused (with a translated reason), never accepted
+// silently: DSR/DTR on Linux, every one elsewhere but Windows.
+func TestParseURIFlowPlatform(t *testing.T) {
+	want := map[string]map[string]bool{ // GOOS → option → accepted
+		"linux":   {"rtscts": true, "xonxoff": true, "dsrdtr": false},
+		"windows": {"rtscts": true, "xonxoff": true, "dsrdtr": true},
+	}[runtime.GOOS]
+	for _, opt := range []string{"rtscts", "xonxoff", "dsrdtr"} {
+		_, err := ParseURI("serial:///dev/ttyS0?" + opt + "=1")
+		if ok := err == nil; ok != want[opt] {
+			t.Errorf("%s=1 on %s: %v, want accepted %t", opt, runtime.GOOS, err, want[opt])
+		}
+		if err != nil && (pos.ErrorCode(err) != pos.EINVALID || pos.ErrorKey(err) != "printer_flow_unsupported") {
+			t.Errorf("%s=1: %v, want %s printer_flow_unsupported", opt, err, pos.EINVALID)
+		}
 	}
 }
