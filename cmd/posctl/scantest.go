@@ -30,7 +30,7 @@ var scanTestKeys = []struct{ name, usage string }{
 	{"aim", "1 when the scanner sends an AIM identifier such as ]Q1 before each code"},
 	{"idle", "with term none: the pause that ends a scan, such as 80ms (default 50ms; not used with a terminator)"},
 	{"max", "longest scan in bytes (default 1024)"},
-	{"dedup", "drop a repeated scan within this time, such as 1s, or off"},
+	{"dedup", "drop a scanner's double read of one code within this time of the scan it repeats, such as 250ms (default), or off"},
 }
 
 // cmdScanTest reads a scanner as the app would and prints each framed scan:

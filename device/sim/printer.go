@@ -203,6 +203,9 @@ func (s *PrinterSim) Close() error {
 		err = s.pty.close()
 	}
 	s.wg.Wait()
+	if s.pty != nil {
+		s.pty.release()
+	}
 	close(s.render)
 	s.renderWG.Wait()
 	return err
