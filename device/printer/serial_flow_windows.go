@@ -12,17 +12,15 @@ import (
 
 // DCB flag bits (the C bit fields of DCB, lowest first).
 const (
-	dcbOutxCtsFlow   = 1 << 2
-	dcbOutxDsrFlow   = 1 << 3
-	dcbDtrMask       = 3 << 4
-	dcbDtrHandshake  = 2 << 4
-	dcbDsrSensitive  = 1 << 6
-	dcbTXContOnXoff  = 1 << 7
-	dcbOutX          = 1 << 8
-	dcbInX           = 1 << 9
-	dcbRtsMask       = 3 << 12
-	dcbRtsHandshake  = 2 << 12
-	dcbDefaultXonLim = 2048
+	dcbOutxCtsFlow  = 1 << 2
+	dcbOutxDsrFlow  = 1 << 3
+	dcbDtrMask      = 3 << 4
+	dcbDtrHandshake = 2 << 4
+	dcbTXContOnXoff = 1 << 7
+	dcbOutX         = 1 << 8
+	dcbInX          = 1 << 9
+	dcbRtsMask      = 3 << 12
+	dcbRtsHandshake = 2 << 12
 )
 
 // unsupportedFlow: Windows sets all three (SetCommState).
@@ -60,13 +58,12 @@ func setFlow(p serial.Port, c Config) error {
 		dcb.Flags = dcb.Flags&^dcbRtsMask | dcbRtsHandshake
 	}
 	if c.DSRDTR {
-		dcb.Flags |= dcbOutxDsrFlow | dcbDsrSensitive
+		dcb.Flags |= dcbOutxDsrFlow
 		dcb.Flags = dcb.Flags&^dcbDtrMask | dcbDtrHandshake
 	}
 	if c.XonXoff {
 		dcb.Flags |= dcbOutX | dcbInX | dcbTXContOnXoff
-		dcb.XonChar, dcb.XoffChar = 0x11, 0x13
-		dcb.XonLim, dcb.XoffLim = dcbDefaultXonLim, dcbDefaultXonLim/4
+		dcb.XonChar, dcb.XoffChar = 0x11, 0x13 // limits: the driver's
 	}
 	return windows.SetCommState(h, &dcb)
 }
