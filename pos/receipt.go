@@ -44,8 +44,12 @@ type Receipt struct {
 	Tendered      Money  // cash handed over (实收); 0 when not keyed in
 	Change        Money  // change given (找零) on the self-paid part
 	Voids         string // for a void slip: the receipt number cancelled
-	Reprint       bool
-	AuditCode     string // QR payload: receipt number and ledger hash
+	// VoidedBy is, for a sale that was voided since, the receipt number of
+	// its void: a copy printed now is marked void and is no proof of
+	// purchase.
+	VoidedBy  string
+	Reprint   bool
+	AuditCode string // QR payload: receipt number and ledger hash
 	// A return slip (Kind KindReturn) names the sale (Returns), who
 	// approved it and why, and what became of the voucher value: given
 	// back (Reinstated) or forfeited (ReturnForfeited); SelfPaid is the

@@ -68,7 +68,11 @@ func writePorts(w io.Writer, ports []scanner.PortInfo) {
 		name := p.Name()
 		switch {
 		case p.Manual && p.Err != "":
-			name = m.T("ports.manual", nil) + ": " + p.Err
+			why := p.Err
+			if p.Problem != "" && m.Has("ports.problem."+p.Problem) {
+				why = m.T("ports.problem."+p.Problem, nil)
+			}
+			name = m.T("ports.manual", nil) + ": " + why
 		case p.Manual && p.Target != "":
 			name = m.T("ports.manual", nil) + " → " + p.Target
 		case p.Manual:

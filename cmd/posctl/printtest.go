@@ -37,8 +37,7 @@ func cmdPrintTest(args []string, stdout, stderr io.Writer) int {
 	}
 	p, err := printer.Open(*uri)
 	if err != nil {
-		fmt.Fprintf(stderr, "posctl print-test: %v\n", err)
-		return 2
+		return usageExit(stderr, "print-test", badFlag("printer", err))
 	}
 	defer p.Close()
 	m := msgs()
@@ -49,7 +48,7 @@ func cmdPrintTest(args []string, stdout, stderr io.Writer) int {
 	// offline: it prints without status queries, and says so here.
 	pr, err := p.Probe(ctx)
 	say(stdout, "posctl.print_test.printer", "scheme", cfg.Scheme, "address", cfg.Address)
-	say(stdout, "posctl.print_test.profile", "profile", p.Profile())
+	sayProfile(stdout, p.Profile())
 	if err != nil {
 		say(stdout, "posctl.print_test.status", "state", stateLabel(m, string(printer.StateOffline)), "detail", printer.StateOffline)
 		fmt.Fprintf(stderr, "posctl print-test: %s (%v)\n", m.Error(err), err)
@@ -61,6 +60,9 @@ func cmdPrintTest(args []string, stdout, stderr io.Writer) int {
 			key = "posctl.print_test.model_profile"
 		}
 		say(stdout, key, "id", fmt.Sprintf("0x%02X", pr.ModelID))
+	}
+	if p.Guessed() {
+		say(stdout, "posctl.print_test.safe_profile", "columns", escpos.SafeProfile.Columns)
 	}
 	st := pr.Status
 	switch {
@@ -91,6 +93,11 @@ func cmdPrintTest(args []string, stdout, stderr io.Writer) int {
 	last := p.LastStatus()
 	say(stdout, "posctl.print_test.printed", "bytes", len(page), "state", stateLabel(m, string(last.State())), "detail", last)
 	return 0
+}
+
+// sayProfile prints the layout profile in words (escpos.ProfileLine).
+func sayProfile(w io.Writer, prof escpos.Profile) {
+	say(w, "posctl.print_test.profile", "profile", escpos.ProfileLine(prof, msgs()))
 }
 
 // writePagePNG renders ESC/POS bytes with the interpreter and saves the PNG.

@@ -80,3 +80,48 @@ func TestPrintTestNoStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintTestSafeProfile is issue 10 defects 2 and 10: a printer that
+// names no model, with no paper= in its URI, is laid out in the safe
+// 32-column profile and print-test says so in Chinese; one that names its
+// model gets the model's profile; a URI of an unknown scheme is a usage
+// error with the help hint.
+func TestPrintTestSafeProfile(t *testing.T) {
+	tests := []struct {
+		name      string
+		cfg       sim.PrinterConfig
+		want, not []string
+	}{
+		{"no answer", sim.PrinterConfig{Profile: escpos.Paper58, Faults: sim.PrinterFaults{NoAnswer: true}},
+			[]string{"纸张配置：safe（型号不明，安全版式），384 点宽，每行 32 列，二维码按图像打印，切刀：无", "按安全版式（每行 32 列"}, []string{"dots", "columns"}},
+		{"model tm-t88", sim.PrinterConfig{Profile: escpos.Paper80, ModelID: 0x20},
+			[]string{"纸张配置：tm-t88（Epson TM-T88），512 点宽，每行 42 列"}, []string{"安全版式", "dots"}},
+	}
+	for _, tc := range tests {
+		s, err := sim.NewPrinterTCP("127.0.0.1:0", tc.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		uri := strings.SplitN(s.URI(), "?", 2)[0] + "?timeout=300ms"
+		var out, errb bytes.Buffer
+		if code := cmdPrintTest([]string{"--printer", uri}, &out, &errb); code != 0 {
+			t.Fatalf("%s: exit %d: %s%s", tc.name, code, out.String(), errb.String())
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%s: no %q in\n%s", tc.name, w, out.String())
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(out.String(), w) {
+				t.Errorf("%s: %q in\n%s", tc.name, w, out.String())
+			}
+		}
+		s.Close()
+	}
+	var out, errb bytes.Buffer
+	if code := cmdPrintTest([]string{"--printer", "usb://foo"}, &out, &errb); code != 2 ||
+		!strings.Contains(errb.String(), "打印机地址“usb://foo”无效") || !strings.Contains(errb.String(), "运行 posctl print-test --help") {
+		t.Errorf("usb://foo: exit %d: %s", code, errb.String())
+	}
+}

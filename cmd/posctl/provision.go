@@ -27,19 +27,28 @@ func init() {
 }
 
 // warnUnprintable tells the technician, on stderr, which characters of a
-// name printed on receipts (field: the flag) the printer has no font for:
-// the receipt prints that line as an image, which is slower and worth a
-// look on paper. Nothing when every character prints as text.
+// name printed on receipts (field: the flag) the printer has no font for,
+// and what the receipt does with them on this machine: a character a font
+// here draws (escpos.HasGlyph) prints its line as an image, which is slower
+// and worth a look on paper; one no font here has prints as □, and the
+// warning names the font package that has it. Nothing when every character
+// prints as text.
 func warnUnprintable(stderr io.Writer, field, name string) {
-	bad := escpos.Unprintable(name)
-	if len(bad) == 0 {
-		return
+	var drawn, missing []string
+	for _, r := range escpos.Unprintable(name) {
+		c := fmt.Sprintf("%q (U+%04X)", r, r)
+		if escpos.HasGlyph(r) {
+			drawn = append(drawn, c)
+		} else {
+			missing = append(missing, c)
+		}
 	}
-	chars := make([]string, len(bad))
-	for i, r := range bad {
-		chars[i] = fmt.Sprintf("%q (U+%04X)", r, r)
+	if len(drawn) > 0 {
+		fmt.Fprintf(stderr, "posctl: %s\n", tr("setup.unprintable", "field", field, "chars", strings.Join(drawn, ", ")))
 	}
-	fmt.Fprintf(stderr, "posctl: %s\n", msgs().T("setup.unprintable", map[string]string{"field": field, "chars": strings.Join(chars, ", ")}))
+	if len(missing) > 0 {
+		fmt.Fprintf(stderr, "posctl: %s\n", tr("setup.unprintable_nofont", "field", field, "chars", strings.Join(missing, ", "), "font", escpos.GlyphFontPackage))
+	}
 }
 
 func cmdProvision(args []string, stdout io.Writer) error {
@@ -65,6 +74,9 @@ func provision(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := require(fs, "db", "trust", "root-key", "store", "terminal"); err != nil {
+		return err
+	}
+	if err := checkDeviceFlags(*printer, *scanner); err != nil {
 		return err
 	}
 	keyText := *rootKey

@@ -18,27 +18,43 @@ import (
 // the print, never the sale.
 const printTimeout = 20 * time.Second
 
+// printed is what became of a copy that printed: whether the paper says
+// 重印 (an earlier copy had printed), and whether the printer reported its
+// paper near its end afterwards.
+type printed struct {
+	reprint, nearEnd bool
+}
+
 // printReceipt prints the receipt of ledger record seq on the printer at
 // uri, in the terminal's language. A reprint is audited under actor and
 // marked 重印 on the paper when an earlier copy printed; a copy that
 // printed is recorded in the database (bolt.DB.MarkPrinted), so the first
 // copy to reach the paper is never marked and opens the cash drawer.
-func printReceipt(db *bolt.DB, seq uint64, reprint bool, uri, actor string) error {
+func printReceipt(db *bolt.DB, seq uint64, reprint bool, uri, actor string) (printed, error) {
 	rc, err := db.Receipt(seq, reprint, actor)
 	if err != nil {
-		return err
+		return printed{}, err
 	}
 	p, err := printer.Open(uri)
 	if err != nil {
-		return err
+		return printed{}, err
 	}
 	defer p.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), printTimeout)
 	defer cancel()
 	if err := p.PrintReceipt(ctx, rc, receiptLabels(db)); err != nil {
-		return err
+		return printed{}, err
 	}
-	return db.MarkPrinted(seq)
+	out := printed{reprint: rc.Reprint, nearEnd: p.LastStatus().State() == printer.StatePaperNearEnd}
+	return out, db.MarkPrinted(seq)
+}
+
+// sayNearEnd warns, after a copy printed, that the printer's paper is near
+// its end.
+func sayNearEnd(w io.Writer, pr printed) {
+	if pr.nearEnd {
+		say(w, "posctl.print.paper_near_end")
+	}
 }
 
 // receiptLabels are the terminal's language for paper.
@@ -57,7 +73,13 @@ func cmdReceipt(args []string, stdout io.Writer) error {
 	uri := fs.String("printer", "", "reprint on the printer at `URI` (default: the configured printer unless --png)")
 	pngPath := fs.String("png", "", "write a preview image of the receipt to `FILE` instead of printing")
 	paper := fs.String("paper", "80", "paper of the preview: 58, 80 or 80-180")
-	db, err := parseOpen(fs, args, false, dbPath, "no")
+	if err := parseDB(fs, args, false, dbPath, "no"); err != nil {
+		return err
+	}
+	if err := checkDeviceFlags(*uri, ""); err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath, false)
 	if err != nil {
 		return err
 	}
@@ -106,10 +128,16 @@ func cmdReceipt(args []string, stdout io.Writer) error {
 			return usagef("posctl.usage_err.no_printer")
 		}
 	}
-	if err := printReceipt(db, seq, true, *uri, actor); err != nil {
+	pr, err := printReceipt(db, seq, true, *uri, actor)
+	if err != nil {
 		return err
 	}
-	say(stdout, "posctl.receipt.reprinted", "receipt", pos.ReceiptNumber(terminalID(db), seq), "printer", *uri)
+	key := "posctl.receipt.reprinted"
+	if !pr.reprint {
+		key = "posctl.receipt.first_copy" // the paper is not marked 重印: say so
+	}
+	say(stdout, key, "receipt", pos.ReceiptNumber(terminalID(db), seq), "printer", *uri)
+	sayNearEnd(stdout, pr)
 	return nil
 }
 

@@ -23,6 +23,9 @@ type SaleResult struct {
 	Vouchers      []SaleVoucher `json:"vouchers"`
 	Hash          pos.Hash      `json:"hash"`
 	Printed       string        `json:"printed,omitempty"` // printer URI the receipt went to
+	// PaperNearEnd: the printer reported its paper near its end after
+	// printing the receipt.
+	PaperNearEnd bool `json:"paper_near_end,omitempty"`
 }
 
 // SaleVoucher is a voucher of a sale in SaleResult: pos.AppliedVoucher
@@ -91,6 +94,9 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 	if err := require(fs, "db", "cashier", "item"); err != nil {
 		return err
 	}
+	if err := checkDeviceFlags(*printer, ""); err != nil {
+		return err
+	}
 	// A missing CODE (an empty shell variable) must not turn into a sale
 	// the customer pays alone: that takes --self-paid, said on purpose.
 	for _, c := range fs.Args() {
@@ -122,9 +128,10 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 	res := SaleResult{Receipt: r.Receipt, Seq: r.Seq, Time: jsonTime(r.Time), Total: r.Total, VoucherAmount: r.VoucherAmount,
 		Forfeited: r.Forfeited, SelfPaid: r.SelfPaid, Method: r.Method, Vouchers: saleVouchers(r.Vouchers), Hash: s.Hash}
 	var printErr error
+	var pr printed
 	if *printer != "" {
-		if printErr = printReceipt(db, r.Seq, false, *printer, actor); printErr == nil {
-			res.Printed = *printer
+		if pr, printErr = printReceipt(db, r.Seq, false, *printer, actor); printErr == nil {
+			res.Printed, res.PaperNearEnd = *printer, pr.nearEnd
 		}
 	}
 	if *asJSON {
@@ -140,6 +147,7 @@ func cmdRedeem(args []string, stdout io.Writer) error {
 		for _, v := range r.Vouchers {
 			fmt.Fprintf(stdout, "  %s %s  %s %s → %s\n", t("label.voucher", nil), v.ID.Masked(), t("label.value", nil), v.Face, v.Applied)
 		}
+		sayNearEnd(stdout, pr)
 	}
 	if printErr != nil {
 		// The sale stands; only the paper failed. Say how to reprint, and

@@ -59,7 +59,13 @@ func cmdReturn(args []string, stdout io.Writer) error {
 	if !hasFlag(args, "resume") {
 		required = []string{"receipt", "item", "manager", "pin", "reason"}
 	}
-	db, err := parseOpen(fs, args, false, dbPath, required...)
+	if err := parseDB(fs, args, false, dbPath, required...); err != nil {
+		return err
+	}
+	if err := checkDeviceFlags(*printer, ""); err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath, false)
 	if err != nil {
 		return err
 	}
@@ -139,7 +145,7 @@ func printReturn(db *bolt.DB, resp *wire.ReturnResponse, printer string, asJSON 
 	}
 	var printErr error
 	if printer != "" {
-		if printErr = printReceipt(db, r.Seq, false, printer, actor); printErr == nil {
+		if _, printErr = printReceipt(db, r.Seq, false, printer, actor); printErr == nil {
 			res.Printed = printer
 		}
 	}

@@ -30,7 +30,7 @@ var scanTestKeys = []struct{ name, usage string }{
 	{"aim", "1 when the scanner sends an AIM identifier such as ]Q1 before each code"},
 	{"idle", "with term none: the pause that ends a scan, such as 80ms (default 50ms; not used with a terminator)"},
 	{"max", "longest scan in bytes (default 1024)"},
-	{"dedup", "drop a repeated scan within this time, such as 1s, or off"},
+	{"dedup", "drop a scanner's double read of one code within this time of the scan it repeats, such as 250ms (default), or off"},
 }
 
 // cmdScanTest reads a scanner as the app would and prints each framed scan:
@@ -62,14 +62,17 @@ func cmdScanTest(args []string, stdout, stderr io.Writer) int {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	cfg, err := scanTestConfig(*port, settings, set)
-	if err != nil {
-		fmt.Fprintf(stderr, "posctl scan-test: %v\n", err)
-		return 2
+	var reader *scanner.Reader
+	if err == nil {
+		reader, err = scanner.NewReader(cfg)
 	}
-	reader, err := scanner.NewReader(cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "posctl scan-test: %v\n", err)
-		return 2
+		// Name the flag whose value was refused; the rest came from --port.
+		name := pos.ErrorParams(err)["name"]
+		if !set[name] {
+			name = "port"
+		}
+		return usageExit(stderr, "scan-test", badFlag(name, err))
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -85,14 +88,19 @@ func cmdScanTest(args []string, stdout, stderr io.Writer) int {
 	go reader.Run(ctx, events)
 	defer reader.Close()
 
-	var n, refused int
+	// n scans: refused by the framing, unknown (framed, but neither a
+	// voucher nor a barcode), the rest recognised.
+	var n, refused, unknown int
+	summary := func() {
+		say(stdout, "scan.test.summary", "n", n, "ok", n-refused-unknown, "unknown", unknown, "refused", refused)
+	}
 	connected := false
 	for *count == 0 || n < *count {
 		var ev scanner.Event
 		select {
 		case ev = <-events:
 		case <-ctx.Done():
-			fmt.Fprintln(stdout, m.T("scan.test.summary", map[string]string{"n": fmt.Sprint(n), "ok": fmt.Sprint(n - refused), "refused": fmt.Sprint(refused)}))
+			summary()
 			if *count > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				fmt.Fprintln(stderr, m.T("scan.test.timeout", map[string]string{"timeout": timeout.String(), "n": fmt.Sprint(n), "count": fmt.Sprint(*count)}))
 				return 1
@@ -124,10 +132,12 @@ func cmdScanTest(args []string, stdout, stderr io.Writer) int {
 			if ev.Frame.Err != nil {
 				refused++
 			}
-			writeScan(stdout, n, ev.Frame)
+			if !writeScan(stdout, n, ev.Frame) && ev.Frame.Err == nil {
+				unknown++
+			}
 		}
 	}
-	fmt.Fprintln(stdout, m.T("scan.test.summary", map[string]string{"n": fmt.Sprint(n), "ok": fmt.Sprint(n - refused), "refused": fmt.Sprint(refused)}))
+	summary()
 	if refused > 0 {
 		return 1
 	}
@@ -155,8 +165,9 @@ func scanTestConfig(port string, settings map[string]*string, set map[string]boo
 }
 
 // writeScan prints one frame for the technician: number, classification (or
-// refusal with its code and reason), text, and every raw byte in hex.
-func writeScan(w io.Writer, n int, f scanner.Frame) {
+// refusal with its code and reason), text, and every raw byte in hex. It
+// reports whether the frame is a voucher or a barcode it knows.
+func writeScan(w io.Writer, n int, f scanner.Frame) bool {
 	m := msgs()
 	if f.Err != nil {
 		code := pos.ErrorCode(f.Err)
@@ -177,10 +188,13 @@ func writeScan(w io.Writer, n int, f scanner.Frame) {
 		}
 		fmt.Fprintf(w, "   %s\n", tr("posctl.scan_test.text", "text", f.Text))
 		if err != nil {
-			fmt.Fprintf(w, "   %v\n", err)
+			fmt.Fprintf(w, "   %s\n", m.Error(err))
 		}
+		writeHex(w, f.Raw)
+		return err == nil
 	}
 	writeHex(w, f.Raw)
+	return false
 }
 
 // decodeText shows bytes that are not plain ASCII as the text they would

@@ -81,13 +81,14 @@ func TestScanTest(t *testing.T) {
 		"#1 Voucher (270 characters)\n   text: " + voucher + "\n   0000  39 39 30 31 32 37 31 38 32 38 31 38 32 38 32 37\n",
 		"   0100  31 38 32 38 31 38 32 38 34 35 39 30 34 35 0d 0a\n",
 		"#2 Product barcode EAN-13 (13 characters)\n   text: 6937777001005\n   0000  36 39 33 37 37 37 37 30 30 31 30 30 35 0d 0a\n",
-		"#3 Unrecognised [unknown_scan] (13 characters)\n   text: 6937777001006\n   unknown_scan: ",
+		"#3 Unrecognised [unknown_scan] (13 characters)\n   text: 6937777001006\n   unrecognised code: ",
 		"wrong EAN check digit",
-		"#4 Refused [unknown_scan] Unrecognised barcode (6 bytes)\n",
+		"#4 Refused [unknown_scan] unrecognised scan: it looks like GBK text, not a voucher or barcode (6 bytes)\n",
 		"looks like GBK text",
 		"   GBK: \"扶贫\"\n   0000  b7 f6 c6 b6 0d 0a\n",
 		"#5 Product barcode EAN-8 (8 characters)\n",
-		"5 scans: 4 accepted, 1 refused\n",
+		// Issue 10 defect 9: the unrecognised code is no success.
+		"5 scans: 3 accepted, 1 unrecognised, 1 refused\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
@@ -118,7 +119,7 @@ func TestScanTestURIAndOverride(t *testing.T) {
 	if code := exitOf(t, done); code != 0 {
 		t.Errorf("exit %d\n%s%s", code, out.String(), errOut.String())
 	}
-	for _, want := range []string{"(19200 8N1, terminator tab)", "#1 Product barcode EAN-13 (13 characters)\n   AIM: ]E0\n   text: 6937777001005\n", "1 scans: 1 accepted, 0 refused"} {
+	for _, want := range []string{"(19200 8N1, terminator tab)", "#1 Product barcode EAN-13 (13 characters)\n   AIM: ]E0\n   text: 6937777001005\n", "1 scans: 1 accepted, 0 unrecognised, 0 refused"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
@@ -132,7 +133,7 @@ func TestScanTestTimeout(t *testing.T) {
 	}
 	// Without --count, running out of time is the normal end.
 	_, out, _, done = startScanTest(t, scanner.TermCR, "--timeout", "200ms")
-	if code := exitOf(t, done); code != 0 || !strings.Contains(out.String(), "0 scans: 0 accepted, 0 refused") {
+	if code := exitOf(t, done); code != 0 || !strings.Contains(out.String(), "0 scans: 0 accepted, 0 unrecognised, 0 refused") {
 		t.Errorf("exit %d\n%s", code, out.String())
 	}
 }
@@ -164,7 +165,7 @@ func TestScanTestWirelessPause(t *testing.T) {
 	s.SetPause(120 * time.Millisecond)
 	s.Scan("6937777001005")
 	if code := exitOf(t, done); code != 0 || !strings.Contains(out.String(), "#1 Product barcode EAN-13 (13 characters)\n   text: 6937777001005\n") ||
-		!strings.Contains(out.String(), "1 scans: 1 accepted, 0 refused") {
+		!strings.Contains(out.String(), "1 scans: 1 accepted, 0 unrecognised, 0 refused") {
 		t.Errorf("exit %d\n%s%s", code, out.String(), errOut.String())
 	}
 }
@@ -184,7 +185,7 @@ func TestScanTestHints(t *testing.T) {
 	for _, want := range []string{
 		"#1 Product barcode EAN-13 (13 characters)\n   text: 6937777001005\n   0000  02 36",
 		"#2 Unrecognised [unknown_scan] (11 characters)\n   text: ]E096385074\n",
-		"AIM identifier ]E0: set aim=1",
+		"AIM identifier ]E0; add aim=1",
 		"#3 Refused [unknown_scan]",
 		"STX/ETX framing",
 	} {
@@ -261,7 +262,7 @@ func TestPortsCommand(t *testing.T) {
 	if !strings.HasPrefix(got, "Port ") || !strings.Contains(got, "USB ID") || !strings.Contains(got, "USB port") {
 		t.Errorf("no header:\n%s", got)
 	}
-	for _, want := range []string{link + "  ", "named by hand → " + s.TTY(), missing + "  ", "named by hand: stat " + missing, "serial://PATH?baud=9600&term=cr"} {
+	for _, want := range []string{link + "  ", "named by hand → " + s.TTY(), missing + "  ", "named by hand: does not exist", "serial://PATH?baud=9600&term=cr"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
@@ -284,6 +285,15 @@ func TestPortsCommand(t *testing.T) {
 	}
 	if code := cmdPorts([]string{"--bogus"}, &out, &errOut); code != 2 {
 		t.Errorf("bad flag: exit %d", code)
+	}
+	// Issue 10 defect 10: the problem column in the operator's language,
+	// never Go's "stat …: no such file or directory".
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	out.Reset()
+	if code := cmdPorts([]string{missing, "/etc/hostname"}, &out, &errOut); code != 0 ||
+		!strings.Contains(out.String(), "手动指定: 不存在（路径不对，或设备未插上）") || !strings.Contains(out.String(), "不是字符设备") ||
+		strings.Contains(out.String(), "no such file") {
+		t.Errorf("exit %d:\n%s", code, out.String())
 	}
 }
 
@@ -352,6 +362,42 @@ func TestPortsChineseAligned(t *testing.T) {
 		"  /dev/ttyACM0 → /dev/serial/by-id/usb-Honeywell-if00\n  /dev/ttyACM0 → /dev/serial/by-path/pci-0000:00:14.0-usb-0:3:1.0\n", "手动指定 → /dev/pts/3\n"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// TestScanTestChinese is issue 10 defects 9 and 10 under LANG=zh_CN: the
+// summary counts unrecognised scans apart from recognised ones, the AIM and
+// STX/ETX hints are in Chinese, and a bad setting flag is a usage error
+// naming the flag with the help line.
+func TestScanTestChinese(t *testing.T) {
+	s, out, errOut, done := startScanTest(t, scanner.TermCR, "--count", "4", "--timeout", "20s")
+	t.Setenv("LANG", "zh_CN.UTF-8") // startScanTest waits for the English "Connected"
+	s.Scan("6937777001005")
+	s.Scan("]E096385074")
+	s.Scan("12345")
+	s.WriteRaw([]byte("\x0296385074\r"))
+	exitOf(t, done)
+	got := out.String()
+	for _, want := range []string{
+		"以 AIM 标识 ]E0 开头，请在该扫码枪的地址中加 aim=1",
+		"无法识别的条码：5 位数字",
+		"含 STX/ETX 包装字节 0x02",
+		"共 4 次扫码：1 次成功，2 次无法识别，1 次拒收",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s%s", want, got, errOut.String())
+		}
+	}
+	for _, tc := range []struct{ flag, value, want string }{
+		{"term", "foo", "--term：参数 term=“foo” 无效"},
+		{"baud", "0", "--baud：参数 baud=“0” 无效"},
+		{"port", "serial://dev/x", "--port：扫码枪地址“serial://dev/x”无效"},
+	} {
+		args := []string{"--port", "/tmp/nowhere", "--" + tc.flag, tc.value}
+		var o, e bytes.Buffer
+		if code := cmdScanTest(args, &o, &e); code != 2 || !strings.Contains(e.String(), tc.want) || !strings.Contains(e.String(), "运行 posctl scan-test --help") {
+			t.Errorf("%v: exit %d:\n%s", args, code, e.String())
 		}
 	}
 }

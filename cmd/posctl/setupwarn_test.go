@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fupinpos/device/escpos"
 	"fupinpos/pos/postest"
 	"fupinpos/pos/voucher"
 )
@@ -16,6 +17,7 @@ import (
 // 0, saved) and warn on stderr naming them; a plain name gives no warning,
 // and the other user subcommands still run.
 func TestSetupWarnsUnprintableNames(t *testing.T) {
+	withGlyphFonts(t, "../../device/escpos/testdata/glyphs-test.hex") // has 𠮷
 	dep := postest.NewDeployment(t, time.Now())
 	t.Setenv("LANG", "en_US.UTF-8")
 	dir := t.TempDir()
@@ -66,5 +68,46 @@ func TestSetupWarnsUnprintableNames(t *testing.T) {
 	t.Setenv("LANG", "zh_CN.UTF-8")
 	if _, _, errOut := posctl(t, "user", "add", "--db", db, "--id", "1003", "--name", "𠮷", "--pin", "2468"); !strings.Contains(errOut, "警告") {
 		t.Errorf("Chinese warning: %q", errOut)
+	}
+}
+
+// withGlyphFonts makes paths the fonts consulted for characters the
+// printer lacks, for the test.
+func withGlyphFonts(t *testing.T, paths ...string) {
+	saved := escpos.GlyphFonts
+	escpos.GlyphFonts = paths
+	t.Cleanup(func() { escpos.GlyphFonts = saved })
+}
+
+// TestSetupWarningSaysWhatPrints is issue 10 defect 4: the warning says
+// what this machine's fonts make of a character the printer lacks — an
+// image when a font here has it, □ (naming the font package to install)
+// when none does — in Chinese.
+func TestSetupWarningSaysWhatPrints(t *testing.T) {
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	tests := []struct {
+		name      string
+		fonts     []string
+		want, not []string
+	}{
+		{"font has it", []string{"../../device/escpos/testdata/glyphs-test.hex"},
+			[]string{"U+20BB7", "以图片打印"}, []string{"□；", "fonts-hanazono"}},
+		{"no font has it", nil,
+			[]string{"U+20BB7", "本机也没有含该字的字体，小票上将打印为□", "sudo apt install fonts-hanazono"}, []string{"以图片打印"}},
+	}
+	for _, tc := range tests {
+		withGlyphFonts(t, tc.fonts...)
+		var b strings.Builder
+		warnUnprintable(&b, "--store-name", "𠮷祥百货")
+		for _, w := range tc.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%s: warning lacks %q:\n%s", tc.name, w, b.String())
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(b.String(), w) {
+				t.Errorf("%s: warning has %q:\n%s", tc.name, w, b.String())
+			}
+		}
 	}
 }

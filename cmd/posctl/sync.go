@@ -33,6 +33,9 @@ func cmdEnroll(args []string, stdout io.Writer) error {
 	if err := require(fs, "db", "server", "code"); err != nil {
 		return err
 	}
+	if err := checkDeviceFlags(*printer, *scanner); err != nil {
+		return err
+	}
 	db, err := openDB(*dbPath, true)
 	if err != nil {
 		return err

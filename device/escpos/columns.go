@@ -55,12 +55,38 @@ func wrapLine(s string, w int) []string {
 		cut := len(Truncate(s, w))
 		if sp := strings.LastIndexByte(s[:cut], ' '); sp > 0 && cut < len(s) && s[cut] != ' ' && isASCIIWord(s[sp+1:cut]) {
 			cut = sp
+		} else if k := tokenStart(s, cut); k > 0 {
+			cut = k
 		}
 		out = append(out, strings.TrimRight(s[:cut], " "))
 		s = strings.TrimLeft(s[cut:], " ")
 	}
 	return append(out, s)
 }
+
+// tokenStart returns where the run of ASCII letters, digits and
+// punctuation that the cut at byte cut would split begins (with a ￥ or ¥
+// just before it: a price), so a line breaks before ￥300.00 rather than
+// inside it; 0 when the cut splits no such run.
+func tokenStart(s string, cut int) int {
+	if cut <= 0 || cut >= len(s) || !isToken(s[cut]) || !isToken(s[cut-1]) {
+		return 0
+	}
+	k := cut - 1
+	for k > 0 && isToken(s[k-1]) {
+		k--
+	}
+	for _, sign := range []string{"￥", "¥"} {
+		if strings.HasSuffix(s[:k], sign) {
+			k -= len(sign)
+		}
+	}
+	return k
+}
+
+// isToken reports whether c is a printable ASCII character other than a
+// space.
+func isToken(c byte) bool { return c > ' ' && c < 0x7f }
 
 func isASCIIWord(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -32,9 +32,16 @@ import (
 var GlyphFonts = []string{
 	"/usr/share/fonts/opentype/unifont/unifont_upper.otf",
 	"/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+	"/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
 	"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
 	"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
 }
+
+// GlyphFontPackage is the Debian package whose font draws every CJK
+// character of Extension B (𠮷 U+20BB7 and the rare characters of names):
+// the terminal package recommends it and setup names it when a name holds
+// a character no font on the machine has.
+const GlyphFontPackage = "fonts-hanazono"
 
 // Substitutes printed instead of a character the printer cannot print and
 // no font draws, or when the profile has no raster images (NoRaster): the

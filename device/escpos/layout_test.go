@@ -128,8 +128,16 @@ func TestReceiptContent(t *testing.T) {
 		if len(doc.QRs) != 1 || doc.QRs[0] != r.AuditCode {
 			t.Errorf("%s: QR payloads %q, want %q", p.Name, doc.QRs, r.AuditCode)
 		}
-		if doc.Count(EventDrawer) != 0 {
-			t.Errorf("%s: drawer kicked without a drawer in the profile", p.Name)
+		// Issue 10 defect 6: the drawer is on in every preset, so the
+		// first copy of a cash sale opens it; drawer=0 turns it off.
+		if doc.Count(EventDrawer) != 1 {
+			t.Errorf("%s: drawer kicked %d times by a cash sale, want 1", p.Name, doc.Count(EventDrawer))
+		}
+		off := p
+		off.Drawer = false
+		b, _ = Receipt(r, off, nil)
+		if doc, _ := Interpret(b, off); doc.Count(EventDrawer) != 0 {
+			t.Errorf("%s: drawer kicked with drawer off", p.Name)
 		}
 	}
 }

@@ -24,10 +24,14 @@ type Profile struct {
 	// NoRaster marks a printer without GS v 0: QR codes (without NativeQR)
 	// are left out (the audit code still prints as text), and characters
 	// outside the printer's font print as the substitute □.
-	NoRaster    bool
-	Cut         bool        // the printer has an autocutter
-	CutMode     CutMode     // which cut command it takes
-	Drawer      bool        // a cash drawer hangs off the printer's kick connector
+	NoRaster bool
+	Cut      bool    // the printer has an autocutter
+	CutMode  CutMode // which cut command it takes
+	// Drawer kicks the drawer connector (ESC p) on the first copy of a cash
+	// sale. On in every profile: most counters hang the cash drawer off
+	// the receipt printer, and a pulse on a connector with nothing plugged
+	// in does nothing (drawer=0 in the URI turns it off).
+	Drawer      bool
 	DrawerPulse DrawerPulse // the kick pulse; zero: pin 2, 50 ms on, 500 ms off
 	Chinese     ChineseMode // how two-byte Chinese text is switched on
 }
@@ -82,16 +86,16 @@ const (
 // to describe a particular installation.
 var (
 	// Paper58 is 58 mm paper at 203 dpi: 384 dots, 32 columns.
-	Paper58 = Profile{Name: "58", Dots: 384, Columns: 32, NativeQR: true, Cut: true}
+	Paper58 = Profile{Name: "58", Dots: 384, Columns: 32, NativeQR: true, Cut: true, Drawer: true}
 	// Paper80 is 80 mm paper at 203 dpi: 576 dots, 48 columns.
-	Paper80 = Profile{Name: "80", Dots: 576, Columns: 48, NativeQR: true, Cut: true}
+	Paper80 = Profile{Name: "80", Dots: 576, Columns: 48, NativeQR: true, Cut: true, Drawer: true}
 	// Paper80At180 is 80 mm paper on a 180 dpi head: 512 dots, 42 columns.
-	Paper80At180 = Profile{Name: "80-180", Dots: 512, Columns: 42, NativeQR: true, Cut: true}
+	Paper80At180 = Profile{Name: "80-180", Dots: 512, Columns: 42, NativeQR: true, Cut: true, Drawer: true}
 	// SafeProfile is what an unknown printer gets: the narrowest paper
 	// (32 columns, so no line wraps on any printer), QR codes as raster
 	// images (GS v 0 is older and more widely implemented than GS ( k) and
 	// the tear bar instead of a cut command.
-	SafeProfile = Profile{Name: "safe", Model: "unknown printer", Dots: 384, Columns: 32}
+	SafeProfile = Profile{Name: "safe", Model: "unknown printer", Dots: 384, Columns: 32, Drawer: true}
 )
 
 // Profiles is the table of printer models, by name. Nothing here was tried
@@ -103,14 +107,14 @@ var Profiles = []Profile{
 	Paper58,
 	Paper80,
 	Paper80At180,
-	{Name: "tm-t88", Model: "Epson TM-T88", Dots: 512, Columns: 42, NativeQR: true, Cut: true},
-	{Name: "tm-t20", Model: "Epson TM-T20", Dots: 576, Columns: 48, NativeQR: true, Cut: true},
-	{Name: "xp-58", Model: "Xprinter XP-58", Dots: 384, Columns: 32},
-	{Name: "xp-80", Model: "Xprinter XP-80", Dots: 576, Columns: 48, NativeQR: true, Cut: true},
-	{Name: "gp-58", Model: "GPrinter GP-58", Dots: 384, Columns: 32, CutMode: CutPartial},
-	{Name: "gp-80", Model: "GPrinter GP-80", Dots: 576, Columns: 48, NativeQR: true, Cut: true, CutMode: CutPartial},
-	{Name: "sunmi-58", Model: "Sunmi built-in 58 mm (V2, P2)", Dots: 384, Columns: 32, NativeQR: true},
-	{Name: "sunmi-80", Model: "Sunmi built-in 80 mm (T2)", Dots: 576, Columns: 48, NativeQR: true, Cut: true},
+	{Name: "tm-t88", Model: "Epson TM-T88", Dots: 512, Columns: 42, NativeQR: true, Cut: true, Drawer: true},
+	{Name: "tm-t20", Model: "Epson TM-T20", Dots: 576, Columns: 48, NativeQR: true, Cut: true, Drawer: true},
+	{Name: "xp-58", Model: "Xprinter XP-58", Dots: 384, Columns: 32, Drawer: true},
+	{Name: "xp-80", Model: "Xprinter XP-80", Dots: 576, Columns: 48, NativeQR: true, Cut: true, Drawer: true},
+	{Name: "gp-58", Model: "GPrinter GP-58", Dots: 384, Columns: 32, CutMode: CutPartial, Drawer: true},
+	{Name: "gp-80", Model: "GPrinter GP-80", Dots: 576, Columns: 48, NativeQR: true, Cut: true, CutMode: CutPartial, Drawer: true},
+	{Name: "sunmi-58", Model: "Sunmi built-in 58 mm (V2, P2)", Dots: 384, Columns: 32, NativeQR: true}, // handheld: no drawer connector
+	{Name: "sunmi-80", Model: "Sunmi built-in 80 mm (T2)", Dots: 576, Columns: 48, NativeQR: true, Cut: true, Drawer: true},
 	SafeProfile,
 }
 

@@ -24,8 +24,10 @@ const TimeLayout = "2006-01-02 15:04:05"
 // 找零) when the cashier keyed the cash in (Tendered > 0; the change is only
 // ever on the self-paid part), the campaign's no-change notice and the
 // audit QR code. Reprints carry "重印 REPRINT"; a void slip (Kind void)
-// says what it cancels and shows the amounts taken back. With a cash
-// self-paid part on a sale, a profile with Drawer kicks the cash drawer.
+// says what it cancels and shows the amounts taken back. A copy of a sale
+// voided since (VoidedBy) carries "已作废 VOIDED" at its head and foot and
+// says it is no proof of purchase. With a cash self-paid part on a sale
+// (not voided, first copy), a profile with Drawer kicks the cash drawer.
 //
 // labels translates the fixed words (nil: Chinese). No character fails a
 // receipt: a line with text the printer cannot print (outside GB18030's
@@ -60,6 +62,10 @@ func Receipt(r *pos.Receipt, p Profile, labels Labels) ([]byte, error) {
 	if void {
 		stamp(w, tr(l, "receipt.void"), cols)
 	}
+	voided := !void && r.VoidedBy != ""
+	if voided {
+		stamp(w, tr(l, "receipt.voided"), cols)
+	}
 	if r.Reprint {
 		stamp(w, tr(l, "receipt.reprint"), cols)
 	}
@@ -70,6 +76,11 @@ func Receipt(r *pos.Receipt, p Profile, labels Labels) ([]byte, error) {
 	w.Lines(Wrap(label(l, "receipt.number", r.Number), cols))
 	if void && r.Voids != "" {
 		w.Lines(Wrap(label(l, "receipt.voids", r.Voids), cols))
+	}
+	if voided {
+		w.Bold(true)
+		w.Lines(Wrap(label(l, "receipt.voided_by", r.VoidedBy), cols))
+		w.Bold(false)
 	}
 	w.Lines(Wrap(label(l, "receipt.time", r.Time.In(pos.CST).Format(TimeLayout)), cols))
 	w.Lines(Wrap(label(l, "receipt.cashier", r.Cashier), cols))
@@ -138,12 +149,19 @@ func Receipt(r *pos.Receipt, p Profile, labels Labels) ([]byte, error) {
 		w.Lines(Wrap(tr(l, "receipt.notice"), cols))
 		w.Align(AlignLeft)
 	}
+	if voided {
+		w.Align(AlignCenter)
+		stamp(w, tr(l, "receipt.voided"), cols)
+		w.Align(AlignLeft)
+	}
 	auditQR(w, r.AuditCode, cols)
 	w.Feed(3)
-	w.Cut()
-	if p.Drawer && !void && !r.Reprint && r.Method == pos.PayCash && r.SelfPaid > 0 {
+	// The drawer opens as the receipt is cut, and the cut stays the last
+	// command of the job (a printer, or the simulator, ends a job there).
+	if p.Drawer && !void && !voided && !r.Reprint && r.Method == pos.PayCash && r.SelfPaid > 0 {
 		w.Drawer()
 	}
+	w.Cut()
 	return w.Bytes()
 }
 

@@ -1,6 +1,7 @@
 package escpos
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -30,7 +31,7 @@ func TestPage(p Profile, info string, labels Labels) ([]byte, error) {
 	w.Size(1, 1)
 	w.Bold(false)
 	w.Align(AlignLeft)
-	w.Lines(Wrap(label(l, "receipt.test_profile", p.String()), cols))
+	w.Lines(Wrap(label(l, "receipt.test_profile", ProfileLine(p, l)), cols))
 	if info != "" {
 		w.Lines(Wrap(info, cols))
 	}
@@ -69,4 +70,33 @@ func Ruler(cols int) string {
 		b.WriteByte(byte('0' + i%10))
 	}
 	return b.String()
+}
+
+// ProfileLine describes p in the words of labels (nil: Chinese) for the
+// technician: name and model, dots, columns, QR mode, cutter and drawer.
+// The test page and posctl print-test print it.
+func ProfileLine(p Profile, labels Labels) string {
+	l := labelsOr(labels)
+	qr := "receipt.test_qr_raster"
+	switch {
+	case p.NativeQR:
+		qr = "receipt.test_qr_native"
+	case p.NoRaster:
+		qr = "receipt.test_qr_none"
+	}
+	yesNo := func(b bool) string {
+		if b {
+			return tr(l, "receipt.test_yes")
+		}
+		return tr(l, "receipt.test_no")
+	}
+	name, model := p.Name, p.Model
+	if p.Name == SafeProfile.Name {
+		model = tr(l, "receipt.test_safe_model")
+	}
+	if model != "" {
+		name = l.T("receipt.test_profile_model", map[string]string{"name": p.Name, "model": model})
+	}
+	return l.T("receipt.test_profile_line", map[string]string{"name": name, "dots": strconv.Itoa(p.Dots),
+		"columns": strconv.Itoa(p.Columns), "qr": tr(l, qr), "cut": yesNo(p.Cut), "drawer": yesNo(p.Drawer)})
 }

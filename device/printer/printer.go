@@ -37,14 +37,30 @@ func Open(uri string) (*Printer, error) {
 func (p *Printer) Config() Config { return p.cfg }
 
 // Profile returns the escpos layout profile of the printer (paper width,
-// columns, QR mode, cutter, drawer).
-// Once a probe has named the model (GS I 1) of a printer whose URI gives
-// no paper=, it is the model's profile.
+// columns, QR mode, cutter, drawer): the URI's paper=; without it, once a
+// probe has named the model (GS I 1), the model's profile, else
+// escpos.SafeProfile (see Guessed). The URI's qr=, drawer= and cut= apply
+// to either.
 func (p *Printer) Profile() escpos.Profile {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.profile()
+}
+
+// Guessed reports whether the layout is escpos.SafeProfile because the URI
+// names no paper and the printer named no model it is known by (yet): the
+// technician should add paper= to the URI.
+func (p *Printer) Guessed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pr, ok := p.remembered()
+	return !p.cfg.PaperSet && !(ok && pr.ModelProfile)
+}
+
+// profile is Profile with p.mu held.
+func (p *Printer) profile() escpos.Profile {
 	if pr, ok := p.remembered(); ok && pr.ModelProfile && !p.cfg.PaperSet {
-		p.cfg.Profile = pr.Profile
+		p.cfg.Profile = p.cfg.opts.apply(pr.Profile)
 	}
 	return p.cfg.Profile
 }
@@ -91,6 +107,13 @@ func (p *Printer) Status(ctx context.Context) (Status, error) {
 // silent is offline. Over TCP a job counts only when the printer
 // acknowledged every byte before the deadline.
 func (p *Printer) Print(ctx context.Context, data []byte) error {
+	return p.print(ctx, func(escpos.Profile) ([]byte, error) { return data, nil })
+}
+
+// print is Print with the job's bytes laid out by layout for the profile in
+// use after the probe, so the first job to a printer whose model names its
+// profile is laid out for that model.
+func (p *Printer) print(ctx context.Context, layout func(escpos.Profile) ([]byte, error)) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	l, err := p.dial(ctx)
@@ -121,6 +144,10 @@ func (p *Printer) Print(ctx context.Context, data []byte) error {
 			return err
 		}
 	}
+	data, err := layout(p.profile())
+	if err != nil {
+		return err
+	}
 	wire := p.cfg.wireTime(len(data))
 	if t, ok := l.(interface{ jobTime([]byte) time.Duration }); ok {
 		wire = t.jobTime(data)
@@ -148,13 +175,10 @@ func (p *Printer) Print(ctx context.Context, data []byte) error {
 }
 
 // PrintReceipt lays out r for the printer's profile (labels nil: Chinese)
-// and prints it.
+// and prints it. The layout is chosen after the first contact's probe, so
+// the model the printer names (GS I) is the one laid out for.
 func (p *Printer) PrintReceipt(ctx context.Context, r *pos.Receipt, labels escpos.Labels) error {
-	b, err := escpos.Receipt(r, p.Profile(), labels)
-	if err != nil {
-		return err
-	}
-	return p.Print(ctx, b)
+	return p.print(ctx, func(prof escpos.Profile) ([]byte, error) { return escpos.Receipt(r, prof, labels) })
 }
 
 // TestPage prints the technicians' test page (profile, URI, Chinese sample,

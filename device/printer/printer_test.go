@@ -277,7 +277,7 @@ func TestTestPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := jobs[0].Doc.Text()
-	for _, want := range []string{"打印机测试页", "384 dots, 32 columns", escpos.Ruler(32), "本券不找零", s.URI()[:20]} {
+	for _, want := range []string{"打印机测试页", "384 点宽，每行 32 列", escpos.Ruler(32), "本券不找零", s.URI()[:20]} {
 		if !strings.Contains(strings.ReplaceAll(text, "\n", ""), want) {
 			t.Errorf("%q missing from\n%s", want, text)
 		}

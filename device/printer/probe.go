@@ -98,7 +98,7 @@ func (p *Printer) probe(ctx context.Context, l link) (Probe, error) {
 	if id, ok := p.modelID(ctx, l); ok {
 		pr.ModelID = int(id)
 		if prof, ok := profileOfModel(id); ok && !p.cfg.PaperSet {
-			p.cfg.Profile, pr.Profile, pr.ModelProfile = prof, prof, true
+			p.cfg.Profile, pr.Profile, pr.ModelProfile = p.cfg.opts.apply(prof), prof, true
 		}
 	}
 	devices.Store(deviceKey(p.cfg), pr)

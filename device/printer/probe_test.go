@@ -148,3 +148,62 @@ func TestProbeModelProfile(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstReceiptLayout is issue 10 defect 2: the first receipt to a
+// printer whose URI names no paper is laid out after the probe, for the
+// model it names (0x20: TM-T88, 42 columns), with the URI's options on top;
+// a printer that names no model (or does not answer at all) gets the safe
+// 32-column profile, never 80 mm's 48 columns.
+func TestFirstReceiptLayout(t *testing.T) {
+	tm, _ := escpos.ProfileByName("tm-t88")
+	tmRaster := tm
+	tmRaster.NativeQR = false
+	tests := []struct {
+		name    string
+		cfg     sim.PrinterConfig
+		opts    string
+		want    escpos.Profile
+		guessed bool
+	}{
+		{"model tm-t88", sim.PrinterConfig{ModelID: 0x20}, "", tm, false},
+		{"model tm-t88, qr=raster", sim.PrinterConfig{ModelID: 0x20}, "&qr=raster", tmRaster, false},
+		{"unknown model", sim.PrinterConfig{}, "", escpos.SafeProfile, true},
+		{"no status", sim.PrinterConfig{Faults: sim.PrinterFaults{NoAnswer: true}}, "", escpos.SafeProfile, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := simulator(t, "tcp", tc.cfg)
+			uri := strings.SplitN(s.URI(), "?", 2)[0] + "?timeout=300ms" + tc.opts
+			p, err := Open(uri)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.Forget()
+			t.Cleanup(p.Forget)
+			if err := p.PrintReceipt(context.Background(), testReceipt(), nil); err != nil {
+				t.Fatal(err)
+			}
+			want, err := escpos.Receipt(testReceipt(), tc.want, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			s.Close()
+			jobs, err := s.WaitJobs(ctx, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []byte
+			for _, j := range s.Jobs() {
+				got = append(got, j.Data...)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("printed %d bytes (%d jobs), want the receipt laid out for %s (%d bytes)", len(got), len(jobs), tc.want, len(want))
+			}
+			if p.Guessed() != tc.guessed || p.Profile().Columns != tc.want.Columns {
+				t.Errorf("Guessed %t, profile %s; want %t, %s", p.Guessed(), p.Profile(), tc.guessed, tc.want)
+			}
+		})
+	}
+}

@@ -11,9 +11,10 @@ import (
 // from writeAsync, since go.bug.st/serial has none for writes.
 //
 // go.bug.st/serial v1.8.0 has no flow control in its Mode and clears
-// CRTSCTS, IXON and IXOFF when it opens a port; rtscts=1 and xonxoff=1 are
-// set on the open line afterwards where the platform allows (setFlow,
-// Linux). When no flow control is in effect, raster jobs are paced.
+// CRTSCTS, IXON and IXOFF when it opens a port; the URI's flow control is
+// set on the open line afterwards (setFlow: rtscts=1 and xonxoff=1 on
+// Linux, all three on Windows; ParseURI refuses what the platform cannot
+// set). When no flow control is in effect, raster jobs are paced.
 type serialLink struct {
 	p      serial.Port
 	cfg    Config
@@ -31,8 +32,8 @@ func openSerial(cfg Config) (link, error) {
 		return nil, err
 	}
 	l := &serialLink{p: p, cfg: cfg, sleep: time.Sleep}
-	if cfg.RTSCTS || cfg.XonXoff {
-		l.flowOK = setFlow(p, cfg.RTSCTS, cfg.XonXoff) == nil
+	if cfg.RTSCTS || cfg.XonXoff || cfg.DSRDTR {
+		l.flowOK = setFlow(p, cfg) == nil
 	}
 	return l, nil
 }

@@ -1,3 +1,5 @@
+//go:build linux
+
 package printer
 
 import (
@@ -23,10 +25,20 @@ func portFD(p serial.Port) (int, error) {
 	return int(h.Int()), nil
 }
 
+// unsupportedFlow names the first flow control option of c this platform
+// cannot set: Linux has no termios flag for DSR/DTR handshaking.
+func unsupportedFlow(c Config) string {
+	if c.DSRDTR {
+		return "dsrdtr"
+	}
+	return ""
+}
+
 // setFlow turns on RTS/CTS (CRTSCTS) and XON/XOFF (IXON, IXOFF) on the
 // open line. The port is opened exclusively (TIOCEXCL), so the descriptor
 // of the open port is used.
-func setFlow(p serial.Port, rtscts, xonxoff bool) error {
+func setFlow(p serial.Port, c Config) error {
+	rtscts, xonxoff := c.RTSCTS, c.XonXoff
 	fd, err := portFD(p)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -24,7 +25,10 @@ const (
 	DefaultPort    = "9100"
 	DefaultBaud    = 9600
 	DefaultTimeout = 3 * time.Second
-	DefaultPaper   = "80"
+	// DefaultPaper is the paper the technician screen offers first. A URI
+	// without paper= does not get it: it gets escpos.SafeProfile until the
+	// printer names its model (GS I), so no line wraps on any printer.
+	DefaultPaper = "80"
 )
 
 // Config is a parsed printer URI.
@@ -33,18 +37,45 @@ type Config struct {
 	Scheme  string // SchemeTCP, SchemeSerial or SchemeFile
 	Address string // host:port for tcp, a path (or COM3) otherwise
 	Profile escpos.Profile
-	// PaperSet says the URI named the paper; without it the profile the
-	// printer's model id (GS I 1) names wins once the printer is probed.
+	// PaperSet says the URI named the paper; without it the profile is
+	// escpos.SafeProfile until the printer's model id (GS I 1) names one.
 	PaperSet bool
-	Baud     int           // serial line speed; also paces write deadlines
-	Timeout  time.Duration // deadline for a status answer, and the base of a job's write deadline
-	Status   bool          // ask DLE EOT before and after each job
-	// Serial flow control (rtscts=1, xonxoff=1, dsrdtr=1). RTS/CTS and
-	// XON/XOFF are set on the line where the platform allows (Linux);
-	// DSR/DTR has no termios flag on Linux and is never applied. A serial
-	// link without flow control in effect paces raster jobs at slow baud
-	// rates instead (see Pace).
+	// opts are the URI's qr=, drawer= and cut=, applied on top of whichever
+	// profile is in use (the paper's or the model's).
+	opts    profileOpts
+	Baud    int           // serial line speed; also paces write deadlines
+	Timeout time.Duration // deadline for a status answer, and the base of a job's write deadline
+	Status  bool          // ask DLE EOT before and after each job
+	// Serial flow control (rtscts=1, xonxoff=1, dsrdtr=1): Linux sets
+	// RTS/CTS and XON/XOFF (DSR/DTR has no termios flag there), Windows all
+	// three; ParseURI refuses one the platform cannot set. A serial link
+	// without flow control in effect paces raster jobs at slow baud rates
+	// instead (see Pace).
 	RTSCTS, XonXoff, DSRDTR bool
+}
+
+// profileOpts holds the profile options a URI set: 0 not set, 1 off, 2 on.
+type profileOpts struct{ nativeQR, drawer, cut byte }
+
+func optOf(on bool) byte {
+	if on {
+		return 2
+	}
+	return 1
+}
+
+// apply returns p with the URI's options set.
+func (o profileOpts) apply(p escpos.Profile) escpos.Profile {
+	if o.nativeQR != 0 {
+		p.NativeQR = o.nativeQR == 2
+	}
+	if o.drawer != 0 {
+		p.Drawer = o.drawer == 2
+	}
+	if o.cut != 0 {
+		p.Cut = o.cut == 2
+	}
+	return p
 }
 
 // comName matches Windows serial port names (COM1 … COM256).
@@ -93,11 +124,11 @@ func ParseURI(uri string) (Config, error) {
 	q := u.Query()
 	paper := q.Get("paper")
 	c.PaperSet = paper != ""
-	if paper == "" {
-		paper = DefaultPaper
-	}
-	if c.Profile, err = escpos.ProfileByName(paper); err != nil {
-		return Config{}, err
+	c.Profile = escpos.SafeProfile
+	if c.PaperSet {
+		if c.Profile, err = escpos.ProfileByName(paper); err != nil {
+			return Config{}, err
+		}
 	}
 	for k, vs := range q {
 		v := vs[len(vs)-1]
@@ -106,9 +137,9 @@ func ParseURI(uri string) (Config, error) {
 		case "qr":
 			switch v {
 			case "native":
-				c.Profile.NativeQR = true
+				c.opts.nativeQR = 2
 			case "raster":
-				c.Profile.NativeQR = false
+				c.opts.nativeQR = 1
 			default:
 				return bad([]string{"setting_choice", "name", k, "value", v, "known", "native, raster"}, "qr=%s: want native or raster", v)
 			}
@@ -119,9 +150,9 @@ func ParseURI(uri string) (Config, error) {
 			}
 			switch k {
 			case "drawer":
-				c.Profile.Drawer = on
+				c.opts.drawer = optOf(on)
 			case "cut":
-				c.Profile.Cut = on
+				c.opts.cut = optOf(on)
 			case "status":
 				c.Status = on
 			case "rtscts":
@@ -150,6 +181,11 @@ func ParseURI(uri string) (Config, error) {
 	if c.Scheme != SchemeSerial && (c.RTSCTS || c.XonXoff || c.DSRDTR) {
 		return bad([]string{"printer_flow"}, "rtscts, xonxoff and dsrdtr are for serial printers")
 	}
+	if opt := unsupportedFlow(c); opt != "" {
+		return bad([]string{"printer_flow_unsupported", "name", opt, "os", runtime.GOOS},
+			"%s=1: this platform (%s) cannot set that flow control; leave it out (raster jobs are then paced at the baud rate)", opt, runtime.GOOS)
+	}
+	c.Profile = c.opts.apply(c.Profile)
 	return c, nil
 }
 

@@ -1,6 +1,7 @@
 package printer
 
 import (
+	"runtime"
 	"testing"
 	"time"
 
@@ -16,11 +17,13 @@ func TestParseURI(t *testing.T) {
 		baud                 int
 		timeout              time.Duration
 	}{
-		{"tcp://192.168.1.50:9100?paper=80", "tcp", "192.168.1.50:9100", 576, 48, true, false, true, 9600, DefaultTimeout},
-		{"tcp://printer.local", "tcp", "printer.local:9100", 576, 48, true, false, true, 9600, DefaultTimeout},
-		{"serial:///dev/ttyS0?baud=115200&paper=58", "serial", "/dev/ttyS0", 384, 32, true, false, true, 115200, DefaultTimeout},
+		// The drawer is on unless drawer=0 (issue 10 defect 6).
+		{"tcp://192.168.1.50:9100?paper=80", "tcp", "192.168.1.50:9100", 576, 48, true, true, true, 9600, DefaultTimeout},
+		// No paper=: the safe profile until the printer names its model.
+		{"tcp://printer.local", "tcp", "printer.local:9100", 384, 32, false, true, true, 9600, DefaultTimeout},
+		{"serial:///dev/ttyS0?baud=115200&paper=58&drawer=0", "serial", "/dev/ttyS0", 384, 32, true, false, true, 115200, DefaultTimeout},
 		{"file:///dev/usb/lp0?paper=80-180&qr=raster&drawer=1", "file", "/dev/usb/lp0", 512, 42, false, true, false, 9600, DefaultTimeout},
-		{"file:///dev/usb/lp0?status=1&timeout=500ms", "file", "/dev/usb/lp0", 576, 48, true, false, true, 9600, 500 * time.Millisecond},
+		{"file:///dev/usb/lp0?status=1&timeout=500ms&qr=native", "file", "/dev/usb/lp0", 384, 32, true, true, true, 9600, 500 * time.Millisecond},
 	}
 	for _, tc := range tests {
 		c, err := ParseURI(tc.uri)
@@ -57,7 +60,7 @@ func TestParseURISerial(t *testing.T) {
 		{"serial://com12?baud=115200&paper=58", "COM12", 115200, false, false, false, true},
 		{"serial:///COM4", "COM4", 9600, false, false, false, false},
 		{"serial:///dev/ttyUSB0?rtscts=1", "/dev/ttyUSB0", 9600, true, false, false, false},
-		{"serial:///dev/ttyS0?xonxoff=1&dsrdtr=1&baud=19200", "/dev/ttyS0", 19200, false, true, true, false},
+		{"serial:///dev/ttyS0?xonxoff=1&baud=19200", "/dev/ttyS0", 19200, false, true, false, false},
 		{"serial:///dev/ttyS0?rtscts=0", "/dev/ttyS0", 9600, false, false, false, false},
 	}
 	for _, tc := range tests {
@@ -95,5 +98,24 @@ func TestParseStatus(t *testing.T) {
 	}
 	if (Status{}).State() != StateUnknown || (Status{}).Err() != nil {
 		t.Error("an unknown status must let printing proceed")
+	}
+}
+
+// TestParseURIFlowPlatform is issue 10 defect 11: a flow control option the
+// platform cannot set is refused (with a translated reason), never accepted
+// silently: DSR/DTR on Linux, every one elsewhere but Windows.
+func TestParseURIFlowPlatform(t *testing.T) {
+	want := map[string]map[string]bool{ // GOOS → option → accepted
+		"linux":   {"rtscts": true, "xonxoff": true, "dsrdtr": false},
+		"windows": {"rtscts": true, "xonxoff": true, "dsrdtr": true},
+	}[runtime.GOOS]
+	for _, opt := range []string{"rtscts", "xonxoff", "dsrdtr"} {
+		_, err := ParseURI("serial:///dev/ttyS0?" + opt + "=1")
+		if ok := err == nil; ok != want[opt] {
+			t.Errorf("%s=1 on %s: %v, want accepted %t", opt, runtime.GOOS, err, want[opt])
+		}
+		if err != nil && (pos.ErrorCode(err) != pos.EINVALID || pos.ErrorKey(err) != "printer_flow_unsupported") {
+			t.Errorf("%s=1: %v, want %s printer_flow_unsupported", opt, err, pos.EINVALID)
+		}
 	}
 }

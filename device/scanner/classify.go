@@ -73,23 +73,31 @@ func Check(text string) (Kind, error) {
 	case len(text) == 8 && pos.ValidEAN(text):
 		return EAN8, nil
 	}
-	var why string
+	// why is the English hint, key the finer message's (error.unknown_scan.KEY).
+	var why, key string
 	switch {
 	case len(text) > 3 && text[0] == ']' && isAIMChar(text[1]) && isAIMChar(text[2]) && Classify(text[3:]) != Unknown:
 		// A scanner sending AIM identifiers to a port read with aim=0.
-		why = "it starts with the AIM identifier " + text[:3] + ": set aim=1 for this scanner"
+		why, key = "it starts with the AIM identifier "+text[:3]+": set aim=1 for this scanner", "aim"
 	case text == "":
 		why = "empty"
 	case !allDigits(text):
 		why = "not digits only"
 	case len(text) == 13 || len(text) == 8:
-		why = "wrong EAN check digit (a misread?)"
+		why, key = "wrong EAN check digit (a misread?)", "check_digit"
 	case len(text) >= 2 && text[:2] == "99" && len(text) > 13:
-		why = "digits starting 99 but not a voucher's length (a cut-off voucher?)"
+		why, key = "digits starting 99 but not a voucher's length (a cut-off voucher?)", "cut_voucher"
 	default:
-		why = "digits of no known barcode length"
+		why, key = "digits of no known barcode length", "length"
 	}
-	return Unknown, pos.Errorf(pos.EUNKNOWNSCAN, "scan of %d characters is neither a voucher nor an EAN-13/EAN-8: %s", len(text), why).With("length", strconv.Itoa(len(text)))
+	err := pos.Errorf(pos.EUNKNOWNSCAN, "scan of %d characters is neither a voucher nor an EAN-13/EAN-8: %s", len(text), why).With("length", strconv.Itoa(len(text)))
+	if key != "" {
+		err = err.Say(key)
+		if key == "aim" {
+			err.With("aim", text[:3])
+		}
+	}
+	return Unknown, err
 }
 
 // isAIMChar reports whether c may follow "]" in an AIM symbology

@@ -55,16 +55,19 @@ func ParseTerminator(s string) (Terminator, error) {
 			return Terminator(i), nil
 		}
 	}
-	return 0, pos.Errorf(pos.EINVALID, "terminator %q: want cr, crlf, lf, tab or none", s)
+	return 0, pos.Errorf(pos.EINVALID, "terminator %q: want cr, crlf, lf, tab or none", s).Say("setting_choice", "name", "term", "value", s, "known", "cr, crlf, lf, tab, none")
 }
 
 // Framing defaults, chosen for a 270-digit voucher at 9600 baud (about 1 ms
-// per byte, 0.3 s per code).
+// per byte, 0.3 s per code). DefaultDedupWindow catches a scanner reading
+// one code twice (tens of milliseconds apart) and is shorter than a person
+// takes to present the next box of the same product (0.5 s and more), so
+// three identical boxes are three scans.
 const (
 	DefaultIdle        = 50 * time.Millisecond
 	DefaultTermWait    = time.Second
 	DefaultMaxLen      = 1024
-	DefaultDedupWindow = time.Second
+	DefaultDedupWindow = 250 * time.Millisecond
 )
 
 // Config is how a Framer cuts bytes into frames. Zero fields take the
@@ -88,9 +91,11 @@ type Config struct {
 	// AIMPrefix strips a leading 3-character AIM symbology identifier
 	// (such as "]Q1" for QR or "]E0" for EAN-13) when the scanner sends one.
 	AIMPrefix bool
-	// DedupWindow drops a frame identical to the last accepted one when it
-	// arrives within this time of the previous read: scanners in continuous
-	// mode re-read a code held under them several times a second.
+	// DedupWindow drops a frame identical to the last delivered one when it
+	// arrives within this time of that delivered frame: a scanner's double
+	// read of one code. The window runs from the delivered frame and does not
+	// slide with the dropped ones, so repeated scans a person makes of the
+	// same product are never lost.
 	DedupWindow time.Duration
 }
 

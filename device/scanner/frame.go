@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -39,18 +40,20 @@ func firstUnprintable(b []byte) int {
 // guesses what they are: a scanner in a Chinese keyboard or text mode sends
 // UTF-8 or GBK, a wrong baud rate or parity sends noise.
 func garbageError(b []byte, at int) error {
-	hint := "wrong baud rate, parity or interface mode?"
+	// hint is the English hint, key the finer message's (error.unknown_scan.KEY).
+	hint, key := "wrong baud rate, parity or interface mode?", "garbage"
 	switch {
 	case b[at] == stx || b[at] == etx:
-		hint = "STX/ETX framing (0x02 … 0x03): the scanner wraps each code; a code wrapped whole is accepted, so check that its suffix (terminator) comes after the ETX"
+		hint, key = "STX/ETX framing (0x02 … 0x03): the scanner wraps each code; a code wrapped whole is accepted, so check that its suffix (terminator) comes after the ETX", "stx_etx"
 	case hasHigh(b) && utf8.Valid(b):
-		hint = "looks like UTF-8 text, not a voucher or barcode"
+		hint, key = "looks like UTF-8 text, not a voucher or barcode", "utf8"
 	case hasHigh(b) && looksGBK(b):
-		hint = "looks like GBK text, not a voucher or barcode"
+		hint, key = "looks like GBK text, not a voucher or barcode", "gbk"
 	case b[at] == '\r' || b[at] == '\n' || b[at] == '\t':
-		hint = "a line ending inside the code: check the terminator setting"
+		hint, key = "a line ending inside the code: check the terminator setting", "line_ending"
 	}
-	return pos.Errorf(pos.EUNKNOWNSCAN, "scan refused: byte 0x%02X at offset %d of %d is not printable ASCII (%s)", b[at], at, len(b), hint)
+	return pos.Errorf(pos.EUNKNOWNSCAN, "scan refused: byte 0x%02X at offset %d of %d is not printable ASCII (%s)", b[at], at, len(b), hint).
+		Say(key, "byte", fmt.Sprintf("0x%02X", b[at]), "offset", strconv.Itoa(at))
 }
 
 func hasHigh(b []byte) bool {
@@ -84,20 +87,21 @@ const (
 )
 
 func partialError(raw []byte, t Terminator, wait time.Duration) error {
-	hint := ""
+	hint, key := "", "no_term"
 	if n := len(raw); n > 0 {
 		switch raw[n-1] {
 		case etx:
-			hint = "; it ends with ETX (STX … ETX framing): set term=none, or give the scanner a CR suffix"
+			hint, key = "; it ends with ETX (STX … ETX framing): set term=none, or give the scanner a CR suffix", "etx"
 		case '\r':
-			hint = "; it ends with CR: is the scanner set to cr?"
+			hint, key = "; it ends with CR: is the scanner set to cr?", "ends_cr"
 		case '\n':
-			hint = "; it ends with LF: is the scanner set to lf or crlf?"
+			hint, key = "; it ends with LF: is the scanner set to lf or crlf?", "ends_lf"
 		case '\t':
-			hint = "; it ends with TAB: is the scanner set to tab?"
+			hint, key = "; it ends with TAB: is the scanner set to tab?", "ends_tab"
 		}
 	}
-	return pos.Errorf(pos.EPARTIALSCAN, "scan of %d bytes refused: no %s terminator within %v of its last byte%s", len(raw), t, wait, hint)
+	return pos.Errorf(pos.EPARTIALSCAN, "scan of %d bytes refused: no %s terminator within %v of its last byte%s", len(raw), t, wait, hint).
+		Say(key, "n", strconv.Itoa(len(raw)), "term", t.String(), "wait", wait.String())
 }
 
 func tooLongError(maxLen int) error {

@@ -146,7 +146,7 @@ func (f *Framer) complete(raw []byte, n int, now time.Time, out []Frame) []Frame
 }
 
 // emit checks a frame's content and appends it, refused or accepted, unless
-// it repeats the last accepted one within the dedup window.
+// it repeats the last delivered one within the dedup window of that delivery.
 func (f *Framer) emit(raw, content []byte, at time.Time, out []Frame) []Frame {
 	fr := Frame{Raw: clone(raw), At: at}
 	if n := len(content); n >= 2 && content[0] == stx && content[n-1] == etx {
@@ -165,7 +165,7 @@ func (f *Framer) emit(raw, content []byte, at time.Time, out []Frame) []Frame {
 		return out
 	}
 	if f.haveLast && text == f.lastText && f.cfg.DedupWindow > 0 && at.Sub(f.lastAt) < f.cfg.DedupWindow {
-		f.lastAt = at
+		// A double read: the window stays where the delivered frame put it.
 		return out
 	}
 	f.lastText, f.lastAt, f.haveLast = text, at, true

@@ -33,7 +33,19 @@ type PortInfo struct {
 	Product      string `json:"product,omitempty"`
 	Manual       bool   `json:"manual,omitempty"` // named by hand rather than found by enumeration
 	Err          string `json:"error,omitempty"`  // for a manual path: why it cannot be a port (missing, not a terminal)
+	// Problem names Err's kind for a translated message: one of the
+	// Problem constants, "" when there is none or it has no name.
+	Problem string `json:"problem,omitempty"`
 }
+
+// Kinds of PortInfo.Problem.
+const (
+	ProblemMissing    = "missing"      // no such file
+	ProblemDenied     = "denied"       // no permission to look at it
+	ProblemNotCharDev = "not_char_dev" // exists, but is not a character device
+	ProblemNotCOMName = "not_com_name" // Windows: not a COM name
+	ProblemNoCOMPort  = "no_com_port"  // Windows: a COM name the system does not list
+)
 
 // Name returns the best human name for the port: its USB manufacturer and
 // product, or its USB ids, or the name of its by-id link or its path.

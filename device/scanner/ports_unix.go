@@ -3,6 +3,8 @@
 package scanner
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -19,8 +21,14 @@ func Describe(path string) PortInfo {
 	switch {
 	case err != nil:
 		info.Err = err.Error()
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			info.Problem = ProblemMissing
+		case errors.Is(err, fs.ErrPermission):
+			info.Problem = ProblemDenied
+		}
 	case fi.Mode()&os.ModeCharDevice == 0:
-		info.Err = "not a character device"
+		info.Err, info.Problem = "not a character device", ProblemNotCharDev
 	}
 	return info
 }

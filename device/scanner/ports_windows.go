@@ -20,7 +20,7 @@ import (
 func Describe(path string) PortInfo {
 	info := PortInfo{Path: path, Manual: true}
 	if !IsCOMName(path) && !strings.HasPrefix(path, `\\.\`) {
-		info.Err = "not a COM port name (COM1, COM3 …)"
+		info.Err, info.Problem = "not a COM port name (COM1, COM3 …)", ProblemNotCOMName
 		return info
 	}
 	names, err := serial.GetPortsList()
@@ -28,7 +28,7 @@ func Describe(path string) PortInfo {
 	case err != nil:
 		info.Err = err.Error()
 	case !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, strings.TrimPrefix(path, `\\.\`)) }):
-		info.Err = "no such COM port on this computer"
+		info.Err, info.Problem = "no such COM port on this computer", ProblemNoCOMPort
 	}
 	return info
 }

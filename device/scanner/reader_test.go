@@ -442,3 +442,30 @@ func TestPtyPauseInsideScan(t *testing.T) {
 		})
 	}
 }
+
+// TestPtySameProductRepeated is issue 10 defect 1 on a real pty with the
+// default framing: five scans of one product 0.4 s apart (a cashier scanning
+// five identical boxes) are five scans, not one; a double read 20 ms after a
+// scan is still one.
+func TestPtySameProductRepeated(t *testing.T) {
+	r := newRig(t, 0, scanner.Config{Terminator: scanner.TermCR})
+	r.write([]byte("6937777001036\r"))
+	time.Sleep(20 * time.Millisecond)
+	r.write([]byte("6937777001036\r"))
+	for range 4 {
+		time.Sleep(400 * time.Millisecond)
+		r.write([]byte("6937777001036\r"))
+	}
+	r.write([]byte("END\r"))
+	var got []string
+	for {
+		f := r.next(scanner.EventScan).Frame
+		if f.Text == "END" {
+			break
+		}
+		got = append(got, f.Text)
+	}
+	if len(got) != 5 {
+		t.Fatalf("got %d scans %q, want 5", len(got), got)
+	}
+}

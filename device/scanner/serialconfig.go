@@ -112,7 +112,7 @@ func (c SerialConfig) Validate() error {
 	case c.Baud < 50 || c.Baud > 4000000:
 		return pos.Errorf(pos.EINVALID, "scanner %s: baud %d out of range 50–4000000", c.Path, c.Baud).Say("setting_number", "name", "baud", "value", strconv.Itoa(c.Baud))
 	case c.DataBits < 5 || c.DataBits > 8:
-		return pos.Errorf(pos.EINVALID, "scanner %s: data bits %d: want 5, 6, 7 or 8", c.Path, c.DataBits)
+		return pos.Errorf(pos.EINVALID, "scanner %s: data bits %d: want 5, 6, 7 or 8", c.Path, c.DataBits).Say("setting_choice", "name", "data", "value", strconv.Itoa(c.DataBits), "known", "5, 6, 7, 8")
 	case c.Parity < ParityNone || c.Parity > ParitySpace:
 		return pos.Errorf(pos.EINVALID, "scanner %s: invalid parity %v", c.Path, c.Parity)
 	case c.StopBits < Stop1 || c.StopBits > Stop2:

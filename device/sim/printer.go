@@ -55,6 +55,11 @@ type PrinterConfig struct {
 	ModelID int
 }
 
+// JobIdle ends a job on a pty printer that was not ended by a cut: a
+// serial line has no end of connection between jobs, so a receipt of a
+// printer without cutter ends after this long without a byte.
+const JobIdle = time.Second
+
 // DefaultModelID is the simulator's answer to GS I 1 unless configured:
 // an id no profile is known by (set ModelID 0x20, Epson TM-T88, to have
 // the probe choose a profile).
@@ -198,6 +203,9 @@ func (s *PrinterSim) Close() error {
 		err = s.pty.close()
 	}
 	s.wg.Wait()
+	if s.pty != nil {
+		s.pty.release()
+	}
 	close(s.render)
 	s.renderWG.Wait()
 	return err

@@ -50,6 +50,13 @@ func (p *printerPTY) plug() error {
 		slave.Close()
 		return err
 	}
+	polled, err := pollable(master)
+	if err != nil {
+		master.Close()
+		slave.Close()
+		return fmt.Errorf("printer sim: pty: %w", err)
+	}
+	master = polled
 	if err := relink(slave.Name(), p.link, "printer sim"); err != nil {
 		master.Close()
 		slave.Close()
@@ -81,14 +88,60 @@ func (p *printerPTY) unplug() {
 	}
 }
 
+// close stops the simulator's reader: it wakes it, and the reader takes
+// what the client wrote before, then ends (release then drops the pty).
 func (p *printerPTY) close() error {
 	p.mu.Lock()
 	p.closed = true
+	if p.master != nil {
+		p.master.SetReadDeadline(time.Now())
+	}
 	p.mu.Unlock()
 	close(p.done)
+	return nil
+}
+
+// release drops the pty and its link, once the reader has ended.
+func (p *printerPTY) release() {
 	p.unplug()
 	os.Remove(p.link)
-	return nil
+}
+
+// setDeadline sets the master's read deadline to t, or to now once the
+// simulator is closing, so a closing reader never blocks again.
+func (p *printerPTY) setDeadline(master *os.File, t time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		t = time.Now()
+	}
+	master.SetReadDeadline(t)
+}
+
+// closing reports whether close was called.
+func (p *printerPTY) closing() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// drain reads what is left in master for a moment (the end of a job the
+// client wrote just before the simulator closed) into ps, and ends its job.
+func (p *printerPTY) drain(master *os.File, ps *printerSession, buf []byte) {
+	for {
+		master.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+		n, err := master.Read(buf)
+		if n > 0 {
+			ps.feed(buf[:n])
+		}
+		if err != nil {
+			break
+		}
+	}
+	ps.finish(false, false)
 }
 
 func (p *printerPTY) current() *os.File {
@@ -120,7 +173,28 @@ func (s *PrinterSim) servePTY() {
 				}
 				continue
 			}
+			// A serial printer sees no end of connection between jobs: a
+			// job without a cut (a printer without cutter) ends after
+			// JobIdle without a byte, not in the next job.
+			var idle time.Time
+			if ps.content {
+				idle = time.Now().Add(JobIdle)
+			}
+			s.pty.setDeadline(master, idle)
 			n, err := master.Read(buf)
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				if n > 0 {
+					ps.feed(buf[:n])
+				}
+				if s.pty.closing() {
+					s.pty.drain(master, ps, buf)
+					return
+				}
+				if n == 0 {
+					ps.finish(false, false)
+				}
+				continue
+			}
 			if n > 0 && ps.feed(buf[:n]) {
 				s.pty.unplug()
 				select {

@@ -197,3 +197,44 @@ func TestPrinterPTY(t *testing.T) {
 		t.Errorf("job 4 after replug: %q", jobs[3].Doc.Lines)
 	}
 }
+
+// TestPTYJobEndsOnIdle is issue 10 defect 12: on a pty a receipt of a
+// printer without cutter (no cut command) is a job of its own once the
+// line is idle for JobIdle, not the head of the next job.
+func TestPTYJobEndsOnIdle(t *testing.T) {
+	xp58, _ := escpos.ProfileByName("xp-58")
+	link := filepath.Join(t.TempDir(), "ttyPRN")
+	s, err := NewPrinterPTY(link, PrinterConfig{Profile: xp58})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i, text := range []string{"第一张", "第二张"} {
+		w := escpos.NewWriter(xp58)
+		w.Init()
+		w.Line(text)
+		w.Feed(3)
+		w.Cut() // xp-58 has no cutter: no cut command
+		b, err := w.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := serial.Open(link, &serial.Mode{BaudRate: 9600})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Write(b); err != nil {
+			t.Fatal(err)
+		}
+		p.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		jobs, err := s.WaitJobs(ctx, i+1)
+		cancel()
+		if err != nil {
+			t.Fatalf("receipt %d: %v (jobs %d)", i+1, err, len(s.Jobs()))
+		}
+		if got := jobs[i].Doc.Text(); !strings.Contains(got, text) || jobs[i].Cut || i > 0 && strings.Contains(got, "第一张") {
+			t.Errorf("job %d: cut %t, text %q", i+1, jobs[i].Cut, got)
+		}
+	}
+}

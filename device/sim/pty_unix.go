@@ -31,3 +31,21 @@ func rawMode(slave *os.File, who string) error {
 	}
 	return nil
 }
+
+// pollable returns f as a file the Go runtime polls, so read deadlines work
+// on it: creack/pty hands out the master in blocking mode (its Fd was
+// called), where a deadline never interrupts a Read. f is closed; the new
+// file holds a duplicate of its descriptor in non-blocking mode.
+func pollable(f *os.File) (*os.File, error) {
+	fd, err := unix.Dup(int(f.Fd()))
+	if err != nil {
+		return nil, err
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	name := f.Name()
+	f.Close()
+	return os.NewFile(uintptr(fd), name), nil
+}

@@ -17,3 +17,6 @@ var errNoPTY = errors.New("pty simulators need Linux or another Unix")
 func rawMode(slave *os.File, who string) error {
 	return fmt.Errorf("%s: %w", who, errNoPTY)
 }
+
+// pollable is not needed where there are no ptys.
+func pollable(f *os.File) (*os.File, error) { return f, nil }

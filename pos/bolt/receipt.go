@@ -43,6 +43,9 @@ func (db *DB) Receipt(seq uint64, reprint bool, actor string) (*pos.Receipt, err
 			voided = pos.ReceiptNumber(s.Record.Terminal, s.Record.Voids)
 		}
 		rc = pos.NewReceipt(s.Record, s.Hash, cfg, tl, name, voided)
+		if v := getU64(tx.Bucket(bucketVoids).Get(u64(seq))); v != 0 && s.Record.Kind == pos.KindSale {
+			rc.VoidedBy = pos.ReceiptNumber(s.Record.Terminal, v)
+		}
 		rc.Reprint = reprint && copiesPrinted(tx, seq) > 0
 		return nil
 	})

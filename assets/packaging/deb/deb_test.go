@@ -283,6 +283,11 @@ func TestPackageContents(t *testing.T) {
 					t.Errorf("Depends lacks %s: %v", d, deps)
 				}
 			}
+			// The font that draws Extension B characters of names (𠮷) on
+			// receipts (escpos.GlyphFontPackage).
+			if pkg == terminalPkg && !strings.Contains(field(t, deb, "Recommends"), "fonts-hanazono") {
+				t.Errorf("Recommends = %q, want fonts-hanazono", field(t, deb, "Recommends"))
+			}
 			if pkg == serverPkg && deps["libc6"] {
 				t.Errorf("voucherd is built without cgo: no libc6 dependency expected, got %v", deps)
 			}
