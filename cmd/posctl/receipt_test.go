@@ -107,7 +107,7 @@ func TestRedeemHelpExitStatus(t *testing.T) {
 func TestReceiptOfVoidedSale(t *testing.T) {
 	dep := postest.NewDeployment(t, time.Now())
 	db := terminal(t, dep)
-	mustPosctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash")
+	mustPosctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash", "--self-paid")
 	copyText := func() (string, bool) {
 		ps, err := sim.NewPrinterTCP("127.0.0.1:0", sim.PrinterConfig{Profile: escpos.Paper80})
 		if err != nil {
@@ -186,7 +186,7 @@ func TestReceiptMessagesMatchPaper(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	mustPosctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash")
+	mustPosctl(t, "redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "cash", "--self-paid")
 	const nearEnd = "注意：打印纸将用完"
 	steps := []struct {
 		near      bool
@@ -196,8 +196,8 @@ func TestReceiptMessagesMatchPaper(t *testing.T) {
 		{false, []string{"receipt", "--db", db, "--no", "T01-000001", "--printer", s.URI()}, "已在 " + s.URI() + " 打印（首份纸质小票", "重印\n"},
 		{false, []string{"receipt", "--db", db, "--no", "T01-000001", "--printer", s.URI()}, "已在 " + s.URI() + " 重印", "首份"},
 		{true, []string{"receipt", "--db", db, "--no", "T01-000001", "--printer", s.URI()}, nearEnd, ""},
-		{true, []string{"redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "card", "--printer", s.URI()}, nearEnd, ""},
-		{false, []string{"redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "card", "--printer", s.URI()}, "T01-000003", nearEnd},
+		{true, []string{"redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "card", "--self-paid", "--printer", s.URI()}, nearEnd, ""},
+		{false, []string{"redeem", "--db", db, "--cashier", "1001", "--item", "DS-PEAR-5:1", "--method", "card", "--self-paid", "--printer", s.URI()}, "T01-000003", nearEnd},
 	}
 	for i, st := range steps {
 		s.SetStatus(sim.PrinterStatus{PaperNearEnd: st.near})
