@@ -35,6 +35,9 @@ type ReturnResult struct {
 	Forfeited   pos.Money     `json:"forfeited"`
 	Vouchers    []string      `json:"vouchers,omitempty"` // reinstated, pos.VoucherID.String() as in codes.csv
 	Printed     string        `json:"printed,omitempty"`
+	// PaperNearEnd: the printer reported its paper near its end after
+	// printing the slip.
+	PaperNearEnd bool `json:"paper_near_end,omitempty"`
 }
 
 func cmdReturn(args []string, stdout io.Writer) error {
@@ -144,9 +147,10 @@ func printReturn(db *bolt.DB, resp *wire.ReturnResponse, printer string, asJSON 
 		res.ManagerName = rc.Cashier
 	}
 	var printErr error
+	var pr printed
 	if printer != "" {
-		if _, printErr = printReceipt(db, r.Seq, false, printer, actor); printErr == nil {
-			res.Printed = printer
+		if pr, printErr = printReceipt(db, r.Seq, false, printer, actor); printErr == nil {
+			res.Printed, res.PaperNearEnd = printer, pr.nearEnd
 		}
 	}
 	if asJSON {
@@ -161,6 +165,7 @@ func printReturn(db *bolt.DB, resp *wire.ReturnResponse, printer string, asJSON 
 			t("receipt.refund", nil), r.SelfPaid, payLabel(r.Method), t("receipt.reinstated", nil), res.Reinstated,
 			t("receipt.return_forfeited", nil), res.Forfeited)
 		fmt.Fprintln(stdout, "  "+t("receipt.return_notice", nil))
+		sayNearEnd(stdout, pr)
 	}
 	if printErr != nil {
 		return &exitStatus{code: exitNotPrinted, note: tr("posctl.return.not_printed", "receipt", r.Receipt), err: printErr}

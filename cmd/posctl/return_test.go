@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"fupinpos/device/escpos"
+	"fupinpos/device/sim"
 	"fupinpos/pos"
 	"fupinpos/pos/postest"
 	"fupinpos/sync/wire"
@@ -74,8 +76,15 @@ func TestReturnCommand(t *testing.T) {
 	db2, db3 := other("HF-001", "T02"), other("HF-002", "T03")
 	mustPosctl(t, "redeem", "--db", db2, "--cashier", "1002", "--item", "BAG-ECO:2", "--method", "cash", "--self-paid")
 	mustPosctl(t, "sync", "--db", db2)
+	// Its slip goes to a printer whose paper is near its end: said.
+	ps, err := sim.NewPrinterTCP("127.0.0.1:0", sim.PrinterConfig{Profile: escpos.Paper80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ps.Close()
+	ps.SetStatus(sim.PrinterStatus{PaperNearEnd: true})
 	code, out, errOut = posctl(t, "ledger", "return", "--db", db, "--receipt", "T02-000001", "--item", "BAG-ECO:1", "--manager", "9001",
-		"--pin", "8642", "--reason", "顾客退货", "--json")
+		"--pin", "8642", "--reason", "顾客退货", "--json", "--printer", ps.URI())
 	if code != 0 {
 		t.Fatalf("return of another terminal's sale: exit %d\n%s%s", code, out, errOut)
 	}
@@ -83,7 +92,8 @@ func TestReturnCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}
-	if res.Receipt != "T01-000003" || res.Returns != "T02-000001" || res.Result != "accepted" || res.Total != res.Refund || res.Refund == 0 || res.Method != pos.PayCash {
+	if res.Receipt != "T01-000003" || res.Returns != "T02-000001" || res.Result != "accepted" || res.Total != res.Refund || res.Refund == 0 || res.Method != pos.PayCash ||
+		res.Printed == "" || !res.PaperNearEnd {
 		t.Fatalf("return of T02's sale at T01: %+v", res)
 	}
 	var listed []ListedRecord

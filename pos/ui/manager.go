@@ -441,7 +441,7 @@ func (m *Manager) UserState(u pos.User) string {
 	case u.Disabled:
 		return m.tr.T("ui.manager.user_disabled")
 	case u.LockedUntil.After(m.Now()):
-		return m.tr.T("ui.manager.locked_until", "time", u.LockedUntil.In(pos.CST).Format("15:04:05"))
+		return m.tr.T("ui.manager.locked_until", "time", pos.UnlockClock(u.LockedUntil))
 	case u.Failures > 0:
 		return m.tr.T("ui.manager.failures", "n", fmt.Sprint(u.Failures))
 	}
@@ -598,8 +598,13 @@ func (m *Manager) SelectDay(day string) {
 // on the UI goroutine, then done (tests) is called there.
 func (m *Manager) RunReconcile(done func()) {
 	day := m.days.Selected
-	if m.Reconcile == nil || day == "" {
-		m.Message.SetText(m.tr.Err(pos.Errorf(pos.ENOTPROVISIONED, "no central server configured")))
+	if day == "" {
+		return
+	}
+	if m.Reconcile == nil {
+		// Not enrolled: the server that holds the other side of the
+		// comparison is not known here (the error says what to do).
+		m.Message.SetText(m.tr.Err(pos.Errorf(pos.ENOTPROVISIONED, "no central server configured").Say("no_server")))
 		return
 	}
 	m.Reconciled.SetText(m.tr.T("ui.manager.reconciling"))

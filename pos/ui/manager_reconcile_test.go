@@ -87,3 +87,18 @@ func TestManagerReconcileAndAlerts(t *testing.T) {
 		t.Errorf("failure: label %q, message %q", m.Reconciled.Text, m.Message.Text)
 	}
 }
+
+// A terminal with no central server (set up from a USB stick) says that
+// 对账 needs the terminal registered with the server and how, not the
+// grey 本机尚未配置 it said before.
+func TestManagerReconcileNoServer(t *testing.T) {
+	_, m, _ := managerDay(t, 1)
+	m.Reconcile = nil
+	m.RunReconcile(func() { t.Error("reconcile ran with no server") })
+	if msg := m.Message.Text; !strings.Contains(msg, "中心服务器") || !strings.Contains(msg, "对账") {
+		t.Errorf("message %q, want why 对账 needs the central server", msg)
+	}
+	if m.Reconciled.Text != "未对账" {
+		t.Errorf("label %q, want 未对账", m.Reconciled.Text)
+	}
+}
