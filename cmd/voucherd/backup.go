@@ -47,6 +47,12 @@ func cmdBackup(args []string, stdout io.Writer) error {
 		return pos.Errorf(pos.ENOTFOUND, "data directory %s not found", *dir).Say("no_data_dir", "dir", *dir)
 	}
 	part := *out + ".part"
+	// A path that cannot be written is said before the copy is made.
+	f, err := os.Create(part)
+	if err != nil {
+		return pos.WrapError(pos.EINVALID, err, "cannot write the backup file %s", *out).Say("backup_out", "file", *out)
+	}
+	f.Close()
 	defer os.Remove(part)
 	how, n, err := backupTo(*dir, part)
 	if err != nil {
@@ -57,7 +63,7 @@ func cmdBackup(args []string, stdout io.Writer) error {
 		return fmt.Errorf("the copy does not open: %w", err)
 	}
 	if err := os.Rename(part, *out); err != nil {
-		return fmt.Errorf("backup: %w", err)
+		return pos.WrapError(pos.EINVALID, err, "cannot write the backup file %s", *out).Say("backup_out", "file", *out)
 	}
 	say(stdout, "voucherd.backup.done", "file", *out, "bytes", n, "how", how, "campaigns", len(d.Campaigns), "seq", d.TrustSeq)
 	say(stdout, "voucherd.backup.note")

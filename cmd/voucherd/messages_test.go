@@ -37,6 +37,7 @@ func TestRefusalsSayWhat(t *testing.T) {
 		{[]string{"terminal", "list", "--data", missing}, 1, "数据文件夹 " + missing + " 不存在", "does not exist", nil},
 		{[]string{"alerts", "--data", missing, "--day", "2020-09-01"}, 1, "数据文件夹 " + missing + " 不存在", "does not exist", nil},
 		{[]string{"backup", "--data", missing, "--out", filepath.Join(tmp, "bk.db")}, 1, "数据文件夹 " + missing + " 不存在", "does not exist", nil},
+		{[]string{"backup", "--data", data, "--out", filepath.Join(missing, "bk.db")}, 1, "无法写入备份文件 " + filepath.Join(missing, "bk.db"), "Cannot write the backup file", nil},
 		{[]string{"restore", "--data", data, "--from", garbage}, 1, garbage + " 不是 voucherd 的数据库或备份文件", "is not a voucherd database or backup", nil},
 		{[]string{"restore", "--data", data, "--from", missing + ".db"}, 1, "找不到文件 " + missing + ".db", "not found", nil},
 		{[]string{"catalogue", "import", "--data", data, missing + ".csv"}, 1, "找不到文件 " + missing + ".csv", "not found", nil},
